@@ -1,0 +1,85 @@
+package diffraction
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+func TestBraggRoundTrip(t *testing.T) {
+	// Si (111), d = a/√3 = 5.43102/√3 = 3.1356 Å (SRM 640), here rounded to
+	// 3.1355 Å: with Cu Kα1 (λ = 1.5405929 Å), 2θ = 2·asin(λ/2d) = 28.4428°.
+	const d, lam = 3.1355, 1.5405929
+	tt, ok := TwoTheta(d, lam)
+	if !ok || math.Abs(tt-28.4428) > 1e-4 {
+		t.Errorf("TwoTheta(%g, %g) = %g, %v; want 28.4428", d, lam, tt, ok)
+	}
+	if back := D(tt, lam); math.Abs(back-d) > 1e-12 {
+		t.Errorf("D(TwoTheta(d)) = %.15g, want %g", back, d)
+	}
+	// λ/2d > 1: out of reach.
+	if _, ok := TwoTheta(0.5, lam); ok {
+		t.Error("TwoTheta(0.5 Å, Cu) should be out of reach")
+	}
+}
+
+func TestParseWavelength(t *testing.T) {
+	cases := []struct {
+		in      string
+		ka1     float64
+		doublet bool
+	}{
+		{"CuKa", 1.5405929, true},
+		{"cuka1", 1.5405929, false},
+		{"Cu Kα", 1.5405929, true},
+		{"MoKa", 0.7093171, true},
+		{"CoKa2", 1.7928990, false},
+		{"CuKb", 1.3922340, false},
+		{"1.5406", 1.5406, false},
+	}
+	for _, c := range cases {
+		w, err := ParseWavelength(c.in)
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if w.Ka1 != c.ka1 || (w.Ka2 > 0) != c.doublet {
+			t.Errorf("%q: got %+v, want Ka1 %g doublet %v", c.in, w, c.ka1, c.doublet)
+		}
+	}
+	// Metres, unknown anodes, a bare anode without a line, and nonsense
+	// are refused, not guessed.
+	for _, bad := range []string{"0.154e-9", "XxKa", "", "Cu", "-1", "12"} {
+		if w, err := ParseWavelength(bad); err == nil {
+			t.Errorf("%q: accepted as %+v", bad, w)
+		}
+	}
+}
+
+func TestScanValidate(t *testing.T) {
+	good := &Scan{TwoTheta: []float64{10, 10.02, 10.04}, Intensity: []float64{1, 2, 3}}
+	if err := good.Validate(); err != nil {
+		t.Errorf("valid scan: %v", err)
+	}
+	if s := good.Step(); math.Abs(s-0.02) > 1e-12 {
+		t.Errorf("Step = %g, want 0.02", s)
+	}
+	bad := []*Scan{
+		{TwoTheta: []float64{10}, Intensity: []float64{1}},
+		{TwoTheta: []float64{10, 11}, Intensity: []float64{1}},
+		{TwoTheta: []float64{10, 10}, Intensity: []float64{1, 2}},
+		{TwoTheta: []float64{10, 11}, Intensity: []float64{1, math.NaN()}},
+		{TwoTheta: []float64{-1, 11}, Intensity: []float64{1, 2}},
+	}
+	for i, s := range bad {
+		if err := s.Validate(); err == nil {
+			t.Errorf("bad scan %d accepted", i)
+		}
+	}
+}
+
+func ExampleD() {
+	// The NaCl (200) reflection at 31.69° 2θ with Cu Kα1.
+	fmt.Printf("%.4f Å\n", D(31.69, CuKa.Ka1))
+	// Output: 2.8212 Å
+}
