@@ -1,0 +1,186 @@
+package scan
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+)
+
+// Format describes one scan file format.
+type Format struct {
+	Name string   // short name reported by Decode, such as "xrdml" or "xy"
+	Exts []string // usual file name extensions, lower case with the dot; hints only
+	// Match reports whether head, the first SniffLen bytes of a file (or
+	// all of it when shorter), looks like this format.
+	Match func(head []byte) bool
+	// Decode reads a whole file. The scan it returns passes
+	// (*diffraction.Scan).Validate.
+	Decode func(r io.Reader) (*diffraction.Scan, error)
+}
+
+// SniffLen is the number of leading bytes that Match functions see.
+const SniffLen = 4096
+
+// MaxPoints is the largest number of points a reader accepts; a file with
+// more is rejected rather than allowed to exhaust memory. Ten million points
+// is 100 times the largest scans of position-sensitive detectors (about
+// 100,000 points).
+const MaxPoints = 10_000_000
+
+// formats is ordered from the most specific format to the most generic, as in
+// net/http's sniffer and xylib: the delimited-text reader accepts almost any
+// text and must come last.
+var formats = []Format{
+	{Name: "xrdml", Exts: []string{".xrdml"}, Match: matchXRDML, Decode: decodeXRDML},
+	{Name: "xy", Exts: []string{".xy", ".xye", ".dat", ".txt", ".csv"}, Match: matchXY, Decode: decodeXY},
+}
+
+// Formats returns the formats Decode tries, in the order it tries them.
+func Formats() []Format {
+	return append([]Format(nil), formats...)
+}
+
+// ErrFormat is returned, wrapped, when no format recognises the input. The
+// wrapping error's message lists the formats tried.
+var ErrFormat = errors.New("scan: unknown format")
+
+// errEmpty is returned for an input of zero bytes or only white space.
+var errEmpty = errors.New("scan: empty file")
+
+// SyntaxError reports invalid content in a scan file and where it is.
+type SyntaxError struct {
+	Format string // name of the format being read
+	Path   string // file name when known (set by ReadFile)
+	Line   int    // 1-based line number; 0 when unknown
+	Offset int64  // byte offset into the input, for XML and binary formats; 0 when unknown
+	Err    error  // the underlying problem
+}
+
+// Error returns a message such as "scan: data/x.xy: line 12: …": the path if
+// known, else the format name, then the position.
+func (e *SyntaxError) Error() string {
+	var b strings.Builder
+	b.WriteString("scan: ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+	} else {
+		b.WriteString(e.Format)
+	}
+	switch {
+	case e.Line > 0 && e.Offset > 0:
+		fmt.Fprintf(&b, ": line %d (byte %d)", e.Line, e.Offset)
+	case e.Line > 0:
+		fmt.Fprintf(&b, ": line %d", e.Line)
+	case e.Offset > 0:
+		fmt.Fprintf(&b, ": byte %d", e.Offset)
+	}
+	b.WriteString(": ")
+	b.WriteString(fmt.Sprint(e.Err))
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Decode reads a scan from r, recognising its format from the content. It
+// returns the scan and the name of the format.
+func Decode(r io.Reader) (*diffraction.Scan, string, error) {
+	return decode(r, "")
+}
+
+// ReadFile reads the scan file at path. The content decides the format; the
+// extension only breaks a tie between formats that both claim it. Errors name
+// the file.
+func ReadFile(path string) (*diffraction.Scan, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	s, name, err := decode(f, strings.ToLower(filepath.Ext(path)))
+	if err != nil {
+		return nil, name, withPath(err, path)
+	}
+	return s, name, nil
+}
+
+func decode(r io.Reader, ext string) (*diffraction.Scan, string, error) {
+	br := bufio.NewReaderSize(r, SniffLen)
+	head, err := br.Peek(SniffLen)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, "", err
+	}
+	if len(bytes.TrimSpace(head)) == 0 && len(head) < SniffLen {
+		return nil, "", errEmpty
+	}
+	f, ok := sniff(head, ext)
+	if !ok {
+		names := make([]string, len(formats))
+		for i, f := range formats {
+			names[i] = f.Name
+		}
+		return nil, "", fmt.Errorf("%w (tried %s)", ErrFormat, strings.Join(names, ", "))
+	}
+	s, err := f.Decode(br)
+	if err != nil {
+		return nil, f.Name, err
+	}
+	// Every reader checks this itself and reports where; this is the net
+	// that keeps an invalid scan from reaching the rest of Bragg.
+	if err := s.Validate(); err != nil {
+		return nil, f.Name, &SyntaxError{Format: f.Name, Err: err}
+	}
+	return s, f.Name, nil
+}
+
+// sniff returns the first format in table order that matches head, except
+// that among several matches one listing ext wins.
+func sniff(head []byte, ext string) (Format, bool) {
+	var first Format
+	found := false
+	for _, f := range formats {
+		if !f.Match(head) {
+			continue
+		}
+		if !found {
+			first, found = f, true
+			if ext == "" {
+				break
+			}
+		}
+		for _, e := range f.Exts {
+			if e == ext {
+				return f, true
+			}
+		}
+	}
+	return first, found
+}
+
+// pathError adds a file name to an error that is not a *SyntaxError.
+type pathError struct {
+	path string
+	err  error
+}
+
+func (e *pathError) Error() string {
+	return "scan: " + e.path + ": " + strings.TrimPrefix(e.err.Error(), "scan: ")
+}
+
+func (e *pathError) Unwrap() error { return e.err }
+
+func withPath(err error, path string) error {
+	if se, ok := err.(*SyntaxError); ok {
+		c := *se
+		c.Path = path
+		return &c
+	}
+	return &pathError{path, err}
+}
