@@ -1,0 +1,92 @@
+package peaks
+
+import (
+	"math"
+	"slices"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+)
+
+// noise is the model of the standard deviation of one point's intensity
+// used by the significance tests (see Find).
+type noise struct {
+	esd []float64 // the scan's ESDs, or nil
+	// k scales the Poisson model σ = k·√max(I, k²); k² is the intensity
+	// of one count in the data's units, hence the floor. 0 with cst > 0
+	// selects the constant model.
+	k   float64
+	cst float64
+}
+
+// medianChi2 is the median of the χ² distribution with one degree of
+// freedom, which converts the median of squared normal deviates to a
+// variance.
+const medianChi2 = 0.454936423119572
+
+// newNoise chooses the noise model for s; sm is its smoothed intensity.
+//
+// The scale comes from the second differences r_i = y_i − (y_{i−1}+y_{i+1})/2,
+// which remove any locally linear signal; for independent points of
+// variance k²·y_i their variance is 1.5·k²·y_i. The median over the scan
+// makes the estimate insensitive to peaks, where curvature inflates r_i.
+func newNoise(s *diffraction.Scan, sm []float64) noise {
+	nz := noise{esd: s.ESD}
+	y := s.Intensity
+	counts := true
+	for _, v := range y {
+		if v < 0 || v != math.Trunc(v) {
+			counts = false
+			break
+		}
+	}
+	negative := slices.Min(y) < 0
+	// A median over 8192 points spread evenly over the scan is as good as
+	// one over all of them (its relative error is about 1.9/√8192 ≈ 2 %)
+	// and keeps the cost linear.
+	stride := max(1, len(y)/8192)
+	q := make([]float64, 0, len(y)/stride+1)
+	for i := 1; i < len(y)-1; i += stride {
+		r := y[i] - 0.5*(y[i-1]+y[i+1])
+		switch {
+		case negative:
+			q = append(q, r*r/1.5)
+		case sm[i] > 0:
+			q = append(q, r*r/(1.5*sm[i]))
+		}
+	}
+	est := 0.0
+	if len(q) > 0 {
+		est = math.Sqrt(median(q) / medianChi2)
+	}
+	switch {
+	case negative:
+		nz.cst = est
+	case counts:
+		nz.k = math.Max(1, est)
+	default:
+		nz.k = est
+	}
+	return nz
+}
+
+// at returns σ at point i whose (smoothed) intensity, background plus net,
+// is total.
+func (nz noise) at(i int, total float64) float64 {
+	if nz.esd != nil && nz.esd[i] > 0 {
+		return nz.esd[i]
+	}
+	if nz.k == 0 {
+		return nz.cst
+	}
+	return nz.k * math.Sqrt(math.Max(total, nz.k*nz.k))
+}
+
+// median returns the median of v, reordering it.
+func median(v []float64) float64 {
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return 0.5 * (v[n/2-1] + v[n/2])
+}

@@ -1,0 +1,149 @@
+package peaks
+
+import "math"
+
+// Savitzky–Golay filtering: a least-squares polynomial is fitted to each
+// window of 2m+1 consecutive points and its value (or a derivative) at the
+// window's centre replaces the data point (A. Savitzky and M. J. E. Golay,
+// 1964, Anal. Chem. 36, 1627–1639). Because the fit is linear in the data,
+// it reduces to a convolution with fixed weights; the weights are computed
+// here from the normal equations rather than copied from the paper's tables
+// (which also carry known misprints, Steinier et al. 1972, Anal. Chem. 44,
+// 1906). Near the ends the same polynomial fit is evaluated off-centre on the
+// first or last full window, so no point is dropped or mirrored.
+
+// sgOrder is the polynomial order used throughout. For smoothing and for the
+// second derivative at the window centre a quadratic and a cubic give
+// identical weights (the odd term is orthogonal to the even ones on a
+// symmetric window); near the ends the quadratic is the more stable.
+const sgOrder = 2
+
+// sgKernel returns the 2m+1 weights h[j+m], j = -m…m, such that
+// Σ h[j+m]·y[c+j] is the deriv-th derivative (per point, i.e. with unit
+// spacing) at offset t from the window centre c of the least-squares
+// polynomial of the given order. It panics on arguments that no caller in
+// this package produces.
+func sgKernel(m, order, deriv, t int) []float64 {
+	if m < 1 || order < deriv || order > 2*m || t < -m || t > m {
+		panic("peaks: invalid Savitzky–Golay kernel parameters")
+	}
+	k := order + 1
+	// Abscissae are scaled to u = j/m ∈ [-1, 1] so that the normal matrix
+	// stays well conditioned for wide windows; the derivative is rescaled
+	// by m^-deriv at the end.
+	u := func(j int) float64 { return float64(j) / float64(m) }
+	// Normal matrix N[p][q] = Σ_j u_j^(p+q).
+	nm := make([]float64, k*k)
+	for j := -m; j <= m; j++ {
+		x := u(j)
+		pw := 1.0
+		pows := make([]float64, 2*k-1)
+		for e := range pows {
+			pows[e] = pw
+			pw *= x
+		}
+		for p := range k {
+			for q := range k {
+				nm[p*k+q] += pows[p+q]
+			}
+		}
+	}
+	// g[q] = d^deriv/du^deriv of u^q at u = t/m.
+	g := make([]float64, k)
+	ut := u(t)
+	for q := deriv; q < k; q++ {
+		c := 1.0
+		for r := range deriv {
+			c *= float64(q - r)
+		}
+		g[q] = c * math.Pow(ut, float64(q-deriv))
+	}
+	z := solve(nm, g, k)
+	h := make([]float64, 2*m+1)
+	scale := math.Pow(float64(m), -float64(deriv))
+	for j := -m; j <= m; j++ {
+		x, pw, s := u(j), 1.0, 0.0
+		for q := range k {
+			s += z[q] * pw
+			pw *= x
+		}
+		h[j+m] = s * scale
+	}
+	return h
+}
+
+// solve solves the k×k system a·x = b (row-major a) by Gaussian elimination
+// with partial pivoting. a and b are overwritten.
+func solve(a, b []float64, k int) []float64 {
+	for c := range k {
+		p := c
+		for r := c + 1; r < k; r++ {
+			if math.Abs(a[r*k+c]) > math.Abs(a[p*k+c]) {
+				p = r
+			}
+		}
+		if p != c {
+			for q := range k {
+				a[c*k+q], a[p*k+q] = a[p*k+q], a[c*k+q]
+			}
+			b[c], b[p] = b[p], b[c]
+		}
+		for r := c + 1; r < k; r++ {
+			f := a[r*k+c] / a[c*k+c]
+			for q := c; q < k; q++ {
+				a[r*k+q] -= f * a[c*k+q]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	x := make([]float64, k)
+	for r := k - 1; r >= 0; r-- {
+		s := b[r]
+		for q := r + 1; q < k; q++ {
+			s -= a[r*k+q] * x[q]
+		}
+		x[r] = s / a[r*k+r]
+	}
+	return x
+}
+
+// savgol writes to dst the deriv-th derivative (0 = smoothing) of y by a
+// Savitzky–Golay filter of the given odd window, with unit point spacing.
+// The window is reduced to fit len(y) when necessary; len(y) must be at
+// least 3.
+func savgol(dst, y []float64, window, deriv int) {
+	n := len(y)
+	m := window / 2
+	if 2*m+1 > n {
+		m = (n - 1) / 2
+	}
+	order := sgOrder
+	if order > 2*m {
+		order = 2 * m
+	}
+	centre := sgKernel(m, order, deriv, 0)
+	w := 2*m + 1
+	for i := m; i < n-m; i++ {
+		s := 0.0
+		win := y[i-m : i-m+w]
+		for j, h := range centre {
+			s += h * win[j]
+		}
+		dst[i] = s
+	}
+	// Ends: evaluate the fit of the first (last) full window off-centre.
+	for i := range m {
+		h := sgKernel(m, order, deriv, i-m)
+		s := 0.0
+		for j := range w {
+			s += h[j] * y[j]
+		}
+		dst[i] = s
+		h = sgKernel(m, order, deriv, m-i)
+		s = 0.0
+		for j := range w {
+			s += h[j] * y[n-w+j]
+		}
+		dst[n-1-i] = s
+	}
+}
