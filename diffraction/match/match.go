@@ -1,0 +1,384 @@
+package match
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+)
+
+// Elements restrains the candidate phases by chemistry, as the element
+// filter of HighScore or Match! does. Symbols are case-sensitive ("Fe").
+type Elements struct {
+	AllOf  []string // a phase must contain every one of these
+	NoneOf []string // and none of these
+	Only   []string // and, when set, no element outside this list
+}
+
+// Options controls an identification. The zero value is not useful; start
+// from DefaultOptions.
+type Options struct {
+	// Tolerance is the half-width in degrees 2θ of the window in which an
+	// observed peak matches a reference line; it widens to half the
+	// observed peak's FWHM for broad peaks.
+	Tolerance float64
+	// MaxStrain is the largest relative change of all d-spacings of a
+	// phase that the search may apply to line it up with the data (solid
+	// solution, thermal expansion).
+	MaxStrain float64
+	// MaxStrainComputed is the same for computed structures, whose cells
+	// are off by about a percent, as DFT cells are.
+	MaxStrainComputed float64
+	// MinFOM is the figure of merit a candidate needs to be concluded
+	// present.
+	MinFOM float64
+	// MinNew is the fraction of the observed integrated intensity, not yet
+	// explained by phases accepted before it, that a further phase must
+	// explain to be accepted too.
+	MinNew float64
+	// MinUnique is the fraction of a further phase's reference intensity
+	// (lines in range) that must be matched at peaks no accepted phase
+	// claims: a phase whose lines all fall on another's peaks is not
+	// evidenced by the data.
+	MinUnique float64
+	// MaxPhases caps the number of phases concluded present.
+	MaxPhases int
+	// Top is the length of the ranked candidate list.
+	Top int
+	// Elements restrains the candidates.
+	Elements Elements
+}
+
+// DefaultOptions returns the settings used by the CLI and the GUI.
+//
+// The 0.15° window covers the zero-shift and sample-displacement errors of a
+// routine Bragg–Brentano measurement (typically below 0.1°, Jenkins & Snyder
+// 1996, "Introduction to X-ray Powder Diffractometry", ch. 8) plus the
+// position scatter of a peak search. 0.5 % strain covers thermal expansion
+// over a few hundred kelvin and dilute substitution; 1.5 % covers the cell
+// error of GGA-relaxed structures (about +1 %, Hautier et al. 2012, PRB 85,
+// 155208).
+func DefaultOptions() Options {
+	return Options{
+		Tolerance:         0.15,
+		MaxStrain:         0.005,
+		MaxStrainComputed: 0.015,
+		MinFOM:            45,
+		MinNew:            0.04,
+		MinUnique:         0.2,
+		MaxPhases:         5,
+		Top:               10,
+	}
+}
+
+// minLineI is the smallest relative intensity (0–100) of a reference line
+// taken into account: weaker lines are below the detection limit of a
+// routine scan and their absence says nothing.
+const minLineI = 1.0
+
+// strainStep is the grid step of the strain search; 5e-4 moves a line at
+// 2θ = 90° by 0.057°, well inside the matching window.
+const strainStep = 5e-4
+
+// Identify scores every phase of db against the observed peaks of a scan
+// that covers lo ≤ 2θ ≤ hi, ranks them, and decides which phases are
+// present. w must be known (the caller substitutes an assumed wavelength
+// and says so). ctx cancels a long search.
+func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, db []refdb.Phase, opt Options) (Result, error) {
+	if !w.Known() {
+		return Result{}, errors.New("match: the wavelength is unknown")
+	}
+	if len(obs) == 0 {
+		return Result{}, errors.New("match: no peaks to match")
+	}
+	if !(hi > lo) {
+		return Result{}, fmt.Errorf("match: empty 2θ range %g–%g°", lo, hi)
+	}
+	o := newObserved(obs)
+	var all []scored
+	for i := range db {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return Result{}, err
+			}
+		}
+		p := &db[i]
+		if !opt.Elements.admits(p.Elements) {
+			continue
+		}
+		if s, ok := score(p, o, w, lo, hi, opt); ok {
+			all = append(all, s)
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].FOM > all[j].FOM })
+
+	var res Result
+	for i := range all {
+		if i == opt.Top {
+			break
+		}
+		res.Candidates = append(res.Candidates, all[i].Candidate)
+	}
+	res.Phases = conclude(all, o, opt)
+	return res, nil
+}
+
+// admits reports whether a phase with these elements passes the restraint.
+func (e Elements) admits(els []string) bool {
+	for _, x := range e.AllOf {
+		if !slices.Contains(els, x) {
+			return false
+		}
+	}
+	for _, x := range els {
+		if slices.Contains(e.NoneOf, x) {
+			return false
+		}
+		if len(e.Only) > 0 && !slices.Contains(e.Only, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// observed is the peak list prepared for matching: positions sorted and
+// integrated intensities scaled so that the strongest is 100.
+type observed struct {
+	peaks []diffraction.Peak
+	tt    []float64 // 2θ, ascending
+	idx   []int     // index into peaks for each tt
+	inten []float64 // relative integrated intensity per peak (same order as peaks)
+	total float64
+}
+
+func newObserved(ps []diffraction.Peak) *observed {
+	o := &observed{peaks: ps, inten: make([]float64, len(ps))}
+	// Integrated intensities, not heights, compare with computed line
+	// intensities: heights fall with the angle-dependent width. A peak
+	// search that gives no area falls back on the height.
+	var maxI float64
+	for i, p := range ps {
+		v := p.Area
+		if !(v > 0) {
+			v = p.Height
+		}
+		o.inten[i] = math.Max(v, 0)
+		maxI = math.Max(maxI, o.inten[i])
+	}
+	for i := range o.inten {
+		if maxI > 0 {
+			o.inten[i] *= 100 / maxI
+		}
+		o.total += o.inten[i]
+	}
+	o.idx = make([]int, len(ps))
+	for i := range o.idx {
+		o.idx[i] = i
+	}
+	sort.Slice(o.idx, func(a, b int) bool { return ps[o.idx[a]].TwoTheta < ps[o.idx[b]].TwoTheta })
+	o.tt = make([]float64, len(ps))
+	for i, k := range o.idx {
+		o.tt[i] = ps[k].TwoTheta
+	}
+	return o
+}
+
+// nearest returns the observed peak closest to the interval [a, b] and its
+// signed distance from it (0 inside), or -1 when there are no peaks.
+func (o *observed) nearest(a, b float64) (int, float64) {
+	j := sort.SearchFloat64s(o.tt, a)
+	best, bestD := -1, math.Inf(1)
+	for _, k := range []int{j - 1, j, j + 1} {
+		if k < 0 || k >= len(o.tt) {
+			continue
+		}
+		x := o.tt[k]
+		var d float64
+		switch {
+		case x < a:
+			d = x - a
+		case x > b:
+			d = x - b
+		}
+		if math.Abs(d) < math.Abs(bestD) {
+			best, bestD = o.idx[k], d
+		}
+	}
+	return best, bestD
+}
+
+// scored is a Candidate with what the final decision needs.
+type scored struct {
+	Candidate
+	explains map[int]float64 // observed peak → integrated intensity the phase predicts there (relative, ×Scale)
+	pairI    []float64       // reference intensity of each of Pairs
+	refTotal float64         // reference intensity of the lines in range
+}
+
+// score matches one phase at the best strain and returns its candidate.
+// ok is false when no reference line falls in the range or none matches.
+func score(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) (scored, bool) {
+	var best scored
+	bestFOM := -1.0
+	maxStrain := opt.MaxStrain
+	if p.Computed {
+		maxStrain = opt.MaxStrainComputed
+	}
+	n := int(math.Round(maxStrain / strainStep))
+	// Walk the strain grid outward from zero so that among equal scores
+	// the smallest strain wins.
+	for k := 0; k <= 2*n; k++ {
+		step := (k + 1) / 2
+		if k%2 == 1 {
+			step = -step
+		}
+		eps := float64(step) * strainStep
+		s, ok := scoreAt(p, o, w, lo, hi, eps, maxStrain, opt)
+		if ok && s.FOM > bestFOM+1e-9 {
+			best, bestFOM = s, s.FOM
+		}
+	}
+	return best, bestFOM > 0
+}
+
+// scoreAt matches the lines of p, with all d-spacings multiplied by 1+eps,
+// against the observed peaks and computes the figure of merit.
+//
+// The figure of merit is Bragg's own, built from the criteria that
+// search-match programs combine (Hanawalt, Rinn & Frevel 1938; Smith &
+// Snyder 1979 for the position term; Caussin, Nusinovici & Beard 1988 for
+// the intensity-weighted coverage):
+//
+//	FOM = 100 · C · (0.6 + 0.4·E) · (0.7 + 0.3·P) · (0.7 + 0.3·A) · S
+//
+// C is the fraction of the phase's reference intensity (lines in range)
+// that is observed: a strong line that is missing rules a phase out. E is
+// the fraction of the observed integrated intensity the phase accounts for
+// (small for a minor phase, so it weighs less). P is the position
+// agreement, 1 − mean |Δ2θ|/window weighted by intensity. A is the
+// intensity agreement, 1 − Σ|Iobs − s·Iref|/ΣIobs over the matched peaks
+// with the least-squares scale s. S = 1 − ½(ε/εmax)² penalises strain.
+func scoreAt(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi, eps, maxStrain float64, opt Options) (scored, bool) {
+	lamMean := w.Mean()
+	var refTotal, refMatched, posNum, posDen float64
+	var pairs []Pair
+	var pairI []float64        // reference intensity of each pair
+	group := map[int]float64{} // observed peak → summed reference intensity
+	for li, l := range p.Lines {
+		if l.I < minLineI {
+			continue
+		}
+		d := l.D * (1 + eps)
+		t1, ok := diffraction.TwoTheta(d, w.Ka1)
+		if !ok || t1 < lo || t1 > hi {
+			continue
+		}
+		// An unresolved Kα doublet peaks between the Kα1 position and the
+		// intensity-weighted mean position; accept anything in between.
+		tm, ok := diffraction.TwoTheta(d, lamMean)
+		if !ok {
+			tm = t1
+		}
+		refTotal += l.I
+		k, dist := o.nearest(t1, tm)
+		if k < 0 {
+			continue
+		}
+		win := math.Max(opt.Tolerance, math.Min(0.5*o.peaks[k].FWHM, 3*opt.Tolerance))
+		if math.Abs(dist) > win {
+			continue
+		}
+		refMatched += l.I
+		posNum += l.I * math.Abs(dist) / win
+		posDen += l.I
+		group[k] += l.I
+		pairs = append(pairs, Pair{Peak: k, Line: li, Delta: o.peaks[k].TwoTheta - t1})
+		pairI = append(pairI, l.I)
+	}
+	if refTotal == 0 || len(pairs) == 0 {
+		return scored{}, false
+	}
+	// Least-squares scale of the reference intensities onto the observed
+	// ones over the matched peaks: s = Σ Io·Ir / Σ Ir².
+	var num, den, explained float64
+	for k, ir := range group {
+		num += o.inten[k] * ir
+		den += ir * ir
+		explained += o.inten[k]
+	}
+	scale := num / den
+	var resid float64
+	explains := make(map[int]float64, len(group))
+	for k, ir := range group {
+		resid += math.Abs(o.inten[k] - scale*ir)
+		explains[k] = scale * ir
+	}
+	C := refMatched / refTotal
+	E := explained / o.total
+	P := 1 - posNum/posDen
+	A := math.Max(0, 1-resid/explained)
+	S := 1.0
+	if maxStrain > 0 {
+		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
+	}
+	fom := 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
+	return scored{
+		Candidate: Candidate{Phase: p, FOM: fom, Scale: scale, Strain: eps, Pairs: pairs},
+		explains:  explains,
+		pairI:     pairI,
+		refTotal:  refTotal,
+	}, true
+}
+
+// conclude decides which candidates are present: greedily, best first, a
+// candidate is accepted when its figure of merit reaches MinFOM, it explains
+// at least MinNew of the observed intensity that the phases accepted before
+// it leave unexplained, and at least MinUnique of its reference intensity
+// is matched at peaks that no accepted phase claims. Weight fractions follow from the
+// scales by the RIR method of Chung (1974, J. Appl. Cryst. 7, 519–525):
+// w_α = (I_α/RIR_α) / Σ_j (I_j/RIR_j), with I the integrated intensity of
+// each phase's strongest line, here 100·Scale.
+func conclude(all []scored, o *observed, opt Options) []Candidate {
+	left := slices.Clone(o.inten)
+	claimed := make([]bool, len(o.inten))
+	var out []Candidate
+	for _, c := range all {
+		if len(out) == opt.MaxPhases || c.FOM < opt.MinFOM {
+			break
+		}
+		var gain, unique float64
+		for k, v := range c.explains {
+			gain += math.Min(left[k], v)
+		}
+		for i, p := range c.Pairs {
+			if !claimed[p.Peak] {
+				unique += c.pairI[i]
+			}
+		}
+		if gain < opt.MinNew*o.total || unique < opt.MinUnique*c.refTotal {
+			continue
+		}
+		for k, v := range c.explains {
+			left[k] = math.Max(0, left[k]-v)
+			claimed[k] = true
+		}
+		out = append(out, c.Candidate)
+	}
+	var sum float64
+	for _, c := range out {
+		if c.Phase.RIR > 0 {
+			sum += c.Scale / c.Phase.RIR
+		}
+	}
+	for i := range out {
+		if r := out[i].Phase.RIR; r > 0 && sum > 0 {
+			out[i].WeightPercent = 100 * out[i].Scale / r / sum
+		}
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+package match
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+)
+
+// cubic makes a reference phase from a cubic cell: lines at d = a/√(h²+k²+l²)
+// for the given hkl and relative intensities. The structures are not needed
+// for matching.
+func cubic(id, formula string, a, rir float64, hkl [][3]int, inten []float64, els ...string) refdb.Phase {
+	p := refdb.Phase{ID: id, Name: id, Formula: formula, Elements: els, RIR: rir}
+	for i, h := range hkl {
+		s := float64(h[0]*h[0] + h[1]*h[1] + h[2]*h[2])
+		p.Lines = append(p.Lines, refdb.Line{D: a / math.Sqrt(s), I: inten[i], H: h[0], K: h[1], L: h[2]})
+	}
+	return p
+}
+
+// Reference phases with the face-centred reflections of rock salt and
+// fluorite type structures; intensities are those of the calculated Cu Kα1
+// patterns of NaCl, MgO and CaF2 (rounded), lattice parameters from
+// their usual values (5.640, 4.212, 5.463 Å).
+var (
+	fcc    = [][3]int{{1, 1, 1}, {2, 0, 0}, {2, 2, 0}, {3, 1, 1}, {2, 2, 2}, {4, 0, 0}, {3, 3, 1}, {4, 2, 0}}
+	halite = cubic("halite", "NaCl", 5.640, 4.4, fcc, []float64{7, 100, 55, 2, 15, 6, 1, 11}, "Na", "Cl")
+	mgo    = cubic("periclase", "MgO", 4.212, 3.0, fcc, []float64{10, 100, 52, 5, 12, 6, 2, 15}, "Mg", "O")
+	caf2   = cubic("fluorite", "CaF2", 5.463, 3.3, fcc, []float64{100, 0, 55, 30, 0, 7, 10, 0}, "Ca", "F")
+	db     = []refdb.Phase{halite, mgo, caf2}
+)
+
+// observe makes the peak list a perfect measurement of the phases would
+// give with Cu Kα1, each phase's line intensities multiplied by its scale,
+// 2θ shifted by shift degrees; lines weaker than 1 are not seen.
+func observe(shift float64, phases []refdb.Phase, scales []float64) []diffraction.Peak {
+	var out []diffraction.Peak
+	for i, p := range phases {
+		for _, l := range p.Lines {
+			tt, ok := diffraction.TwoTheta(l.D, diffraction.CuKa.Ka1)
+			if !ok || tt > 90 || l.I*scales[i] < 1 {
+				continue
+			}
+			out = append(out, diffraction.Peak{TwoTheta: tt + shift, Area: l.I * scales[i], Height: l.I * scales[i], FWHM: 0.1})
+		}
+	}
+	return out
+}
+
+func TestIdentifySinglePhase(t *testing.T) {
+	w := diffraction.CuKa
+	w.Ka2, w.Ratio = 0, 0 // the synthetic peaks are at the Kα1 positions
+	// A zero shift of 0.05°, typical of a routine scan.
+	r, err := Identify(context.Background(), observe(0.05, []refdb.Phase{halite}, []float64{1}), w, 10, 90, db, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Phases) != 1 || r.Phases[0].Phase.ID != "halite" {
+		t.Fatalf("phases %v, want [halite]", ids(r.Phases))
+	}
+	c := r.Phases[0]
+	// Every line is seen at the right intensity: the FOM is near 100, the
+	// scale 1 and the weight 100 %.
+	if c.FOM < 90 || math.Abs(c.Scale-1) > 0.01 || math.Abs(c.WeightPercent-100) > 1e-9 {
+		t.Errorf("halite: FOM %.1f scale %.3f wt %.1f%%, want >90, 1, 100", c.FOM, c.Scale, c.WeightPercent)
+	}
+	if r.Candidates[0].Phase.ID != "halite" {
+		t.Errorf("first candidate %s, want halite", r.Candidates[0].Phase.ID)
+	}
+}
+
+func TestIdentifyMixtureWeights(t *testing.T) {
+	w := diffraction.Wavelength{Ka1: diffraction.CuKa.Ka1}
+	// A 70:30 halite:fluorite mixture by weight: by Chung's RIR relation
+	// the strongest-line intensities are in the ratio 0.7·4.4 : 0.3·3.3.
+	sh, sf := 0.7*4.4, 0.3*3.3
+	obs := observe(0, []refdb.Phase{halite, caf2}, []float64{sh, sf})
+	r, err := Identify(context.Background(), obs, w, 10, 90, db, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, c := range r.Phases {
+		got[c.Phase.ID] = c.WeightPercent
+	}
+	if len(got) != 2 || math.Abs(got["halite"]-70) > 2 || math.Abs(got["fluorite"]-30) > 2 {
+		t.Errorf("weights %v, want halite 70 %% and fluorite 30 %% (±2)", got)
+	}
+}
+
+func TestIdentifyStrain(t *testing.T) {
+	// Periclase measured with a cell 0.8 % larger than the reference, as
+	// against a computed (DFT-relaxed) reference 0.8 % too small; within
+	// the 1.5 % allowed for computed entries.
+	strained := mgo
+	db := append([]refdb.Phase(nil), db...)
+	db[1].Computed = true
+	strained.Lines = append([]refdb.Line(nil), mgo.Lines...)
+	for i := range strained.Lines {
+		strained.Lines[i].D *= 1.008
+	}
+	w := diffraction.Wavelength{Ka1: diffraction.CuKa.Ka1}
+	r, err := Identify(context.Background(), observe(0, []refdb.Phase{strained}, []float64{1}), w, 10, 90, db, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Phases) == 0 || r.Phases[0].Phase.ID != "periclase" || math.Abs(r.Phases[0].Strain-0.008) > 0.0005 {
+		t.Fatalf("phases %v (strain %v), want periclase at strain 0.008", ids(r.Phases), strains(r.Phases))
+	}
+}
+
+func TestIdentifyElements(t *testing.T) {
+	w := diffraction.Wavelength{Ka1: diffraction.CuKa.Ka1}
+	obs := observe(0, []refdb.Phase{halite}, []float64{1})
+	opt := DefaultOptions()
+	opt.Elements.NoneOf = []string{"Cl"}
+	r, err := Identify(context.Background(), obs, w, 10, 90, db, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Candidates {
+		if c.Phase.ID == "halite" {
+			t.Error("halite listed although Cl is excluded")
+		}
+	}
+	// Both restraints at once, on a fluorite + periclase mixture: only
+	// the oxide passes.
+	opt = DefaultOptions()
+	opt.Elements.Only = []string{"Ca", "F", "Mg", "O"}
+	opt.Elements.AllOf = []string{"O"}
+	obs = observe(0, []refdb.Phase{caf2, mgo}, []float64{1, 1})
+	r, _ = Identify(context.Background(), obs, w, 10, 90, db, opt)
+	if len(r.Candidates) != 1 || r.Candidates[0].Phase.ID != "periclase" {
+		t.Errorf("candidates %v, want only periclase", ids(r.Candidates))
+	}
+}
+
+func TestIdentifyErrors(t *testing.T) {
+	obs := observe(0, []refdb.Phase{halite}, []float64{1})
+	if _, err := Identify(context.Background(), obs, diffraction.Wavelength{}, 10, 90, db, DefaultOptions()); err == nil {
+		t.Error("unknown wavelength accepted")
+	}
+	if _, err := Identify(context.Background(), nil, diffraction.CuKa, 10, 90, db, DefaultOptions()); err == nil {
+		t.Error("empty peak list accepted")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Identify(ctx, obs, diffraction.CuKa, 10, 90, db, DefaultOptions()); err == nil {
+		t.Error("cancelled context ignored")
+	}
+}
+
+func ids(cs []Candidate) []string {
+	var s []string
+	for _, c := range cs {
+		s = append(s, c.Phase.ID)
+	}
+	return s
+}
+
+func strains(cs []Candidate) []float64 {
+	var s []float64
+	for _, c := range cs {
+		s = append(s, c.Strain)
+	}
+	return s
+}

@@ -1,0 +1,34 @@
+package match
+
+import "github.com/bragg-xrd/bragg/diffraction/refdb"
+
+// Pair links one observed peak to the reference line it was matched with.
+type Pair struct {
+	Peak  int     // index into the observed peak list
+	Line  int     // index into Phase.Lines
+	Delta float64 // observed − reference 2θ, degrees
+}
+
+// Candidate is one reference phase scored against the observed peaks.
+type Candidate struct {
+	Phase *refdb.Phase
+	// FOM is the figure of merit, 0–100: 100 when every strong reference
+	// line is observed at its exact position with the expected intensity.
+	FOM float64
+	// Scale multiplies the phase's relative line intensities (0–100) to the
+	// observed net heights.
+	Scale float64
+	// Strain is the relative change applied to all the phase's d-spacings
+	// to line them up with the data (d_used = d_ref·(1+Strain)).
+	Strain float64
+	// WeightPercent is the estimated mass fraction in per cent (RIR method),
+	// set only for phases concluded to be present.
+	WeightPercent float64
+	Pairs         []Pair
+}
+
+// Result is the outcome of an identification.
+type Result struct {
+	Phases     []Candidate // what Bragg concludes is in the sample
+	Candidates []Candidate // ranked list, best first
+}
