@@ -1,0 +1,29 @@
+// Package assets holds the files compiled into the Bragg binary: the
+// reference database.
+package assets
+
+import (
+	"bytes"
+	_ "embed"
+	"sync"
+
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+)
+
+//go:generate go run ../internal/dbgen -shared ../../shared -o refdb.json.gz
+
+// refDB is the compiled reference database (see internal/dbgen).
+//
+//go:embed refdb.json.gz
+var refDB []byte
+
+// RefDBBytes returns the compiled database file as embedded.
+func RefDBBytes() []byte { return refDB }
+
+var loadRefDB = sync.OnceValues(func() (*refdb.DB, error) {
+	return refdb.Load(bytes.NewReader(refDB))
+})
+
+// RefDB returns the reference database, decoded and checked once; later
+// calls return the same *refdb.DB, which callers must not modify.
+func RefDB() (*refdb.DB, error) { return loadRefDB() }

@@ -1,0 +1,41 @@
+package crystal
+
+// Cell is a unit cell: edge lengths in ångström, angles in degrees.
+type Cell struct {
+	A, B, C            float64
+	Alpha, Beta, Gamma float64
+}
+
+// SymOp is a space-group operation x' = R·x + T in fractional coordinates.
+type SymOp struct {
+	R [3][3]int
+	T [3]float64
+}
+
+// Site is one atom site of the asymmetric unit.
+type Site struct {
+	Label     string  `json:"label"`
+	Element   string  `json:"element"`          // element symbol, "Fe"
+	Charge    int     `json:"charge,omitempty"` // formal charge from the type symbol ("Fe3+" → 3), 0 if none
+	X, Y, Z   float64 // fractional coordinates
+	Occupancy float64 `json:"occ"`  // 0–1
+	Uiso      float64 `json:"uiso"` // isotropic displacement, Å²
+}
+
+// Structure is a crystal structure: cell, symmetry operations (all of them,
+// including centring translations) and the asymmetric unit.
+type Structure struct {
+	Name             string  `json:"name,omitempty"`
+	Cell             Cell    `json:"cell"`
+	SpaceGroup       string  `json:"space_group"` // Hermann–Mauguin symbol as in the source
+	SpaceGroupNumber int     `json:"space_group_number,omitempty"`
+	Ops              []SymOp `json:"ops"`
+	Sites            []Site  `json:"sites"`
+
+	// Provenance read from the CIF, when present.
+	Block        string `json:"block,omitempty"`         // CIF data block name
+	Mineral      string `json:"mineral,omitempty"`       // _chemical_name_mineral
+	ChemicalName string `json:"chemical_name,omitempty"` // _chemical_name_systematic or _common
+	CODID        string `json:"cod_id,omitempty"`        // _cod_database_code
+	Citation     string `json:"citation,omitempty"`      // authors (year) journal volume, first page
+}

@@ -1,0 +1,272 @@
+package crystal
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// P1 returns the structure expanded to space group P1: one site per atom of
+// the cell (Structure.Atoms) and the identity as the only operator.
+func (s *Structure) P1() *Structure {
+	out := *s
+	out.SpaceGroup, out.SpaceGroupNumber = "P 1", 1
+	out.Ops = []SymOp{{R: [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}}
+	out.Sites = nil
+	for i, a := range s.Atoms() {
+		st := s.Sites[a.Site]
+		st.Label = fmt.Sprintf("%s_%d", st.Label, i)
+		st.X, st.Y, st.Z = a.Pos[0], a.Pos[1], a.Pos[2]
+		out.Sites = append(out.Sites, st)
+	}
+	return &out
+}
+
+// Transform returns the structure in a new cell whose basis vectors are
+// the columns of p in terms of the old basis (a' = Σ p_i1 a_i, …), as a P1
+// structure (run FindSymmetry to recover the operators). The new cell must
+// be a supercell or the same lattice (det p ≥ 1), e.g. rhombohedral to
+// hexagonal axes (obverse) with p = [[1,0,1],[-1,1,1],[0,-1,1]]
+// (ITC Vol. A, Table 5.1.3.1).
+func (s *Structure) Transform(p [3][3]int) (*Structure, error) {
+	det := det3(p)
+	if det < 1 {
+		return nil, fmt.Errorf("crystal: transformation determinant %d < 1", det)
+	}
+	g := s.Cell.Metric()
+	var pf [3][3]float64
+	for i := range 3 {
+		for j := range 3 {
+			pf[i][j] = float64(p[i][j])
+		}
+	}
+	// G' = Pᵀ G P.
+	var gn [3][3]float64
+	for i := range 3 {
+		for j := range 3 {
+			for k := range 3 {
+				for l := range 3 {
+					gn[i][j] += pf[k][i] * g[k][l] * pf[l][j]
+				}
+			}
+		}
+	}
+	a, b, c := math.Sqrt(gn[0][0]), math.Sqrt(gn[1][1]), math.Sqrt(gn[2][2])
+	ang := func(x, y, z float64) float64 {
+		v := x / (y * z)
+		return math.Round(math.Acos(max(-1, min(1, v)))*180/math.Pi*1e6) / 1e6
+	}
+	out := *s
+	out.Cell = Cell{A: a, B: b, C: c, Alpha: ang(gn[1][2], b, c), Beta: ang(gn[0][2], a, c), Gamma: ang(gn[0][1], a, b)}
+	out.SpaceGroup, out.SpaceGroupNumber = "P 1", 1
+	out.Ops = []SymOp{{R: [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}}
+	out.Sites = nil
+	pinv := inverse3(pf)
+	// Old lattice points inside the new cell: search old translations n in a
+	// box large enough for |p| entries.
+	n := 0
+	for i := range 3 {
+		for j := range 3 {
+			n += abs(p[i][j])
+		}
+	}
+	for i, at := range s.Atoms() {
+		st := s.Sites[at.Site]
+		var found [][3]float64
+		for u := -n; u <= n; u++ {
+			for v := -n; v <= n; v++ {
+				for w := -n; w <= n; w++ {
+					xo := [3]float64{at.Pos[0] + float64(u), at.Pos[1] + float64(v), at.Pos[2] + float64(w)}
+					var x [3]float64
+					for r := range 3 {
+						x[r] = pinv[r][0]*xo[0] + pinv[r][1]*xo[1] + pinv[r][2]*xo[2]
+					}
+					for r := range 3 {
+						x[r] = wrap(math.Round(x[r]*1e9) / 1e9)
+					}
+					dup := false
+					for _, f := range found {
+						if samePos(f, x) {
+							dup = true
+							break
+						}
+					}
+					if !dup {
+						found = append(found, x)
+					}
+				}
+			}
+		}
+		if len(found) != det {
+			return nil, fmt.Errorf("crystal: transformation gave %d images of an atom, want %d", len(found), det)
+		}
+		for k, x := range found {
+			ns := st
+			ns.Label = fmt.Sprintf("%s_%d_%d", st.Label, i, k)
+			ns.X, ns.Y, ns.Z = x[0], x[1], x[2]
+			out.Sites = append(out.Sites, ns)
+		}
+	}
+	return &out, nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// FindSymmetry finds the space-group operators of a structure from its
+// atoms, in the given cell and origin: every integer matrix R (entries
+// −1, 0, 1) that keeps the metric (RᵀGR = G within 1e-3 relative) and,
+// with some translation t, maps every atom onto an atom of the same
+// element, occupancy and displacement (within 1e-3 in fractional
+// coordinates). It returns a copy with those operators and the sites
+// reduced to one per orbit (the asymmetric unit). The space-group symbol
+// and number are cleared: the caller sets them when known. Use it on P1 listings (computed structures)
+// so that multiplicities and hkl follow the true Laue class.
+func FindSymmetry(s *Structure) (*Structure, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	atoms := s.Atoms()
+	if len(atoms) == 0 {
+		return nil, errors.New("crystal: no atoms")
+	}
+	type kind struct {
+		el   string
+		occ  float64
+		uiso float64
+	}
+	kindOf := func(a Atom) kind {
+		return kind{a.Element, math.Round(a.Occupancy * 1e4), math.Round(a.Uiso * 1e5)}
+	}
+	count := map[kind]int{}
+	for _, a := range atoms {
+		count[kindOf(a)]++
+	}
+	ref := 0
+	for i, a := range atoms {
+		if count[kindOf(a)] < count[kindOf(atoms[ref])] {
+			ref = i
+		}
+	}
+	g := s.Cell.Metric()
+	scale := max(g[0][0], g[1][1], g[2][2])
+	var ops []SymOp
+	var r [3][3]int
+	for code := range 19683 { // 3⁹ matrices with entries −1, 0, 1
+		c := code
+		for i := range 3 {
+			for j := range 3 {
+				r[i][j] = c%3 - 1
+				c /= 3
+			}
+		}
+		if d := det3(r); d != 1 && d != -1 {
+			continue
+		}
+		if !keepsMetric(r, g, 1e-3*scale) {
+			continue
+		}
+		x0 := atoms[ref].Pos
+		rx0 := SymOp{R: r}.apply(x0)
+		for _, b := range atoms {
+			if kindOf(b) != kindOf(atoms[ref]) {
+				continue
+			}
+			var t [3]float64
+			for i := range 3 {
+				t[i] = wrap(b.Pos[i] - rx0[i])
+				t[i] = snap(t[i])
+			}
+			op := SymOp{R: r, T: t}
+			if mapsOnto(op, atoms, func(a, b Atom) bool { return kindOf(a) == kindOf(b) }) {
+				ops = append(ops, op)
+			}
+		}
+	}
+	if len(ops) == 0 {
+		return nil, errors.New("crystal: no symmetry found (not even the identity)")
+	}
+	// Put the identity first.
+	for i, op := range ops {
+		if op.R == [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}} && op.T == [3]float64{} {
+			ops[0], ops[i] = ops[i], ops[0]
+			break
+		}
+	}
+	out := *s
+	out.Ops = ops
+	out.Sites = nil
+	out.SpaceGroup, out.SpaceGroupNumber = "", 0
+	var covered [][3]float64
+	var coveredKind []kind
+	for _, a := range atoms {
+		skip := false
+		for i, c := range covered {
+			if coveredKind[i] == kindOf(a) && samePos(c, a.Pos) {
+				skip = true
+				break
+			}
+		}
+		if skip {
+			continue
+		}
+		st := s.Sites[a.Site]
+		st.X, st.Y, st.Z = a.Pos[0], a.Pos[1], a.Pos[2]
+		out.Sites = append(out.Sites, st)
+		for _, op := range ops {
+			y := op.apply(a.Pos)
+			covered = append(covered, y)
+			coveredKind = append(coveredKind, kindOf(a))
+		}
+	}
+	return &out, nil
+}
+
+// snap rounds a translation component to the nearest multiple of 1/24
+// when it is within 1e-4 of it (space-group translations are multiples of
+// 1/12 or 1/8 in conventional settings), so operators print cleanly.
+func snap(t float64) float64 {
+	v := math.Round(t * 24)
+	if math.Abs(t*24-v) < 24e-4 {
+		return wrap(v / 24)
+	}
+	return t
+}
+
+func keepsMetric(r [3][3]int, g [3][3]float64, tol float64) bool {
+	for i := range 3 {
+		for j := range 3 {
+			var v float64
+			for k := range 3 {
+				for l := range 3 {
+					v += float64(r[k][i]) * g[k][l] * float64(r[l][j])
+				}
+			}
+			if math.Abs(v-g[i][j]) > tol {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func mapsOnto(op SymOp, atoms []Atom, same func(a, b Atom) bool) bool {
+	for _, a := range atoms {
+		y := op.apply(a.Pos)
+		hit := false
+		for _, b := range atoms {
+			if same(a, b) && samePos(y, b.Pos) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return false
+		}
+	}
+	return true
+}

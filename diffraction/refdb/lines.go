@@ -1,0 +1,44 @@
+package refdb
+
+import (
+	"math"
+	"sort"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+)
+
+// The reference lines of every phase are computed for these conditions.
+const (
+	// Lambda is Cu Kα1 (Hölzer et al. 1997, Phys. Rev. A 56, 4554), Å.
+	Lambda = 1.5405929
+	// TwoThetaMin and TwoThetaMax bound the computed lines (degrees): the
+	// range of common laboratory scans.
+	TwoThetaMin = 5.0
+	TwoThetaMax = 120.0
+	// MinIntensity drops lines that round to 0.00 on the 0–100 scale.
+	MinIntensity = 0.005
+)
+
+// ComputeLines simulates the reference stick pattern of a structure
+// (crystal.Pattern at Lambda over TwoThetaMin–TwoThetaMax, with the
+// structure's displacement parameters) and returns the lines by decreasing
+// d, rounded as stored (d to 1e-6 Å, I to 0.01), and the unrounded
+// reflections.
+func ComputeLines(s *crystal.Structure) ([]Line, []crystal.Reflection, error) {
+	refl, err := crystal.Pattern(s, Lambda, TwoThetaMin, TwoThetaMax, crystal.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	var lines []Line
+	for _, r := range refl {
+		if r.Intensity < MinIntensity {
+			continue
+		}
+		lines = append(lines, Line{
+			D: math.Round(r.D*1e6) / 1e6, I: math.Round(r.Intensity*100) / 100,
+			H: r.H, K: r.K, L: r.L, Multiplicity: r.Multiplicity,
+		})
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].D > lines[j].D })
+	return lines, refl, nil
+}

@@ -1,0 +1,259 @@
+// Command dbgen compiles Bragg's reference database from a curated list of
+// CIF files in the shared data folder:
+//
+//	go run ./internal/dbgen -shared ../shared -o assets/refdb.json.gz
+//
+// Each structure is read with crystal.ParseCIF (P1 listings of computed
+// structures are first reduced with crystal.FindSymmetry, rhombohedral
+// cells are put on hexagonal axes), its Cu Kα1 stick pattern is computed
+// with refdb.ComputeLines, and the phases are written sorted by ID with
+// refdb.Write. The same input gives the same bytes.
+package main
+
+import (
+	"bytes"
+	"embed"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+)
+
+// Version of the compiled database; bump when the list or the computation
+// changes.
+const Version = "2025.1-foundation"
+
+func main() {
+	shared := flag.String("shared", "../shared", "shared folder (holds data/cif)")
+	out := flag.String("o", "assets/refdb.json.gz", "output file")
+	flag.Parse()
+	db, err := build(*shared, log.Printf)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := refdb.Write(&buf, db); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("wrote %s: %d phases, %d bytes", *out, len(db.Phases), buf.Len())
+}
+
+// localCIFs are structures the project entered from publications (each
+// file cites its source), for common phases without a usable CIF in shared/.
+//
+//go:embed cif/*.cif
+var localCIFs embed.FS
+
+// licenses of the source folders, from shared/data/README.md.
+var licenses = map[string]string{
+	"avogadro_crystals":        "public domain (COD entries; Debian libavogadro-data)",
+	"cod-tools_tests":          "CC0 (COD data)",
+	"crystals_LaurentRDC":      "CC0 (COD/AMCSD entry)",
+	"mineral-lib-jekyll_amcsd": "AMCSD data (mirrored in COD, CC0); repository MIT",
+	"dans_diffraction":         "Apache-2.0",
+	"pyobjcryst_testdata":      "CC0 (COD-derived test data)",
+	"pymatgen_test_files_cod":  "MIT / CC0 (COD)",
+	"wpem_xred":                "MIT",
+	"xrd_autoanalyzer_mp_refs": "MIT (computed structure)",
+	"cif2hkl_examples":         "CC0 (Debian cif2hkl examples)",
+	"dara_tutorial":            "MIT",
+	"bragg":                    "CC0 (structure data from the cited publication, entered by the Bragg project)",
+}
+
+// rhombToHex takes rhombohedral axes to hexagonal axes (obverse setting):
+// a_h = a_r − b_r, b_h = b_r − c_r, c_h = a_r + b_r + c_r (columns; ITC
+// Vol. A, Table 5.1.3.1).
+var rhombToHex = [3][3]int{{1, 0, 1}, {-1, 1, 1}, {0, -1, 1}}
+
+type indexRow struct{ codID, mineral string }
+
+func readIndex(path string) (map[string]indexRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	head, err := r.Read()
+	if err != nil {
+		return nil, err
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[h] = i
+	}
+	for _, k := range []string{"file", "cod_id", "mineral"} {
+		if _, ok := col[k]; !ok {
+			return nil, fmt.Errorf("%s: no column %q", path, k)
+		}
+	}
+	m := map[string]indexRow{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		file := strings.TrimPrefix(rec[col["file"]], "cif/")
+		if _, dup := m[file]; !dup {
+			m[file] = indexRow{codID: rec[col["cod_id"]], mineral: rec[col["mineral"]]}
+		}
+	}
+	return m, nil
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(s) {
+		if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+			b.WriteRune(c)
+		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
+	cifDir := filepath.Join(shared, "data", "cif")
+	index, err := readIndex(filepath.Join(cifDir, "cif_index.csv"))
+	if err != nil {
+		return nil, err
+	}
+	var phases []refdb.Phase
+	ids := map[string]string{}
+	for _, e := range curated {
+		p, err := compile(cifDir, index, e)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.File, err)
+		}
+		if prev, dup := ids[p.ID]; dup {
+			return nil, fmt.Errorf("%s: ID %s already used by %s", e.File, p.ID, prev)
+		}
+		ids[p.ID] = e.File
+		logf("%-32s %-10s %-14s %3d lines  Z=%g  ρ=%.3f", p.ID, p.Formula, p.Mineral, len(p.Lines), p.Z, p.Density)
+		phases = append(phases, p)
+	}
+	// Calculated RIR = I/Ic against corundum (Hubbard & Snyder 1988,
+	// Powder Diffr. 3, 74): ratio of max(|F|²·m·LP)/(V²·ρ).
+	scale := map[string]float64{}
+	var ref float64
+	for i := range phases {
+		_, refl, err := refdb.ComputeLines(&phases[i].Structure)
+		if err != nil {
+			return nil, err
+		}
+		scale[phases[i].ID] = crystal.IntensityScale(&phases[i].Structure, refl)
+		if phases[i].ID == corundumID {
+			ref = scale[phases[i].ID]
+		}
+	}
+	if ref == 0 {
+		return nil, errors.New("corundum (" + corundumID + ") missing: needed for RIR")
+	}
+	for i := range phases {
+		phases[i].RIR = roundTo(scale[phases[i].ID]/ref, 1e-3)
+	}
+	sort.Slice(phases, func(i, j int) bool { return phases[i].ID < phases[j].ID })
+	return &refdb.DB{Version: Version, Phases: phases}, nil
+}
+
+func roundTo(x, q float64) float64 {
+	v := x / q
+	if v < 0 {
+		return -float64(int64(-v+0.5)) * q
+	}
+	return float64(int64(v+0.5)) * q
+}
+
+func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, error) {
+	var (
+		p   refdb.Phase
+		err error
+	)
+	source := strings.SplitN(e.File, "/", 2)[0]
+	lic, ok := licenses[source]
+	if !ok {
+		return p, fmt.Errorf("source folder %q is not on the redistributable list", source)
+	}
+	var f io.ReadCloser
+	if rest, ok := strings.CutPrefix(e.File, "bragg/"); ok {
+		f, err = localCIFs.Open("cif/" + rest)
+	} else {
+		f, err = os.Open(filepath.Join(cifDir, e.File))
+	}
+	if err != nil {
+		return p, err
+	}
+	defer f.Close()
+	ss, err := crystal.ParseCIF(f, e.File)
+	if err != nil {
+		return p, err
+	}
+	s := &ss[0]
+	if e.Hex {
+		if s, err = s.Transform(rhombToHex); err != nil {
+			return p, err
+		}
+	}
+	if e.Symmetrize || e.Hex {
+		name, block, cod, cit, min, chem := s.Name, s.Block, s.CODID, s.Citation, s.Mineral, s.ChemicalName
+		if s, err = crystal.FindSymmetry(s); err != nil {
+			return p, err
+		}
+		s.Name, s.Block, s.CODID, s.Citation, s.Mineral, s.ChemicalName = name, block, cod, cit, min, chem
+		s.SpaceGroup, s.SpaceGroupNumber = e.SpaceGroup, e.SGNumber
+		if want := e.Ops; want > 0 && len(s.Ops) != want {
+			return p, fmt.Errorf("found %d symmetry operators, want %d", len(s.Ops), want)
+		}
+	}
+	row := index[e.File]
+	switch {
+	case e.ID != "":
+		p.ID = e.ID
+	case row.codID != "":
+		p.ID = "cod:" + row.codID
+	default:
+		p.ID = slug(source) + ":" + slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
+	}
+	s.Name = e.Name
+	lines, _, err := refdb.ComputeLines(s)
+	if err != nil {
+		return p, err
+	}
+	p.Name = e.Name
+	p.Mineral = e.Mineral
+	p.Formula = s.Formula()
+	if e.Formula != "" && p.Formula != e.Formula {
+		return p, fmt.Errorf("formula %s, want %s", p.Formula, e.Formula)
+	}
+	p.Elements = s.Elements()
+	p.System = s.CrystalSystem()
+	p.Z = s.Z()
+	p.Volume = roundTo(s.Volume(), 1e-4)
+	p.Density = roundTo(s.Density(), 1e-4)
+	p.Source = "shared/data/cif/" + e.File
+	if source == "bragg" {
+		p.Source = "internal/dbgen/cif/" + strings.TrimPrefix(e.File, "bragg/")
+	}
+	p.License = lic
+	p.Citation = s.Citation
+	p.Computed = source == "xrd_autoanalyzer_mp_refs"
+	p.Structure = *s
+	p.Lines = lines
+	return p, nil
+}
