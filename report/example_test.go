@@ -1,0 +1,38 @@
+package report_test
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/report"
+)
+
+func ExampleWrite() {
+	scan := &diffraction.Scan{
+		TwoTheta:   []float64{20, 20.02, 20.04, 20.06},
+		Intensity:  []float64{110, 180, 120, 100},
+		Wavelength: diffraction.CuKa,
+	}
+	scan.Wavelength.Source = diffraction.Assumed
+	var buf bytes.Buffer
+	err := report.Write(&buf, report.Input{File: "tiny.xy", Format: "xy", Scan: scan, Generator: "Bragg"})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	fmt.Println(f.GetSheetList())
+	src, _ := f.GetCellValue("Summary", "B11")
+	fmt.Println(src)
+	// Output:
+	// [Summary Phases Peaks Data]
+	// assumed Cu Kα: the scan file gives no wavelength
+}
