@@ -1,0 +1,58 @@
+package app
+
+import "github.com/bragg-xrd/bragg/diffraction/analysis"
+
+// Analysis is everything the window shows for one scan: the data, its
+// background, the peaks found and the identification; the same type the
+// command line works with.
+type Analysis = analysis.Analysis
+
+// Backend is the domain work the window asks for. Its methods are called
+// from a goroutine other than the UI's and must not touch widgets.
+type Backend interface {
+	// Open reads the scan at path, finds its peaks and identifies phases.
+	Open(path string) (*Analysis, error)
+	// Demo returns the built-in demonstration pattern, analysed.
+	Demo() (*Analysis, error)
+	// Export writes a report of a to path (an .xlsx workbook).
+	Export(path string, a *Analysis) error
+}
+
+// Funcs adapts three functions to a Backend, which is the shortest way for
+// main to wire the real packages in. A nil function makes its method return
+// an error saying the feature is not available.
+type Funcs struct {
+	OpenFunc   func(path string) (*Analysis, error)
+	DemoFunc   func() (*Analysis, error)
+	ExportFunc func(path string, a *Analysis) error
+}
+
+// Open calls f.OpenFunc.
+func (f Funcs) Open(path string) (*Analysis, error) {
+	if f.OpenFunc == nil {
+		return nil, errNotAvailable("opening files")
+	}
+	return f.OpenFunc(path)
+}
+
+// Demo calls f.DemoFunc.
+func (f Funcs) Demo() (*Analysis, error) {
+	if f.DemoFunc == nil {
+		return nil, errNotAvailable("the demo pattern")
+	}
+	return f.DemoFunc()
+}
+
+// Export calls f.ExportFunc.
+func (f Funcs) Export(path string, a *Analysis) error {
+	if f.ExportFunc == nil {
+		return errNotAvailable("exporting reports")
+	}
+	return f.ExportFunc(path, a)
+}
+
+type errNotAvailable string
+
+func (e errNotAvailable) Error() string {
+	return "app: " + string(e) + " is not available in this build"
+}

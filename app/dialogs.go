@@ -1,0 +1,214 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver"
+	"fyne.io/fyne/v2/storage"
+	"github.com/rymdport/portal/filechooser"
+)
+
+// portalAvailable reports whether it is worth asking the XDG desktop portal
+// for file dialogs: a Linux or BSD desktop with a D-Bus session bus.
+func portalAvailable() bool {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+	default:
+		return false
+	}
+	return os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" || os.Getenv("XDG_RUNTIME_DIR") != ""
+}
+
+// parentID identifies the window to the portal so that the dialog is
+// modal to it ("x11:<hex id>"); empty when unknown (Wayland would need
+// xdg-foreign).
+func (u *UI) parentID() string {
+	id := ""
+	if nw, ok := u.win.(driver.NativeWindow); ok {
+		nw.RunNative(func(ctx any) {
+			if x, ok := ctx.(driver.X11WindowContext); ok && x.WindowHandle != 0 {
+				id = fmt.Sprintf("x11:%x", x.WindowHandle)
+			}
+		})
+	}
+	return id
+}
+
+func scanFilter() *filechooser.Filter {
+	f := &filechooser.Filter{Name: "Diffraction scans"}
+	for _, ext := range ScanExtensions {
+		for _, e := range []string{ext, strings.ToUpper(ext)} {
+			f.Rules = append(f.Rules, filechooser.Rule{Type: filechooser.GlobPattern, Pattern: "*" + e})
+		}
+	}
+	return f
+}
+
+func uriPaths(uris []string) []string {
+	out := make([]string, 0, len(uris))
+	for _, u := range uris {
+		if p, ok := strings.CutPrefix(u, "file://"); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ShowOpenDialog asks for scan files and opens them. It uses the desktop's
+// own file chooser through the XDG portal when there is one, and Fyne's
+// dialog otherwise.
+func (u *UI) ShowOpenDialog() {
+	if !u.portal {
+		u.fyneOpen()
+		return
+	}
+	parent := u.parentID()
+	go func() {
+		all := &filechooser.Filter{Name: "All files", Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*"}}}
+		sf := scanFilter()
+		uris, err := filechooser.OpenFile(parent, "Open scans", &filechooser.OpenFileOptions{
+			AcceptLabel: "_Open", Multiple: true, Filters: []*filechooser.Filter{sf, all}, CurrentFilter: sf,
+		})
+		u.do(func() {
+			if err != nil { // no portal: do not ask it again
+				u.portal = false
+				u.fyneOpen()
+				return
+			}
+			if paths := uriPaths(uris); len(paths) > 0 {
+				u.Open(paths...)
+			}
+		})
+	}()
+}
+
+func (u *UI) fyneOpen() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError("Could not open file", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		p := r.URI().Path()
+		r.Close()
+		u.Open(p)
+	}, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter(append(ScanExtensions, upper(ScanExtensions)...)))
+	if e := u.current; e != nil && e.path != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(e.path))); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+func upper(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = strings.ToUpper(x)
+	}
+	return out
+}
+
+// exportName is the suggested report name: the scan's name with .xlsx.
+func exportName(e *entry) string {
+	base := e.displayName()
+	if e.path == "" {
+		base = "demo"
+	}
+	return strings.TrimSuffix(base, filepath.Ext(base)) + ".xlsx"
+}
+
+// ShowExportDialog asks where to write the report of the scan on display
+// and writes it.
+func (u *UI) ShowExportDialog() {
+	e := u.current
+	if e == nil || e.a == nil {
+		dialog.ShowInformation("Export report", "Open a scan first: there is nothing to export.", u.win)
+		return
+	}
+	name, dir := exportName(e), ""
+	if e.path != "" {
+		dir = filepath.Dir(e.path)
+	}
+	if !u.portal {
+		u.fyneSave(e, name, dir)
+		return
+	}
+	parent := u.parentID()
+	go func() {
+		xl := &filechooser.Filter{Name: "Excel workbook", Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*.xlsx"}}}
+		uris, err := filechooser.SaveFile(parent, "Export report", &filechooser.SaveFileOptions{
+			AcceptLabel: "_Export", Filters: []*filechooser.Filter{xl}, CurrentFilter: xl,
+			CurrentName: name, CurrentFolder: dir,
+		})
+		u.do(func() {
+			if err != nil {
+				u.portal = false
+				u.fyneSave(e, name, dir)
+				return
+			}
+			if paths := uriPaths(uris); len(paths) > 0 {
+				u.Export(paths[0], e.a)
+			}
+		})
+	}()
+}
+
+func (u *UI) fyneSave(e *entry, name, dir string) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError("Could not export", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		p := w.URI().Path()
+		w.Close()
+		u.Export(p, e.a)
+	}, u.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	if dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// Export writes the report of a to path through the backend, off the UI
+// goroutine, and says how it went.
+func (u *UI) Export(path string, a *Analysis) {
+	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		path += ".xlsx"
+	}
+	done := func(err error) {
+		if err != nil {
+			u.showError("Could not export "+filepath.Base(path), err)
+			return
+		}
+		dialog.ShowInformation("Report exported", "Wrote "+path, u.win)
+	}
+	if u.inline {
+		done(u.backend.Export(path, a))
+		return
+	}
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		err := u.backend.Export(path, a)
+		u.do(func() { done(err) })
+	}()
+}

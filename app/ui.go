@@ -1,0 +1,684 @@
+package app
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/match"
+)
+
+// ScanExtensions are the file name extensions the open dialogs offer.
+var ScanExtensions = []string{".xy", ".xye", ".dat", ".txt", ".csv", ".xrdml"}
+
+// UI is Bragg's main window: the list of opened scans, the pattern view,
+// the peak table, the candidate phases and a status bar.
+type UI struct {
+	app     fyne.App
+	win     fyne.Window
+	backend Backend
+
+	// inline runs loads and exports on the calling goroutine (snapshots).
+	inline bool
+	// portal says whether to try the XDG desktop portal for file dialogs.
+	portal bool
+	wg     sync.WaitGroup
+	// do runs f on the UI goroutine: fyne.Do; tests substitute a queue
+	// they drain, because the test driver's fyne.Do runs f on the caller.
+	do func(f func())
+	// onError, when set, receives errors instead of a dialog (snapshots).
+	onError func(title string, err error)
+
+	entries []*entry
+	current *entry // shown, or nil
+	want    *entry // to show when it finishes loading
+
+	view      *PatternView
+	list      *widget.List
+	peaks     *widget.Table
+	cands     *widget.Table
+	peaksHead *widget.Label
+	candsHead *widget.Label
+
+	fileLabel, formatLabel, pointsLabel, rangeLabel *widget.Label
+	wlLabel                                         *widget.Label
+	wlIcon                                          *widget.Icon
+	hoverLabel                                      *widget.Label
+	status                                          *fyne.Container
+}
+
+// entry is one scan in the list.
+type entry struct {
+	path    string
+	name    string
+	loading bool
+	a       *Analysis
+
+	rows      []candRow
+	peakPhase []string // per peak: the identified phases that explain it
+	xmin      float64  // zoom to restore when the scan is shown again
+	xmax      float64
+}
+
+// candRow is one row of the candidate table.
+type candRow struct {
+	c          match.Candidate
+	rank       int // 1-based rank among the candidates; 0 if not ranked
+	identified bool
+	shown      bool // sticks overlaid
+	color      color.NRGBA
+}
+
+// New builds the main window over b. It does not show it.
+func New(a fyne.App, b Backend) *UI {
+	u := &UI{app: a, backend: b, portal: portalAvailable(), do: fyne.Do}
+	u.win = a.NewWindow("Bragg")
+	u.build()
+	u.win.Resize(fyne.NewSize(1200, 760))
+	return u
+}
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// View returns the pattern view.
+func (u *UI) View() *PatternView { return u.view }
+
+func (u *UI) build() {
+	u.view = NewPatternView()
+
+	u.list = widget.NewList(
+		func() int { return len(u.entries) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabel("scan name")
+			name.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("format")
+			sub.SizeName = theme.SizeNameCaptionText
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.New(&tightVBox{}, name, sub)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(u.entries) {
+				return
+			}
+			e := u.entries[id]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(e.name)
+			c.Objects[1].(*widget.Label).SetText(e.summary())
+		})
+	u.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(u.entries) && u.entries[id] != u.current {
+			u.show(u.entries[id])
+		}
+	}
+
+	u.peaks = u.newPeakTable()
+	u.cands = u.newCandidateTable()
+	u.peaksHead = widget.NewLabelWithStyle("Peaks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	u.candsHead = widget.NewLabelWithStyle("Phases", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+
+	u.fileLabel = widget.NewLabel("No scan open")
+	u.formatLabel = widget.NewLabel("")
+	u.pointsLabel = widget.NewLabel("")
+	u.rangeLabel = widget.NewLabel("")
+	u.wlLabel = widget.NewLabel("")
+	u.wlIcon = widget.NewIcon(theme.WarningIcon())
+	u.wlIcon.Hide()
+
+	toolbar := widget.NewToolbar(
+		widget.NewToolbarAction(theme.FolderOpenIcon(), u.ShowOpenDialog),
+		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.ShowExportDialog),
+		widget.NewToolbarSeparator(),
+		widget.NewToolbarAction(theme.ZoomInIcon(), func() { u.zoom(0.5) }),
+		widget.NewToolbarAction(theme.ZoomOutIcon(), func() { u.zoom(2) }),
+		widget.NewToolbarAction(theme.ZoomFitIcon(), u.view.ResetZoom),
+	)
+
+	scansHead := widget.NewLabelWithStyle("Scans", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	left := container.NewBorder(scansHead, nil, nil, nil, u.list)
+
+	peakPanel := container.NewBorder(u.peaksHead, nil, nil, nil, container.NewThemeOverride(u.peaks, denseTheme{}))
+	candPanel := container.NewBorder(u.candsHead, nil, nil, nil, container.NewThemeOverride(u.cands, denseTheme{}))
+	tables := container.NewHSplit(peakPanel, candPanel)
+	tables.Offset = 0.55
+	centre := container.NewVSplit(u.view, tables)
+	centre.Offset = 0.6
+	main := container.NewHSplit(left, centre)
+	main.Offset = 0.13
+
+	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
+	u.status = container.NewHBox(u.fileLabel, sep(), u.formatLabel, sep(), u.pointsLabel, sep(), u.rangeLabel, sep(),
+		u.wlIcon, u.wlLabel)
+
+	u.win.SetContent(container.NewBorder(
+		container.NewVBox(toolbar, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), u.status),
+		nil, nil, main))
+	u.win.SetMainMenu(u.menu())
+
+	ctrl := fyne.KeyModifierShortcutDefault
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowOpenDialog() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowExportDialog() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}, func(fyne.Shortcut) { u.app.Quit() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}, func(fyne.Shortcut) { u.view.ResetZoom() })
+	u.updateStatus()
+}
+
+func (u *UI) menu() *fyne.MainMenu {
+	ctrl := fyne.KeyModifierShortcutDefault
+	open := fyne.NewMenuItem("Open…", u.ShowOpenDialog)
+	open.Icon = theme.FolderOpenIcon()
+	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: ctrl}
+	export := fyne.NewMenuItem("Export report…", u.ShowExportDialog)
+	export.Icon = theme.DocumentSaveIcon()
+	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}
+	demo := fyne.NewMenuItem("Open demo pattern", u.OpenDemo)
+	quit := fyne.NewMenuItem("Quit", func() { u.app.Quit() })
+	quit.IsQuit = true
+	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}
+
+	reset := fyne.NewMenuItem("Show whole scan", u.view.ResetZoom)
+	reset.Shortcut = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}
+	zin := fyne.NewMenuItem("Zoom in", func() { u.zoom(0.5) })
+	zout := fyne.NewMenuItem("Zoom out", func() { u.zoom(2) })
+
+	about := fyne.NewMenuItem("About Bragg", func() {
+		dialog.ShowInformation("About Bragg",
+			"Bragg — powder X-ray diffraction.\n\nOpen a scan to see its peaks and the phases that explain them.\n"+
+				"Wheel: zoom 2θ about the pointer · drag: pan · double-click: whole scan.", u.win)
+	})
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), export, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("View", zin, zout, reset),
+		fyne.NewMenu("Help", about),
+	)
+}
+
+func (u *UI) zoom(f float64) {
+	lo, hi := u.view.VisibleRange()
+	u.view.Zoom(f, (lo+hi)/2)
+}
+
+// Open loads each path through the backend, each on its own goroutine,
+// and shows the last one when it is ready. A file that fails to load is
+// reported in a dialog naming it and leaves the list as it was. With no
+// paths it opens the demo pattern, as `bragg gui` does.
+func (u *UI) Open(paths ...string) {
+	if len(paths) == 0 {
+		u.OpenDemo()
+		return
+	}
+	for i, p := range paths {
+		e := u.find(p)
+		if e == nil {
+			e = &entry{path: p, name: filepath.Base(p)}
+			u.entries = append(u.entries, e)
+		}
+		e.loading = true
+		if i == len(paths)-1 {
+			u.want = e
+		}
+		u.list.Refresh()
+		u.run(func() (*Analysis, error) { return u.backend.Open(p) }, e)
+	}
+}
+
+// OpenDemo loads the backend's demonstration pattern.
+func (u *UI) OpenDemo() {
+	e := &entry{path: "", name: "Demo pattern", loading: true}
+	u.entries = append(u.entries, e)
+	u.want = e
+	u.list.Refresh()
+	u.run(u.backend.Demo, e)
+}
+
+// run calls load off the UI goroutine (inline in snapshot mode) and
+// delivers the result to finish on the UI goroutine (fyne.Do).
+func (u *UI) run(load func() (*Analysis, error), e *entry) {
+	if u.inline {
+		a, err := load()
+		u.finish(e, a, err)
+		return
+	}
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		a, err := load()
+		u.do(func() { u.finish(e, a, err) })
+	}()
+}
+
+func (u *UI) find(path string) *entry {
+	for _, e := range u.entries {
+		if e.path == path && path != "" {
+			return e
+		}
+	}
+	return nil
+}
+
+func (u *UI) finish(e *entry, a *Analysis, err error) {
+	e.loading = false
+	if err == nil && (a == nil || a.Scan == nil || a.Scan.Len() < 2) {
+		err = fmt.Errorf("no data points")
+	}
+	if err != nil {
+		if e.a == nil { // a first load: drop it; a reload keeps the old data
+			u.remove(e)
+		}
+		u.list.Refresh()
+		u.showError("Could not open "+e.displayName(), err)
+		return
+	}
+	u.setAnalysis(e, a)
+	u.list.Refresh()
+	if u.want == e || u.current == nil || u.current == e {
+		u.selectEntry(e)
+	}
+}
+
+// ShowAnalysis adds an analysis that is already done (the demo, or one main
+// computed) to the list and shows it.
+func (u *UI) ShowAnalysis(a *Analysis) {
+	if a == nil || a.Scan == nil {
+		return
+	}
+	e := u.find(a.File)
+	if e == nil {
+		name := filepath.Base(a.File)
+		if a.File == "" {
+			name = "Demo pattern"
+		}
+		e = &entry{path: a.File, name: name}
+		u.entries = append(u.entries, e)
+	}
+	u.setAnalysis(e, a)
+	u.list.Refresh()
+	u.selectEntry(e)
+}
+
+func (u *UI) remove(e *entry) {
+	for i, x := range u.entries {
+		if x == e {
+			u.entries = append(u.entries[:i], u.entries[i+1:]...)
+			break
+		}
+	}
+	if u.want == e {
+		u.want = nil
+	}
+	if u.current == e {
+		u.current = nil
+		u.show(nil)
+	}
+}
+
+func (u *UI) selectEntry(e *entry) {
+	for i, x := range u.entries {
+		if x == e {
+			u.show(e) // before Select so OnSelected sees it current
+			u.list.Select(i)
+			return
+		}
+	}
+}
+
+func (e *entry) displayName() string {
+	if e.path == "" {
+		return e.name
+	}
+	return filepath.Base(e.path)
+}
+
+// summary is the second line of the scan list.
+func (e *entry) summary() string {
+	switch {
+	case e.loading:
+		return "loading…"
+	case e.a == nil:
+		return ""
+	}
+	parts := []string{e.a.Format}
+	if n := len(e.a.Match.Phases); n > 0 {
+		names := make([]string, 0, n)
+		for _, c := range e.a.Match.Phases {
+			names = append(names, phaseName(c))
+		}
+		parts = append(parts, strings.Join(names, " + "))
+	} else {
+		parts = append(parts, fmt.Sprintf("%d peaks", len(e.a.Peaks)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// setAnalysis stores a and derives the table rows.
+func (u *UI) setAnalysis(e *entry, a *Analysis) {
+	e.a = a
+	e.xmin, e.xmax = 0, 0
+	ident := map[string]match.Candidate{}
+	for _, c := range a.Match.Phases {
+		ident[phaseKey(c)] = c
+	}
+	e.rows = e.rows[:0]
+	seen := map[string]bool{}
+	for i, c := range a.Match.Candidates {
+		k := phaseKey(c)
+		seen[k] = true
+		row := candRow{c: c, rank: i + 1}
+		if p, ok := ident[k]; ok {
+			row.identified = true
+			row.c.WeightPercent = p.WeightPercent
+			if len(row.c.Pairs) == 0 {
+				row.c.Pairs = p.Pairs
+			}
+		}
+		e.rows = append(e.rows, row)
+	}
+	for _, c := range a.Match.Phases { // identified but not ranked: list first
+		if !seen[phaseKey(c)] {
+			e.rows = append([]candRow{{c: c, identified: true}}, e.rows...)
+		}
+	}
+	for i := range e.rows {
+		e.rows[i].color = OverlayColor(i)
+		e.rows[i].shown = e.rows[i].identified
+	}
+	e.peakPhase = make([]string, len(a.Peaks))
+	for _, c := range a.Match.Phases {
+		for _, p := range c.Pairs {
+			if p.Peak < 0 || p.Peak >= len(e.peakPhase) {
+				continue
+			}
+			name := phaseName(c)
+			switch cur := e.peakPhase[p.Peak]; {
+			case cur == "":
+				e.peakPhase[p.Peak] = name
+			case !slices.Contains(strings.Split(cur, ", "), name):
+				e.peakPhase[p.Peak] = cur + ", " + name
+			}
+		}
+	}
+}
+
+func phaseKey(c match.Candidate) string {
+	if c.Phase == nil {
+		return fmt.Sprintf("%p", c.Phase)
+	}
+	if c.Phase.ID != "" {
+		return c.Phase.ID
+	}
+	return c.Phase.Name + "|" + c.Phase.Formula
+}
+
+// phaseName is the name a user knows a phase by: the mineral name when
+// there is one.
+func phaseName(c match.Candidate) string {
+	if c.Phase == nil {
+		return "?"
+	}
+	if c.Phase.Mineral != "" {
+		return c.Phase.Mineral
+	}
+	return c.Phase.Name
+}
+
+// show makes e (nil: nothing) the scan on display.
+func (u *UI) show(e *entry) {
+	if u.current != nil {
+		u.current.xmin, u.current.xmax = u.view.XMin, u.view.XMax
+	}
+	u.current = e
+	if e == nil || e.a == nil {
+		u.view.SetScan(nil, nil, nil)
+		u.win.SetTitle("Bragg")
+	} else {
+		u.view.SetScan(e.a.Scan, e.a.Background, e.a.Peaks)
+		u.view.XMin, u.view.XMax = e.xmin, e.xmax
+		u.win.SetTitle("Bragg — " + e.displayName())
+	}
+	u.updateOverlays()
+	u.autosizeTables()
+	u.peaks.UnselectAll()
+	u.peaks.Refresh()
+	u.cands.Refresh()
+	u.peaks.ScrollToTop()
+	u.cands.ScrollToTop()
+	u.updateStatus()
+}
+
+// autosizeTables fits the table columns to the scan on display.
+func (u *UI) autosizeTables() {
+	e := u.current
+	if e == nil || e.a == nil {
+		return
+	}
+	titles := make([]string, len(peakColumns))
+	for i, c := range peakColumns {
+		titles[i] = c.title
+	}
+	autosize(u.peaks, titles, len(e.a.Peaks), e.peakCell, 200)
+	titles = make([]string, len(candColumns))
+	for i, c := range candColumns {
+		titles[i] = c.title
+	}
+	autosize(u.cands, titles, len(e.rows), func(r, c int) string {
+		if c == 0 {
+			return "MMMM" // check box and colour swatch
+		}
+		return candCell(e.rows[r], c)
+	}, 150)
+}
+
+// stickOverlay turns a candidate's reference lines into sticks at the
+// scan's wavelength. match scales reference intensities (0–100) onto the
+// observed relative integrated intensities, on which the peak with the
+// largest area is 100 (diffraction/match, newObserved); multiplying by that
+// peak's height over 100 turns them into counts, so that the sticks compare
+// with the net peak heights.
+func stickOverlay(r candRow, a *Analysis) Overlay {
+	o := Overlay{Name: phaseName(r.c), Color: r.color}
+	if r.c.Phase == nil || a == nil || a.Scan == nil {
+		return o
+	}
+	s := a.Scan
+	lambda := diffraction.CuKa.Ka1
+	if s.Wavelength.Known() {
+		lambda = s.Wavelength.Ka1
+	}
+	scale := r.c.Scale * countsPerUnit(a)
+	if !(scale > 0) {
+		scale = countsPerUnit(a) / 4 // no fitted scale: a quarter of the strongest peak
+	}
+	for _, l := range r.c.Phase.Lines {
+		tt, ok := diffraction.TwoTheta(l.D*(1+r.c.Strain), lambda)
+		if !ok {
+			continue
+		}
+		o.Sticks = append(o.Sticks, Stick{TwoTheta: tt, Height: l.I * scale})
+	}
+	// Reflections at the same angle (symmetry-distinct hkl with equal d,
+	// such as quartz 101 and 011) add up into one observed peak: one stick.
+	slices.SortFunc(o.Sticks, func(a, b Stick) int { return cmp.Compare(a.TwoTheta, b.TwoTheta) })
+	merged := o.Sticks[:0]
+	for _, st := range o.Sticks {
+		if n := len(merged); n > 0 && st.TwoTheta-merged[n-1].TwoTheta < 1e-3 {
+			merged[n-1].Height += st.Height
+			continue
+		}
+		merged = append(merged, st)
+	}
+	o.Sticks = merged
+	return o
+}
+
+// countsPerUnit is the height, over 100, of the peak with the largest area
+// (the largest height when no peak has an area): the counts that one unit
+// of match's relative intensity stands for. Without peaks it falls back on
+// the highest count.
+func countsPerUnit(a *Analysis) float64 {
+	var best diffraction.Peak
+	for _, p := range a.Peaks {
+		if p.Area > best.Area || (best.Area <= 0 && p.Height > best.Height) {
+			best = p
+		}
+	}
+	if best.Height > 0 {
+		return best.Height / 100
+	}
+	top := 0.0
+	for _, y := range a.Scan.Intensity {
+		top = math.Max(top, y)
+	}
+	return top / 100
+}
+
+func (u *UI) updateOverlays() {
+	var ov []Overlay
+	if e := u.current; e != nil && e.a != nil {
+		for _, r := range e.rows {
+			if r.shown {
+				ov = append(ov, stickOverlay(r, e.a))
+			}
+		}
+	}
+	u.view.Overlays = ov
+	u.view.Refresh()
+}
+
+// SetOverlay shows or hides the sticks of the i-th row of the candidate
+// table.
+func (u *UI) SetOverlay(i int, on bool) {
+	e := u.current
+	if e == nil || i < 0 || i >= len(e.rows) || e.rows[i].shown == on {
+		return
+	}
+	e.rows[i].shown = on
+	u.updateOverlays()
+	u.cands.Refresh()
+}
+
+func (u *UI) updateStatus() {
+	defer u.status.Refresh() // labels changed width: lay the bar out again
+	e := u.current
+	u.wlIcon.Hide()
+	u.wlLabel.Importance = widget.MediumImportance
+	if e == nil || e.a == nil {
+		u.fileLabel.SetText("No scan open")
+		for _, l := range []*widget.Label{u.formatLabel, u.pointsLabel, u.rangeLabel, u.wlLabel} {
+			l.SetText("")
+		}
+		u.peaksHead.SetText("Peaks")
+		u.candsHead.SetText("Phases")
+		return
+	}
+	a := e.a
+	s := a.Scan
+	u.fileLabel.SetText(e.displayName())
+	u.formatLabel.SetText(strings.ToUpper(a.Format))
+	u.pointsLabel.SetText(fmt.Sprintf("%d points", s.Len()))
+	u.rangeLabel.SetText(fmt.Sprintf("2θ %.2f–%.2f°, step %.4g°", s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step()))
+	u.wlLabel.SetText(wavelengthText(s.Wavelength))
+	if s.Wavelength.Source == diffraction.Assumed || !s.Wavelength.Known() {
+		u.wlIcon.Show()
+		u.wlLabel.Importance = widget.WarningImportance
+		u.wlLabel.Refresh()
+	}
+	u.peaksHead.SetText(fmt.Sprintf("Peaks (%d)", len(a.Peaks)))
+	n := len(a.Match.Phases)
+	switch {
+	case n == 0 && len(e.rows) == 0:
+		u.candsHead.SetText("Phases: no candidates")
+	case n == 0:
+		u.candsHead.SetText(fmt.Sprintf("Phases: none identified, %d candidates", len(e.rows)))
+	default:
+		u.candsHead.SetText(fmt.Sprintf("Phases: %d identified, %d candidates", n, len(e.rows)))
+	}
+}
+
+// wavelengthText describes the radiation for the status bar. An assumed
+// wavelength says so plainly: every d-spacing depends on it.
+func wavelengthText(w diffraction.Wavelength) string {
+	if !w.Known() {
+		return "Wavelength unknown"
+	}
+	if w.Source == diffraction.Assumed {
+		if w.Anode == "Cu" || w.Anode == "" {
+			return "Cu Kα assumed (file has no wavelength)"
+		}
+		return w.Anode + " Kα assumed (file has no wavelength)"
+	}
+	var b strings.Builder
+	if w.Anode != "" {
+		b.WriteString(w.Anode + " ")
+	}
+	if w.Ka2 > 0 {
+		fmt.Fprintf(&b, "Kα1 %.5f Å + Kα2", w.Ka1)
+	} else {
+		fmt.Fprintf(&b, "λ %.5f Å", w.Ka1)
+	}
+	switch w.Source {
+	case diffraction.FromFile:
+		b.WriteString(" (from file)")
+	case diffraction.FromFlag:
+		b.WriteString(" (given)")
+	}
+	return b.String()
+}
+
+// showError reports err in a dialog titled title.
+func (u *UI) showError(title string, err error) {
+	if u.onError != nil {
+		u.onError(title, err)
+		return
+	}
+	msg := widget.NewLabel(err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	icon := widget.NewIcon(theme.ErrorIcon())
+	content := container.NewBorder(nil, nil, container.NewVBox(icon), nil, msg)
+	d := dialog.NewCustom(title, "OK", content, u.win)
+	d.Resize(fyne.NewSize(460, 180))
+	d.Show()
+}
+
+// tightVBox stacks objects vertically without padding, for two-line list
+// items.
+type tightVBox struct{}
+
+func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for i, o := range objs {
+		h := o.MinSize().Height
+		if i > 0 {
+			y -= theme.Padding() * 1.5
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h
+	}
+}
+
+func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+		if i > 0 {
+			s.Height -= theme.Padding() * 1.5
+		}
+	}
+	return s
+}
