@@ -15,8 +15,9 @@ type Candidate struct {
 	// FOM is the figure of merit, 0–100: 100 when every strong reference
 	// line is observed at its exact position with the expected intensity.
 	FOM float64
-	// Scale multiplies the phase's relative line intensities (0–100) to the
-	// observed net heights.
+	// Scale multiplies the phase's relative line intensities (0–100) onto
+	// the observed relative integrated intensities (net peak areas, the
+	// largest = 100): the least-squares fit over the matched peaks.
 	Scale float64
 	// Strain is the relative change applied to all the phase's d-spacings
 	// to line them up with the data (d_used = d_ref·(1+Strain)).

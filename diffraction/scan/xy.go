@@ -422,11 +422,16 @@ func wavelengthAfter(rest string, index bool) (float64, bool) {
 	return v, true
 }
 
-// WriteXY writes s as text: an optional "# wavelength" comment, then one line
-// per point of 2θ, intensity and, when s has them, the standard uncertainty,
-// separated by spaces. Numbers are written in the shortest form that reads
-// back to the same float64.
-func WriteXY(w io.Writer, s *diffraction.Scan) error {
+// WriteXY writes s as two-column text: an optional "# wavelength" comment,
+// then one line of 2θ and intensity per point, separated by a space. Numbers
+// are written in the shortest form that reads back to the same float64.
+func WriteXY(w io.Writer, s *diffraction.Scan) error { return writeText(w, s, false) }
+
+// WriteXYE writes s as WriteXY does, with the standard uncertainty as a
+// third column when s has them.
+func WriteXYE(w io.Writer, s *diffraction.Scan) error { return writeText(w, s, s.ESD != nil) }
+
+func writeText(w io.Writer, s *diffraction.Scan, esd bool) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -439,7 +444,7 @@ func WriteXY(w io.Writer, s *diffraction.Scan) error {
 		buf = strconv.AppendFloat(buf[:0], s.TwoTheta[i], 'g', -1, 64)
 		buf = append(buf, ' ')
 		buf = strconv.AppendFloat(buf, s.Intensity[i], 'g', -1, 64)
-		if s.ESD != nil {
+		if esd {
 			buf = append(buf, ' ')
 			buf = strconv.AppendFloat(buf, s.ESD[i], 'g', -1, 64)
 		}

@@ -1,0 +1,213 @@
+// Package cli is Bragg's command line: the subcommands info, convert, peaks,
+// identify, report and gui --snapshot, over the same domain API as the GUI.
+// Data go to standard output, messages to standard error; the exit status is
+// 0 on success, 1 on an error and 2 on a usage error.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	// Imported before anything that links Fyne: maps LANG=C to English so
+	// that Fyne prints no locale error on a command-line run.
+	_ "github.com/bragg-xrd/bragg/internal/clocale"
+)
+
+// Version is the program version, printed by --version and in reports.
+const Version = "0.1.0"
+
+// command is one subcommand.
+type command struct {
+	name    string
+	args    string // synopsis of the positional arguments
+	summary string
+	// setup declares the flags and returns the function that runs.
+	setup func(fs *flag.FlagSet, env *env) func(args []string) error
+	// minArgs, maxArgs bound the positional arguments (maxArgs < 0: any).
+	minArgs, maxArgs int
+}
+
+// env carries the streams of one invocation.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+// warnf prints a message on standard error.
+func (e *env) warnf(format string, a ...any) {
+	fmt.Fprintf(e.stderr, "bragg: "+format+"\n", a...)
+}
+
+var commands []*command
+
+func init() {
+	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, reportCmd, guiCmd}
+}
+
+// errUsage marks an error in how the command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+// OpenGUI opens the main window on the given scan files (the demo when
+// there are none) and returns when it is closed. main sets it; it is nil in
+// a build without a display driver, such as the tests.
+var OpenGUI func(files []string) error
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Run runs the command line args (without the program name) and returns the
+// exit status.
+func Run(args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		return e.gui(nil)
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 {
+			if c := lookup(args[1]); c != nil {
+				fs, _ := c.flags(e)
+				fs.SetOutput(stdout)
+				fs.Usage()
+				return 0
+			}
+		}
+		usage(stdout)
+		return 0
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, "bragg", Version)
+		return 0
+	}
+	c := lookup(args[0])
+	if c == nil {
+		// `bragg FILE...` opens the files in the GUI; a word that is
+		// neither a command nor a file is a mistyped command.
+		if _, err := os.Stat(args[0]); err == nil {
+			return e.gui(args)
+		}
+		e.warnf("unknown command %q and no such file (see bragg --help)", args[0])
+		return 2
+	}
+	fs, run := c.flags(e)
+	for _, a := range args[1:] {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			// Asked-for help is data: standard output, status 0.
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return 0
+		}
+	}
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return 2 // the flag package has printed the problem and the usage
+	}
+	if len(pos) < c.minArgs || (c.maxArgs >= 0 && len(pos) > c.maxArgs) {
+		e.warnf("%s: wrong number of arguments\nusage: bragg %s %s", c.name, c.name, c.args)
+		return 2
+	}
+	if err := run(pos); err != nil {
+		if errors.Is(err, errUsage) {
+			e.warnf("%s: %v", c.name, errors.Unwrap(err))
+			return 2
+		}
+		e.warnf("%v", err)
+		return 1
+	}
+	return 0
+}
+
+// gui opens the window, or says why it cannot.
+func (e *env) gui(files []string) int {
+	if err := openGUI(files); err != nil {
+		e.warnf("%v", err)
+		return 1
+	}
+	return 0
+}
+
+func openGUI(files []string) error {
+	if OpenGUI == nil {
+		return errors.New("this build has no GUI; see bragg --help for the commands")
+	}
+	return OpenGUI(files)
+}
+
+func (c *command) flags(e *env) (*flag.FlagSet, func([]string) error) {
+	fs := flag.NewFlagSet("bragg "+c.name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	run := c.setup(fs, e)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: bragg %s %s\n\n%s\n", c.name, c.args, c.summary)
+		if hasFlags(fs) {
+			fmt.Fprintln(w, "\nflags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs, run
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+// parseInterspersed parses flags that may stand before, between or after
+// the positional arguments (`bragg peaks FILE --json`), which the flag
+// package alone does not allow. "--" ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `Bragg %s — powder X-ray diffraction: read scans, find peaks, identify phases.
+
+usage:
+  bragg                     open the GUI on a built-in demo pattern
+  bragg FILE...             open scan files in the GUI
+  bragg COMMAND [flags] ARGS
+
+commands:
+`, Version)
+	cs := append([]*command(nil), commands...)
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, firstLine(c.summary))
+	}
+	fmt.Fprint(w, "\n'bragg COMMAND --help' describes a command's flags.\n")
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bragg-xrd/bragg/assets"
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/scan"
+)
+
+// run runs the command line and returns its exit status and streams.
+func run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	rc := Run(args, &out, &errb)
+	return rc, out.String(), errb.String()
+}
+
+// demoFile writes the demo pattern as a two-column text file, which has no
+// wavelength, as plain .xy exports have none.
+func demoFile(t *testing.T) string {
+	t.Helper()
+	db, err := assets.RefDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := analysis.DemoScan(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Wavelength = diffraction.Wavelength{}
+	p := filepath.Join(t.TempDir(), "demo.xy")
+	var b bytes.Buffer
+	if err := scan.WriteXY(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestInfoJSON(t *testing.T) {
+	f := demoFile(t)
+	rc, out, errs := run("info", f, "--json")
+	if rc != 0 {
+		t.Fatalf("exit %d: %s", rc, errs)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	// The contract's names (README, "Machine-readable output").
+	for _, k := range []string{"file", "format", "points", "two_theta_min", "two_theta_max", "step", "wavelength", "metadata"} {
+		if _, ok := v[k]; !ok {
+			t.Errorf("info --json lacks %q", k)
+		}
+	}
+	w := v["wavelength"].(map[string]any)
+	for _, k := range []string{"ka1", "ka2", "ratio", "source"} {
+		if _, ok := w[k]; !ok {
+			t.Errorf("wavelength lacks %q", k)
+		}
+	}
+	// The demo spans 10–80° in 0.02° steps: 3501 points.
+	if v["points"].(float64) != 3501 || w["source"] != "assumed" {
+		t.Errorf("points %v source %v, want 3501 and assumed", v["points"], w["source"])
+	}
+	if !strings.Contains(errs, "assuming Cu Kα") {
+		t.Errorf("no warning about the assumed wavelength on stderr: %q", errs)
+	}
+	// With --wavelength the source is the flag, and no warning.
+	rc, out, errs = run("info", "--wavelength", "CuKa", f, "--json")
+	if rc != 0 || !strings.Contains(out, `"source": "flag"`) || errs != "" {
+		t.Errorf("--wavelength: exit %d, out %q, err %q", rc, out, errs)
+	}
+}
+
+func TestIdentifyAndPeaksJSON(t *testing.T) {
+	f := demoFile(t)
+	rc, out, errs := run("identify", f, "--json", "--top", "4", "--wavelength", "CuKa")
+	if rc != 0 {
+		t.Fatalf("exit %d: %s", rc, errs)
+	}
+	var v struct {
+		Phases []struct {
+			ID, Name, Formula string
+			FOM               float64 `json:"fom"`
+			Scale             float64
+			WeightPercent     float64 `json:"weight_percent"`
+		}
+		Candidates []struct{ ID, Name, Formula string }
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	// The demo is quartz, calcite and corundum (50/30/20 wt %).
+	got := map[string]bool{}
+	for _, p := range v.Phases {
+		got[p.Formula] = true
+	}
+	if len(v.Phases) != 3 || !got["SiO2"] || !got["CaCO3"] || !got["Al2O3"] {
+		t.Errorf("phases %+v, want SiO2, CaCO3, Al2O3", v.Phases)
+	}
+	if len(v.Candidates) != 4 {
+		t.Errorf("%d candidates, want --top 4", len(v.Candidates))
+	}
+
+	rc, out, _ = run("peaks", f, "--json")
+	var pv struct {
+		Peaks []map[string]float64
+	}
+	if rc != 0 || json.Unmarshal([]byte(out), &pv) != nil || len(pv.Peaks) < 20 {
+		t.Fatalf("peaks: exit %d, %d peaks", rc, len(pv.Peaks))
+	}
+	for _, k := range []string{"two_theta", "d", "height", "area", "fwhm", "rel_intensity"} {
+		if _, ok := pv.Peaks[0][k]; !ok {
+			t.Errorf("peak lacks %q", k)
+		}
+	}
+}
+
+func TestConvertAndReport(t *testing.T) {
+	f := demoFile(t)
+	rc, out, _ := run("convert", f, "--to", "xy")
+	if rc != 0 || strings.Count(out, "\n") != 3501 {
+		t.Errorf("convert: exit %d, %d lines, want 3501", rc, strings.Count(out, "\n"))
+	}
+	x := filepath.Join(t.TempDir(), "r.xlsx")
+	if rc, _, errs := run("report", f, "-o", x); rc != 0 {
+		t.Fatalf("report: exit %d: %s", rc, errs)
+	}
+	if b, err := os.ReadFile(x); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("report is not a zip (xlsx): %v", err)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.xy")
+	os.WriteFile(empty, nil, 0o644)
+	junk := filepath.Join(dir, "junk.raw")
+	os.WriteFile(junk, []byte{0, 1, 2, 0xff, 0xfe, 0, 0, 7, 'R', 'A', 'W'}, 0o644)
+	words := filepath.Join(dir, "words.txt")
+	os.WriteFile(words, []byte("hello\nworld\n"), 0o644)
+	out := filepath.Join(dir, "out.xlsx")
+	for _, f := range []string{filepath.Join(dir, "missing.xy"), empty, junk, words} {
+		for _, args := range [][]string{{"info", f}, {"peaks", f}, {"identify", f}, {"report", f, "-o", out}} {
+			rc, stdout, errs := run(args...)
+			if rc != 1 || stdout != "" {
+				t.Errorf("%v: exit %d, stdout %q; want 1 and nothing", args, rc, stdout)
+			}
+			if strings.Count(errs, "\n") != 1 || !strings.Contains(errs, filepath.Base(f)) {
+				t.Errorf("%v: stderr %q is not one line naming the file", args, errs)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%v: output file left behind", args)
+			}
+		}
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if rc, _, _ := run("nosuchcommand"); rc != 2 {
+		t.Errorf("unknown command: exit %d, want 2", rc)
+	}
+	if rc, _, _ := run("report", "x.xy"); rc != 2 {
+		t.Errorf("report without -o: exit %d, want 2", rc)
+	}
+	if rc, _, _ := run("identify", "--top"); rc != 2 {
+		t.Errorf("flag without value: exit %d, want 2", rc)
+	}
+	rc, out, _ := run("--help")
+	if rc != 0 {
+		t.Errorf("--help: exit %d", rc)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out, c.name) {
+			t.Errorf("--help does not list %s", c.name)
+		}
+		rc, out, _ := run(c.name, "--help")
+		if rc != 0 || !strings.Contains(out+c.summary, "usage: bragg "+c.name) {
+			t.Errorf("%s --help: exit %d", c.name, rc)
+		}
+	}
+	// Every flag of identify is described.
+	_, out, _ = run("identify", "--help")
+	for _, f := range []string{"-json", "-top", "-wavelength", "-require", "-exclude", "-only"} {
+		if !strings.Contains(out, f) {
+			t.Errorf("identify --help does not describe %s", f)
+		}
+	}
+}

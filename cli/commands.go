@@ -1,0 +1,333 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/bragg-xrd/bragg/assets"
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/scan"
+	"github.com/bragg-xrd/bragg/internal/atomic"
+	"github.com/bragg-xrd/bragg/report"
+)
+
+// wavelengthFlag declares --wavelength on fs, filling opt.Wavelength.
+func wavelengthFlag(fs *flag.FlagSet, opt *analysis.Options) {
+	fs.Func("wavelength", "radiation, overriding the file's: an anode line (CuKa, CuKa1, MoKa, CoKa, FeKa, CrKa, AgKa) or a wavelength in Å (1.5406); without it and without one in the file, Cu Kα is assumed and the output says so", func(s string) error {
+		w, err := diffraction.ParseWavelength(s)
+		if err != nil {
+			return err
+		}
+		opt.Wavelength = w
+		return nil
+	})
+}
+
+// read reads a scan and warns on stderr when its wavelength is assumed.
+func (e *env) read(path string, opt analysis.Options) (*analysis.Analysis, error) {
+	a, err := analysis.Read(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	if a.Scan.Wavelength.Source == diffraction.Assumed {
+		e.warnf("%s: the file gives no wavelength; assuming Cu Kα (λ = %.7g Å); set it with --wavelength", path, a.Scan.Wavelength.Ka1)
+	}
+	return a, nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// wavelengthJSON is the "wavelength" object of every JSON output.
+type wavelengthJSON struct {
+	Anode  string  `json:"anode,omitempty"`
+	Ka1    float64 `json:"ka1"`
+	Ka2    float64 `json:"ka2"`
+	Ratio  float64 `json:"ratio"`
+	Source string  `json:"source"`
+}
+
+func wlJSON(w diffraction.Wavelength) wavelengthJSON {
+	return wavelengthJSON{Anode: w.Anode, Ka1: w.Ka1, Ka2: w.Ka2, Ratio: w.Ratio, Source: string(w.Source)}
+}
+
+var infoCmd = &command{
+	name: "info", args: "FILE", minArgs: 1, maxArgs: 1,
+	summary: "Describe a scan file: format, points, 2θ range and step, wavelength and header metadata.",
+	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
+		asJSON := fs.Bool("json", false, "write JSON: {file, format, points, two_theta_min, two_theta_max, step, wavelength{ka1, ka2, ratio, source}, metadata}")
+		opt := analysis.DefaultOptions()
+		wavelengthFlag(fs, &opt)
+		return func(args []string) error {
+			a, err := e.read(args[0], opt)
+			if err != nil {
+				return err
+			}
+			s := a.Scan
+			meta := s.Meta
+			if meta == nil {
+				meta = map[string]string{}
+			}
+			if *asJSON {
+				return writeJSON(e.stdout, struct {
+					File        string            `json:"file"`
+					Format      string            `json:"format"`
+					Points      int               `json:"points"`
+					TwoThetaMin float64           `json:"two_theta_min"`
+					TwoThetaMax float64           `json:"two_theta_max"`
+					Step        float64           `json:"step"`
+					Wavelength  wavelengthJSON    `json:"wavelength"`
+					Metadata    map[string]string `json:"metadata"`
+				}{a.File, a.Format, s.Len(), s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step(), wlJSON(s.Wavelength), meta})
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintf(tw, "file\t%s\n", a.File)
+			fmt.Fprintf(tw, "format\t%s\n", a.Format)
+			fmt.Fprintf(tw, "points\t%d\n", s.Len())
+			fmt.Fprintf(tw, "2θ range\t%.4f–%.4f°\n", s.TwoTheta[0], s.TwoTheta[s.Len()-1])
+			fmt.Fprintf(tw, "step\t%.5g°\n", s.Step())
+			fmt.Fprintf(tw, "wavelength\t%s\n", s.Wavelength)
+			for _, k := range slices.Sorted(maps.Keys(meta)) {
+				fmt.Fprintf(tw, "%s\t%s\n", k, oneLine(meta[k]))
+			}
+			return tw.Flush()
+		}
+	},
+}
+
+var convertCmd = &command{
+	name: "convert", args: "FILE", minArgs: 1, maxArgs: 1,
+	summary: "Convert a scan to another format (now: xy, 'two_theta intensity' lines).\nWithout -o the result goes to standard output.",
+	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
+		to := fs.String("to", "xy", "output format: xy")
+		out := fs.String("o", "", "output file (written atomically); standard output when empty")
+		return func(args []string) error {
+			if *to != "xy" {
+				return fmt.Errorf("%w: unknown output format %q (known: xy)", errUsage, *to)
+			}
+			s, _, err := scan.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			if *out == "" {
+				return scan.WriteXY(e.stdout, s)
+			}
+			return atomic.WriteFile(*out, func(w io.Writer) error { return scan.WriteXY(w, s) })
+		}
+	},
+}
+
+var peaksCmd = &command{
+	name: "peaks", args: "FILE", minArgs: 1, maxArgs: 1,
+	summary: "Subtract the background and list the peaks: 2θ, d, net height, net area, FWHM, relative intensity.",
+	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}]}")
+		opt := analysis.DefaultOptions()
+		wavelengthFlag(fs, &opt)
+		fs.Float64Var(&opt.Peaks.MinSignificance, "min-sigma", opt.Peaks.MinSignificance, "smallest net height of a peak, in standard deviations of the counts")
+		fs.Float64Var(&opt.Peaks.MinRelHeight, "min-rel", opt.Peaks.MinRelHeight, "smallest net height of a peak, in % of the strongest")
+		return func(args []string) error {
+			a, err := e.read(args[0], opt)
+			if err != nil {
+				return err
+			}
+			if err := a.FindPeaks(opt); err != nil {
+				return err
+			}
+			if *asJSON {
+				ps := a.Peaks
+				if ps == nil {
+					ps = []diffraction.Peak{}
+				}
+				return writeJSON(e.stdout, struct {
+					File       string             `json:"file"`
+					Wavelength wavelengthJSON     `json:"wavelength"`
+					Peaks      []diffraction.Peak `json:"peaks"`
+				}{a.File, wlJSON(a.Scan.Wavelength), ps})
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "no\t2θ (°)\td (Å)\theight\tarea\tFWHM (°)\tI rel\t")
+			for i, p := range a.Peaks {
+				fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.0f\t%.1f\t%.3f\t%.1f\t\n", i+1, p.TwoTheta, p.D, p.Height, p.Area, p.FWHM, p.RelIntensity)
+			}
+			return tw.Flush()
+		}
+	},
+}
+
+// matchFlags declares the identification flags.
+func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
+	fs.IntVar(&opt.Match.Top, "top", opt.Match.Top, "length of the ranked candidate list")
+	elems := func(dst *[]string) func(string) error {
+		return func(s string) error {
+			*dst = splitElements(s)
+			return nil
+		}
+	}
+	fs.Func("require", "comma-separated elements every candidate must contain (e.g. Ti,O)", elems(&opt.Match.Elements.AllOf))
+	fs.Func("exclude", "comma-separated elements no candidate may contain", elems(&opt.Match.Elements.NoneOf))
+	fs.Func("only", "comma-separated elements: candidates may contain no others", elems(&opt.Match.Elements.Only))
+}
+
+func splitElements(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, f)
+	}
+	return out
+}
+
+// analyse runs the whole pipeline on one file.
+func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, error) {
+	db, err := assets.RefDB()
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.read(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.FindPeaks(opt); err != nil {
+		return nil, err
+	}
+	if err := a.Identify(context.Background(), db, opt); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+type phaseJSON struct {
+	ID            string  `json:"id"`
+	Name          string  `json:"name"`
+	Mineral       string  `json:"mineral,omitempty"`
+	Formula       string  `json:"formula"`
+	FOM           float64 `json:"fom"`
+	Scale         float64 `json:"scale"`
+	WeightPercent float64 `json:"weight_percent"`
+	Strain        float64 `json:"strain"`
+	MatchedLines  int     `json:"matched_lines"`
+}
+
+type candidateJSON struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Mineral      string  `json:"mineral,omitempty"`
+	Formula      string  `json:"formula"`
+	FOM          float64 `json:"fom"`
+	MatchedLines int     `json:"matched_lines"`
+}
+
+func round(x float64, digits int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
+	return v
+}
+
+var identifyCmd = &command{
+	name: "identify", args: "FILE", minArgs: 1, maxArgs: 1,
+	summary: "Find the peaks and match them against the bundled reference database: the phases\nBragg concludes are present (with weight % by the RIR method) and the ranked candidates.",
+	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom}]}")
+		opt := analysis.DefaultOptions()
+		wavelengthFlag(fs, &opt)
+		matchFlags(fs, &opt)
+		return func(args []string) error {
+			a, err := e.analyse(args[0], opt)
+			if err != nil {
+				return err
+			}
+			m := a.Match
+			if *asJSON {
+				out := struct {
+					File       string          `json:"file"`
+					Wavelength wavelengthJSON  `json:"wavelength"`
+					Peaks      int             `json:"peaks"`
+					Phases     []phaseJSON     `json:"phases"`
+					Candidates []candidateJSON `json:"candidates"`
+				}{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: len(a.Peaks), Phases: []phaseJSON{}, Candidates: []candidateJSON{}}
+				for _, c := range m.Phases {
+					p := c.Phase
+					out.Phases = append(out.Phases, phaseJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), c.Scale, round(c.WeightPercent, 2), c.Strain, len(c.Pairs)})
+				}
+				for _, c := range m.Candidates {
+					p := c.Phase
+					out.Candidates = append(out.Candidates, candidateJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), len(c.Pairs)})
+				}
+				return writeJSON(e.stdout, out)
+			}
+			fmt.Fprintf(e.stdout, "%s: %d peaks, %s\n\n", a.File, len(a.Peaks), a.Scan.Wavelength)
+			if len(m.Phases) == 0 {
+				fmt.Fprintln(e.stdout, "No phase identified with confidence.")
+			} else {
+				fmt.Fprintln(e.stdout, "Identified phases:")
+				tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "  phase\tformula\tFOM\twt %\tlines\tid")
+				for _, c := range m.Phases {
+					fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", phaseName(c), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
+				}
+				tw.Flush()
+			}
+			fmt.Fprintln(e.stdout, "\nCandidates:")
+			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "  rank\tphase\tformula\tFOM\tlines\tid")
+			for i, c := range m.Candidates {
+				fmt.Fprintf(tw, "  %d\t%s\t%s\t%.1f\t%d\t%s\n", i+1, phaseName(c), c.Phase.Formula, c.FOM, len(c.Pairs), c.Phase.ID)
+			}
+			return tw.Flush()
+		}
+	},
+}
+
+// phaseName is "Name (Mineral)" or whichever of the two there is.
+func phaseName(c match.Candidate) string {
+	p := c.Phase
+	switch {
+	case p.Mineral != "" && !strings.EqualFold(p.Mineral, p.Name) && p.Name != "":
+		return p.Name + " (" + p.Mineral + ")"
+	case p.Name != "":
+		return p.Name
+	}
+	return p.Mineral
+}
+
+var reportCmd = &command{
+	name: "report", args: "FILE -o OUT.xlsx", minArgs: 1, maxArgs: 1,
+	summary: "Analyse a scan and write an Excel workbook: summary with plot, identified phases and\ncandidates, peak list, and the data with a chart. The file is written atomically.",
+	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
+		out := fs.String("o", "", "output .xlsx file (required)")
+		opt := analysis.DefaultOptions()
+		wavelengthFlag(fs, &opt)
+		matchFlags(fs, &opt)
+		return func(args []string) error {
+			if *out == "" {
+				return fmt.Errorf("%w: -o OUT.xlsx is required", errUsage)
+			}
+			a, err := e.analyse(args[0], opt)
+			if err != nil {
+				return err
+			}
+			return report.WriteFile(*out, report.FromAnalysis(a, "Bragg "+Version))
+		}
+	},
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
