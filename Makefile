@@ -48,10 +48,10 @@ bench:
 
 # fuzz runs every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10m to dig deeper).
 fuzz:
-	@set -e; for pkg in $$(CGO_ENABLED=0 $(GO) list ./...); do \
-		for f in $$(CGO_ENABLED=0 $(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-			echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-			CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	@set -e; for dir in $$(grep -l '^func Fuzz' $$(git ls-files '*_test.go') | xargs -n1 dirname | sort -u); do \
+		for f in $$(grep -h -o '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | cut -d' ' -f2); do \
+			echo "fuzz ./$$dir $$f ($(FUZZTIME))"; \
+			CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./$$dir; \
 		done; \
 	done
 

@@ -46,6 +46,10 @@ type Options struct {
 	// claims: a phase whose lines all fall on another's peaks is not
 	// evidenced by the data.
 	MinUnique float64
+	// MinLines is the number of matched lines a phase needs to be concluded
+	// present (fewer when it has fewer lines in the range, then all of
+	// them): one coinciding peak is no evidence.
+	MinLines int
 	// MaxPhases caps the number of phases concluded present.
 	MaxPhases int
 	// Top is the length of the ranked candidate list.
@@ -71,6 +75,7 @@ func DefaultOptions() Options {
 		MinFOM:            45,
 		MinNew:            0.04,
 		MinUnique:         0.2,
+		MinLines:          3,
 		MaxPhases:         5,
 		Top:               10,
 	}
@@ -218,6 +223,7 @@ type scored struct {
 	explains map[int]float64 // observed peak → integrated intensity the phase predicts there (relative, ×Scale)
 	pairI    []float64       // reference intensity of each of Pairs
 	refTotal float64         // reference intensity of the lines in range
+	nLines   int             // number of lines in range
 }
 
 // score matches one phase at the best strain and returns its candidate.
@@ -268,6 +274,7 @@ func scoreAt(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi, eps,
 	var refTotal, refMatched, posNum, posDen float64
 	var pairs []Pair
 	var pairI []float64        // reference intensity of each pair
+	nLines := 0                // lines in range
 	group := map[int]float64{} // observed peak → summed reference intensity
 	for li, l := range p.Lines {
 		if l.I < minLineI {
@@ -285,6 +292,7 @@ func scoreAt(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi, eps,
 			tm = t1
 		}
 		refTotal += l.I
+		nLines++
 		k, dist := o.nearest(t1, tm)
 		if k < 0 {
 			continue
@@ -332,14 +340,16 @@ func scoreAt(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi, eps,
 		explains:  explains,
 		pairI:     pairI,
 		refTotal:  refTotal,
+		nLines:    nLines,
 	}, true
 }
 
 // conclude decides which candidates are present: greedily, best first, a
 // candidate is accepted when its figure of merit reaches MinFOM, it explains
 // at least MinNew of the observed intensity that the phases accepted before
-// it leave unexplained, and at least MinUnique of its reference intensity
-// is matched at peaks that no accepted phase claims. Weight fractions follow from the
+// it leave unexplained, at least MinUnique of its reference intensity is
+// matched at peaks that no accepted phase claims, and at least MinLines of
+// its lines (or all of its lines in range, when fewer) are matched. Weight fractions follow from the
 // scales by the RIR method of Chung (1974, J. Appl. Cryst. 7, 519–525):
 // w_α = (I_α/RIR_α) / Σ_j (I_j/RIR_j), with I the integrated intensity of
 // each phase's strongest line, here 100·Scale.
@@ -360,7 +370,7 @@ func conclude(all []scored, o *observed, opt Options) []Candidate {
 				unique += c.pairI[i]
 			}
 		}
-		if gain < opt.MinNew*o.total || unique < opt.MinUnique*c.refTotal {
+		if len(c.Pairs) < min(opt.MinLines, c.nLines) || gain < opt.MinNew*o.total || unique < opt.MinUnique*c.refTotal {
 			continue
 		}
 		for k, v := range c.explains {
