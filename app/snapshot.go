@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
-	"os"
-	"path/filepath"
+	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
 // Snapshot renders the main window offscreen at size with files loaded
@@ -39,19 +40,7 @@ func Snapshot(out string, size fyne.Size, b Backend, files ...string) error {
 	w.Resize(size)
 	img := w.Canvas().Capture()
 
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".snapshot-*.png")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := png.Encode(tmp, img); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), out)
+	return atomic.WriteFile(out, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 // lightTheme is a theme pinned to its light variant: the test app's
