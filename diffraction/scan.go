@@ -6,9 +6,25 @@ import (
 	"sort"
 )
 
+// Axis names what a scan's abscissa holds.
+type Axis string
+
+// The abscissae Bragg knows. Every analysis works on 2θ; a reader keeps a
+// file's d, q or energy axis only when it cannot convert it (no wavelength,
+// or no diffraction angle for an energy-dispersive scan), and says so.
+const (
+	AxisTwoTheta Axis = ""       // 2θ in degrees (the zero value)
+	AxisD        Axis = "d"      // d-spacing in Å
+	AxisQ        Axis = "q"      // scattering vector 4π sinθ/λ in Å⁻¹
+	AxisEnergy   Axis = "energy" // photon energy in keV (energy-dispersive)
+)
+
 // Scan is one measured powder pattern: intensity against the diffraction
 // angle 2θ in degrees, strictly increasing.
 type Scan struct {
+	// Axis is AxisTwoTheta for every scan the analysis can use; otherwise
+	// TwoTheta holds the values of that axis, still strictly increasing.
+	Axis      Axis
 	TwoTheta  []float64 // degrees, strictly increasing
 	Intensity []float64 // counts, or counts per second when Meta["units"] says so
 	ESD       []float64 // standard uncertainties of Intensity; nil when the file has none
@@ -38,8 +54,9 @@ func (s *Scan) Step() float64 {
 }
 
 // Validate checks what every consumer of a Scan relies on: at least two
-// points, equal lengths, finite values, 2θ strictly increasing within
-// [0°, 180°) (a first point at 0° is a measurement of the direct beam). The error names the first offending point (1-based).
+// points, equal lengths, finite values, the abscissa strictly increasing
+// and, for 2θ, within [0°, 180°) (a first point at 0° is a measurement of
+// the direct beam). The error names the first offending point (1-based).
 func (s *Scan) Validate() error {
 	n := len(s.TwoTheta)
 	if n != len(s.Intensity) || (s.ESD != nil && len(s.ESD) != n) {
@@ -53,7 +70,7 @@ func (s *Scan) Validate() error {
 		if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
 			return fmt.Errorf("scan: point %d: not a finite number (2θ=%g, I=%g)", i+1, x, y)
 		}
-		if x < 0 || x >= 180 {
+		if s.Axis == AxisTwoTheta && (x < 0 || x >= 180) {
 			return fmt.Errorf("scan: point %d: 2θ=%g° is outside [0°, 180°)", i+1, x)
 		}
 		if i > 0 && x <= s.TwoTheta[i-1] {

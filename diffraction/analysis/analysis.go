@@ -61,6 +61,9 @@ func Read(path string, opt Options) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Axis != diffraction.AxisTwoTheta {
+		return nil, fmt.Errorf("%s: the scan's axis is %s, not 2θ, and the file gives nothing to convert it with", path, s.Axis)
+	}
 	ResolveWavelength(s, opt.Wavelength)
 	return &Analysis{File: path, Format: format, Scan: s}, nil
 }
