@@ -10,11 +10,11 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
 
-//go:generate go run ../internal/dbgen -shared ../../shared -o refdb.json.gz
+//go:generate go run ../internal/dbgen -shared ../../shared -o refdb.bin
 
 // refDB is the compiled reference database (see internal/dbgen).
 //
-//go:embed refdb.json.gz
+//go:embed refdb.bin
 var refDB []byte
 
 // RefDBBytes returns the compiled database file as embedded.

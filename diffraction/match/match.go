@@ -121,6 +121,7 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].FOM > all[j].FOM })
+	preferCommon(all)
 
 	var res Result
 	for i := range all {
@@ -131,6 +132,48 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 	}
 	res.Phases = conclude(all, o, opt)
 	return res, nil
+}
+
+// commonMargin is how far, in FOM points, a common phase may trail a rare
+// one that explains the same peaks and still rank before it.
+const commonMargin = 15
+
+// preferCommon moves a common phase ahead of rarer candidates that rank
+// above it by less than commonMargin and match the same peaks: two entries
+// whose patterns the data cannot tell apart (LiF and LiH share the rock
+// salt lattice to 0.01 %) are ranked by how likely each is in a sample,
+// as HighScore and Match! do with their common-phase subfiles.
+func preferCommon(all []scored) {
+	for j := 1; j < len(all); j++ {
+		if !all[j].Phase.Common {
+			continue
+		}
+		i := j
+		for i > 0 && !all[i-1].Phase.Common && all[i-1].FOM-all[j].FOM < commonMargin && samePeaks(&all[i-1], &all[j]) {
+			i--
+		}
+		if i < j {
+			c := all[j]
+			copy(all[i+1:j+1], all[i:j])
+			all[i] = c
+		}
+	}
+}
+
+// samePeaks reports whether two candidates match mostly (80 %) the same
+// observed peaks.
+func samePeaks(a, b *scored) bool {
+	in := map[int]bool{}
+	for _, p := range a.Pairs {
+		in[p.Peak] = true
+	}
+	n := 0
+	for _, p := range b.Pairs {
+		if in[p.Peak] {
+			n++
+		}
+	}
+	return float64(n) >= 0.8*float64(max(len(a.Pairs), len(b.Pairs)))
 }
 
 // admits reports whether a phase with these elements passes the restraint.
@@ -249,7 +292,36 @@ func score(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi float64
 			best, bestFOM = s, s.FOM
 		}
 	}
+	if bestFOM > 0 {
+		claimKa2(&best, o, w, opt)
+	}
 	return best, bestFOM > 0
+}
+
+// claimKa2 adds to a candidate the observed peaks that are the resolved
+// Kα2 components of its matched lines (at high angles the doublet splits,
+// Δ2θ = 2 tanθ·Δλ/λ): they are explained by the phase, with intensity
+// Ratio × the Kα1 line's, and must not be left over for another phase to
+// claim. They do not count in the figure of merit.
+func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
+	if !(w.Ka2 > w.Ka1) || !(w.Ratio > 0) {
+		return
+	}
+	for _, pr := range c.Pairs {
+		l := c.Phase.Lines[pr.Line]
+		d := l.D * (1 + c.Strain)
+		t2, ok := diffraction.TwoTheta(d, w.Ka2)
+		if !ok {
+			continue
+		}
+		k, dist := o.nearest(t2, t2)
+		// An unresolved doublet has its Kα1 peak nearest to t2: skipped.
+		if k < 0 || k == pr.Peak || math.Abs(dist) > opt.Tolerance {
+			continue
+		}
+		c.explains[k] += w.Ratio * c.Scale * l.I
+		c.Ka2Pairs = append(c.Ka2Pairs, Pair{Peak: k, Line: pr.Line, Delta: o.peaks[k].TwoTheta - t2})
+	}
 }
 
 // scoreAt matches the lines of p, with all d-spacings multiplied by 1+eps,

@@ -25,7 +25,10 @@ type Candidate struct {
 	// WeightPercent is the estimated mass fraction in per cent (RIR method),
 	// set only for phases concluded to be present.
 	WeightPercent float64
-	Pairs         []Pair
+	// Pairs are the matched lines (Kα1 positions); Ka2Pairs the observed
+	// peaks that are the resolved Kα2 components of matched lines.
+	Pairs    []Pair
+	Ka2Pairs []Pair
 }
 
 // Result is the outcome of an identification.

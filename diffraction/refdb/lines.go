@@ -39,6 +39,21 @@ func ComputeLines(s *crystal.Structure) ([]Line, []crystal.Reflection, error) {
 			H: r.H, K: r.K, L: r.L, Multiplicity: r.Multiplicity,
 		})
 	}
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].D > lines[j].D })
+	// By decreasing d; reflections at the same d (not equivalent, so
+	// with their own intensities) by h, k, l, so that the order does not
+	// depend on how the simulation enumerated them.
+	sort.Slice(lines, func(i, j int) bool {
+		a, b := lines[i], lines[j]
+		if a.D != b.D {
+			return a.D > b.D
+		}
+		if a.H != b.H {
+			return a.H < b.H
+		}
+		if a.K != b.K {
+			return a.K < b.K
+		}
+		return a.L < b.L
+	})
 	return lines, refl, nil
 }

@@ -20,6 +20,13 @@ type entry struct {
 	SpaceGroup string
 	SGNumber   int
 	Ops        int
+
+	// Block selects a data block of a file that holds several; auto
+	// entries (found in the CIF index, not curated) set it with their
+	// index row.
+	Block string
+	row   indexRow
+	auto  bool
 }
 
 // corundumID is the RIR reference phase.

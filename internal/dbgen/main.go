@@ -1,7 +1,7 @@
 // Command dbgen compiles Bragg's reference database from a curated list of
 // CIF files in the shared data folder:
 //
-//	go run ./internal/dbgen -shared ../shared -o assets/refdb.json.gz
+//	go run ./internal/dbgen -shared ../shared -o assets/refdb.bin
 //
 // Each structure is read with crystal.ParseCIF (P1 listings of computed
 // structures are first reduced with crystal.FindSymmetry, rhombohedral
@@ -21,6 +21,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,7 +35,7 @@ const Version = "2025.1-foundation"
 
 func main() {
 	shared := flag.String("shared", "../shared", "shared folder (holds data/cif)")
-	out := flag.String("o", "assets/refdb.json.gz", "output file")
+	out := flag.String("o", "assets/refdb.bin", "output file")
 	flag.Parse()
 	db, err := build(*shared, log.Printf)
 	if err != nil {
@@ -77,28 +78,37 @@ var licenses = map[string]string{
 // Vol. A, Table 5.1.3.1).
 var rhombToHex = [3][3]int{{1, 0, 1}, {-1, 1, 1}, {0, -1, 1}}
 
-type indexRow struct{ codID, mineral string }
+// indexRow is one data block of shared/data/cif/cif_index.csv.
+type indexRow struct {
+	file, source, block string
+	codID, mineral      string
+	elements            []string
+	valid, organic      bool
+}
 
-func readIndex(path string) (map[string]indexRow, error) {
+// readIndex reads the CIF index: the rows in file order, and the first row
+// of each file by file name (relative to data/cif).
+func readIndex(path string) ([]indexRow, map[string]indexRow, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
 	head, err := r.Read()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	col := map[string]int{}
 	for i, h := range head {
 		col[h] = i
 	}
-	for _, k := range []string{"file", "cod_id", "mineral"} {
+	for _, k := range []string{"file", "source", "block", "cod_id", "mineral", "elements", "organic", "valid"} {
 		if _, ok := col[k]; !ok {
-			return nil, fmt.Errorf("%s: no column %q", path, k)
+			return nil, nil, fmt.Errorf("%s: no column %q", path, k)
 		}
 	}
+	var rows []indexRow
 	m := map[string]indexRow{}
 	for {
 		rec, err := r.Read()
@@ -106,14 +116,24 @@ func readIndex(path string) (map[string]indexRow, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		file := strings.TrimPrefix(rec[col["file"]], "cif/")
-		if _, dup := m[file]; !dup {
-			m[file] = indexRow{codID: rec[col["cod_id"]], mineral: rec[col["mineral"]]}
+		row := indexRow{
+			file:     strings.TrimPrefix(rec[col["file"]], "cif/"),
+			source:   rec[col["source"]],
+			block:    rec[col["block"]],
+			codID:    rec[col["cod_id"]],
+			mineral:  rec[col["mineral"]],
+			elements: strings.Fields(rec[col["elements"]]),
+			organic:  rec[col["organic"]] == "True",
+			valid:    rec[col["valid"]] == "True",
+		}
+		rows = append(rows, row)
+		if _, dup := m[row.file]; !dup {
+			m[row.file] = row
 		}
 	}
-	return m, nil
+	return rows, m, nil
 }
 
 func slug(s string) string {
@@ -130,7 +150,7 @@ func slug(s string) string {
 
 func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	cifDir := filepath.Join(shared, "data", "cif")
-	index, err := readIndex(filepath.Join(cifDir, "cif_index.csv"))
+	rows, index, err := readIndex(filepath.Join(cifDir, "cif_index.csv"))
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +168,24 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 		logf("%-32s %-10s %-14s %3d lines  Z=%g  ρ=%.3f", p.ID, p.Formula, p.Mineral, len(p.Lines), p.Z, p.Density)
 		phases = append(phases, p)
 	}
+	// Then every other usable structure of the redistributable sources;
+	// one that cannot be compiled is left out with its reason.
+	ncurated := len(phases)
+	skipped := 0
+	for _, e := range autoEntries(rows, curated) {
+		p, err := compile(cifDir, index, e)
+		if err != nil {
+			logf("skip %s [%s]: %v", e.File, e.Block, err)
+			skipped++
+			continue
+		}
+		phases = append(phases, p)
+	}
+	phases = merge(phases, ncurated, logf)
+	if err := uniqueIDs(phases); err != nil {
+		return nil, err
+	}
+	logf("%d phases (%d curated), %d structures skipped", len(phases), ncurated, skipped)
 	// Calculated RIR = I/Ic against corundum (Hubbard & Snyder 1988,
 	// Powder Diffr. 3, 74): ratio of max(|F|²·m·LP)/(V²·ρ).
 	scale := map[string]float64{}
@@ -205,6 +243,17 @@ func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, er
 		return p, err
 	}
 	s := &ss[0]
+	if e.Block != "" {
+		s = nil
+		for i := range ss {
+			if ss[i].Block == e.Block {
+				s = &ss[i]
+			}
+		}
+		if s == nil {
+			return p, fmt.Errorf("no data block %q", e.Block)
+		}
+	}
 	if e.Hex {
 		if s, err = s.Transform(rhombToHex); err != nil {
 			return p, err
@@ -222,6 +271,9 @@ func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, er
 		}
 	}
 	row := index[e.File]
+	if e.Block != "" {
+		row = e.row
+	}
 	switch {
 	case e.ID != "":
 		p.ID = e.ID
@@ -230,10 +282,19 @@ func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, er
 	default:
 		p.ID = slug(source) + ":" + slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
 	}
+	if e.Name == "" {
+		e.Name = autoName(s, row)
+	}
+	if e.Mineral == "" && e.auto {
+		e.Mineral = row.mineral
+	}
 	s.Name = e.Name
 	lines, _, err := refdb.ComputeLines(s)
 	if err != nil {
 		return p, err
+	}
+	if len(lines) == 0 {
+		return p, errors.New("no reflections between 5° and 120° 2θ (Cu Kα1)")
 	}
 	p.Name = e.Name
 	p.Mineral = e.Mineral
@@ -252,8 +313,15 @@ func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, er
 	}
 	p.License = lic
 	p.Citation = s.Citation
-	p.Computed = source == "xrd_autoanalyzer_mp_refs"
+	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/")
+	for _, site := range s.Sites {
+		if site.Occupancy < 0.999 {
+			p.PartialOccupancy = true
+		}
+	}
+	p.MissingH = slices.Contains(row.elements, "H") && !slices.Contains(p.Elements, "H")
 	p.Structure = *s
 	p.Lines = lines
+	p.Common = !e.auto
 	return p, nil
 }

@@ -25,12 +25,12 @@ func TestAssetUpToDate(t *testing.T) {
 	if err := refdb.Write(&buf, db); err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadFile(filepath.Join("..", "..", "assets", "refdb.json.gz"))
+	want, err := os.ReadFile(filepath.Join("..", "..", "assets", "refdb.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), want) {
-		t.Error("assets/refdb.json.gz is stale: run go generate ./assets")
+		t.Error("assets/refdb.bin is stale: run go generate ./assets")
 	}
 }
 

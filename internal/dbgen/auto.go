@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+)
+
+// autoEntries lists every inorganic, valid data block of a redistributable
+// source in the CIF index that the curated list does not already name: the
+// bulk of the database. Each gets its names from the file and the index.
+func autoEntries(rows []indexRow, curated []entry) []entry {
+	taken := map[string]bool{}
+	for _, e := range curated {
+		taken[e.File] = true
+	}
+	var out []entry
+	for _, r := range rows {
+		if !r.valid || r.organic || taken[r.file] {
+			continue
+		}
+		if _, ok := licenses[r.source]; !ok || r.source == "bragg" {
+			continue
+		}
+		out = append(out, entry{
+			File:       r.file,
+			Block:      r.block,
+			row:        r,
+			auto:       true,
+			Symmetrize: r.source == "xrd_autoanalyzer_mp_refs",
+		})
+	}
+	return out
+}
+
+// autoName names an entry that the curated list does not: for a zeolite
+// framework its IZA code, else the CIF's chemical name, else the mineral
+// name, else the formula.
+func autoName(s *crystal.Structure, row indexRow) string {
+	if strings.Contains(row.file, "/zeolites/") {
+		code := strings.TrimSuffix(filepath.Base(row.file), filepath.Ext(row.file))
+		return "Zeolite framework " + strings.ToUpper(code) + " (" + s.Formula() + ", idealised)"
+	}
+	for _, n := range []string{s.ChemicalName, s.Mineral, row.mineral} {
+		if n = strings.Join(strings.Fields(cifText.Replace(n)), " "); n != "" && n != "?" {
+			return n
+		}
+	}
+	return s.Formula()
+}
+
+// cifText turns the CIF 1.1 markup of Greek letters and a few signs
+// (International Tables Vol. G, 2.2.5.2) into Unicode.
+var cifText = strings.NewReplacer(
+	`\a`, "α", `\b`, "β", `\g`, "γ", `\d`, "δ", `\e`, "ε", `\z`, "ζ", `\h`, "η", `\q`, "θ",
+	`\k`, "κ", `\l`, "λ", `\m`, "μ", `\n`, "ν", `\p`, "π", `\r`, "ρ", `\s`, "σ", `\t`, "τ",
+	`\f`, "φ", `\c`, "χ", `\y`, "ψ", `\w`, "ω", `\A`, "Α", `\B`, "Β", `\G`, "Γ", `\D`, "Δ",
+	`\%a`, "å", `\%A`, "Å", `\"o`, "ö", `\"u`, "ü", `\"a`, "ä", "_", " ")
+
+// samePhase reports whether two entries are one phase: the same reduced
+// formula, the same space-group operations count and crystal system, and
+// volumes per formula unit within 3 % (different temperatures, pressures
+// of a few kbar and refinements of one phase differ by less; polymorphs of
+// one formula differ in space group or by more).
+func samePhase(a, b *refdb.Phase) bool {
+	if a.Formula != b.Formula || a.System != b.System || len(a.Structure.Ops) != len(b.Structure.Ops) {
+		return false
+	}
+	va, vb := a.Volume/a.Z, b.Volume/b.Z
+	return math.Abs(va-vb) <= 0.03*math.Max(va, vb)
+}
+
+// quality ranks entries of one phase; the best is kept. Curated entries
+// win (their names were checked by hand), then measured over computed,
+// ordered over partially occupied, complete over missing hydrogen, and
+// structures with displacement parameters over those without.
+func quality(p *refdb.Phase, curated bool) int {
+	q := 0
+	if curated {
+		q += 16
+	}
+	if !p.Computed {
+		q += 8
+	}
+	if !p.PartialOccupancy {
+		q += 4
+	}
+	if !p.MissingH {
+		q += 2
+	}
+	for _, s := range p.Structure.Sites {
+		if s.Uiso > 0 {
+			q++
+			break
+		}
+	}
+	return q
+}
+
+// merge folds duplicates of one phase into the best entry, recording the
+// others' IDs in Duplicates. ncurated is the number of leading curated
+// phases. The result keeps the input order of the kept entries.
+func merge(phases []refdb.Phase, ncurated int, logf func(string, ...any)) []refdb.Phase {
+	keep := make([]bool, len(phases))
+	byFormula := map[string][]int{}
+	for i := range phases {
+		keep[i] = true
+		byFormula[phases[i].Formula] = append(byFormula[phases[i].Formula], i)
+	}
+	for _, idx := range byFormula {
+		for a := 0; a < len(idx); a++ {
+			i := idx[a]
+			if !keep[i] {
+				continue
+			}
+			for b := a + 1; b < len(idx); b++ {
+				j := idx[b]
+				if !keep[j] || !samePhase(&phases[i], &phases[j]) {
+					continue
+				}
+				qi, qj := quality(&phases[i], i < ncurated), quality(&phases[j], j < ncurated)
+				win, lose := i, j
+				if qj > qi || (qj == qi && phases[j].ID < phases[i].ID && i >= ncurated) {
+					win, lose = j, i
+				}
+				phases[win].Duplicates = append(phases[win].Duplicates, phases[lose].ID)
+				phases[win].Duplicates = append(phases[win].Duplicates, phases[lose].Duplicates...)
+				phases[lose].Duplicates = nil
+				keep[lose] = false
+				logf("duplicate: %s (%s) merged into %s", phases[lose].ID, phases[lose].Source, phases[win].ID)
+				if lose == i {
+					break
+				}
+			}
+		}
+	}
+	var out []refdb.Phase
+	for i := range phases {
+		if keep[i] {
+			sort.Strings(phases[i].Duplicates)
+			out = append(out, phases[i])
+		}
+	}
+	return out
+}
+
+// uniqueIDs makes IDs unique when two different phases come from the same
+// COD entry (files with several data blocks): the later ones get the block
+// name appended.
+func uniqueIDs(phases []refdb.Phase) error {
+	seen := map[string]bool{}
+	for i := range phases {
+		p := &phases[i]
+		if seen[p.ID] {
+			p.ID += ":" + slug(p.Structure.Block)
+			if seen[p.ID] {
+				return fmt.Errorf("ID %s is not unique (%s)", p.ID, p.Source)
+			}
+		}
+		seen[p.ID] = true
+	}
+	return nil
+}
