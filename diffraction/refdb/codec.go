@@ -1,11 +1,14 @@
 package refdb
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 )
 
 // The payload codec: a compact binary encoding of the DB value, written by
@@ -25,6 +28,35 @@ import (
 // JSON took a second.
 
 var lineSliceType = reflect.TypeFor[[]Line]()
+
+// schema describes the Go types the payload is laid out by: exported field
+// names and kinds, recursively. The header carries a hash of it, so that a
+// database written before a field was added is refused with a clear
+// message instead of being misread.
+func schema(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice:
+		return "[]" + schema(t.Elem())
+	case reflect.Array:
+		return fmt.Sprintf("[%d]%s", t.Len(), schema(t.Elem()))
+	case reflect.Struct:
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() {
+				b.WriteString(f.Name + ":" + schema(f.Type) + ";")
+			}
+		}
+		return b.String() + "}"
+	}
+	return t.Kind().String()
+}
+
+// schemaID is the hash of the DB type's schema written in the header.
+var schemaID = func() string {
+	sum := sha256.Sum256([]byte(schema(reflect.TypeFor[DB]())))
+	return hex.EncodeToString(sum[:6])
+}()
 
 type encoder struct{ b []byte }
 

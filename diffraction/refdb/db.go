@@ -31,7 +31,7 @@ func (db *DB) Get(id string) *Phase {
 // The compiled database is one header line and a binary payload (see
 // codec.go):
 //
-//	BRAGG-REFDB 2 sha256=<64 hex digits of SHA-256 over the payload>\n
+//	BRAGG-REFDB 2 schema=<12 hex digits> sha256=<64 hex digits of SHA-256 over the payload>\n
 //	<payload>
 //
 // The checksum catches corruption of the file. The payload is not
@@ -62,13 +62,16 @@ func Load(r io.Reader) (*DB, error) {
 		return nil, FormatError("no header line")
 	}
 	f := strings.Fields(string(header))
-	if len(f) != 3 || f[0] != magic || !strings.HasPrefix(f[2], "sha256=") {
+	if len(f) != 4 || f[0] != magic || !strings.HasPrefix(f[2], "schema=") || !strings.HasPrefix(f[3], "sha256=") {
 		return nil, FormatError(fmt.Sprintf("bad header %.80q", header))
 	}
 	if f[1] != formatVersion {
 		return nil, FormatError(fmt.Sprintf("format version %s, this program reads %s", f[1], formatVersion))
 	}
-	want, err := hex.DecodeString(strings.TrimPrefix(f[2], "sha256="))
+	if s := strings.TrimPrefix(f[2], "schema="); s != schemaID {
+		return nil, FormatError(fmt.Sprintf("written for other data types (schema %s, this program has %s): rebuild it with go generate ./assets", s, schemaID))
+	}
+	want, err := hex.DecodeString(strings.TrimPrefix(f[3], "sha256="))
 	if err != nil || len(want) != sha256.Size {
 		return nil, FormatError("bad checksum in header")
 	}
@@ -95,7 +98,7 @@ func Write(w io.Writer, db *DB) error {
 		return err
 	}
 	sum := sha256.Sum256(e.b)
-	if _, err := fmt.Fprintf(w, "%s %s sha256=%s\n", magic, formatVersion, hex.EncodeToString(sum[:])); err != nil {
+	if _, err := fmt.Fprintf(w, "%s %s schema=%s sha256=%s\n", magic, formatVersion, schemaID, hex.EncodeToString(sum[:])); err != nil {
 		return err
 	}
 	_, err := w.Write(e.b)

@@ -91,7 +91,7 @@ func TestLoadCorrupt(t *testing.T) {
 	if _, err := Load(bytes.NewReader(buf.Bytes()[:len(buf.Bytes())/2])); !errors.Is(err, ErrChecksum) {
 		t.Errorf("truncated file: got %v, want ErrChecksum", err)
 	}
-	for _, junk := range []string{"{}", "", "BRAGG-REFDB 1 sha256=00\n", "BRAGG-REFDB 2 sha256=zz\nx"} {
+	for _, junk := range []string{"{}", "", "BRAGG-REFDB 1 sha256=00\n", "BRAGG-REFDB 2 schema=" + schemaID + " sha256=zz\nx", "BRAGG-REFDB 2 schema=000000000000 sha256=00\nx"} {
 		if _, err := Load(bytes.NewReader([]byte(junk))); err == nil {
 			t.Errorf("%q: no error", junk)
 		}
@@ -159,7 +159,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add(payload)
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		sum := sha256.Sum256(payload)
-		file := fmt.Sprintf("%s %s sha256=%s\n%s", magic, formatVersion, hex.EncodeToString(sum[:]), payload)
+		file := fmt.Sprintf("%s %s schema=%s sha256=%s\n%s", magic, formatVersion, schemaID, hex.EncodeToString(sum[:]), payload)
 		Load(strings.NewReader(file))
 	})
 }
