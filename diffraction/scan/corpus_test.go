@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,9 +19,19 @@ import (
 // checkout (tests run in diffraction/scan).
 const sharedData = "../../../shared/data/scans"
 
-// corpusDirs are the sub-directories of sharedData holding the formats this
-// package reads.
-var corpusDirs = []string{"xy", "xy_text", "xye", "csv", "xrdml"}
+// corpusDirs are the sub-directories of sharedData holding the text and
+// XRDML formats, with the format each file must be read as.
+var corpusDirs = map[string]string{
+	"xy": "xy", "xy_text": "xy", "xye": "xy", "csv": "xy", "xrdml": "xrdml",
+	"uxd": "uxd", "ras": "ras", "gsas": "gsas", "fxye": "gsas", "pdcif": "pdcif",
+	"ill_d1a_dat": "riet7", "psi_dmc_dat": "riet7", "fox_dat_start_step_end": "riet7",
+}
+
+// corpusFormat returns the format a file of the collection must be read as.
+func corpusFormat(rel string) string {
+	dir, _, _ := strings.Cut(rel, "/")
+	return corpusDirs[dir]
+}
 
 // corpusRejects lists files in corpusDirs that are, rightly, not read, with
 // the reason and a substring of the error.
@@ -29,6 +40,14 @@ var corpusRejects = map[string]struct{ why, err string }{
 		"a table of mineral names, not a scan", "no data rows"},
 	"xrdml/dara_alab/README.md":                             {"documentation", ""},
 	"xrdml/xrayutilities/README_xrayutilities_examples.txt": {"documentation", ""},
+	"gsas/gsas2_tutorials/INST_XRY.PRM": {
+		"a GSAS instrument parameter file, not a scan", "instrument parameter file"},
+	"fxye/gsas2_tutorials/11bmb_8716.prm": {
+		"a GSAS instrument parameter file, not a scan", "instrument parameter file"},
+	"fxye/gsas2_tutorials/SeqTut_OH_00.prm": {
+		"a GSAS instrument parameter file, not a scan", "instrument parameter file"},
+	"gsas/gsas2_tutorials/PG3_17541_TOF.gsa": {
+		"time-of-flight neutron data (BANK … SLOG), not an angle scan", "time-of-flight data"},
 }
 
 func corpusFiles(t *testing.T) []string {
@@ -37,7 +56,7 @@ func corpusFiles(t *testing.T) []string {
 		t.Skipf("shared scan collection %s not present: %v", sharedData, err)
 	}
 	var files []string
-	for _, d := range corpusDirs {
+	for d := range corpusDirs {
 		err := filepath.WalkDir(filepath.Join(sharedData, d), func(p string, e fs.DirEntry, err error) error {
 			if err == nil && e.Type().IsRegular() {
 				files = append(files, p)
@@ -76,23 +95,24 @@ func TestCorpus(t *testing.T) {
 		if err := s.Validate(); err != nil {
 			t.Errorf("%s: decoded scan invalid: %v", rel, err)
 		}
-		want := "xy"
-		if strings.HasSuffix(rel, ".xrdml") {
-			want = "xrdml"
-		}
-		if name != want {
-			t.Errorf("%s: read as %q, want %q", rel, name, want)
+		if want := corpusFormat(rel); name != want {
+			t.Errorf("%s: read as %q, want %q", rel, name, corpusFormat(rel))
 		}
 		counts[name]++
 	}
-	t.Logf("decoded %d xy and %d xrdml files; %d rejected as expected", counts["xy"], counts["xrdml"], len(corpusRejects))
+	t.Logf("decoded %v; %d rejected as expected", counts, len(corpusRejects))
 }
 
 // TestXyconv compares the points read here with those of xylib's xyconv
 // (Debian package libxy-bin), where xylib reads the file: XRDML files with
-// <intensities> (xylib 1.6 cannot read <counts>) and delimited text. xyconv
-// prints 2θ, intensity and any third column with six decimals ("%f"), so the
-// comparison is of our values printed the same way.
+// <intensities> (xylib 1.6 cannot read <counts>), delimited text, and the
+// text formats xylib reads natively (UXD, RIET7/ILL D1A/PSI DMC, pdCIF;
+// "xyconv -g" tells). Rigaku RAS and GSAS files are not xylib formats, and
+// are skipped. xyconv prints 2θ, intensity and any third column with six
+// decimals ("%f"), so the comparison is of our values printed the same way.
+// For pdCIF the columns are picked by name (meas_2theta and the intensity
+// read here); for ILL D1A the points below 2θ = 0°, which Bragg drops, are
+// skipped.
 func TestXyconv(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs xyconv on every file")
@@ -102,20 +122,29 @@ func TestXyconv(t *testing.T) {
 		t.Skip("xyconv (libxy-bin) not on PATH")
 	}
 	files := corpusFiles(t)
-	compared, points := 0, 0
-	var unread []string
+	compared, points := map[string]int{}, 0
+	var unread, notNative []string
 	renamed := 0
 	for _, p := range files {
 		rel, _ := filepath.Rel(sharedData, p)
-		if _, rejected := corpusRejects[filepath.ToSlash(rel)]; rejected {
+		rel = filepath.ToSlash(rel)
+		if _, rejected := corpusRejects[rel]; rejected {
 			continue
 		}
+		format := corpusFormat(rel)
+		if format != "xy" && format != "xrdml" {
+			g, err := exec.Command(xyconv, "-g", p).Output()
+			if err != nil || strings.Contains(string(g), "unknown or text") {
+				notNative = append(notNative, rel)
+				continue
+			}
+		}
 		args := []string{"-s", p, "-"}
-		if strings.HasSuffix(p, ".xrdml") {
+		if format == "xrdml" {
 			args = []string{"-s", "-t", "xrdml", p, "-"}
 		}
 		out, err := exec.Command(xyconv, args...).Output()
-		if err != nil && strings.HasSuffix(p, ".xrdml") {
+		if err != nil && format == "xrdml" {
 			// xylib 1.6 knows only <intensities>; give it a copy of the
 			// file with <counts> renamed, which is otherwise the same
 			// (the corpus's attenuation factors are all 1, which xylib
@@ -134,10 +163,23 @@ func TestXyconv(t *testing.T) {
 			t.Errorf("%s: %v", rel, err)
 			continue
 		}
-		rows, err := xyconvRows(out)
+		names, rows, err := xyconvTable(out)
 		if err != nil {
 			t.Errorf("%s: xyconv output: %v", rel, err)
 			continue
+		}
+		cx, cy := 0, 1
+		if format == "pdcif" {
+			cx, cy = slices.Index(names, "meas_2theta"), slices.Index(names, strings.TrimPrefix(s.Meta["intensity"], "_pd_"))
+			if cx < 0 || cy < 0 {
+				t.Errorf("%s: xyconv columns %v lack meas_2theta or %s", rel, names, s.Meta["intensity"])
+				continue
+			}
+		}
+		if s.Meta["dropped"] != "" {
+			for len(rows) > 0 && strings.HasPrefix(rows[0][cx], "-") {
+				rows = rows[1:]
+			}
 		}
 		if len(rows) != s.Len() {
 			t.Errorf("%s: %d points, xyconv %d", rel, s.Len(), len(rows))
@@ -146,22 +188,24 @@ func TestXyconv(t *testing.T) {
 		bad := 0
 		for i, row := range rows {
 			ours := []float64{s.TwoTheta[i], s.Intensity[i]}
-			if s.ESD != nil && len(row) == 3 && !strings.HasSuffix(p, ".xrdml") {
+			cols := []int{cx, cy}
+			if s.ESD != nil && len(row) == 3 && format == "xy" {
 				ours = append(ours, s.ESD[i])
+				cols = append(cols, 2)
 			}
 			for j, v := range ours {
-				if got := strconv.FormatFloat(v, 'f', 6, 64); got != row[j] {
+				if got := strconv.FormatFloat(v, 'f', 6, 64); got != row[cols[j]] && !(got == "-0.000000" && row[cols[j]] == "0.000000") {
 					if bad++; bad <= 3 {
-						t.Errorf("%s: point %d column %d: %s, xyconv %s", rel, i+1, j+1, got, row[j])
+						t.Errorf("%s: point %d column %d: %s, xyconv %s", rel, i+1, j+1, got, row[cols[j]])
 					}
 				}
 			}
 		}
-		compared++
+		compared[format]++
 		points += len(rows)
 	}
-	t.Logf("compared %d files, %d points, with xyconv (%d XRDML files with <counts> renamed to <intensities> for xylib); xylib cannot read %d: %v",
-		compared, points, renamed, len(unread), unread)
+	t.Logf("compared %v files, %d points, with xyconv (%d XRDML files with <counts> renamed to <intensities> for xylib); xylib cannot read %d: %v; not an xylib format (skipped) %d: %v",
+		compared, points, renamed, len(unread), unread, len(notNative), notNative)
 }
 
 // xyconvRenamed runs xyconv on a copy of the XRDML file p in which <counts>
@@ -180,10 +224,11 @@ func xyconvRenamed(t *testing.T, xyconv, p string) ([]byte, error) {
 	return exec.Command(xyconv, "-s", "-t", "xrdml", tmp, "-").Output()
 }
 
-// xyconvRows returns the text columns of the first block xyconv printed.
-func xyconvRows(out []byte) ([][]string, error) {
-	var rows [][]string
+// xyconvTable returns the column names and the text columns of the first
+// block xyconv printed.
+func xyconvTable(out []byte) (names []string, rows [][]string, err error) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
 	blocks := 0
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -193,14 +238,18 @@ func xyconvRows(out []byte) ([][]string, error) {
 			}
 			continue
 		}
+		if strings.HasPrefix(line, "#") && rows == nil {
+			names = strings.Fields(strings.TrimPrefix(line, "#"))
+			continue
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		f := strings.Fields(line)
 		if len(f) < 2 {
-			return nil, fmt.Errorf("row %q", line)
+			return nil, nil, fmt.Errorf("row %q", line)
 		}
 		rows = append(rows, f)
 	}
-	return rows, sc.Err()
+	return names, rows, sc.Err()
 }

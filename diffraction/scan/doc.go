@@ -34,4 +34,31 @@
 // text of both is kept in Meta["comment"], and a header or comment line with
 // the keyword "wavelength", "lambda" or "λ" followed by a number gives the
 // wavelength in ångström. WriteXY writes this format.
+//
+// The other text formats, each described at its reader, are "uxd"
+// (Bruker/Siemens DIFFRAC-AT UXD, the first range), "ras" (Rigaku RAS, the
+// first scan, intensities times the file's correction factors),
+// "rigaku_dat" (Rigaku *TYPE text), "udf" (Philips UDF), "cpi" (Sietronics
+// CPI), "rruff" (RRUFF powder text), "pdcif" (powder CIF), "gsas" (GSAS
+// raw data: STD, ESD, FXY and FXYE constant-wavelength banks; time-of-flight
+// banks fail with an UnsupportedError), "chi" (Fit2D/χPLOT; a q axis stays
+// AxisQ, since the format has no wavelength), "riet7" (RIET7/LHPM, ILL D1A
+// and PSI DMC start/step/end files) and "dbws" (DBWS/DMPLOT). Common Meta
+// keys: "sample", "date", "instrument", "axis", "step", "counting_time",
+// "units", "comment", "scans" or "ranges" or "banks" (how many the file
+// holds; the first is read), "anode" (a tube named without a wavelength),
+// "axis_note" (why a d or q axis was kept) and "dropped" (points below
+// 2θ = 0° that were left out).
+//
+// # Axes
+//
+// A reader converts a d or q axis to 2θ when the file states the
+// wavelength; otherwise Scan.Axis says what the abscissa is and ToTwoTheta
+// converts it once the caller knows the wavelength.
+//
+// # Writers
+//
+// WriteXY, WriteXYE, WriteCSV and WriteXRDML write a scan; Write picks one
+// by name ("xy", "xye", "csv", "xrdml", or a file extension), and Writers
+// lists them. Decode reads the output of each back to the same points.
 package scan

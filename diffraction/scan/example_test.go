@@ -50,3 +50,35 @@ func ExampleWriteXY() {
 	// 20 7
 	// 20.5 0.3333333333333333
 }
+
+func ExampleWrite() {
+	// The lead's "convert --to csv" is one call; the format may also be a
+	// file name's extension such as ".csv".
+	s := &diffraction.Scan{TwoTheta: []float64{20, 20.5}, Intensity: []float64{9, 16}, ESD: []float64{3, 4}}
+	if err := scan.Write(os.Stdout, s, "csv"); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// two_theta,intensity,esd
+	// 20,9,3
+	// 20.5,16,4
+}
+
+func ExampleToTwoTheta() {
+	// A χPLOT file in q (nm⁻¹) states no wavelength, so it keeps its axis
+	// until the caller supplies one.
+	in := "LaB6\nQ (nm^-1)\nIntensity\n2\n10.0 500\n20.0 1200\n"
+	s, format, err := scan.Decode(strings.NewReader(in))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(format, s.Axis, s.TwoTheta)
+	w, _ := diffraction.ParseWavelength("CuKa1")
+	if err := scan.ToTwoTheta(s, w); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("2θ = %.3f° and %.3f°\n", s.TwoTheta[0], s.TwoTheta[1])
+	// Output:
+	// chi q [1 2]
+	// 2θ = 14.084° and 28.386°
+}

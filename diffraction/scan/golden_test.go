@@ -21,6 +21,9 @@ func dump(s *diffraction.Scan, format string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "format: %s\n", format)
 	fmt.Fprintf(&b, "points: %d\n", s.Len())
+	if s.Axis != diffraction.AxisTwoTheta {
+		fmt.Fprintf(&b, "axis: %s\n", s.Axis)
+	}
 	fmt.Fprintf(&b, "wavelength: %s\n", s.Wavelength)
 	if s.Wavelength.Known() {
 		w := s.Wavelength

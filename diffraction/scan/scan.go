@@ -39,6 +39,23 @@ const MaxPoints = 10_000_000
 // text and must come last.
 var formats = []Format{
 	{Name: "xrdml", Exts: []string{".xrdml"}, Match: matchXRDML, Decode: decodeXRDML},
+	{Name: "brukerraw", Exts: []string{".raw"}, Match: matchRAW, Decode: decodeRAW},
+	{Name: "philipsrd", Exts: []string{".rd", ".sd"}, Match: matchPhilipsRD, Decode: decodePhilipsRD},
+	{Name: "brml", Exts: []string{".brml"}, Match: matchBRML, Decode: decodeBRML},
+	{Name: "rasx", Exts: []string{".rasx"}, Match: matchRASX, Decode: decodeRASX},
+	{Name: "ras", Exts: []string{".ras"}, Match: matchRAS, Decode: decodeRAS},
+	{Name: "uxd", Exts: []string{".uxd"}, Match: matchUXD, Decode: decodeUXD},
+	{Name: "rigaku_dat", Exts: []string{".dat"}, Match: matchRigakuDAT, Decode: decodeRigakuDAT},
+	{Name: "udf", Exts: []string{".udf"}, Match: matchUDF, Decode: decodeUDF},
+	{Name: "cpi", Exts: []string{".cpi"}, Match: matchCPI, Decode: decodeCPI},
+	{Name: "rruff", Exts: []string{".txt"}, Match: matchRRUFF, Decode: decodeRRUFF},
+	{Name: "pdcif", Exts: []string{".cif", ".rtv"}, Match: matchPDCIF, Decode: decodePDCIF},
+	{Name: "gsas", Exts: []string{".gsa", ".gss", ".gsas", ".fxye", ".fxy", ".xra", ".cwn", ".raw", ".dat"}, Match: matchGSAS, Decode: decodeGSAS},
+	{Name: "chi", Exts: []string{".chi"}, Match: matchCHI, Decode: decodeCHI},
+	// RIET7 and DBWS both start with start/step/end 2θ; a DBWS file that
+	// also passes the RIET7 test is read the same way under either name.
+	{Name: "riet7", Exts: []string{".dat"}, Match: matchRIET7, Decode: decodeRIET7},
+	{Name: "dbws", Exts: []string{".dbw", ".rit", ".neu"}, Match: matchDBWS, Decode: decodeDBWS},
 	{Name: "xy", Exts: []string{".xy", ".xye", ".dat", ".txt", ".csv"}, Match: matchXY, Decode: decodeXY},
 }
 
@@ -88,6 +105,17 @@ func (e *SyntaxError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// UnsupportedError reports a valid file, or a part of one, that Bragg does
+// not read, such as time-of-flight data.
+type UnsupportedError string
+
+func (e UnsupportedError) Error() string {
+	if strings.HasPrefix(string(e), "scan: ") {
+		return string(e)
+	}
+	return "scan: unsupported: " + string(e)
+}
 
 // Decode reads a scan from r, recognising its format from the content. It
 // returns the scan and the name of the format.

@@ -13,11 +13,15 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 )
 
-// TestGolden decodes every fixture in testdata/xy and testdata/xrdml and
-// compares its dump with <file>.golden (go test -update rewrites them).
+// TestGolden decodes every fixture in the text and XRDML directories of
+// testdata and compares its dump with <file>.golden (go test -update
+// rewrites them). The fixtures of formats with no sample in the shared
+// collection (rigaku_dat, udf, cpi, chi, dbws, rruff) were written from the
+// published format descriptions; the others are cut-down real layouts.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	wantFormat := map[string]string{"xy": "xy", "xrdml": "xrdml"}
+	wantFormat := map[string]string{"xy": "xy", "xrdml": "xrdml", "uxd": "uxd", "ras": "ras", "gsas": "gsas",
+		"riet7": "riet7", "rigaku_dat": "rigaku_dat", "udf": "udf", "cpi": "cpi", "chi": "chi", "dbws": "dbws", "rruff": "rruff"}
 	for dir, format := range wantFormat {
 		files, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
 		if err != nil {
@@ -149,7 +153,7 @@ type errorCase struct {
 func errorCases(t testing.TB) []errorCase {
 	return []errorCase{
 		{name: "empty", in: "", want: "scan: empty file"},
-		{name: "binary junk", in: "\x00\x01\x02\x89PNG\x00\xff\xfe", want: "tried xrdml, xy", is: ErrFormat},
+		{name: "binary junk", in: "\x00\x01\x02\x89PNG\x00\xff\xfe", want: "tried xrdml, brukerraw", is: ErrFormat},
 		{name: "unknown XML", in: `<?xml version="1.0"?><gpx/>`, want: "unknown format", is: ErrFormat},
 		{name: "only blank", in: " \n\t\n", want: "scan: empty file"},
 		{name: "text without numbers", in: "hello\nworld\n", want: "no data rows"},
@@ -191,6 +195,27 @@ func errorCases(t testing.TB) []errorCase {
 		// Listed positions 10°, 12°, 11° go back at the third point.
 		{name: "list not increasing", in: xrdmlDoc(`<positions axis="2Theta" unit="deg"><listPositions>10 12 11</listPositions></positions><counts>1 2 3</counts>`), want: "point 3: 2θ=11° does not increase"},
 		{name: "one point", in: xrdmlDoc(twoTheta10to11 + `<counts>5</counts>`), want: "has 1 points"},
+		// The text formats: each error names its line.
+		{name: "gsas TOF", in: "POWGEN\nBANK 1 3 3 SLOG 1 2 3 0 FXYE\n1 2 3\n", want: "time-of-flight data", line: 2},
+		{name: "gsas prm", in: "            123\nINS   BANK      1\nINS   HTYPE   PXCR\n", want: "instrument parameter file", line: 2},
+		{name: "gsas short bank", in: "t\nBANK 1 20 2 CONST 1000 2.5 0 0 STD\n     1     2\n", want: "has 2 of its 20 points", is: io.ErrUnexpectedEOF},
+		{name: "gsas bad STD field", in: "t\nBANK 1 2 1 CONST 1000 2.5 0 0 STD\n     1    x2\n", want: `"x2" is not an intensity`, line: 3},
+		{name: "uxd bad count", in: "_FILEVERSION=1\n_DRIVE='C'\n_START=10\n_STEPSIZE=0.1\n_COUNTS\n1 2 x\n", want: `"x" is not a number`, line: 6},
+		{name: "uxd no data", in: "; c\n_FILEVERSION=1\n_SAMPLE='a'\n", want: "no data"},
+		{name: "ras unterminated", in: "*RAS_DATA_START\n*RAS_HEADER_START\n*RAS_HEADER_END\n*RAS_INT_START\n10 1 1\n11 2 1\n", want: "*RAS_INT_END", is: io.ErrUnexpectedEOF},
+		{name: "ras omega scan", in: "*RAS_DATA_START\n*RAS_HEADER_START\n*MEAS_SCAN_AXIS_X_INTERNAL \"Omega\"\n*RAS_HEADER_END\n*RAS_INT_START\n10 1 1\n11 2 1\n*RAS_INT_END\n", want: "not 2θ"},
+		// 8.01° to 8.10° in 0.01° steps is 10 points; 5 are given.
+		{name: "riet7 short", in: "8.01 0.01 8.10\n1 2 3 4 5\n", want: "promises 10 points but the file ends after 5", is: io.ErrUnexpectedEOF},
+		{name: "chi short", in: "title\n2-Theta Angle (Degrees)\nIntensity\n5\n1 2\n2 3\n", want: "promises 5 points", is: io.ErrUnexpectedEOF},
+		{name: "chi radial mm", in: "title\nRadial distance (mm)\nIntensity\n2\n1 2\n2 3\n", want: "radial distance", line: 2},
+		{name: "chi q without unit", in: "title\nQ\nIntensity\n2\n1 2\n2 3\n", want: "without a unit", line: 2},
+		{name: "pdcif open text", in: "data_x\n_pd_block_id a\n_pd_meas_number_of_points 2\n;\nno end\n", want: "text field", is: io.ErrUnexpectedEOF},
+		{name: "pdcif no pattern", in: "data_x\n_pd_block_id a\n_cell_length_a 5\n", want: "holds a powder pattern"},
+		{name: "pdcif range mismatch", in: "data_x\n_pd_meas_2theta_range_min 10\n_pd_meas_2theta_range_max 11\n_pd_meas_2theta_range_inc 0.5\nloop_\n_pd_meas_counts_total\n1 2\n", want: "give 3 points but"},
+		{name: "udf count mismatch", in: "SampleIdent,a,/\nDataAngleRange, 10, 11,/\nScanStepSize, 0.5,/\nRawScan\n1, 2/\n", want: "give 3 points but the RawScan has 2"},
+		{name: "cpi no scandata", in: "SIETRONICS XRD SCAN\n10\n11\n0.5\nCu\n", want: "SCANDATA", is: io.ErrUnexpectedEOF},
+		{name: "rigaku dat count", in: "*TYPE = Raw\n*GROUP_COUNT = 1\n*BEGIN\n*START = 10\n*STEP = 0.5\n*COUNT = 3\n1, 2\n*END\n*EOF\n", want: "*COUNT = 3 but 2 values"},
+		{name: "rruff words", in: "##NAMES=Quartz\n##RRUFFID=R1\n5.00, 12\n5.02, 13\nend\n", want: "not a row of 2θ", line: 5},
 		{name: "two intensity lists", in: xrdmlDoc(twoTheta10to11 + `<counts>1 2</counts><intensities>1 2</intensities>`), want: "a second <counts>"},
 	}
 }
@@ -250,8 +275,15 @@ func TestFormats(t *testing.T) {
 	for _, f := range Formats() {
 		names = append(names, f.Name)
 	}
-	if got := strings.Join(names, " "); got != "xrdml xy" {
-		t.Errorf("formats %q, want \"xrdml xy\"", got)
+	got := strings.Join(names, " ")
+	if !strings.HasPrefix(got, "xrdml ") || !strings.HasSuffix(got, " riet7 dbws xy") {
+		t.Errorf("formats %q, want xrdml first and riet7, dbws, xy last", got)
+	}
+	// Each text format before the generic readers that would also take it.
+	for _, pair := range [][2]string{{"gsas", "riet7"}, {"chi", "riet7"}, {"rruff", "xy"}, {"uxd", "xy"}} {
+		if strings.Index(got, " "+pair[0]+" ") > strings.Index(got, " "+pair[1]) {
+			t.Errorf("formats %q: %s must come before %s", got, pair[0], pair[1])
+		}
 	}
 	// A DOS end-of-file mark (Ctrl-Z, 0x1a) after two rows is not data.
 	if _, _, err := Decode(strings.NewReader("10 1\r\n11 2\r\n\x1a")); err != nil {
@@ -320,7 +352,7 @@ func TestWriteXYRoundTrip(t *testing.T) {
 	t.Parallel()
 	files, _ := filepath.Glob("testdata/*/*")
 	for _, p := range files {
-		if strings.HasSuffix(p, ".golden") {
+		if strings.HasSuffix(p, ".golden") || strings.HasPrefix(filepath.ToSlash(p), "testdata/fuzz/") {
 			continue
 		}
 		s, _, err := ReadFile(p)

@@ -183,7 +183,8 @@ type xrdmlReader struct {
 	tubeSeen bool
 
 	scans   int
-	inFirst bool // inside the first <scan>
+	want    int  // index of the scan to read (0 for the first); see decodeXRDMLScan
+	inFirst bool // inside the scan being read
 
 	// The first scan's data points.
 	pos2T       bool // inside <positions axis="2Theta">
@@ -208,7 +209,13 @@ func (r *xrdmlReader) errorAt(err error) error {
 // decodeXRDML reads the first scan of a PANalytical XRDML file with a
 // streaming XML decoder, and counts the scans in the file.
 func decodeXRDML(in io.Reader) (*diffraction.Scan, error) {
-	r := &xrdmlReader{meta: map[string]string{}}
+	return decodeXRDMLScan(in, 0)
+}
+
+// decodeXRDMLScan reads scan number index (0-based) of an XRDML file, with
+// the file's metadata; DecodeAll uses it for the other scans.
+func decodeXRDMLScan(in io.Reader, index int) (*diffraction.Scan, error) {
+	r := &xrdmlReader{meta: map[string]string{}, want: index}
 	r.in = newXMLInput(in, maxXMLBytes)
 	r.d = xml.NewDecoder(r.in)
 	for _, l := range [...]*numList{&r.listPos, &r.counts, &r.atten} {
@@ -324,7 +331,7 @@ func (r *xrdmlReader) startElement(t xml.StartElement) error {
 		}
 	case name == "scan":
 		r.scans++
-		if r.scans == 1 {
+		if r.scans == r.want+1 {
 			r.inFirst = true
 			if v, ok := attr(t, "scanAxis"); ok {
 				r.meta["axis"] = v
