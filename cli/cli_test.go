@@ -131,6 +131,21 @@ func TestConvertAndReport(t *testing.T) {
 	if rc != 0 || strings.Count(out, "\n") != 3501 {
 		t.Errorf("convert: exit %d, %d lines, want 3501", rc, strings.Count(out, "\n"))
 	}
+	// Every writer, chosen by --to or by -o's extension, reads back with
+	// the same 3501 points.
+	dir := t.TempDir()
+	for _, args := range [][]string{{"--to", "csv", "-o", filepath.Join(dir, "a.txt")}, {"-o", filepath.Join(dir, "b.xrdml")}, {"-o", filepath.Join(dir, "c.xye")}} {
+		if rc, _, errs := run(append([]string{"convert", f}, args...)...); rc != 0 {
+			t.Fatalf("convert %v: exit %d: %s", args, rc, errs)
+		}
+		s, _, err := scan.ReadFile(args[len(args)-1])
+		if err != nil || s.Len() != 3501 {
+			t.Errorf("convert %v: read back %v points, %v", args, s, err)
+		}
+	}
+	if rc, _, _ := run("convert", f, "--to", "raw"); rc != 2 {
+		t.Errorf("convert --to raw: exit %d, want 2", rc)
+	}
 	x := filepath.Join(t.TempDir(), "r.xlsx")
 	if rc, _, errs := run("report", f, "-o", x); rc != 0 {
 		t.Fatalf("report: exit %d: %s", rc, errs)

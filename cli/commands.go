@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,23 +111,30 @@ var infoCmd = &command{
 }
 
 var convertCmd = &command{
-	name: "convert", args: "FILE", minArgs: 1, maxArgs: 1,
-	summary: "Convert a scan to another format (now: xy, 'two_theta intensity' lines).\nWithout -o the result goes to standard output.",
+	name: "convert", args: "FILE [--to FORMAT] [-o OUT]", minArgs: 1, maxArgs: 1,
+	summary: "Convert a scan to xy ('two_theta intensity' lines), xye (with standard uncertainties),\ncsv or xrdml. Without -o the result goes to standard output; with -o the format is\ntaken from the output's extension unless --to says otherwise.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		to := fs.String("to", "xy", "output format: xy")
-		out := fs.String("o", "", "output file (written atomically); standard output when empty")
+		to := fs.String("to", "", "output format: xy, xye, csv or xrdml (default: from -o's extension, else xy)")
+		out := fs.String("o", "", "output file, written atomically; standard output when empty")
 		return func(args []string) error {
-			if *to != "xy" {
-				return fmt.Errorf("%w: unknown output format %q (known: xy)", errUsage, *to)
+			format := *to
+			if format == "" {
+				format = "xy"
+				if ext := strings.TrimPrefix(filepath.Ext(*out), "."); ext != "" {
+					format = ext
+				}
+			}
+			if _, ok := scan.Writers[strings.ToLower(format)]; !ok {
+				return fmt.Errorf("%w: unknown output format %q (known: xy, xye, csv, xrdml)", errUsage, format)
 			}
 			s, _, err := scan.ReadFile(args[0])
 			if err != nil {
 				return err
 			}
 			if *out == "" {
-				return scan.WriteXY(e.stdout, s)
+				return scan.Write(e.stdout, s, format)
 			}
-			return atomic.WriteFile(*out, func(w io.Writer) error { return scan.WriteXY(w, s) })
+			return atomic.WriteFile(*out, func(w io.Writer) error { return scan.Write(w, s, format) })
 		}
 	},
 }
@@ -138,8 +146,7 @@ var peaksCmd = &command{
 		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}]}")
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
-		fs.Float64Var(&opt.Peaks.MinSignificance, "min-sigma", opt.Peaks.MinSignificance, "smallest net height of a peak, in standard deviations of the counts")
-		fs.Float64Var(&opt.Peaks.MinRelHeight, "min-rel", opt.Peaks.MinRelHeight, "smallest net height of a peak, in % of the strongest")
+		peaksFlags(fs, &opt)
 		return func(args []string) error {
 			a, err := e.read(args[0], opt)
 			if err != nil {
@@ -243,6 +250,7 @@ var identifyCmd = &command{
 		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom}]}")
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
+		peaksFlags(fs, &opt)
 		matchFlags(fs, &opt)
 		return func(args []string) error {
 			a, err := e.analyse(args[0], opt)
@@ -310,6 +318,7 @@ var reportCmd = &command{
 		out := fs.String("o", "", "output .xlsx file (required)")
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
+		peaksFlags(fs, &opt)
 		matchFlags(fs, &opt)
 		return func(args []string) error {
 			if *out == "" {

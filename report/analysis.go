@@ -13,5 +13,6 @@ func FromAnalysis(a *analysis.Analysis, generator string) Input {
 		Peaks:      a.Peaks,
 		Result:     a.Match,
 		Generator:  generator,
+		Settings:   a.Settings,
 	}
 }

@@ -6,6 +6,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/match"
@@ -18,8 +19,33 @@ import (
 type Options struct {
 	// Wavelength, when known, overrides the scan's (Source "flag").
 	Wavelength diffraction.Wavelength
-	Peaks      peaks.Options
-	Match      match.Options
+	// Peaks are the processing settings: background, smoothing, Kα2
+	// stripping, peak search, profile fitting and the 2θ correction.
+	Peaks peaks.Options
+	Match match.Options
+	// Size sets the crystallite size and strain analysis (Scherrer K,
+	// instrumental Caglioti U, V, W).
+	Size peaks.SizeOptions
+}
+
+// Settings returns the processing settings as name → value text, for
+// reports and the workspace: those of Peaks plus the wavelength override
+// and the size analysis.
+func (o Options) Settings() map[string]string {
+	m := o.Peaks.Settings()
+	if o.Wavelength.Known() {
+		m["wavelength"] = o.Wavelength.String()
+	} else {
+		m["wavelength"] = "from file"
+	}
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	k := o.Size.K
+	if k == 0 {
+		k = peaks.DefaultScherrerK
+	}
+	m["scherrer_k"] = g(k)
+	m["caglioti_uvw"] = g(o.Size.Instrument.U) + " " + g(o.Size.Instrument.V) + " " + g(o.Size.Instrument.W)
+	return m
 }
 
 // DefaultOptions returns the settings the CLI and GUI start from.
@@ -35,6 +61,9 @@ type Analysis struct {
 	Background []float64
 	Peaks      []diffraction.Peak
 	Match      match.Result
+	// Settings are the processing settings the peaks were found with
+	// (Options.Settings), printed in reports.
+	Settings map[string]string
 }
 
 // ResolveWavelength settles the wavelength of s in place: the override when
@@ -75,6 +104,7 @@ func (a *Analysis) FindPeaks(opt Options) error {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}
 	a.Background, a.Peaks = r.Background, r.Peaks
+	a.Settings = opt.Settings()
 	return nil
 }
 

@@ -46,3 +46,23 @@ func BenchmarkFind(b *testing.B) {
 // 0.001° step under 0.08° peaks): the Savitzky–Golay windows grow with the
 // width, the SNIP passes are capped.
 func BenchmarkFindWide(b *testing.B) { benchmarkFind(b, 100000, 80) }
+
+// BenchmarkFindSearch is BenchmarkFind without the profile fit, the
+// search alone as it was before fitting was added.
+func BenchmarkFindSearch(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			s := benchScan(n, 8)
+			opt := DefaultOptions()
+			opt.Profile = ProfileNone
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := Find(s, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sink = r
+			}
+		})
+	}
+}

@@ -10,9 +10,15 @@
 // search, not a profile fit: positions are good to a fraction of the step,
 // widths and areas to a few per cent for isolated peaks.
 //
-// Kα2 is not stripped. A Kα2 component that is not resolved from its Kα1
-// peak (a shoulder without a dip between them, the usual case below about
-// 2θ = 60–80° for Cu) is not reported as a peak of its own; it widens the
-// reported Kα1 peak instead. A Kα2 component that is resolved at high angle
-// shows as a separate, weaker peak and is reported as such.
+// Kα2 is stripped by Rachinger's method when the scan's wavelength has a
+// Kα2 line and Options.StripKa2 is set (the default). Without stripping, an
+// unresolved Kα2 component widens its Kα1 peak and a resolved one is a
+// peak of its own in the search; a profile fit then models the doublet.
+//
+// With Options.Profile set (pseudo-Voigt by default) each peak, or group of
+// overlapping peaks, is fitted by Levenberg–Marquardt and reports fitted
+// position, height, FWHM and area with standard uncertainties (Fit).
+// Background alternatives (Background), 2θ axis corrections fitted from an
+// internal standard (Axis, FitAxis) and Scherrer / Williamson–Hall size and
+// strain (Scherrer, WilliamsonHall) complete the processing.
 package peaks

@@ -49,6 +49,22 @@ type Options struct {
 	// MinRelHeight is the smallest accepted net peak height in per cent of
 	// the strongest peak's.
 	MinRelHeight float64
+
+	// Background chooses the background method; the zero value is SNIP.
+	Background Background
+	// StripKa2 removes the Kα2 component of the net signal before the
+	// search (StripKa2, Rachinger 1948) when the scan's wavelength has one
+	// (CanStripKa2); the peaks then are Kα1 peaks. When false, or the
+	// wavelength has no Kα2, the data are searched as they are.
+	StripKa2 bool
+	// Profile is the profile fitted to every peak to refine its position,
+	// height, width and area (see Fit); ProfileNone keeps the search's
+	// measurements. When Kα2 is present and not stripped, each fitted
+	// peak is a Kα1/Kα2 doublet.
+	Profile Profile
+	// Axis corrects the reported 2θ for a zero shift and specimen
+	// displacement; the zero value changes nothing.
+	Axis Axis
 }
 
 // DefaultOptions returns the options the CLI and GUI start from: automatic
@@ -69,8 +85,11 @@ type Options struct {
 // lines a few tenths of that) while dropping ripples in the tails of very
 // strong peaks that a statistical test alone would let through when the
 // counts are very high.
+//
+// Kα2 is stripped when the scan has it, and every peak is fitted with a
+// pseudo-Voigt, the usual profile of laboratory data.
 func DefaultOptions() Options {
-	return Options{MinSignificance: 3, MinRelHeight: 0.1}
+	return Options{MinSignificance: 3, MinRelHeight: 0.1, StripKa2: true, Profile: ProfilePseudoVoigt}
 }
 
 // Result holds what Find found.
@@ -80,6 +99,11 @@ type Result struct {
 	Background []float64
 	// Peaks are the accepted peaks in increasing 2θ.
 	Peaks []diffraction.Peak
+	// Fits describes the profile fit of each peak (same order as Peaks);
+	// nil when Options.Profile is ProfileNone.
+	Fits []Fit
+	// Ka2Stripped is true when the Kα2 component was stripped.
+	Ka2Stripped bool
 }
 
 // Find estimates the background of s and searches it for peaks.
@@ -156,32 +180,95 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 		return res, nil
 	}
 
-	fw := typicalWidth(y) // typical FWHM in points
-	win := opt.SmoothWindow
-	if win == 0 {
-		win = 2*int(math.Round((smoothWidths*fw-1)/2)) + 1
-	}
-	win = max(win|1, 5)
-	clip := opt.BackgroundIterations
-	if clip == 0 {
-		clip = int(math.Ceil(2.5 * fw))
-	}
-
-	sm := make([]float64, n) // smoothed intensities, B + H
-	savgol(sm, y, win, 0)
+	// One slab for the four scratch arrays: the width estimate uses them
+	// all, then Find reuses them for its own intermediate signals.
+	slab := make([]float64, 4*n)
+	sm, ns, raw, d2 := slab[:n:n], slab[n:2*n:2*n], slab[2*n:3*n:3*n], slab[3*n:]
 	bg := res.Background
-	snip(bg, sm, clip, maxSnipPasses)
+
+	// The typical FWHM fw (points) sets the windows. A first estimate
+	// comes from a rough background (roughWidth); the background is then
+	// computed with the windows it gives, and fw is measured again on the
+	// smoothed data over that background. When the second estimate asks
+	// for a clipping window within a quarter of the one used, the
+	// background is kept (SNIP only needs the window to exceed the half
+	// base of the peaks, and a quarter either way does not change which
+	// features are clipped); otherwise, rarely (a strongly curved
+	// background under the first estimate), it is computed once more.
+	// Only the smoothing windows follow the second estimate.
+	windows := func(fw float64) (win, clip int) {
+		win = opt.SmoothWindow
+		if win == 0 {
+			win = 2*int(math.Round((smoothWidths*fw-1)/2)) + 1
+		}
+		win = max(win|1, 5)
+		clip = opt.BackgroundIterations
+		if clip == 0 {
+			clip = int(math.Ceil(2.5 * fw))
+		}
+		return win, clip
+	}
+	x := s.TwoTheta
+	fw := roughWidth(y, sm, ns, raw, d2)
+	win, clip := windows(fw)
+	// sm: smoothed intensities, B + H.
+	savgol(sm, y, win, 0)
+	method := opt.Background.method()
+	switch method {
+	case BackgroundSNIP:
+		snipInto(bg, sm, ns, clip, maxSnipPasses)
+	case BackgroundPoly:
+		polyBackground(bg, x, sm, cmpOr(opt.Background.Order, DefaultPolyOrder))
+	case BackgroundManual:
+		if err := manualBackground(bg, x, opt.Background.Points); err != nil {
+			return Result{}, err
+		}
+	case BackgroundNone:
+		clear(bg)
+	}
+	if w2 := medianWidth(sm, bg, ns); w2 > 0 {
+		fw = math.Max(w2, 2)
+		win2, clip2 := windows(fw)
+		if win2 != win {
+			win = win2
+			savgol(sm, y, win, 0)
+		}
+		if method == BackgroundSNIP && 4*abs(clip2-clip) > clip {
+			snipInto(bg, sm, ns, clip2, maxSnipPasses)
+		}
+	}
 	sig := newNoise(s, sm)
-	ns := make([]float64, n) // smoothed net signal
+	// ns: smoothed net signal.
 	for i := range ns {
 		ns[i] = sm[i] - bg[i]
 	}
-	debias(bg, ns, sm, sig, win)
-	raw := make([]float64, n) // unsmoothed net signal
+	if method == BackgroundSNIP || method == BackgroundPoly {
+		// Both clip to the lower envelope of the smoothed noise.
+		debias(bg, ns, sm, sig, win)
+	}
+	// raw: unsmoothed net signal; d2: its second derivative.
 	for i := range raw {
 		raw[i] = y[i] - bg[i]
 	}
-	d2 := make([]float64, n) // its second derivative
+	if opt.StripKa2 && CanStripKa2(s.Wavelength) {
+		// From here on the net signal is Kα1 only; sm, the smoothed
+		// total, still gives σ of the measured counts.
+		StripKa2(raw, x, raw, s.Wavelength)
+		savgol(ns, raw, win, 0)
+		res.Ka2Stripped = true
+		// Stripping carries the noise of the point at 2θ' into the point
+		// at 2θ: the tests use the propagated σ from now on.
+		sv := make([]float64, n)
+		for i := range sv {
+			e := sig.at(i, sm[i])
+			sv[i] = e * e
+		}
+		rachinger(sv, x, sv, s.Wavelength, s.Wavelength.Ratio*s.Wavelength.Ratio)
+		for i, v := range sv {
+			sv[i] = math.Sqrt(v)
+		}
+		sig.esd = sv
+	}
 	win2 := max(win, 2*int(math.Round((d2Widths*fw-1)/2))+1)
 	savgol(d2, raw, win2, 2)
 
@@ -197,7 +284,6 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 	tops = slices.Compact(tops)
 	tops, dips := separate(tops, ns, sm, sig, opt.MinSignificance)
 
-	x := s.TwoTheta
 	pk := make([]diffraction.Peak, 0, len(tops))
 	hmax := 0.0
 	for j, p := range tops {
@@ -230,19 +316,97 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 		hmax = math.Max(hmax, q.Height)
 	}
 	slices.SortFunc(pk, func(a, b diffraction.Peak) int { return cmp.Compare(a.TwoTheta, b.TwoTheta) })
+	// Detection is decided on the search's heights; a fit only refines
+	// the measurements of the peaks kept.
+	kept := pk[:0]
+	for _, q := range pk {
+		if q.Height >= opt.MinRelHeight/100*hmax {
+			kept = append(kept, q)
+		}
+	}
+	pk = kept
+	var fits []Fit
+	if opt.Profile != ProfileNone {
+		doublet := !res.Ka2Stripped && CanStripKa2(s.Wavelength)
+		if doublet {
+			pk = dropKa2(pk, s.Wavelength)
+		}
+		// d2 is free now: σ of every point for the weights.
+		sigma := d2
+		for i := range sigma {
+			sigma[i] = sig.at(i, sm[i])
+		}
+		fits = fitProfiles(opt.Profile, x, raw, sigma, pk, s.Wavelength, doublet)
+	}
+	hmax = 0
+	for _, q := range pk {
+		hmax = math.Max(hmax, q.Height)
+	}
 	out := pk[:0]
 	for _, q := range pk {
-		if q.Height < opt.MinRelHeight/100*hmax {
-			continue
-		}
 		q.RelIntensity = 100 * q.Height / hmax
+		q.TwoTheta = opt.Axis.Correct(q.TwoTheta)
 		if s.Wavelength.Known() {
 			q.D = diffraction.D(q.TwoTheta, s.Wavelength.Ka1)
 		}
 		out = append(out, q)
 	}
+	res.Fits = fits
 	res.Peaks = out
+	if !allFinite(res) {
+		// Never hand out NaN: a defect, reported rather than hidden.
+		return Result{}, errors.New("peaks: internal error: non-finite result")
+	}
 	return res, nil
+}
+
+// allFinite reports whether every number of r is finite.
+func allFinite(r Result) bool {
+	for _, b := range r.Background {
+		if !finite(b) {
+			return false
+		}
+	}
+	for _, p := range r.Peaks {
+		for _, v := range []float64{p.TwoTheta, p.D, p.Height, p.Area, p.FWHM, p.RelIntensity} {
+			if !finite(v) {
+				return false
+			}
+		}
+	}
+	for _, f := range r.Fits {
+		for _, v := range []float64{f.Shape, f.Chi2, f.SigmaTwoTheta, f.SigmaHeight, f.SigmaFWHM, f.SigmaArea, f.SigmaShape} {
+			if !finite(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// dropKa2 removes from pk (sorted) the peaks that are the resolved Kα2
+// lines of stronger peaks: within half a FWHM of a peak's Kα2 position and
+// at most as high as that peak. The doublet fit models them.
+func dropKa2(pk []diffraction.Peak, w diffraction.Wavelength) []diffraction.Peak {
+	drop := make([]bool, len(pk))
+	for _, p := range pk {
+		x2, ok := Ka2Shift(p.TwoTheta, w)
+		if !ok || x2-p.TwoTheta < p.FWHM/2 {
+			continue
+		}
+		for j, q := range pk {
+			if math.Abs(q.TwoTheta-x2) < 0.5*p.FWHM && q.Height <= p.Height {
+				drop[j] = true
+			}
+		}
+	}
+	out := pk[:0]
+	for j, p := range pk {
+		if !drop[j] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (o Options) check() error {
@@ -256,7 +420,15 @@ func (o Options) check() error {
 	case !(o.MinRelHeight >= 0 && o.MinRelHeight <= 100):
 		return fmt.Errorf("peaks: minimum relative height %g%% is outside 0–100%%", o.MinRelHeight)
 	}
-	return nil
+	switch o.Profile {
+	case ProfileNone, ProfilePseudoVoigt, ProfilePearsonVII:
+	default:
+		return fmt.Errorf("peaks: unknown profile %q", o.Profile)
+	}
+	if err := o.Axis.check(); err != nil {
+		return err
+	}
+	return o.Background.check()
 }
 
 // candidate is a local minimum i of the second derivative that is
@@ -393,41 +565,62 @@ func at(x []float64, f float64) float64 {
 	return x[i] + (f-float64(i))*(x[i+1]-x[i])
 }
 
-// typicalWidth estimates the FWHM, in points, of the strongest peaks of y:
-// the median over the (up to) seven highest maxima of the net signal, with a
-// background from a wide SNIP window first and then from one scaled to the
-// first estimate. It returns at least 2 (and 2 when nothing peak-like is
-// found): narrower peaks are undersampled and the windows cannot shrink
-// further anyway.
-func typicalWidth(y []float64) float64 {
-	n := len(y)
-	sm := make([]float64, n)
+// roughWidth estimates the FWHM, in points, of the strongest peaks of y:
+// the median over the (up to) seven highest maxima of the net signal
+// (medianWidth), over a rough background (roughBackground) of y smoothed
+// over five points. It returns at least 2 (and 2 when nothing peak-like
+// is found): narrower peaks are undersampled and the windows cannot
+// shrink further anyway. sm, a, b and c are scratch arrays as long as y.
+func roughWidth(y, sm, a, b, c []float64) float64 {
 	savgol(sm, y, 5, 0)
-	bg := make([]float64, n)
-	v := make([]float64, n)
-	lo := toLLS(v, sm)
-	// The first, rough background only has to expose the strongest peaks;
-	// 12 passes are plenty.
-	copy(bg, v)
-	clip(bg, max(n/20, 2), 12)
-	fromLLS(bg, bg, lo)
-	w := medianWidth(sm, bg)
-	if w > 0 {
-		copy(bg, v)
-		clip(bg, int(math.Ceil(3*w)), maxSnipPasses)
-		fromLLS(bg, bg, lo)
-		if w2 := medianWidth(sm, bg); w2 > 0 {
-			w = w2
-		}
+	roughBackground(b, sm, a, c)
+	return math.Max(medianWidth(sm, b, a), 2)
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
 	}
-	return math.Max(w, 2)
+	return i
+}
+
+// roughPoints is the most points the rough background of typicalWidth is
+// computed on.
+const roughPoints = 2048
+
+// roughBackground writes to bg the rough SNIP background of sm used by
+// typicalWidth: widest window n/20 points, 12 passes, on a subsample of
+// sm. a and b are scratch arrays as long as sm.
+func roughBackground(bg, sm, a, b []float64) {
+	n := len(sm)
+	k := max(1, n/roughPoints)
+	// Subsample sm[0], sm[k], …, and always the last point sm[n-1].
+	m := (n-1+k-1)/k + 1
+	idx := func(j int) int { return min(j*k, n-1) }
+	sub, scratch := a[:m], b[:m]
+	for j := range sub {
+		sub[j] = sm[idx(j)]
+	}
+	lo := toLLS(sub, sub)
+	clip(sub, scratch, max(n/20/k, 2), 12)
+	fromLLS(sub, sub, lo)
+	if k == 1 {
+		copy(bg, sub)
+		return
+	}
+	for i := range bg {
+		j := min(i/k, m-2)
+		i0, i1 := idx(j), idx(j+1)
+		f := float64(i-i0) / float64(i1-i0)
+		bg[i] = sub[j] + f*(sub[j+1]-sub[j])
+	}
 }
 
 // medianWidth is the median FWHM in points of the highest maxima of sm-bg,
-// or 0 when there are none.
-func medianWidth(sm, bg []float64) float64 {
+// or 0 when there are none. net is scratch as long as sm.
+func medianWidth(sm, bg, net []float64) float64 {
 	n := len(sm)
-	net := make([]float64, n)
+	net = net[:n]
 	for i := range net {
 		net[i] = sm[i] - bg[i]
 	}

@@ -166,23 +166,39 @@ func TestBackground(t *testing.T) {
 	t.Logf("largest background deviation away from peaks: %.2fσ", worst)
 }
 
-// TestKa2 checks the two regimes of an unsplit Cu Kα doublet (ratio 0.5,
-// Kα2 at 2·tanθ·Δλ/λ above Kα1 with Δλ/λ = 0.002489). At 40° the split
-// is 0.104°, less than the FWHM of 0.12°: no dip, one peak must be reported.
-// At 140° the split is 0.78°, four times the FWHM of 0.2°: Kα2 is resolved
-// and is reported as a second peak of half the height.
+// TestKa2 checks a Cu Kα doublet (ratio 0.5, Kα2 at 2·tanθ·Δλ/λ above
+// Kα1 with Δλ/λ = 0.002489) in its two regimes, with and without
+// stripping and fitting. At 40° the split is 0.104°, less than the FWHM
+// of 0.12°: no dip. At 140° the split is 0.78°, four times the FWHM of
+// 0.2°: Kα2 is resolved. Stripped (the default) or fitted as a doublet,
+// one Kα1 peak is reported in both regimes; searched as it is, the
+// resolved Kα2 line is a second peak of half the height.
 func TestKa2(t *testing.T) {
 	t.Parallel()
 	w := diffraction.CuKa
+	search := DefaultOptions()
+	search.StripKa2, search.Profile = false, ProfileNone
+	doublet := DefaultOptions()
+	doublet.StripKa2 = false
 	cases := []struct {
 		name     string
 		pos      float64 // Kα1 position, degrees
 		fwhm     float64
+		opt      Options
 		want     int
+		tol      float64 // on d, relative
 		from, to float64
 	}{
-		{"unresolved 40°", 40, 0.12, 1, 35, 45},
-		{"resolved 140°", 140, 0.2, 2, 135, 145},
+		// The Kα1 peak keeps its d-spacing to 0.2 % even when Kα2 pulls
+		// the maximum of the unresolved doublet towards it (search only);
+		// stripped or fitted it is at the Kα1 position to 2e-5 (0.001° at
+		// 40°, a tenth of the step).
+		{"unresolved 40° search", 40, 0.12, search, 1, 2e-3, 35, 45},
+		{"unresolved 40° stripped", 40, 0.12, DefaultOptions(), 1, 2e-5, 35, 45},
+		{"unresolved 40° doublet fit", 40, 0.12, doublet, 1, 2e-5, 35, 45},
+		{"resolved 140° search", 140, 0.2, search, 2, 2e-3, 135, 145},
+		{"resolved 140° stripped", 140, 0.2, DefaultOptions(), 1, 2e-5, 135, 145},
+		{"resolved 140° doublet fit", 140, 0.2, doublet, 1, 2e-5, 135, 145},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,17 +213,25 @@ func TestKa2(t *testing.T) {
 				s.TwoTheta = append(s.TwoTheta, x)
 				s.Intensity = append(s.Intensity, poisson(rng, mu))
 			}
-			r, err := Find(s, DefaultOptions())
+			r, err := Find(s, tc.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkFinite(t, r)
 			if len(r.Peaks) != tc.want {
 				t.Fatalf("got %d peaks %+v, want %d (Kα2 at %.3f°)", len(r.Peaks), r.Peaks, tc.want, pos2)
 			}
-			// The Kα1 peak keeps its d-spacing to 0.2 % even when Kα2 pulls
-			// the maximum of the unresolved doublet towards it.
-			if got := r.Peaks[0].D; math.Abs(got/d-1) > 0.002 {
-				t.Errorf("d = %.5f Å, want %.5f Å", got, d)
+			if got := r.Peaks[0].D; math.Abs(got/d-1) > tc.tol {
+				t.Errorf("d = %.6f Å, want %.6f Å ± %g", got, d, tc.tol)
+			}
+			if tc.opt.Profile != ProfileNone {
+				// The fitted height is that of Kα1 alone, 20 000 ± 2 %.
+				if h := r.Peaks[0].Height; math.Abs(h/20000-1) > 0.02 {
+					t.Errorf("height %.0f, want 20000 ± 2 %%", h)
+				}
+				if f := r.Fits[0]; !f.OK || f.Doublet == r.Ka2Stripped {
+					t.Errorf("fit %+v, stripped %v", f, r.Ka2Stripped)
+				}
 			}
 		})
 	}
@@ -340,6 +364,16 @@ func checkFinite(t *testing.T, r Result) {
 	}
 }
 
+// fuzzOptions are the option sets FuzzFind runs: the default (Kα2
+// stripping needs a wavelength, see the scan below) and each alternative
+// background and profile.
+func fuzzOptions() []Options {
+	a, b, c := DefaultOptions(), DefaultOptions(), DefaultOptions()
+	a.Background.Method, b.Background.Method = BackgroundPoly, BackgroundNone
+	c.Profile, c.StripKa2 = ProfilePearsonVII, false
+	return []Options{DefaultOptions(), a, b, c}
+}
+
 // FuzzFind requires that Find never panics nor returns non-finite numbers
 // on any scan that passes Validate.
 func FuzzFind(f *testing.F) {
@@ -347,16 +381,18 @@ func FuzzFind(f *testing.F) {
 	f.Add([]byte{1, 2, 200, 2, 1, 0, 5, 9, 250, 8})
 	f.Add([]byte("a scan made of printable bytes 0123456789"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s := &diffraction.Scan{}
+		s := &diffraction.Scan{Wavelength: diffraction.CuKa}
 		for i, v := range b {
 			s.TwoTheta = append(s.TwoTheta, 5+0.05*float64(i))
 			s.Intensity = append(s.Intensity, float64(v))
 		}
-		r, err := Find(s, DefaultOptions())
-		if err != nil {
-			return
+		for _, opt := range fuzzOptions() {
+			r, err := Find(s, opt)
+			if err != nil {
+				continue
+			}
+			checkFinite(t, r)
 		}
-		checkFinite(t, r)
 	})
 }
 

@@ -67,7 +67,7 @@ func llsInv(v float64) float64 {
 // afterwards. bg must not alias y.
 func snip(bg, y []float64, pmax, passes int) {
 	lo := toLLS(bg, y)
-	clip(bg, pmax, passes)
+	clip(bg, make([]float64, len(bg)), pmax, passes)
 	fromLLS(bg, bg, lo)
 }
 
@@ -90,12 +90,13 @@ func fromLLS(y, v []float64, lo float64) {
 	}
 }
 
-// clip runs the SNIP passes in place on the transformed data v. Near the
-// ends the window shrinks to the distance to the end, so that peaks close
-// to the scan limits are clipped too.
-func clip(v []float64, pmax, passes int) {
+// clip runs the SNIP passes in place on the transformed data v, using w
+// (as long as v, not aliasing it) as scratch. Near the ends the window
+// shrinks to the distance to the end, so that peaks close to the scan
+// limits are clipped too.
+func clip(v, w []float64, pmax, passes int) {
 	n := len(v)
-	w := make([]float64, n)
+	w = w[:n]
 	orig := v
 	// The builtin min compiles to a branch-free instruction; the data are
 	// finite, so its NaN rule does not matter.
@@ -122,4 +123,11 @@ func clip(v []float64, pmax, passes int) {
 	if &v[0] != &orig[0] {
 		copy(orig, v)
 	}
+}
+
+// snipInto is snip with a caller-provided scratch array w, as long as y.
+func snipInto(bg, y, w []float64, pmax, passes int) {
+	lo := toLLS(bg, y)
+	clip(bg, w, pmax, passes)
+	fromLLS(bg, bg, lo)
 }

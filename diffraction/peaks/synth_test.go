@@ -78,16 +78,6 @@ func synth(cfg synthConfig, seed uint64) (*diffraction.Scan, []truePeak) {
 	return s, tp
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // poisson draws a Poisson deviate of mean mu: by Knuth's product of
 // uniforms for small means and by the normal approximation, rounded and
 // clipped at zero, for means above 50 (where its skewness 1/√mu < 0.15 is
