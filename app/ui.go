@@ -19,10 +19,22 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/scan"
 )
 
-// ScanExtensions are the file name extensions the open dialogs offer.
-var ScanExtensions = []string{".xy", ".xye", ".dat", ".txt", ".csv", ".xrdml"}
+// ScanExtensions are the file extensions the open dialogs offer: those of
+// every format the scan package reads.
+var ScanExtensions = func() []string {
+	var exts []string
+	for _, f := range scan.Formats() {
+		for _, e := range f.Exts {
+			if !slices.Contains(exts, e) {
+				exts = append(exts, e)
+			}
+		}
+	}
+	return exts
+}()
 
 // UI is Bragg's main window: the list of opened scans, the pattern view,
 // the peak table, the candidate phases and a status bar.
