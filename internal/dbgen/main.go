@@ -156,8 +156,9 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	}
 	var phases []refdb.Phase
 	ids := map[string]string{}
+	scales := map[string]float64{} // intensity scale by ID, for RIR
 	for _, e := range curated {
-		p, err := compile(cifDir, index, e)
+		p, scale, err := compile(cifDir, index, e)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.File, err)
 		}
@@ -165,6 +166,7 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 			return nil, fmt.Errorf("%s: ID %s already used by %s", e.File, p.ID, prev)
 		}
 		ids[p.ID] = e.File
+		scales[p.ID] = scale
 		logf("%-32s %-10s %-14s %3d lines  Z=%g  ρ=%.3f", p.ID, p.Formula, p.Mineral, len(p.Lines), p.Z, p.Density)
 		phases = append(phases, p)
 	}
@@ -173,60 +175,41 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	ncurated := len(phases)
 	skipped := 0
 	for _, e := range autoEntries(rows, curated) {
-		p, err := compile(cifDir, index, e)
+		p, scale, err := compile(cifDir, index, e)
 		if err != nil {
 			logf("skip %s [%s]: %v", e.File, e.Block, err)
 			skipped++
 			continue
 		}
 		phases = append(phases, p)
+		scales[p.Source+"#"+p.Structure.Block] = scale
 	}
 	phases = merge(phases, ncurated, logf)
 	if err := uniqueIDs(phases); err != nil {
 		return nil, err
 	}
+	for _, p := range phases[ncurated:] {
+		if _, ok := scales[p.ID]; !ok {
+			scales[p.ID] = scales[p.Source+"#"+p.Structure.Block]
+		}
+	}
 	logf("%d phases (%d curated), %d structures skipped", len(phases), ncurated, skipped)
-	// Calculated RIR = I/Ic against corundum (Hubbard & Snyder 1988,
-	// Powder Diffr. 3, 74): ratio of max(|F|²·m·LP)/(V²·ρ).
-	scale := map[string]float64{}
-	var ref float64
-	for i := range phases {
-		_, refl, err := refdb.ComputeLines(&phases[i].Structure)
-		if err != nil {
-			return nil, err
-		}
-		scale[phases[i].ID] = crystal.IntensityScale(&phases[i].Structure, refl)
-		if phases[i].ID == corundumID {
-			ref = scale[phases[i].ID]
-		}
-	}
-	if ref == 0 {
-		return nil, errors.New("corundum (" + corundumID + ") missing: needed for RIR")
+	ref, ok := scales[refdb.CorundumID]
+	if !ok {
+		return nil, errors.New("corundum (" + refdb.CorundumID + ") missing: needed for RIR")
 	}
 	for i := range phases {
-		phases[i].RIR = roundTo(scale[phases[i].ID]/ref, 1e-3)
+		phases[i].RIR = refdb.RIR(scales[phases[i].ID], ref)
 	}
 	sort.Slice(phases, func(i, j int) bool { return phases[i].ID < phases[j].ID })
 	return &refdb.DB{Version: Version, Phases: phases}, nil
 }
 
-func roundTo(x, q float64) float64 {
-	v := x / q
-	if v < 0 {
-		return -float64(int64(-v+0.5)) * q
-	}
-	return float64(int64(v+0.5)) * q
-}
-
-func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, error) {
-	var (
-		p   refdb.Phase
-		err error
-	)
+func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, scale float64, err error) {
 	source := strings.SplitN(e.File, "/", 2)[0]
 	lic, ok := licenses[source]
 	if !ok {
-		return p, fmt.Errorf("source folder %q is not on the redistributable list", source)
+		return p, 0, fmt.Errorf("source folder %q is not on the redistributable list", source)
 	}
 	var f io.ReadCloser
 	if rest, ok := strings.CutPrefix(e.File, "bragg/"); ok {
@@ -235,12 +218,12 @@ func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, er
 		f, err = os.Open(filepath.Join(cifDir, e.File))
 	}
 	if err != nil {
-		return p, err
+		return p, 0, err
 	}
 	defer f.Close()
 	ss, err := crystal.ParseCIF(f, e.File)
 	if err != nil {
-		return p, err
+		return p, 0, err
 	}
 	s := &ss[0]
 	if e.Block != "" {
@@ -251,28 +234,38 @@ func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, er
 			}
 		}
 		if s == nil {
-			return p, fmt.Errorf("no data block %q", e.Block)
+			return p, 0, fmt.Errorf("no data block %q", e.Block)
 		}
 	}
 	if e.Hex {
 		if s, err = s.Transform(rhombToHex); err != nil {
-			return p, err
+			return p, 0, err
 		}
 	}
 	if e.Symmetrize || e.Hex {
 		name, block, cod, cit, min, chem := s.Name, s.Block, s.CODID, s.Citation, s.Mineral, s.ChemicalName
 		if s, err = crystal.FindSymmetry(s); err != nil {
-			return p, err
+			return p, 0, err
 		}
 		s.Name, s.Block, s.CODID, s.Citation, s.Mineral, s.ChemicalName = name, block, cod, cit, min, chem
 		s.SpaceGroup, s.SpaceGroupNumber = e.SpaceGroup, e.SGNumber
 		if want := e.Ops; want > 0 && len(s.Ops) != want {
-			return p, fmt.Errorf("found %d symmetry operators, want %d", len(s.Ops), want)
+			return p, 0, fmt.Errorf("found %d symmetry operators, want %d", len(s.Ops), want)
 		}
 	}
 	row := index[e.File]
 	if e.Block != "" {
 		row = e.row
+	}
+	if e.Name == "" {
+		e.Name = autoName(s, row)
+	}
+	if e.Mineral == "" && e.auto {
+		e.Mineral = row.mineral
+	}
+	s.Name = e.Name
+	if p, scale, err = refdb.FromStructure(s); err != nil {
+		return p, 0, err
 	}
 	switch {
 	case e.ID != "":
@@ -282,46 +275,17 @@ func compile(cifDir string, index map[string]indexRow, e entry) (refdb.Phase, er
 	default:
 		p.ID = slug(source) + ":" + slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
 	}
-	if e.Name == "" {
-		e.Name = autoName(s, row)
-	}
-	if e.Mineral == "" && e.auto {
-		e.Mineral = row.mineral
-	}
-	s.Name = e.Name
-	lines, _, err := refdb.ComputeLines(s)
-	if err != nil {
-		return p, err
-	}
-	if len(lines) == 0 {
-		return p, errors.New("no reflections between 5° and 120° 2θ (Cu Kα1)")
-	}
-	p.Name = e.Name
 	p.Mineral = e.Mineral
-	p.Formula = s.Formula()
 	if e.Formula != "" && p.Formula != e.Formula {
-		return p, fmt.Errorf("formula %s, want %s", p.Formula, e.Formula)
+		return p, 0, fmt.Errorf("formula %s, want %s", p.Formula, e.Formula)
 	}
-	p.Elements = s.Elements()
-	p.System = s.CrystalSystem()
-	p.Z = s.Z()
-	p.Volume = roundTo(s.Volume(), 1e-4)
-	p.Density = roundTo(s.Density(), 1e-4)
 	p.Source = "shared/data/cif/" + e.File
 	if source == "bragg" {
 		p.Source = "internal/dbgen/cif/" + strings.TrimPrefix(e.File, "bragg/")
 	}
 	p.License = lic
-	p.Citation = s.Citation
 	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/")
-	for _, site := range s.Sites {
-		if site.Occupancy < 0.999 {
-			p.PartialOccupancy = true
-		}
-	}
 	p.MissingH = slices.Contains(row.elements, "H") && !slices.Contains(p.Elements, "H")
-	p.Structure = *s
-	p.Lines = lines
 	p.Common = !e.auto
-	return p, nil
+	return p, scale, nil
 }
