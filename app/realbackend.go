@@ -20,7 +20,7 @@ func NewBackend() Backend {
 	opt := analysis.DefaultOptions()
 	return Funcs{
 		OpenFunc: func(path string) (*Analysis, error) {
-			db, err := assets.RefDB()
+			db, err := assets.All()
 			if err != nil {
 				return nil, err
 			}
@@ -31,7 +31,7 @@ func NewBackend() Backend {
 			return a, nil
 		},
 		DemoFunc: func() (*Analysis, error) {
-			db, err := assets.RefDB()
+			db, err := assets.All()
 			if err != nil {
 				return nil, err
 			}

@@ -27,3 +27,22 @@ var loadRefDB = sync.OnceValues(func() (*refdb.DB, error) {
 // RefDB returns the reference database, decoded and checked once; later
 // calls return the same *refdb.DB, which callers must not modify.
 func RefDB() (*refdb.DB, error) { return loadRefDB() }
+
+// All returns the bundled database together with the user's own entries
+// (refdb.UserPath), which search-match uses. A user database that cannot
+// be read is an error naming its file, not silently skipped.
+func All() (*refdb.DB, error) {
+	db, err := RefDB()
+	if err != nil {
+		return nil, err
+	}
+	path, err := refdb.UserPath()
+	if err != nil {
+		return db, nil // no configuration directory: no user entries
+	}
+	user, err := refdb.LoadUser(path)
+	if err != nil {
+		return nil, err
+	}
+	return db.With(user), nil
+}

@@ -45,7 +45,7 @@ func (e *env) warnf(format string, a ...any) {
 var commands []*command
 
 func init() {
-	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, reportCmd, guiCmd}
+	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, reportCmd, dbCmd, guiCmd}
 }
 
 // errUsage marks an error in how the command was called (exit status 2).

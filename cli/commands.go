@@ -200,7 +200,7 @@ func splitElements(s string) []string {
 
 // analyse runs the whole pipeline on one file.
 func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, error) {
-	db, err := assets.RefDB()
+	db, err := assets.All()
 	if err != nil {
 		return nil, err
 	}

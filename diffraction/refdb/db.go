@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -17,6 +18,14 @@ type DB struct {
 	Version string  `json:"version"`
 	Phases  []Phase `json:"phases"`
 }
+
+// sortPhases orders phases by ID, the order of a database.
+func sortPhases(ps []Phase) {
+	slices.SortFunc(ps, func(a, b Phase) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// Sort orders the phases by ID, the order Write expects of a database.
+func (db *DB) Sort() { sortPhases(db.Phases) }
 
 // Get returns the phase with the given ID, or nil.
 func (db *DB) Get(id string) *Phase {

@@ -157,7 +157,7 @@ func uniqueIDs(phases []refdb.Phase) error {
 	for i := range phases {
 		p := &phases[i]
 		if seen[p.ID] {
-			p.ID += ":" + slug(p.Structure.Block)
+			p.ID += ":" + refdb.Slug(p.Structure.Block)
 			if seen[p.ID] {
 				return fmt.Errorf("ID %s is not unique (%s)", p.ID, p.Source)
 			}

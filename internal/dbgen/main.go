@@ -22,7 +22,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
@@ -136,18 +135,6 @@ func readIndex(path string) ([]indexRow, map[string]indexRow, error) {
 	return rows, m, nil
 }
 
-func slug(s string) string {
-	var b strings.Builder
-	for _, c := range strings.ToLower(s) {
-		if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
-			b.WriteRune(c)
-		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-")
-}
-
 func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	cifDir := filepath.Join(shared, "data", "cif")
 	rows, index, err := readIndex(filepath.Join(cifDir, "cif_index.csv"))
@@ -201,8 +188,9 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	for i := range phases {
 		phases[i].RIR = refdb.RIR(scales[phases[i].ID], ref)
 	}
-	sort.Slice(phases, func(i, j int) bool { return phases[i].ID < phases[j].ID })
-	return &refdb.DB{Version: Version, Phases: phases}, nil
+	db := &refdb.DB{Version: Version, Phases: phases}
+	db.Sort()
+	return db, nil
 }
 
 func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, scale float64, err error) {
@@ -273,7 +261,7 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 	case row.codID != "":
 		p.ID = "cod:" + row.codID
 	default:
-		p.ID = slug(source) + ":" + slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
+		p.ID = refdb.Slug(source) + ":" + refdb.Slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
 	}
 	p.Mineral = e.Mineral
 	if e.Formula != "" && p.Formula != e.Formula {

@@ -33,11 +33,3 @@ func TestAssetUpToDate(t *testing.T) {
 		t.Error("assets/refdb.bin is stale: run go generate ./assets")
 	}
 }
-
-func TestSlug(t *testing.T) {
-	for in, want := range map[string]string{"LiF_225": "lif-225", "xrd_autoanalyzer_mp_refs": "xrd-autoanalyzer-mp-refs", "__a--b__": "a-b"} {
-		if got := slug(in); got != want {
-			t.Errorf("slug(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMain points the user's configuration directory (os.UserConfigDir
+// reads XDG_CONFIG_HOME) at an empty temporary folder, so that no test
+// sees or changes the developer's own user database.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "bragg-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestDBSearchShowStats(t *testing.T) {
+	rc, out, errs := run("db", "search", "--json")
+	var v struct {
+		Count   int
+		Entries []struct{ ID, Name, Formula string }
+	}
+	if rc != 0 || json.Unmarshal([]byte(out), &v) != nil {
+		t.Fatalf("db search: exit %d: %s", rc, errs)
+	}
+	// No query lists every entry, each with id, name and formula; the
+	// bundled database has more than the 20 phases of the foundation.
+	if v.Count != len(v.Entries) || v.Count < 20 || v.Entries[0].ID == "" || v.Entries[0].Formula == "" {
+		t.Errorf("search without query: %d entries, first %+v", v.Count, v.Entries[0])
+	}
+	// Hanawalt search with quartz's three strongest lines (101, 100, 112:
+	// 3.343, 4.255, 1.818 Å) finds alpha-quartz.
+	rc, out, _ = run("db", "search", "--d", "3.343,4.255,1.818")
+	if rc != 0 || !strings.Contains(out, "cod:5000035") {
+		t.Errorf("Hanawalt search: exit %d:\n%s", rc, out)
+	}
+	rc, out, _ = run("db", "show", "cod:5000035")
+	if rc != 0 || !strings.Contains(out, "Quartz") || !strings.Contains(out, "P 32 2 1") {
+		t.Errorf("show: exit %d:\n%s", rc, out)
+	}
+	if rc, _, _ := run("db", "show", "nope"); rc != 1 {
+		t.Errorf("show unknown id: exit %d, want 1", rc)
+	}
+	rc, out, _ = run("db", "stats", "--json")
+	var st struct {
+		Entries  int
+		BySource map[string]int `json:"by_source"`
+		Common   struct {
+			Listed, Present int
+			Missing         []string
+		} `json:"common_phases"`
+	}
+	if rc != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Entries < 20 || len(st.BySource) == 0 ||
+		st.Common.Listed != st.Common.Present+len(st.Common.Missing) {
+		t.Errorf("stats: exit %d: %+v", rc, st)
+	}
+}
+
+func TestDBImportRemoveExport(t *testing.T) {
+	dir := t.TempDir()
+	cif := filepath.Join("..", "diffraction", "crystal", "testdata", "rutile.cif")
+	bad := filepath.Join(dir, "bad.cif")
+	os.WriteFile(bad, []byte("data_x\n_cell_length_a 'unterminated\n"), 0o644)
+	// One good and one bad file: the good one is imported, the bad one
+	// reported with its name, and the exit status says something failed.
+	rc, out, errs := run("db", "import", cif, bad)
+	if rc != 1 || !strings.Contains(out, "user:rutile") || !strings.Contains(errs, "bad.cif") {
+		t.Fatalf("import: exit %d, out %q, err %q", rc, out, errs)
+	}
+	// The user entry is searched with the bundled ones.
+	if _, out, _ := run("db", "search", "user:"); !strings.Contains(out, "user:rutile") {
+		t.Errorf("imported entry not found:\n%s", out)
+	}
+	exp := filepath.Join(dir, "out.cif")
+	if rc, _, errs := run("db", "export", "-o", exp); rc != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	if b, err := os.ReadFile(exp); err != nil || !strings.Contains(string(b), "data_user-rutile") {
+		t.Errorf("exported CIF: %v", err)
+	}
+	if rc, _, _ := run("db", "remove", "user:rutile"); rc != 0 {
+		t.Error("remove failed")
+	}
+	if rc, _, _ := run("db", "remove", "cod:5000035"); rc != 1 {
+		t.Error("removing a bundled entry did not fail")
+	}
+	if _, out, _ := run("db", "search", "user:"); strings.Contains(out, "user:rutile") {
+		t.Error("removed entry still found")
+	}
+}

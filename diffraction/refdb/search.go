@@ -1,0 +1,130 @@
+package refdb
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Query selects entries; every set criterion must hold. The zero Query
+// selects everything.
+type Query struct {
+	// Text matches, case-insensitively, a part of the ID, name, mineral
+	// name or formula.
+	Text string
+	// Formula matches the element counts exactly ("Al2O3" = "O3Al2").
+	Formula string
+	// AllOf, AnyOf and NoneOf restrain the elements.
+	AllOf, AnyOf, NoneOf []string
+	// SpaceGroup matches the Hermann–Mauguin symbol ignoring spaces and
+	// case ("Fm-3m"), or the number ("225").
+	SpaceGroup string
+	// Strongest are up to three d-spacings (Å) of the sample's strongest
+	// lines, strongest first, for a Hanawalt search: each must be one of
+	// the entry's strongest lines (the first among its three strongest,
+	// the others among its eight strongest) within DTolerance.
+	Strongest []float64
+	// DTolerance is the relative tolerance of the d-spacings; 0 means 1 %.
+	DTolerance float64
+}
+
+// Hit is an entry found by Search; Score orders Hanawalt hits (the mean
+// relative d deviation, smaller is better) and is 0 otherwise.
+type Hit struct {
+	Phase *Phase
+	Score float64
+}
+
+// Search returns the entries that satisfy q, by ID, or by Score for a
+// Hanawalt search (J. D. Hanawalt, H. W. Rinn & L. K. Frevel 1938, Ind.
+// Eng. Chem. Anal. Ed. 10, 457: index by the strongest lines).
+func (db *DB) Search(q Query) []Hit {
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	sg := normSG(q.SpaceGroup)
+	tol := q.DTolerance
+	if tol == 0 {
+		tol = 0.01
+	}
+	var hits []Hit
+	for i := range db.Phases {
+		p := &db.Phases[i]
+		if text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula), text) {
+			continue
+		}
+		if q.Formula != "" && !sameFormula(p.Formula, q.Formula) {
+			continue
+		}
+		if !elementsOK(p.Elements, q) {
+			continue
+		}
+		if sg != "" && sg != normSG(p.Structure.SpaceGroup) && sg != strconv.Itoa(p.Structure.SpaceGroupNumber) {
+			continue
+		}
+		score := 0.0
+		if len(q.Strongest) > 0 {
+			var ok bool
+			if score, ok = hanawalt(p, q.Strongest, tol); !ok {
+				continue
+			}
+		}
+		hits = append(hits, Hit{Phase: p, Score: score})
+	}
+	if len(q.Strongest) > 0 {
+		slices.SortStableFunc(hits, func(a, b Hit) int {
+			return cmpFloat(a.Score, b.Score)
+		})
+	}
+	return hits
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func elementsOK(els []string, q Query) bool {
+	for _, e := range q.AllOf {
+		if !slices.Contains(els, e) {
+			return false
+		}
+	}
+	if len(q.AnyOf) > 0 && !slices.ContainsFunc(q.AnyOf, func(e string) bool { return slices.Contains(els, e) }) {
+		return false
+	}
+	return !slices.ContainsFunc(q.NoneOf, func(e string) bool { return slices.Contains(els, e) })
+}
+
+// normSG folds a space-group symbol for comparison: no spaces, lower case,
+// no setting suffix (":H", ":1").
+func normSG(s string) string {
+	s, _, _ = strings.Cut(s, ":")
+	return strings.ToLower(strings.ReplaceAll(s, " ", ""))
+}
+
+// hanawalt checks the strongest-line criterion and scores the match.
+func hanawalt(p *Phase, ds []float64, tol float64) (float64, bool) {
+	strong := slices.Clone(p.Lines)
+	slices.SortStableFunc(strong, func(a, b Line) int { return cmpFloat(b.I, a.I) })
+	var sum float64
+	for k, d := range ds {
+		n := 8
+		if k == 0 {
+			n = 3
+		}
+		best := math.Inf(1)
+		for _, l := range strong[:min(n, len(strong))] {
+			best = math.Min(best, math.Abs(l.D-d)/d)
+		}
+		if best > tol {
+			return 0, false
+		}
+		sum += best
+	}
+	return sum / float64(len(ds)), true
+}

@@ -1,0 +1,144 @@
+package refdb
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/internal/atomic"
+)
+
+// UserPath is where the user's own entries are kept: bragg/user.refdb in
+// the user's configuration directory (os.UserConfigDir).
+func UserPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("refdb: no configuration directory for the user database: %w", err)
+	}
+	return filepath.Join(dir, "bragg", "user.refdb"), nil
+}
+
+// LoadUser reads the user database at path; a missing file is an empty
+// database.
+func LoadUser(path string) (*DB, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &DB{Version: "user"}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	db, err := Load(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return db, nil
+}
+
+// SaveUser writes the user database to path atomically, creating its
+// directory.
+func SaveUser(path string, db *DB) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return atomic.WriteFile(path, func(w io.Writer) error { return Write(w, db) })
+}
+
+// UserPrefix starts the ID of every user entry.
+const UserPrefix = "user:"
+
+// ImportCIF computes user entries from the structures of a CIF file,
+// named after the file (and the data block, when it holds several);
+// corundumScale is the bundled corundum's intensity scale, for the RIR.
+func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error) {
+	ss, err := crystal.ParseCIF(r, file)
+	if err != nil {
+		return nil, err
+	}
+	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	var out []Phase
+	for i := range ss {
+		s := &ss[i]
+		if s.Name == "" {
+			s.Name = firstNonEmpty(s.ChemicalName, s.Mineral, base)
+		}
+		p, scale, err := FromStructure(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: data_%s: %w", file, s.Block, err)
+		}
+		p.ID = UserPrefix + Slug(base)
+		if len(ss) > 1 {
+			p.ID += "-" + Slug(s.Block)
+		}
+		p.Source = file
+		p.License = "the user's own"
+		p.RIR = RIR(scale, corundumScale)
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Put adds entries to db, replacing those with the same IDs, keeping the
+// phases sorted by ID.
+func (db *DB) Put(ps ...Phase) {
+	for _, p := range ps {
+		if q := db.Get(p.ID); q != nil {
+			*q = p
+			continue
+		}
+		db.Phases = append(db.Phases, p)
+	}
+	sortPhases(db.Phases)
+}
+
+// Remove deletes the entry with the given ID and reports whether there
+// was one.
+func (db *DB) Remove(id string) bool {
+	for i := range db.Phases {
+		if db.Phases[i].ID == id {
+			db.Phases = append(db.Phases[:i], db.Phases[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// With returns a database holding db's phases followed by other's (the
+// bundled and the user's together); the phases are shared, not copied.
+func (db *DB) With(other *DB) *DB {
+	if other == nil || len(other.Phases) == 0 {
+		return db
+	}
+	all := make([]Phase, 0, len(db.Phases)+len(other.Phases))
+	all = append(append(all, db.Phases...), other.Phases...)
+	return &DB{Version: db.Version + "+user", Phases: all}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" && s != "?" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Slug makes an ID part from a name: lower-case letters and digits, other
+// runs as one hyphen ("LiF_225" → "lif-225").
+func Slug(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(s) {
+		if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+			b.WriteRune(c)
+		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}

@@ -1,0 +1,138 @@
+package refdb
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// testCorundumScale stands in for the bundled corundum's intensity scale;
+// with it the imported phase's RIR is just its own scale (scale/1).
+const testCorundumScale = 1
+
+func importNaCl(t *testing.T) Phase {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "crystal", "testdata", "nacl.cif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ps, err := ImportCIF(f, "my NaCl.cif", testCorundumScale)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("import: %v, %d entries", err, len(ps))
+	}
+	return ps[0]
+}
+
+func TestUserDatabase(t *testing.T) {
+	p := importNaCl(t)
+	if p.ID != "user:my-nacl" || p.Formula != "NaCl" || !(p.RIR > 0) || len(p.Lines) == 0 {
+		t.Fatalf("imported %s %s RIR %g, %d lines", p.ID, p.Formula, p.RIR, len(p.Lines))
+	}
+	path := filepath.Join(t.TempDir(), "cfg", "bragg", "user.refdb")
+	db, err := LoadUser(path) // no file yet: empty
+	if err != nil || len(db.Phases) != 0 {
+		t.Fatalf("new user database: %v, %d phases", err, len(db.Phases))
+	}
+	db.Put(p)
+	db.Put(p) // a re-import replaces
+	if err := SaveUser(path, db); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadUser(path)
+	if err != nil || len(back.Phases) != 1 {
+		t.Fatalf("saved and loaded: %v, %d phases", err, len(back.Phases))
+	}
+	// The stored fields come back (the structure's unexported provenance,
+	// such as where its symmetry came from, is not stored).
+	q := back.Phases[0]
+	if q.ID != p.ID || q.RIR != p.RIR || !reflect.DeepEqual(q.Lines, p.Lines) || !reflect.DeepEqual(q.Structure.Sites, p.Structure.Sites) ||
+		!reflect.DeepEqual(q.Structure.Ops, p.Structure.Ops) || q.Structure.Cell != p.Structure.Cell {
+		t.Errorf("saved and loaded entry differs")
+	}
+	both := (&DB{Version: "b", Phases: []Phase{{ID: "cod:1"}}}).With(back)
+	if len(both.Phases) != 2 || both.Get("user:my-nacl") == nil {
+		t.Errorf("bundled with user: %d phases", len(both.Phases))
+	}
+	if !back.Remove("user:my-nacl") || back.Remove("user:my-nacl") || len(back.Phases) != 0 {
+		t.Error("Remove")
+	}
+}
+
+// TestExportCIF: an exported entry reads back as the same structure, so
+// its computed lines are the same.
+func TestExportCIF(t *testing.T) {
+	p := importNaCl(t)
+	var buf bytes.Buffer
+	if err := WriteCIF(&buf, &p); err != nil {
+		t.Fatal(err)
+	}
+	q, err := ImportCIF(&buf, "export.cif", testCorundumScale)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if !reflect.DeepEqual(q[0].Lines, p.Lines) || q[0].Formula != p.Formula || q[0].Structure.Cell != p.Structure.Cell {
+		t.Errorf("exported CIF does not give the same phase:\n%s", buf.String())
+	}
+	if len(q[0].Structure.Ops) != len(p.Structure.Ops) {
+		t.Errorf("%d operations read back, want %d", len(q[0].Structure.Ops), len(p.Structure.Ops))
+	}
+}
+
+func TestSearch(t *testing.T) {
+	nacl := importNaCl(t)
+	nacl.ID, nacl.Mineral = "cod:9008678", "Halite"
+	// A made-up second entry, corundum-like, to be told apart.
+	al := Phase{ID: "cod:1000017", Name: "Aluminium oxide", Mineral: "Corundum", Formula: "Al2O3", Elements: []string{"Al", "O"},
+		Lines: []Line{{D: 2.085, I: 100}, {D: 2.552, I: 90}, {D: 1.601, I: 80}, {D: 3.479, I: 60}}}
+	al.Structure.SpaceGroup, al.Structure.SpaceGroupNumber = "R -3 c :H", 167
+	db := &DB{Phases: []Phase{al, nacl}}
+	cases := []struct {
+		name string
+		q    Query
+		want string
+	}{
+		{"text in mineral", Query{Text: "hali"}, "cod:9008678"},
+		{"formula any order", Query{Formula: "O3Al2"}, "cod:1000017"},
+		{"all of", Query{AllOf: []string{"Na", "Cl"}}, "cod:9008678"},
+		{"none of", Query{NoneOf: []string{"Na"}}, "cod:1000017"},
+		{"any of", Query{AnyOf: []string{"Cl", "Xe"}}, "cod:9008678"},
+		{"space group symbol", Query{SpaceGroup: "R-3c"}, "cod:1000017"},
+		{"space group number", Query{SpaceGroup: "225"}, "cod:9008678"},
+		// Hanawalt: corundum's three strongest, 0.3 % off.
+		{"three strongest d", Query{Strongest: []float64{2.091, 2.559, 1.605}}, "cod:1000017"},
+		{"id", Query{Text: "cod:1000017"}, "cod:1000017"},
+	}
+	for _, c := range cases {
+		hits := db.Search(c.q)
+		var ids []string
+		for _, h := range hits {
+			ids = append(ids, h.Phase.ID)
+		}
+		if strings.Join(ids, ",") != c.want {
+			t.Errorf("%s: got %v, want [%s]", c.name, ids, c.want)
+		}
+	}
+	if n := len(db.Search(Query{})); n != 2 {
+		t.Errorf("empty query: %d hits, want all 2", n)
+	}
+	// 2 % off is outside the default 1 % tolerance.
+	if hits := db.Search(Query{Strongest: []float64{2.13}}); len(hits) != 0 {
+		t.Errorf("2 %% off matched %v", hits[0].Phase.ID)
+	}
+}
+
+func TestParseFormula(t *testing.T) {
+	m, ok := ParseFormula("Li3MnCoNi1.002O6")
+	if !ok || m["Li"] != 3 || m["Ni"] != 1.002 || m["O"] != 6 || m["Mn"] != 1 {
+		t.Errorf("got %v %v", m, ok)
+	}
+	for _, bad := range []string{"", "al2o3", "Al2O3)", "3Al"} {
+		if _, ok := ParseFormula(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
