@@ -53,6 +53,38 @@ func TestAutoAnalyzerSinglePhase(t *testing.T) {
 	}
 }
 
+// TestRRUFFSinglePhase runs the pipeline on measured RRUFF powder patterns
+// (Cu Kα, re-exported as angle,intensity CSV by WPEM/XRED; the phase is
+// the RRUFF label, shared/data/README.md) whose phase is in the database,
+// halite among them: the labelled phase must be the only one concluded.
+func TestRRUFFSinglePhase(t *testing.T) {
+	needShared(t)
+	db, err := assets.RefDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := DefaultOptions()
+	opt.Wavelength = diffraction.CuKa // RRUFF measures with Cu Kα; the CSV does not say
+	dir := filepath.Join(sharedScans, "csv/wpem_xred/monophase/RRUFF90/RRUFFdata90")
+	for _, c := range []struct{ file, formula string }{
+		{"R070534.csv", "NaCl"}, {"R040036.csv", "BaSO4"}, {"R050262.csv", "FeCO3"}, {"R050676.csv", "MgCO3"},
+		{"R070279.csv", "Au"}, {"R100131.csv", "Al2O3"}, {"R040012.csv", "CaSO4"}, {"R050298.csv", "PbCO3"},
+	} {
+		a, err := Open(context.Background(), filepath.Join(dir, c.file), db, opt)
+		if err != nil {
+			t.Errorf("%s: %v", c.file, err)
+			continue
+		}
+		var got []string
+		for _, p := range a.Match.Phases {
+			got = append(got, p.Phase.Formula)
+		}
+		if len(got) != 1 || got[0] != c.formula {
+			t.Errorf("%s: identified %v, want [%s]", c.file, got, c.formula)
+		}
+	}
+}
+
 // TestNoFalseIdentification: fityk's nacl01.dat is labelled NaCl but its
 // axis is not 2θ at any laboratory wavelength — its peak positions x obey
 // x·d = 69.7 to 0.1 % for the halite d-spacings, an energy-dispersive scan
