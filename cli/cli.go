@@ -1,5 +1,5 @@
 // Package cli is Bragg's command line: the subcommands info, convert, peaks,
-// identify, report and gui --snapshot, over the same domain API as the GUI.
+// identify, simulate, report, db and gui --snapshot, over the same domain API as the GUI.
 // Data go to standard output, messages to standard error; the exit status is
 // 0 on success, 1 on an error and 2 on a usage error.
 package cli
@@ -45,7 +45,7 @@ func (e *env) warnf(format string, a ...any) {
 var commands []*command
 
 func init() {
-	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, reportCmd, dbCmd, guiCmd}
+	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, simulateCmd, reportCmd, dbCmd, guiCmd}
 }
 
 // errUsage marks an error in how the command was called (exit status 2).

@@ -32,9 +32,9 @@ func TestParseWavelength(t *testing.T) {
 		{"CuKa", 1.5405929, true},
 		{"cuka1", 1.5405929, false},
 		{"Cu Kα", 1.5405929, true},
-		{"MoKa", 0.7093171, true},
-		{"CoKa2", 1.7928990, false},
-		{"CuKb", 1.3922340, false},
+		{"MoKa", 0.709317, true},
+		{"CoKa2", 1.79285, false},
+		{"CuKb", 1.392246, false},
 		{"1.5406", 1.5406, false},
 	}
 	for _, c := range cases {

@@ -61,17 +61,20 @@ func (w Wavelength) Mean() float64 {
 	return (w.Ka1 + w.Ratio*w.Ka2) / (1 + w.Ratio)
 }
 
-// Anode lines after Hölzer et al. (1997), Phys. Rev. A 56, 4554–4568, Table
-// II (Kα1, Kα2) and Table III (Kβ1), in ångström. The Kα2/Kα1 ratio of 0.5 is
-// the conventional value used by diffractometer software (the theoretical
-// 2p3/2 : 2p1/2 occupancy ratio).
+// Anode lines in ångström. Kα1 and Kα2 of Cr, Fe, Co and Cu are those of
+// Hölzer et al. (1997), Phys. Rev. A 56, 4554–4568, Table II; Kβ1 and the
+// Mo and Ag lines, which Hölzer et al. did not measure, are from
+// International Tables for Crystallography Vol. C (2004), Table 4.2.2.1
+// (Deslattes et al.), as xrayutilities and the project's reference
+// scripts use them. The Kα2/Kα1 ratio of 0.5 is the conventional value of
+// diffractometer software (the 2p3/2 : 2p1/2 occupancy ratio).
 var anodes = map[string]Wavelength{
-	"Cu": {Anode: "Cu", Ka1: 1.5405929, Ka2: 1.5444274, Ratio: 0.5, Kb: 1.3922340},
-	"Co": {Anode: "Co", Ka1: 1.7889961, Ka2: 1.7928990, Ratio: 0.5, Kb: 1.6208260},
-	"Fe": {Anode: "Fe", Ka1: 1.9360410, Ka2: 1.9399730, Ratio: 0.5, Kb: 1.7566040},
-	"Cr": {Anode: "Cr", Ka1: 2.2897260, Ka2: 2.2936510, Ratio: 0.5, Kb: 2.0848810},
-	"Mo": {Anode: "Mo", Ka1: 0.7093171, Ka2: 0.7136066, Ratio: 0.5, Kb: 0.6323052},
-	"Ag": {Anode: "Ag", Ka1: 0.5594218, Ka2: 0.5638131, Ratio: 0.5, Kb: 0.4970817},
+	"Cu": {Anode: "Cu", Ka1: 1.5405929, Ka2: 1.5444274, Ratio: 0.5, Kb: 1.392246},
+	"Co": {Anode: "Co", Ka1: 1.7889960, Ka2: 1.7928500, Ratio: 0.5, Kb: 1.620826},
+	"Fe": {Anode: "Fe", Ka1: 1.9360410, Ka2: 1.9399730, Ratio: 0.5, Kb: 1.756604},
+	"Cr": {Anode: "Cr", Ka1: 2.2897260, Ka2: 2.2936510, Ratio: 0.5, Kb: 2.084881},
+	"Mo": {Anode: "Mo", Ka1: 0.709317, Ka2: 0.713607, Ratio: 0.5, Kb: 0.632303},
+	"Ag": {Anode: "Ag", Ka1: 0.5594075, Ka2: 0.563798, Ratio: 0.5, Kb: 0.497069},
 }
 
 // AnodeWavelength returns the Kα doublet of a tube anode ("Cu", "Mo", …).

@@ -11,8 +11,8 @@ import (
 )
 
 // ErrNoSymmetry is the cause of a ParseError for a data block that has a
-// structure but lists no symmetry operators. Building the operators from the
-// space-group symbol is not implemented yet.
+// structure but neither lists symmetry operators nor names its space group
+// (Hall or Hermann–Mauguin symbol, or number).
 var ErrNoSymmetry = errors.New("no symmetry operators listed")
 
 // ErrNoStructure is returned when no data block of a CIF holds a structure
@@ -290,9 +290,17 @@ func parseNumber(s string) (float64, error) {
 // bibliographic data are skipped). name is used in error messages and as a
 // fallback structure name.
 //
-// The symmetry operators must be listed (_symmetry_equiv_pos_as_xyz or
-// _space_group_symop_operation_xyz); otherwise the error wraps
-// ErrNoSymmetry. Charges in type symbols ("Fe3+") are kept in Site.Charge.
+// The symmetry operators listed in the file (_symmetry_equiv_pos_as_xyz or
+// _space_group_symop_operation_xyz) are used as they are, whatever the
+// origin. Without them they are built from the Hall symbol
+// (_space_group_name_Hall), else from the Hermann–Mauguin symbol (see
+// LookupSpaceGroup), else from the space-group number; with none of these
+// the error wraps ErrNoSymmetry. A Hermann–Mauguin symbol without its
+// setting is resolved with the structure (chooseSetting): rhombohedral
+// axes when a = b = c and α = β = γ ≠ 90°, and between two origin choices
+// the one that does not put images of one site closer than 0.5 Å
+// (origin choice 1 when both are plausible). Structure.SymmetryFrom says
+// which source was used. Charges in type symbols ("Fe3+") are kept in Site.Charge.
 // Displacements are read as U (Å²): Uiso directly, Biso/8π², or Ueq from
 // the anisotropic U or B tensor.
 func ParseCIF(r io.Reader, name string) ([]Structure, error) {
@@ -384,14 +392,15 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 
 	s.Citation = citation(b)
 
+	if err := readSites(b, s, perr); err != nil {
+		return nil, err
+	}
+
 	opTag := "_symmetry_equiv_pos_as_xyz"
 	ops, _ := b.column(opTag)
 	if !anyKnown(ops) {
 		opTag = "_space_group_symop_operation_xyz"
 		ops, _ = b.column(opTag)
-	}
-	if !anyKnown(ops) {
-		return nil, perr(b.line, opTag, ErrNoSymmetry)
 	}
 	for _, v := range ops {
 		if !v.ok {
@@ -403,9 +412,49 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 		}
 		s.Ops = append(s.Ops, op)
 	}
-
-	if err := readSites(b, s, perr); err != nil {
-		return nil, err
+	if len(s.Ops) > 0 {
+		s.symmetryFrom = "listed operators"
+		return s, nil
+	}
+	// No operators: build them from the Hall symbol, else the
+	// Hermann–Mauguin symbol, else the number.
+	if v, tag := b.first("_space_group_name_hall", "_symmetry_space_group_name_hall"); v.ok {
+		hall := strings.TrimSpace(v.s)
+		ops, err := HallOps(hall)
+		if err != nil {
+			return nil, perr(v.line, tag, err)
+		}
+		s.Ops, s.hall, s.symmetryFrom = ops, hall, "Hall symbol"
+		return s, nil
+	}
+	sym, tag := b.first("_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt", "_space_group_name_h-m")
+	what := "Hermann–Mauguin symbol"
+	if !sym.ok {
+		sym, tag = b.first("_space_group_it_number", "_symmetry_int_tables_number")
+		what = "space-group number"
+	}
+	if !sym.ok {
+		return nil, perr(b.line, opTag, ErrNoSymmetry)
+	}
+	g, err := LookupSpaceGroup(sym.s)
+	if err != nil {
+		return nil, perr(sym.line, tag, fmt.Errorf("%w (and no operators listed)", err))
+	}
+	// The setting was named when the symbol differs from the bare one
+	// ("F d -3 m :2", "R-3cR"); bars do not count ("Fd3m").
+	base, _, _ := strings.Cut(g.HM, ":")
+	named := what != "space-group number" &&
+		strings.ReplaceAll(hmKey(sym.s), "-", "") != strings.ReplaceAll(hmKey(base), "-", "")
+	if !named {
+		g = chooseSetting(s, g)
+	}
+	s.Ops, s.hall = g.Ops(), g.Hall
+	s.symmetryFrom = what + " (" + g.HM + ")"
+	if s.SpaceGroup == "" {
+		s.SpaceGroup = g.HM
+	}
+	if s.SpaceGroupNumber == 0 {
+		s.SpaceGroupNumber = g.Number
 	}
 	return s, nil
 }
@@ -570,11 +619,15 @@ rows:
 
 // splitTypeSymbol reads an element and a formal charge from an atom type
 // symbol or a site label: "Fe3+" → Fe, 3; "O2-" → O, -2; "Li+" → Li, 1;
-// "Si1" → Si, 0; "CA1" → Ca; "D" (deuterium) → H.
+// "Si1" → Si, 0; "CA1" → Ca; "D" (deuterium) → H; "Wat1" (a water
+// oxygen, as mineral CIFs label it) → O.
 func splitTypeSymbol(s string) (string, int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", 0, errors.New("no element symbol")
+	}
+	if len(s) >= 3 && strings.EqualFold(s[:3], "wat") {
+		return "O", 0, nil
 	}
 	if s[0] < 'A' || (s[0] > 'Z' && s[0] < 'a') || s[0] > 'z' {
 		return "", 0, fmt.Errorf("no element symbol in %q", s)

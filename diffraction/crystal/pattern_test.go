@@ -83,7 +83,7 @@ func TestPatternGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			s := &parseFile(t, filepath.Join("testdata", name+".cif"))[0]
-			refl, err := Pattern(s, cuKa1, 5, 120, Options{NoDisplacement: true})
+			refl, err := Pattern(s, cuKa1, 5, 120, Options{NoDisplacement: true, NeutralAtoms: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -349,7 +349,7 @@ func benchmarkPattern(b *testing.B, file string) {
 	s := &parseFile(b, filepath.Join("testdata", file))[0]
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := Pattern(s, cuKa1, 5, 120, Options{})
+		r, err := Pattern(s, cuKa1, 5, 90, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

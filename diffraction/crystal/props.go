@@ -82,6 +82,23 @@ func samePos(a, b [3]float64) bool {
 	return true
 }
 
+// sameWrapped is samePos for positions already wrapped into [0, 1), where
+// a difference is in (−1, 1) and needs no rounding.
+func sameWrapped(a, b [3]float64) bool {
+	for i := range 3 {
+		d := a[i] - b[i]
+		if d > 0.5 {
+			d--
+		} else if d < -0.5 {
+			d++
+		}
+		if d > posTol || d < -posTol {
+			return false
+		}
+	}
+	return true
+}
+
 // apply returns R·x + t.
 func (op SymOp) apply(x [3]float64) [3]float64 {
 	var y [3]float64
@@ -97,18 +114,29 @@ func (op SymOp) apply(x [3]float64) [3]float64 {
 // special position gets its Wyckoff multiplicity. Images of different sites
 // are never merged (mixed sites share a position on purpose).
 func (s *Structure) Atoms() []Atom {
-	var out []Atom
+	out := make([]Atom, 0, len(s.Sites)*4)
+	// The rotation parts as floats, converted once.
+	rf := make([][12]float64, len(s.Ops))
+	for k, op := range s.Ops {
+		for i := range 3 {
+			for j := range 3 {
+				rf[k][3*i+j] = float64(op.R[i][j])
+			}
+			rf[k][9+i] = op.T[i]
+		}
+	}
 	for i, st := range s.Sites {
 		start := len(out)
-		x := [3]float64{st.X, st.Y, st.Z}
 	ops:
-		for _, op := range s.Ops {
-			y := op.apply(x)
-			for k := range 3 {
-				y[k] = wrap(y[k])
+		for k := range rf {
+			m := &rf[k]
+			y := [3]float64{
+				wrap(m[0]*st.X + m[1]*st.Y + m[2]*st.Z + m[9]),
+				wrap(m[3]*st.X + m[4]*st.Y + m[5]*st.Z + m[10]),
+				wrap(m[6]*st.X + m[7]*st.Y + m[8]*st.Z + m[11]),
 			}
-			for _, a := range out[start:] {
-				if samePos(a.Pos, y) {
+			for j := start; j < len(out); j++ {
+				if sameWrapped(out[j].Pos, y) {
 					continue ops
 				}
 			}

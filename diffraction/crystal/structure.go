@@ -30,7 +30,12 @@ type Structure struct {
 	SpaceGroup       string  `json:"space_group"` // Hermann–Mauguin symbol as in the source
 	SpaceGroupNumber int     `json:"space_group_number,omitempty"`
 	Ops              []SymOp `json:"ops"`
-	Sites            []Site  `json:"sites"`
+	// hall is the Hall symbol the operators were built from, when the file
+	// listed none; symmetryFrom says where Ops came from (see
+	// SymmetrySource). Unexported: they are not part of the stored
+	// reference database.
+	hall, symmetryFrom string
+	Sites              []Site `json:"sites"`
 
 	// Provenance read from the CIF, when present.
 	Block        string `json:"block,omitempty"`         // CIF data block name
@@ -39,3 +44,13 @@ type Structure struct {
 	CODID        string `json:"cod_id,omitempty"`        // _cod_database_code
 	Citation     string `json:"citation,omitempty"`      // authors (year) journal volume, first page
 }
+
+// SymmetrySource says where ParseCIF took the operators from: "listed
+// operators", "Hall symbol", "Hermann–Mauguin symbol (P 1 21/c 1)" (with
+// the setting chosen) or "space-group number (…)"; "" for a structure not
+// read from a CIF.
+func (s *Structure) SymmetrySource() string { return s.symmetryFrom }
+
+// HallSymbol returns the Hall symbol the operators were built from, or ""
+// when they were listed in the file.
+func (s *Structure) HallSymbol() string { return s.hall }
