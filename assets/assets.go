@@ -3,7 +3,6 @@
 package assets
 
 import (
-	"bytes"
 	_ "embed"
 	"sync"
 
@@ -21,7 +20,7 @@ var refDB []byte
 func RefDBBytes() []byte { return refDB }
 
 var loadRefDB = sync.OnceValues(func() (*refdb.DB, error) {
-	return refdb.Load(bytes.NewReader(refDB))
+	return refdb.LoadBytes(refDB)
 })
 
 // RefDB returns the reference database, decoded and checked once; later

@@ -1,7 +1,6 @@
 package assets
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -12,7 +11,7 @@ import (
 func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := refdb.Load(bytes.NewReader(refDB)); err != nil {
+		if _, err := refdb.LoadBytes(refDB); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // The payload codec: a compact binary encoding of the DB value, written by
@@ -24,10 +25,29 @@ import (
 // []Line, most of the data, has a columnar fast path: d in units of 1e-6 Å
 // and I in units of 0.01 as fixed-width integers (the values are rounded
 // to that when computed, see ComputeLines), then h, k, l and multiplicity
-// as varints. Decoding 200,000 lines this way takes milliseconds where
+// as 16-bit integers. Decoding 200,000 lines this way takes milliseconds where
 // JSON took a second.
 
 var lineSliceType = reflect.TypeFor[[]Line]()
+
+// exportedFields caches the indices of a struct type's exported fields:
+// looking them up by reflection for every value was a fifth of the
+// decoding time.
+var exportedFields sync.Map // reflect.Type → []int
+
+func fieldsOf(t reflect.Type) []int {
+	if f, ok := exportedFields.Load(t); ok {
+		return f.([]int)
+	}
+	var idx []int
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			idx = append(idx, i)
+		}
+	}
+	exportedFields.Store(t, idx)
+	return idx
+}
 
 // schema describes the Go types the payload is laid out by: exported field
 // names and kinds, recursively. The header carries a hash of it, so that a
@@ -95,11 +115,9 @@ func (e *encoder) value(v reflect.Value) error {
 			}
 		}
 	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				if err := e.value(v.Field(i)); err != nil {
-					return err
-				}
+		for _, i := range fieldsOf(v.Type()) {
+			if err := e.value(v.Field(i)); err != nil {
+				return err
 			}
 		}
 	default:
@@ -126,10 +144,12 @@ func (e *encoder) lines(ls []Line) error {
 		e.b = binary.LittleEndian.AppendUint16(e.b, uint16(i))
 	}
 	for _, l := range ls {
-		e.varint(int64(l.H))
-		e.varint(int64(l.K))
-		e.varint(int64(l.L))
-		e.uvarint(uint64(l.Multiplicity))
+		for _, v := range [4]int{l.H, l.K, l.L, l.Multiplicity} {
+			if v < math.MinInt16 || v > math.MaxInt16 {
+				return fmt.Errorf("refdb: line index or multiplicity %d outside int16", v)
+			}
+			e.b = binary.LittleEndian.AppendUint16(e.b, uint16(int16(v)))
+		}
 	}
 	return nil
 }
@@ -241,11 +261,9 @@ func (d *decoder) value(v reflect.Value) error {
 			}
 		}
 	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				if err := d.value(v.Field(i)); err != nil {
-					return err
-				}
+		for _, i := range fieldsOf(v.Type()) {
+			if err := d.value(v.Field(i)); err != nil {
+				return err
 			}
 		}
 	default:
@@ -255,7 +273,7 @@ func (d *decoder) value(v reflect.Value) error {
 }
 
 func (d *decoder) lines() ([]Line, error) {
-	n, err := d.length(10) // 4 + 2 + four one-byte varints at least
+	n, err := d.length(14) // 4 + 2 + 4×2 bytes per line
 	if err != nil || n == 0 {
 		return nil, err
 	}
@@ -270,18 +288,15 @@ func (d *decoder) lines() ([]Line, error) {
 	for i := range ls {
 		ls[i].I = float64(binary.LittleEndian.Uint16(p[2*i:])) / 100
 	}
+	if p, err = d.take(8 * n); err != nil {
+		return nil, err
+	}
 	for i := range ls {
-		var h [3]int64
-		for j := range h {
-			if h[j], err = d.varint(); err != nil {
-				return nil, err
-			}
-		}
-		m, err := d.uvarint()
-		if err != nil {
-			return nil, err
-		}
-		ls[i].H, ls[i].K, ls[i].L, ls[i].Multiplicity = int(h[0]), int(h[1]), int(h[2]), int(m)
+		q := p[8*i:]
+		ls[i].H = int(int16(binary.LittleEndian.Uint16(q)))
+		ls[i].K = int(int16(binary.LittleEndian.Uint16(q[2:])))
+		ls[i].L = int(int16(binary.LittleEndian.Uint16(q[4:])))
+		ls[i].Multiplicity = int(int16(binary.LittleEndian.Uint16(q[6:])))
 	}
 	return ls, nil
 }

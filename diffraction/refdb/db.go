@@ -40,7 +40,7 @@ func (db *DB) Get(id string) *Phase {
 // The compiled database is one header line and a binary payload (see
 // codec.go):
 //
-//	BRAGG-REFDB 2 schema=<12 hex digits> sha256=<64 hex digits of SHA-256 over the payload>\n
+//	BRAGG-REFDB 3 schema=<12 hex digits> sha256=<64 hex digits of SHA-256 over the payload>\n
 //	<payload>
 //
 // The checksum catches corruption of the file. The payload is not
@@ -49,7 +49,7 @@ func (db *DB) Get(id string) *Phase {
 // over a second for 600 phases).
 const (
 	magic         = "BRAGG-REFDB"
-	formatVersion = "2"
+	formatVersion = "3"
 )
 
 // ErrChecksum means the payload does not match the SHA-256 in its header.
@@ -66,6 +66,12 @@ func Load(r io.Reader) (*DB, error) {
 	if err != nil {
 		return nil, FormatError("reading: " + err.Error())
 	}
+	return LoadBytes(data)
+}
+
+// LoadBytes is Load on a database already in memory (an embedded file),
+// which it only reads: no copy of the file is made.
+func LoadBytes(data []byte) (*DB, error) {
 	header, payload, ok := bytes.Cut(data, []byte{'\n'})
 	if !ok || len(header) > 200 {
 		return nil, FormatError("no header line")

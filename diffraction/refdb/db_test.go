@@ -91,7 +91,7 @@ func TestLoadCorrupt(t *testing.T) {
 	if _, err := Load(bytes.NewReader(buf.Bytes()[:len(buf.Bytes())/2])); !errors.Is(err, ErrChecksum) {
 		t.Errorf("truncated file: got %v, want ErrChecksum", err)
 	}
-	for _, junk := range []string{"{}", "", "BRAGG-REFDB 1 sha256=00\n", "BRAGG-REFDB 2 schema=" + schemaID + " sha256=zz\nx", "BRAGG-REFDB 2 schema=000000000000 sha256=00\nx"} {
+	for _, junk := range []string{"{}", "", "BRAGG-REFDB 1 sha256=00\n", "BRAGG-REFDB 3 schema=" + schemaID + " sha256=zz\nx", "BRAGG-REFDB 3 schema=000000000000 sha256=00\nx"} {
 		if _, err := Load(bytes.NewReader([]byte(junk))); err == nil {
 			t.Errorf("%q: no error", junk)
 		}
