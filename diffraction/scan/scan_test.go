@@ -21,7 +21,7 @@ import (
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	wantFormat := map[string]string{"xy": "xy", "xrdml": "xrdml", "uxd": "uxd", "ras": "ras", "gsas": "gsas",
-		"riet7": "riet7", "rigaku_dat": "rigaku_dat", "udf": "udf", "cpi": "cpi", "chi": "chi", "dbws": "dbws", "rruff": "rruff"}
+		"riet7": "riet7", "rigaku_dat": "rigaku_dat", "udf": "udf", "cpi": "cpi", "chi": "chi", "dbws": "dbws", "rruff": "rruff", "pdcif": "pdcif"}
 	for dir, format := range wantFormat {
 		files, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
 		if err != nil {
