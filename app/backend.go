@@ -16,6 +16,9 @@ type Backend interface {
 	Demo() (*Analysis, error)
 	// Export writes a report of a to path (an .xlsx workbook).
 	Export(path string, a *Analysis) error
+	// Import adds the structures of CIF files to the user database and
+	// returns the new entries' IDs; err names the files that failed.
+	Import(paths []string) ([]string, error)
 }
 
 // Funcs adapts three functions to a Backend, which is the shortest way for
@@ -25,6 +28,7 @@ type Funcs struct {
 	OpenFunc   func(path string) (*Analysis, error)
 	DemoFunc   func() (*Analysis, error)
 	ExportFunc func(path string, a *Analysis) error
+	ImportFunc func(paths []string) ([]string, error)
 }
 
 // Open calls f.OpenFunc.
@@ -49,6 +53,14 @@ func (f Funcs) Export(path string, a *Analysis) error {
 		return errNotAvailable("exporting reports")
 	}
 	return f.ExportFunc(path, a)
+}
+
+// Import calls f.ImportFunc.
+func (f Funcs) Import(paths []string) ([]string, error) {
+	if f.ImportFunc == nil {
+		return nil, errNotAvailable("importing structures")
+	}
+	return f.ImportFunc(paths)
 }
 
 type errNotAvailable string

@@ -40,9 +40,10 @@ func (u *UI) parentID() string {
 	return id
 }
 
-func scanFilter() *filechooser.Filter {
-	f := &filechooser.Filter{Name: "Diffraction scans"}
-	for _, ext := range ScanExtensions {
+// fileFilter is a portal filter for the given extensions, in both cases.
+func fileFilter(name string, exts []string) *filechooser.Filter {
+	f := &filechooser.Filter{Name: name}
+	for _, ext := range exts {
 		for _, e := range []string{ext, strings.ToUpper(ext)} {
 			f.Rules = append(f.Rules, filechooser.Rule{Type: filechooser.GlobPattern, Pattern: "*" + e})
 		}
@@ -64,31 +65,44 @@ func uriPaths(uris []string) []string {
 // own file chooser through the XDG portal when there is one, and Fyne's
 // dialog otherwise.
 func (u *UI) ShowOpenDialog() {
+	u.pickFiles("Open scans", "Diffraction scans", ScanExtensions, func(paths []string) { u.Open(paths...) })
+}
+
+// ShowImportDialog asks for CIF files and adds their structures to the
+// user database, which identification searches with the bundled one.
+func (u *UI) ShowImportDialog() {
+	u.pickFiles("Import CIF files into the user database", "Crystal structures (CIF)", []string{".cif"}, u.Import)
+}
+
+// pickFiles asks for one or more files with the given extensions and
+// passes their paths to then, on the UI goroutine: through the XDG portal
+// when there is one, else with Fyne's dialog (one file at a time).
+func (u *UI) pickFiles(title, kind string, exts []string, then func([]string)) {
 	if !u.portal {
-		u.fyneOpen()
+		u.fynePick(exts, then)
 		return
 	}
 	parent := u.parentID()
 	go func() {
 		all := &filechooser.Filter{Name: "All files", Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*"}}}
-		sf := scanFilter()
-		uris, err := filechooser.OpenFile(parent, "Open scans", &filechooser.OpenFileOptions{
-			AcceptLabel: "_Open", Multiple: true, Filters: []*filechooser.Filter{sf, all}, CurrentFilter: sf,
+		ff := fileFilter(kind, exts)
+		uris, err := filechooser.OpenFile(parent, title, &filechooser.OpenFileOptions{
+			AcceptLabel: "_Open", Multiple: true, Filters: []*filechooser.Filter{ff, all}, CurrentFilter: ff,
 		})
 		u.do(func() {
 			if err != nil { // no portal: do not ask it again
 				u.portal = false
-				u.fyneOpen()
+				u.fynePick(exts, then)
 				return
 			}
 			if paths := uriPaths(uris); len(paths) > 0 {
-				u.Open(paths...)
+				then(paths)
 			}
 		})
 	}()
 }
 
-func (u *UI) fyneOpen() {
+func (u *UI) fynePick(exts []string, then func([]string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			u.showError("Could not open file", err)
@@ -99,9 +113,9 @@ func (u *UI) fyneOpen() {
 		}
 		p := r.URI().Path()
 		r.Close()
-		u.Open(p)
+		then([]string{p})
 	}, u.win)
-	d.SetFilter(storage.NewExtensionFileFilter(append(ScanExtensions, upper(ScanExtensions)...)))
+	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
 	if e := u.current; e != nil && e.path != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(e.path))); err == nil {
 			d.SetLocation(l)
@@ -210,5 +224,30 @@ func (u *UI) Export(path string, a *Analysis) {
 		defer u.wg.Done()
 		err := u.backend.Export(path, a)
 		u.do(func() { done(err) })
+	}()
+}
+
+// Import adds the structures of CIF files to the user database (off the
+// UI goroutine) and reports what was imported and which files failed;
+// scans opened from now on are identified against them too.
+func (u *UI) Import(paths []string) {
+	done := func(ids []string, err error) {
+		if len(ids) > 0 {
+			dialog.ShowInformation("Imported into the user database",
+				fmt.Sprintf("%d entries: %s\nThey are used for scans opened from now on.", len(ids), strings.Join(ids, ", ")), u.win)
+		}
+		if err != nil {
+			u.showError("Some files could not be imported", err)
+		}
+	}
+	if u.inline {
+		done(u.backend.Import(paths))
+		return
+	}
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		ids, err := u.backend.Import(paths)
+		u.do(func() { done(ids, err) })
 	}()
 }

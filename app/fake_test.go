@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"sort"
 	"sync"
 
@@ -120,6 +121,7 @@ type fakeBackend struct {
 	wl       diffraction.Wavelength
 	fail     map[string]error
 	exported []string
+	imported []string
 }
 
 func newFake() *fakeBackend {
@@ -144,6 +146,23 @@ func (f *fakeBackend) Demo() (*Analysis, error) {
 	a := synthetic(f.n, f.wl)
 	a.File, a.Format = "", "demo"
 	return a, nil
+}
+
+// Import records the paths; a path in fail fails with that error.
+func (f *fakeBackend) Import(paths []string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ids []string
+	var errs []error
+	for _, p := range paths {
+		if err := f.fail[p]; err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		f.imported = append(f.imported, p)
+		ids = append(ids, "user:"+filepath.Base(p))
+	}
+	return ids, errors.Join(errs...)
 }
 
 func (f *fakeBackend) Export(path string, a *Analysis) error {

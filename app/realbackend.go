@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/report"
 )
 
@@ -41,8 +43,49 @@ func NewBackend() Backend {
 			}
 			return a, nil
 		},
+		ImportFunc: importCIFs,
 		ExportFunc: func(path string, a *Analysis) error {
 			return report.WriteFile(path, report.FromAnalysis(a, Generator))
 		},
 	}
+}
+
+// importCIFs adds the structures of CIF files to the user database, as
+// bragg db import does: a bad file is reported while the rest import.
+func importCIFs(paths []string) ([]string, error) {
+	bundled, err := assets.RefDB()
+	if err != nil {
+		return nil, err
+	}
+	cs, err := bundled.CorundumScale()
+	if err != nil {
+		return nil, err
+	}
+	path, err := refdb.UserPath()
+	if err != nil {
+		return nil, err
+	}
+	user, err := refdb.LoadUser(path)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	var errs []error
+	for _, p := range paths {
+		ps, err := refdb.ImportFile(p, cs)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		user.Put(ps...)
+		for _, q := range ps {
+			ids = append(ids, q.ID)
+		}
+	}
+	if len(ids) > 0 {
+		if err := refdb.SaveUser(path, user); err != nil {
+			return nil, err
+		}
+	}
+	return ids, errors.Join(errs...)
 }

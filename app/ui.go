@@ -215,6 +215,7 @@ func (u *UI) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), export, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("View", zin, zout, reset),
+		fyne.NewMenu("Database", fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
 		fyne.NewMenu("Help", about),
 	)
 }

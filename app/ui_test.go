@@ -334,3 +334,21 @@ func TestWavelengthText(t *testing.T) {
 		})
 	}
 }
+
+// TestImport: importing CIFs through the backend reports the new entries,
+// and a failing file is reported while the others import.
+func TestImport(t *testing.T) {
+	b := newFake()
+	b.fail["/x/bad.cif"] = errors.New("bad.cif:3: unexpected value")
+	u := newTestUI(t, b)
+	var errTitle string
+	u.onError = func(title string, err error) { errTitle = title + ": " + err.Error() }
+	u.Import([]string{"/x/good.cif", "/x/bad.cif"})
+	u.wait()
+	if len(b.imported) != 1 || b.imported[0] != "/x/good.cif" {
+		t.Errorf("imported %v, want the good file only", b.imported)
+	}
+	if !strings.Contains(errTitle, "bad.cif") {
+		t.Errorf("error shown: %q, want one naming bad.cif", errTitle)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -285,7 +284,7 @@ func (e *env) dbImport(files []string) error {
 	}
 	var failed int
 	for _, f := range files {
-		ps, err := importFile(f, cs)
+		ps, err := refdb.ImportFile(f, cs)
 		if err != nil {
 			e.warnf("%v", err)
 			failed++
@@ -303,15 +302,6 @@ func (e *env) dbImport(files []string) error {
 		return fmt.Errorf("%d of %d files not imported", failed, len(files))
 	}
 	return nil
-}
-
-func importFile(name string, corundumScale float64) ([]refdb.Phase, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return refdb.ImportCIF(f, name, corundumScale)
 }
 
 func (e *env) dbRemove(ids []string) error {

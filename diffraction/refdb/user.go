@@ -84,6 +84,16 @@ func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error)
 	return out, nil
 }
 
+// ImportFile is ImportCIF on the file at path.
+func ImportFile(path string, corundumScale float64) ([]Phase, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ImportCIF(f, path, corundumScale)
+}
+
 // Put adds entries to db, replacing those with the same IDs, keeping the
 // phases sorted by ID.
 func (db *DB) Put(ps ...Phase) {
