@@ -143,6 +143,19 @@ func TestConvertAndReport(t *testing.T) {
 			t.Errorf("convert %v: read back %v points, %v", args, s, err)
 		}
 	}
+	// Batch: two files into a directory; a missing one is reported, the
+	// other converted, exit 1.
+	batch := t.TempDir()
+	rc, _, errs := run("convert", "-m", batch, "--to", "csv", f, filepath.Join(dir, "missing.xy"))
+	if rc != 1 || !strings.Contains(errs, "missing.xy") {
+		t.Errorf("batch convert: exit %d, stderr %q", rc, errs)
+	}
+	if s, _, err := scan.ReadFile(filepath.Join(batch, "demo.csv")); err != nil || s.Len() != 3501 {
+		t.Errorf("batch output: %v", err)
+	}
+	if rc, _, _ := run("convert", f, f); rc != 2 {
+		t.Errorf("two files without -m: exit %d, want 2", rc)
+	}
 	if rc, _, _ := run("convert", f, "--to", "raw"); rc != 2 {
 		t.Errorf("convert --to raw: exit %d, want 2", rc)
 	}

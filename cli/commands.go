@@ -111,11 +111,12 @@ var infoCmd = &command{
 }
 
 var convertCmd = &command{
-	name: "convert", args: "FILE [--to FORMAT] [-o OUT]", minArgs: 1, maxArgs: 1,
-	summary: "Convert a scan to xy ('two_theta intensity' lines), xye (with standard uncertainties),\ncsv or xrdml. Without -o the result goes to standard output; with -o the format is\ntaken from the output's extension unless --to says otherwise.",
+	name: "convert", args: "FILE [--to FORMAT] [-o OUT] | -m DIR FILE...", minArgs: 1, maxArgs: -1,
+	summary: "Convert scans to xy ('two_theta intensity' lines), xye (with standard uncertainties),\ncsv or xrdml. One file: to standard output, or to -o (the format taken from its\nextension unless --to says otherwise). Several files (a batch): -m DIR writes each to\nDIR/<name>.<format>; a file that cannot be read is reported and the others converted.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		to := fs.String("to", "", "output format: xy, xye, csv or xrdml (default: from -o's extension, else xy)")
 		out := fs.String("o", "", "output file, written atomically; standard output when empty")
+		dir := fs.String("m", "", "batch: write every FILE to this directory, with the format's extension")
 		return func(args []string) error {
 			format := *to
 			if format == "" {
@@ -127,14 +128,37 @@ var convertCmd = &command{
 			if _, ok := scan.Writers[strings.ToLower(format)]; !ok {
 				return fmt.Errorf("%w: unknown output format %q (known: xy, xye, csv, xrdml)", errUsage, format)
 			}
-			s, _, err := scan.ReadFile(args[0])
-			if err != nil {
-				return err
+			if *dir == "" && len(args) > 1 {
+				return fmt.Errorf("%w: several files need -m DIR", errUsage)
 			}
-			if *out == "" {
-				return scan.Write(e.stdout, s, format)
+			if *dir != "" && *out != "" {
+				return fmt.Errorf("%w: -o and -m exclude each other", errUsage)
 			}
-			return atomic.WriteFile(*out, func(w io.Writer) error { return scan.Write(w, s, format) })
+			convert := func(in, out string) error {
+				s, _, err := scan.ReadFile(in)
+				if err != nil {
+					return err
+				}
+				if out == "" {
+					return scan.Write(e.stdout, s, format)
+				}
+				return atomic.WriteFile(out, func(w io.Writer) error { return scan.Write(w, s, format) })
+			}
+			if *dir == "" {
+				return convert(args[0], *out)
+			}
+			failed := 0
+			for _, in := range args {
+				base := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+				if err := convert(in, filepath.Join(*dir, base+"."+strings.ToLower(format))); err != nil {
+					e.warnf("%v", err)
+					failed++
+				}
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d of %d files not converted", failed, len(args))
+			}
+			return nil
 		}
 	},
 }
