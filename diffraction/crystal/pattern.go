@@ -172,6 +172,11 @@ func Pattern(s *Structure, lambda, tthMin, tthMax float64, opt Options) ([]Refle
 		if err != nil {
 			return nil, err
 		}
+		for _, el := range s.Elements() {
+			if e := lookupElement(el); e != nil && (e.Z > len(a[0]) || math.IsNaN(a[0][e.Z-1])) {
+				return nil, fmt.Errorf("crystal: no anomalous dispersion data for %s (Sasaki 1989 tabulates Li–Bi and U)", el)
+			}
+		}
 		anom = a
 	}
 	gs, err := s.Cell.ReciprocalMetric()

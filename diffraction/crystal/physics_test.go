@@ -177,3 +177,28 @@ func ExampleLookupSpaceGroup() {
 	fmt.Println(g.Number, g.HM, g.Hall, len(g.Ops()))
 	// Output: 227 F d -3 m :2 -F 4vw 2vw 3 192
 }
+
+// TestAnomalousTableLabels guards the generated table against label
+// mix-ups (cctbx once matched "Po" to "P"): phosphorus has Sasaki's values
+// (f′ = 0.2835 at Cu Kα1), polonium has none and a structure with it is
+// refused rather than given phosphorus's corrections.
+func TestAnomalousTableLabels(t *testing.T) {
+	if fp, _, ok := Anomalous("P", 1.5405929); !ok || math.Abs(fp-0.2835) > 1e-4 {
+		t.Errorf("P f′ at Cu Kα1 = %g (%v), want 0.2835", fp, ok)
+	}
+	if fp, _, ok := Anomalous("U", 1.5405929); !ok || math.Abs(fp-(-5.3595)) > 1e-3 {
+		t.Errorf("U f′ at Cu Kα1 = %g (%v), want −5.3595", fp, ok)
+	}
+	fp, fdp, _ := Anomalous("Po", 1.5405929)
+	if !math.IsNaN(fp) || !math.IsNaN(fdp) {
+		t.Errorf("Po f′, f″ = %g, %g; want no data (NaN)", fp, fdp)
+	}
+	s := &Structure{Cell: Cell{A: 3.359, B: 3.359, C: 3.359, Alpha: 90, Beta: 90, Gamma: 90}, SpaceGroup: "P 1",
+		Ops: []SymOp{{R: [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}}, Sites: []Site{{Label: "Po1", Element: "Po", Occupancy: 1}}}
+	if _, err := Pattern(s, 1.5405929, 5, 90, Options{Anomalous: true}); err == nil || !strings.Contains(err.Error(), "Po") {
+		t.Errorf("α-Po with anomalous dispersion: %v, want an error naming Po", err)
+	}
+	if _, err := Pattern(s, 1.5405929, 5, 90, Options{}); err != nil {
+		t.Errorf("α-Po without anomalous dispersion: %v", err)
+	}
+}
