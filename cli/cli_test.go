@@ -224,3 +224,17 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatFlag(t *testing.T) {
+	f := demoFile(t)
+	if rc, out, errs := run("info", f, "--format", "xy", "--json"); rc != 0 || !strings.Contains(out, `"format": "xy"`) {
+		t.Errorf("--format xy: exit %d: %s", rc, errs)
+	}
+	// Forced to the wrong format: that reader's error, naming the file.
+	if rc, _, errs := run("info", f, "--format", "xrdml"); rc != 1 || !strings.Contains(errs, "demo.xy") {
+		t.Errorf("--format xrdml on text: exit %d: %s", rc, errs)
+	}
+	if rc, _, errs := run("convert", f, "--format", "nope"); rc != 1 || !strings.Contains(errs, "unknown format") {
+		t.Errorf("--format nope: exit %d: %s", rc, errs)
+	}
+}

@@ -22,8 +22,20 @@ import (
 	"github.com/bragg-xrd/bragg/report"
 )
 
-// wavelengthFlag declares --wavelength on fs, filling opt.Wavelength.
+// formatFlag declares --format, which names the scan format instead of
+// detecting it.
+func formatFlag(fs *flag.FlagSet, format *string) {
+	var names []string
+	for _, f := range scan.Formats() {
+		names = append(names, f.Name)
+	}
+	fs.StringVar(format, "format", "", "read the file as this format instead of detecting it: "+strings.Join(names, ", "))
+}
+
+// wavelengthFlag declares --wavelength on fs, filling opt.Wavelength, and
+// --format, filling opt.Format: every command that reads a scan has both.
 func wavelengthFlag(fs *flag.FlagSet, opt *analysis.Options) {
+	formatFlag(fs, &opt.Format)
 	fs.Func("wavelength", "radiation, overriding the file's: an anode line (CuKa, CuKa1, MoKa, CoKa, FeKa, CrKa, AgKa) or a wavelength in Å (1.5406); without it and without one in the file, Cu Kα is assumed and the output says so", func(s string) error {
 		w, err := diffraction.ParseWavelength(s)
 		if err != nil {
@@ -117,6 +129,8 @@ var convertCmd = &command{
 		to := fs.String("to", "", "output format: xy, xye, csv or xrdml (default: from -o's extension, else xy)")
 		out := fs.String("o", "", "output file, written atomically; standard output when empty")
 		dir := fs.String("m", "", "batch: write every FILE to this directory, with the format's extension")
+		var inFormat string
+		formatFlag(fs, &inFormat)
 		return func(args []string) error {
 			format := *to
 			if format == "" {
@@ -135,7 +149,7 @@ var convertCmd = &command{
 				return fmt.Errorf("%w: -o and -m exclude each other", errUsage)
 			}
 			convert := func(in, out string) error {
-				s, _, err := scan.ReadFile(in)
+				s, _, err := analysis.ReadScan(in, inFormat)
 				if err != nil {
 					return err
 				}

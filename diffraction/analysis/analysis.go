@@ -19,6 +19,9 @@ import (
 type Options struct {
 	// Wavelength, when known, overrides the scan's (Source "flag").
 	Wavelength diffraction.Wavelength
+	// Format, when set, names the scan format (scan.Formats) instead of
+	// detecting it from the content.
+	Format string
 	// Peaks are the processing settings: background, smoothing, Kα2
 	// stripping, peak search, profile fitting and the 2θ correction.
 	Peaks peaks.Options
@@ -84,9 +87,18 @@ func ResolveWavelength(s *diffraction.Scan, override diffraction.Wavelength) {
 	}
 }
 
+// ReadScan reads a scan file as the named format, or detecting its format
+// when format is empty.
+func ReadScan(path, format string) (*diffraction.Scan, string, error) {
+	if format != "" {
+		return scan.ReadFileAs(path, format)
+	}
+	return scan.ReadFile(path)
+}
+
 // Read reads a scan file and settles its wavelength.
 func Read(path string, opt Options) (*Analysis, error) {
-	s, format, err := scan.ReadFile(path)
+	s, format, err := ReadScan(path, opt.Format)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func DecodeAll(r io.Reader) ([]*diffraction.Scan, string, error) {
 	}
 	all, ok := multiDecoders[f.Name]
 	if !ok {
-		s, name, err := decode(br, "")
+		s, name, err := decode(br, "", nil)
 		if err != nil {
 			return nil, name, err
 		}

@@ -120,7 +120,7 @@ func (e UnsupportedError) Error() string {
 // Decode reads a scan from r, recognising its format from the content. It
 // returns the scan and the name of the format.
 func Decode(r io.Reader) (*diffraction.Scan, string, error) {
-	return decode(r, "")
+	return decode(r, "", nil)
 }
 
 // ReadFile reads the scan file at path. The content decides the format; the
@@ -132,14 +132,45 @@ func ReadFile(path string) (*diffraction.Scan, string, error) {
 		return nil, "", err
 	}
 	defer f.Close()
-	s, name, err := decode(f, strings.ToLower(filepath.Ext(path)))
+	s, name, err := decode(f, strings.ToLower(filepath.Ext(path)), nil)
 	if err != nil {
 		return nil, name, withPath(err, path)
 	}
 	return s, name, nil
 }
 
-func decode(r io.Reader, ext string) (*diffraction.Scan, string, error) {
+// ReadFileAs reads the scan file at path as the named format (a Formats()
+// name), without looking at its content: for a file that detection gets
+// wrong. Errors name the file.
+func ReadFileAs(path, format string) (*diffraction.Scan, string, error) {
+	var fm *Format
+	for i := range formats {
+		if formats[i].Name == format {
+			fm = &formats[i]
+		}
+	}
+	if fm == nil {
+		names := make([]string, len(formats))
+		for i, f := range formats {
+			names[i] = f.Name
+		}
+		return nil, "", fmt.Errorf("scan: unknown format %q (formats: %s)", format, strings.Join(names, ", "))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	s, name, err := decode(f, "", fm)
+	if err != nil {
+		return nil, name, withPath(err, path)
+	}
+	return s, name, nil
+}
+
+// decode reads r as the format force, or as the format its content shows
+// (ext breaking ties) when force is nil.
+func decode(r io.Reader, ext string, force *Format) (*diffraction.Scan, string, error) {
 	br := bufio.NewReaderSize(r, SniffLen)
 	head, err := br.Peek(SniffLen)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
@@ -148,13 +179,18 @@ func decode(r io.Reader, ext string) (*diffraction.Scan, string, error) {
 	if len(bytes.TrimSpace(head)) == 0 && len(head) < SniffLen {
 		return nil, "", errEmpty
 	}
-	f, ok := sniff(head, ext)
-	if !ok {
-		names := make([]string, len(formats))
-		for i, f := range formats {
-			names[i] = f.Name
+	var f Format
+	if force != nil {
+		f = *force
+	} else {
+		var ok bool
+		if f, ok = sniff(head, ext); !ok {
+			names := make([]string, len(formats))
+			for i, f := range formats {
+				names[i] = f.Name
+			}
+			return nil, "", fmt.Errorf("%w (tried %s)", ErrFormat, strings.Join(names, ", "))
 		}
-		return nil, "", fmt.Errorf("%w (tried %s)", ErrFormat, strings.Join(names, ", "))
 	}
 	s, err := f.Decode(br)
 	if err != nil {

@@ -464,3 +464,30 @@ func TestThirdColumnNotESD(t *testing.T) {
 		t.Errorf("uncertainty column dropped: %v, %v", s, err)
 	}
 }
+
+// TestReadFileAs: --format overrides detection, and an unknown name lists
+// the known ones.
+func TestReadFileAs(t *testing.T) {
+	// A UXD fixture read as UXD by name gives the same as detection.
+	p := filepath.Join("testdata", "uxd")
+	files, _ := filepath.Glob(filepath.Join(p, "*"))
+	var f string
+	for _, x := range files {
+		if !strings.HasSuffix(x, ".golden") {
+			f = x
+			break
+		}
+	}
+	a, _, err1 := ReadFile(f)
+	b, name, err2 := ReadFileAs(f, "uxd")
+	if err1 != nil || err2 != nil || name != "uxd" || a.Len() != b.Len() {
+		t.Fatalf("%s: detected %v, forced %v (%s)", f, err1, err2, name)
+	}
+	// Forcing the wrong format is that format's error, naming the file.
+	if _, _, err := ReadFileAs(f, "xrdml"); err == nil || !strings.Contains(err.Error(), filepath.Base(f)) {
+		t.Errorf("uxd read as xrdml: %v", err)
+	}
+	if _, _, err := ReadFileAs(f, "nope"); err == nil || !strings.Contains(err.Error(), "brukerraw") {
+		t.Errorf("unknown format: %v", err)
+	}
+}
