@@ -104,7 +104,8 @@ func quality(p *refdb.Phase, curated bool) int {
 
 // merge folds duplicates of one phase into the best entry, recording the
 // others' IDs in Duplicates. ncurated is the number of leading curated
-// phases. The result keeps the input order of the kept entries.
+// phases; two curated entries are never merged. The result keeps the input
+// order of the kept entries.
 func merge(phases []refdb.Phase, ncurated int, logf func(string, ...any)) []refdb.Phase {
 	keep := make([]bool, len(phases))
 	byFormula := map[string][]int{}
@@ -121,6 +122,12 @@ func merge(phases []refdb.Phase, ncurated int, logf func(string, ...any)) []refd
 			for b := a + 1; b < len(idx); b++ {
 				j := idx[b]
 				if !keep[j] || !samePhase(&phases[i], &phases[j]) {
+					continue
+				}
+				// Two curated entries are two phases by decision
+				// (order–disorder polymorphs such as sanidine and
+				// orthoclase pass samePhase).
+				if i < ncurated && j < ncurated {
 					continue
 				}
 				qi, qj := quality(&phases[i], i < ncurated), quality(&phases[j], j < ncurated)
