@@ -52,10 +52,15 @@ func (e *env) read(path string, opt analysis.Options) (*analysis.Analysis, error
 	if err != nil {
 		return nil, err
 	}
-	if a.Scan.Wavelength.Source == diffraction.Assumed {
-		e.warnf("%s: the file gives no wavelength; assuming Cu Kα (λ = %.7g Å); set it with --wavelength", path, a.Scan.Wavelength.Ka1)
-	}
+	e.warnAssumed(path, a.Scan)
 	return a, nil
+}
+
+// warnAssumed says on stderr when a scan's wavelength is assumed.
+func (e *env) warnAssumed(path string, s *diffraction.Scan) {
+	if s.Wavelength.Source == diffraction.Assumed {
+		e.warnf("%s: the file gives no wavelength; assuming Cu Kα (λ = %.7g Å); set it with --wavelength", path, s.Wavelength.Ka1)
+	}
 }
 
 // writeJSON writes v as indented JSON.
@@ -86,11 +91,21 @@ var infoCmd = &command{
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
 		return func(args []string) error {
-			a, err := e.read(args[0], opt)
+			path := args[0]
+			s, format, err := analysis.ReadScan(path, opt.Format)
 			if err != nil {
 				return err
 			}
-			s := a.Scan
+			// A scan on another axis (d, q, energy, time of flight) is
+			// described as it is; only a 2θ scan needs a wavelength.
+			if s.Axis == diffraction.AxisTwoTheta {
+				analysis.ResolveWavelength(s, opt.Wavelength)
+				e.warnAssumed(path, s)
+			}
+			axis, unit := "2θ", "°"
+			if s.Axis != diffraction.AxisTwoTheta {
+				axis, unit = string(s.Axis), ""
+			}
 			meta := s.Meta
 			if meta == nil {
 				meta = map[string]string{}
@@ -99,20 +114,21 @@ var infoCmd = &command{
 				return writeJSON(e.stdout, struct {
 					File        string            `json:"file"`
 					Format      string            `json:"format"`
+					Axis        string            `json:"axis"`
 					Points      int               `json:"points"`
 					TwoThetaMin float64           `json:"two_theta_min"`
 					TwoThetaMax float64           `json:"two_theta_max"`
 					Step        float64           `json:"step"`
 					Wavelength  wavelengthJSON    `json:"wavelength"`
 					Metadata    map[string]string `json:"metadata"`
-				}{a.File, a.Format, s.Len(), s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step(), wlJSON(s.Wavelength), meta})
+				}{path, format, axisJSON(s.Axis), s.Len(), s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step(), wlJSON(s.Wavelength), meta})
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(tw, "file\t%s\n", a.File)
-			fmt.Fprintf(tw, "format\t%s\n", a.Format)
+			fmt.Fprintf(tw, "file\t%s\n", path)
+			fmt.Fprintf(tw, "format\t%s\n", format)
 			fmt.Fprintf(tw, "points\t%d\n", s.Len())
-			fmt.Fprintf(tw, "2θ range\t%.4f–%.4f°\n", s.TwoTheta[0], s.TwoTheta[s.Len()-1])
-			fmt.Fprintf(tw, "step\t%.5g°\n", s.Step())
+			fmt.Fprintf(tw, "%s range\t%.6g–%.6g%s\n", axis, s.TwoTheta[0], s.TwoTheta[s.Len()-1], unit)
+			fmt.Fprintf(tw, "step\t%.5g%s\n", s.Step(), unit)
 			fmt.Fprintf(tw, "wavelength\t%s\n", s.Wavelength)
 			for _, k := range slices.Sorted(maps.Keys(meta)) {
 				fmt.Fprintf(tw, "%s\t%s\n", k, oneLine(meta[k]))
@@ -120,6 +136,15 @@ var infoCmd = &command{
 			return tw.Flush()
 		}
 	},
+}
+
+// axisJSON names a scan's abscissa in JSON: "two_theta", "d", "q",
+// "energy" or "tof".
+func axisJSON(a diffraction.Axis) string {
+	if a == diffraction.AxisTwoTheta {
+		return "two_theta"
+	}
+	return string(a)
 }
 
 var convertCmd = &command{

@@ -10,13 +10,15 @@ import (
 type Axis string
 
 // The abscissae Bragg knows. Every analysis works on 2θ; a reader keeps a
-// file's d, q or energy axis only when it cannot convert it (no wavelength,
-// or no diffraction angle for an energy-dispersive scan), and says so.
+// file's d, q, energy or time-of-flight axis when it cannot convert it (no
+// wavelength; no single diffraction angle for energy-dispersive and
+// time-of-flight scans), and says so.
 const (
 	AxisTwoTheta Axis = ""       // 2θ in degrees (the zero value)
 	AxisD        Axis = "d"      // d-spacing in Å
 	AxisQ        Axis = "q"      // scattering vector 4π sinθ/λ in Å⁻¹
 	AxisEnergy   Axis = "energy" // photon energy in keV (energy-dispersive)
+	AxisTOF      Axis = "tof"    // neutron time of flight in µs
 )
 
 // Scan is one measured powder pattern: intensity against the diffraction

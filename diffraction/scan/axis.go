@@ -37,6 +37,9 @@ func ToTwoTheta(s *diffraction.Scan, w diffraction.Wavelength) error {
 	case diffraction.AxisEnergy:
 		s.Meta["axis_note"] = "energy-dispersive scan: there is no single 2θ to convert to"
 		return UnsupportedError("scan: converting an energy-dispersive scan to 2θ")
+	case diffraction.AxisTOF:
+		s.Meta["axis_note"] = "time-of-flight scan: there is no single 2θ to convert to"
+		return UnsupportedError("scan: converting a time-of-flight scan to 2θ")
 	default:
 		return fmt.Errorf("scan: unknown axis %q", s.Axis)
 	}

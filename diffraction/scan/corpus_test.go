@@ -46,8 +46,6 @@ var corpusRejects = map[string]struct{ why, err string }{
 		"a GSAS instrument parameter file, not a scan", "instrument parameter file"},
 	"fxye/gsas2_tutorials/SeqTut_OH_00.prm": {
 		"a GSAS instrument parameter file, not a scan", "instrument parameter file"},
-	"gsas/gsas2_tutorials/PG3_17541_TOF.gsa": {
-		"time-of-flight neutron data (BANK … SLOG), not an angle scan", "time-of-flight data"},
 }
 
 func corpusFiles(t *testing.T) []string {

@@ -56,8 +56,13 @@ func matchGSAS(head []byte) bool { return gsasBank(head) }
 //   - FXY: free-format rows of 2θ (centidegrees) and intensity;
 //   - FXYE: as FXY with the esd in a third column.
 //
-// Time-of-flight banks (SLOG, TIME_MAP, RALF, …) are not read: Bragg works
-// on angle-dispersive data, and the error says so. Header and '#' comment
+// A time-of-flight bank (SLOG, TIME_MAP, RALF, LOG6, LPSD) in FXY or FXYE
+// layout lists its times of flight (µs): it is read with the
+// time-of-flight axis (and the DIFC of a header line "DIFC v", which
+// relates TOF ≈ DIFC·d, in Meta["difc"]); Bragg's analysis works on 2θ and
+// says so. Other time-of-flight layouts imply the times through the
+// instrument's time map, which the file does not carry: they are refused
+// with that reason. Header and '#' comment
 // lines are kept in Meta["comment"]; one stating a wavelength gives it
 // (GSAS keeps the wavelength in the instrument parameter file, so mostly it
 // is unknown). The number of banks goes to Meta["banks"].
@@ -116,29 +121,37 @@ func decodeGSAS(in io.Reader) (*diffraction.Scan, error) {
 	if err != nil || nchan < 1 || nchan > MaxPoints {
 		return nil, l.errorf("nchan %q is not a number of points", bank[2])
 	}
-	bintyp := bank[4]
-	switch bintyp {
-	case "CONST", "CONS":
-	case "SLOG", "TIME_MAP", "RALF", "LOG6", "LPSD":
-		return nil, &SyntaxError{Format: "gsas", Line: bankLine, Err: UnsupportedError(fmt.Sprintf("time-of-flight data (BANK binning %s) is not supported; Bragg reads angle-dispersive (2θ) scans", bintyp))}
-	default:
-		return nil, l.errorf("unknown binning type %q", bintyp)
-	}
-	if len(bank) < 7 {
-		return nil, l.errorf("CONST bank without start and step")
-	}
-	start, ok1 := atof(bank[5])
-	step, ok2 := atof(bank[6])
-	if !ok1 || !ok2 {
-		return nil, l.errorf("start %q or step %q is not a number", bank[5], bank[6])
-	}
 	typ := "STD"
 	if t := bank[len(bank)-1]; t == "STD" || t == "ESD" || t == "ALT" || t == "FXY" || t == "FXYE" {
 		typ = t
 	}
+	tof := false
+	bintyp := bank[4]
+	switch bintyp {
+	case "CONST", "CONS":
+	case "SLOG", "TIME_MAP", "RALF", "LOG6", "LPSD":
+		if typ != "FXY" && typ != "FXYE" {
+			return nil, &SyntaxError{Format: "gsas", Line: bankLine, Err: UnsupportedError(fmt.Sprintf("time-of-flight data (BANK binning %s, %s layout) is not supported: its times follow from the instrument's time map, which the file does not hold", bintyp, typ))}
+		}
+		tof = true
+	default:
+		return nil, l.errorf("unknown binning type %q", bintyp)
+	}
+	var start, step float64
+	if !tof {
+		if len(bank) < 7 {
+			return nil, l.errorf("CONST bank without start and step")
+		}
+		var ok1, ok2 bool
+		start, ok1 = atof(bank[5])
+		step, ok2 = atof(bank[6])
+		if !ok1 || !ok2 {
+			return nil, l.errorf("start %q or step %q is not a number", bank[5], bank[6])
+		}
+		s.Meta["step"] = fmtNum(step / 100)
+	}
 	s.Meta["bank"] = bank[1]
 	s.Meta["gsas_type"] = typ
-	s.Meta["step"] = fmtNum(step / 100)
 	x := make([]float64, 0, min(nchan, 1<<16))
 	y := make([]float64, 0, min(nchan, 1<<16))
 	var e []float64
@@ -215,7 +228,11 @@ func decodeGSAS(in io.Reader) (*diffraction.Scan, error) {
 			if !ok || n != want {
 				return nil, l.errorf("%q is not a row of %d numbers (%s)", clip(t), want, typ)
 			}
-			x = append(x, row[0]/100)
+			if tof {
+				x = append(x, row[0]) // µs
+			} else {
+				x = append(x, row[0]/100) // centidegrees
+			}
 			y = append(y, row[1])
 			if typ == "FXYE" {
 				e = append(e, row[2])
@@ -232,6 +249,22 @@ func decodeGSAS(in io.Reader) (*diffraction.Scan, error) {
 		x = stepAxis(start/100, step/100, nchan)
 	}
 	s.TwoTheta, s.Intensity, s.ESD = x, y, e
+	if tof {
+		s.Axis = diffraction.AxisTOF
+		if s.Wavelength.Known() {
+			// A pulsed source has a band of wavelengths; a header's
+			// "wavelength" is its centre, not a scan's λ.
+			s.Meta["wavelength_note"] = "a wavelength in the header of a time-of-flight scan is the band's centre: not used"
+			s.Wavelength = diffraction.Wavelength{}
+		}
+		if i := bytes.Index(comment, []byte("DIFC")); i >= 0 {
+			if f := strings.Fields(string(comment[i+4:])); len(f) > 0 {
+				if v, ok := atof(strings.Trim(f[0], ",;:=")); ok && v > 0 {
+					s.Meta["difc"] = fmtNum(v)
+				}
+			}
+		}
+	}
 	s.Meta["banks"] = strconv.Itoa(banks)
 	if len(comment) > 0 {
 		s.Meta["comment"] = string(comment)

@@ -196,7 +196,9 @@ func errorCases(t testing.TB) []errorCase {
 		{name: "list not increasing", in: xrdmlDoc(`<positions axis="2Theta" unit="deg"><listPositions>10 12 11</listPositions></positions><counts>1 2 3</counts>`), want: "point 3: 2θ=11° does not increase"},
 		{name: "one point", in: xrdmlDoc(twoTheta10to11 + `<counts>5</counts>`), want: "has 1 points"},
 		// The text formats: each error names its line.
-		{name: "gsas TOF", in: "POWGEN\nBANK 1 3 3 SLOG 1 2 3 0 FXYE\n1 2 3\n", want: "time-of-flight data", line: 2},
+		// A time-of-flight bank whose times follow from the time map
+		// (STD layout) cannot be read without the instrument file.
+		{name: "gsas TOF time map", in: "POWGEN\nBANK 1 3 3 SLOG 1 2 3 0 STD\n 1 2 3\n", want: "time-of-flight data", line: 2},
 		{name: "gsas prm", in: "            123\nINS   BANK      1\nINS   HTYPE   PXCR\n", want: "instrument parameter file", line: 2},
 		{name: "gsas short bank", in: "t\nBANK 1 20 2 CONST 1000 2.5 0 0 STD\n     1     2\n", want: "has 2 of its 20 points", is: io.ErrUnexpectedEOF},
 		{name: "gsas bad STD field", in: "t\nBANK 1 2 1 CONST 1000 2.5 0 0 STD\n     1    x2\n", want: `"x2" is not an intensity`, line: 3},
@@ -489,5 +491,19 @@ func TestReadFileAs(t *testing.T) {
 	}
 	if _, _, err := ReadFileAs(f, "nope"); err == nil || !strings.Contains(err.Error(), "brukerraw") {
 		t.Errorf("unknown format: %v", err)
+	}
+}
+
+// TestGSASTimeOfFlight: a time-of-flight bank that lists its times (FXYE)
+// is read with the TOF axis, the DIFC of the header kept, the header's
+// band-centre "wavelength" not taken for the scan's.
+func TestGSASTimeOfFlight(t *testing.T) {
+	in := "POWGEN Wavelength: 1.066 Angstrom\n# Total flight path 63.18m, tth 90deg, DIFC 22585.8\nBANK 2 3 3 SLOG 6776 103816 0.0004 0 FXYE\n6776.0 10.5 1.2\n6778.7 11.0 1.3\n6781.4 9.5 1.1\n"
+	s, name, err := Decode(strings.NewReader(in))
+	if err != nil || name != "gsas" {
+		t.Fatalf("%q, %v", name, err)
+	}
+	if s.Axis != diffraction.AxisTOF || s.TwoTheta[0] != 6776 || s.Meta["difc"] != "22585.8" || s.Wavelength.Known() {
+		t.Errorf("axis %q x0 %g difc %q wavelength %v", s.Axis, s.TwoTheta[0], s.Meta["difc"], s.Wavelength)
 	}
 }

@@ -49,6 +49,8 @@ func axisName(a diffraction.Axis) string {
 		return "d"
 	case diffraction.AxisQ:
 		return "q"
+	case diffraction.AxisTOF:
+		return "tof"
 	}
 	return string(a)
 }
