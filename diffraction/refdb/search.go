@@ -1,6 +1,7 @@
 package refdb
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -72,20 +73,10 @@ func (db *DB) Search(q Query) []Hit {
 	}
 	if len(q.Strongest) > 0 {
 		slices.SortStableFunc(hits, func(a, b Hit) int {
-			return cmpFloat(a.Score, b.Score)
+			return cmp.Compare(a.Score, b.Score)
 		})
 	}
 	return hits
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func elementsOK(els []string, q Query) bool {
@@ -110,7 +101,7 @@ func normSG(s string) string {
 // hanawalt checks the strongest-line criterion and scores the match.
 func hanawalt(p *Phase, ds []float64, tol float64) (float64, bool) {
 	strong := slices.Clone(p.Lines)
-	slices.SortStableFunc(strong, func(a, b Line) int { return cmpFloat(b.I, a.I) })
+	slices.SortStableFunc(strong, func(a, b Line) int { return cmp.Compare(b.I, a.I) })
 	var sum float64
 	for k, d := range ds {
 		n := 8
