@@ -10,10 +10,11 @@ type Analysis = analysis.Analysis
 // Backend is the domain work the window asks for. Its methods are called
 // from a goroutine other than the UI's and must not touch widgets.
 type Backend interface {
-	// Open reads the scan at path, finds its peaks and identifies phases.
-	Open(path string) (*Analysis, error)
-	// Demo returns the built-in demonstration pattern, analysed.
-	Demo() (*Analysis, error)
+	// Open reads the scan at path, finds its peaks and identifies phases
+	// with the settings opt (analysis.Open).
+	Open(path string, opt analysis.Options) (*Analysis, error)
+	// Demo returns the built-in demonstration pattern, analysed with opt.
+	Demo(opt analysis.Options) (*Analysis, error)
 	// Export writes a report of a to path (an .xlsx workbook).
 	Export(path string, a *Analysis) error
 	// Import adds the structures of CIF files to the user database and
@@ -21,30 +22,30 @@ type Backend interface {
 	Import(paths []string) ([]string, error)
 }
 
-// Funcs adapts three functions to a Backend, which is the shortest way for
+// Funcs adapts four functions to a Backend, which is the shortest way for
 // main to wire the real packages in. A nil function makes its method return
 // an error saying the feature is not available.
 type Funcs struct {
-	OpenFunc   func(path string) (*Analysis, error)
-	DemoFunc   func() (*Analysis, error)
+	OpenFunc   func(path string, opt analysis.Options) (*Analysis, error)
+	DemoFunc   func(opt analysis.Options) (*Analysis, error)
 	ExportFunc func(path string, a *Analysis) error
 	ImportFunc func(paths []string) ([]string, error)
 }
 
 // Open calls f.OpenFunc.
-func (f Funcs) Open(path string) (*Analysis, error) {
+func (f Funcs) Open(path string, opt analysis.Options) (*Analysis, error) {
 	if f.OpenFunc == nil {
 		return nil, errNotAvailable("opening files")
 	}
-	return f.OpenFunc(path)
+	return f.OpenFunc(path, opt)
 }
 
 // Demo calls f.DemoFunc.
-func (f Funcs) Demo() (*Analysis, error) {
+func (f Funcs) Demo(opt analysis.Options) (*Analysis, error) {
 	if f.DemoFunc == nil {
 		return nil, errNotAvailable("the demo pattern")
 	}
-	return f.DemoFunc()
+	return f.DemoFunc(opt)
 }
 
 // Export calls f.ExportFunc.

@@ -150,38 +150,47 @@ func (u *UI) ShowExportDialog() {
 		dialog.ShowInformation("Export report", "Open a scan first: there is nothing to export.", u.win)
 		return
 	}
-	name, dir := exportName(e), ""
+	dir := ""
 	if e.path != "" {
 		dir = filepath.Dir(e.path)
 	}
+	a := e.a
+	u.pickSave("Export report", "_Export", "Excel workbook", ".xlsx", exportName(e), dir,
+		func(p string) { u.Export(p, a) })
+}
+
+// pickSave asks where to save a file with extension ext, suggesting name
+// in dir, and passes the path to then on the UI goroutine: through the XDG
+// portal when there is one, else with Fyne's dialog.
+func (u *UI) pickSave(title, accept, kind, ext, name, dir string, then func(string)) {
 	if !u.portal {
-		u.fyneSave(e, name, dir)
+		u.fyneSave(ext, name, dir, then)
 		return
 	}
 	parent := u.parentID()
 	go func() {
-		xl := &filechooser.Filter{Name: "Excel workbook", Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*.xlsx"}}}
-		uris, err := filechooser.SaveFile(parent, "Export report", &filechooser.SaveFileOptions{
-			AcceptLabel: "_Export", Filters: []*filechooser.Filter{xl}, CurrentFilter: xl,
+		f := &filechooser.Filter{Name: kind, Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*" + ext}}}
+		uris, err := filechooser.SaveFile(parent, title, &filechooser.SaveFileOptions{
+			AcceptLabel: accept, Filters: []*filechooser.Filter{f}, CurrentFilter: f,
 			CurrentName: name, CurrentFolder: dir,
 		})
 		u.do(func() {
 			if err != nil {
 				u.portal = false
-				u.fyneSave(e, name, dir)
+				u.fyneSave(ext, name, dir, then)
 				return
 			}
 			if paths := uriPaths(uris); len(paths) > 0 {
-				u.Export(paths[0], e.a)
+				then(paths[0])
 			}
 		})
 	}()
 }
 
-func (u *UI) fyneSave(e *entry, name, dir string) {
+func (u *UI) fyneSave(ext, name, dir string, then func(string)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			u.showError("Could not export", err)
+			u.showError("Could not save", err)
 			return
 		}
 		if w == nil {
@@ -189,10 +198,10 @@ func (u *UI) fyneSave(e *entry, name, dir string) {
 		}
 		p := w.URI().Path()
 		w.Close()
-		u.Export(p, e.a)
+		then(p)
 	}, u.win)
 	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
 	if dir != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 			d.SetLocation(l)

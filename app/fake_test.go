@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
@@ -114,7 +115,8 @@ func synthetic(n int, wl diffraction.Wavelength) *Analysis {
 }
 
 // fakeBackend serves synthetic analyses: any path opens the synthetic
-// scan, except paths in fail, which give their error.
+// scan, except paths in fail, which give their error. It records the
+// options of every Open and Demo call.
 type fakeBackend struct {
 	mu       sync.Mutex
 	n        int
@@ -122,6 +124,30 @@ type fakeBackend struct {
 	fail     map[string]error
 	exported []string
 	imported []string
+	calls    []fakeCall
+}
+
+// fakeCall is one Open ("" path: Demo) and the options it was given.
+type fakeCall struct {
+	path string
+	opt  analysis.Options
+}
+
+// lastCall returns the most recent Open or Demo call; ok is false if there
+// was none.
+func (f *fakeBackend) lastCall() (c fakeCall, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.calls) == 0 {
+		return fakeCall{}, false
+	}
+	return f.calls[len(f.calls)-1], true
+}
+
+func (f *fakeBackend) ncalls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.calls)
 }
 
 func newFake() *fakeBackend {
@@ -130,21 +156,31 @@ func newFake() *fakeBackend {
 	return &fakeBackend{n: 3751, wl: wl, fail: map[string]error{}}
 }
 
-func (f *fakeBackend) Open(path string) (*Analysis, error) {
+func (f *fakeBackend) Open(path string, opt analysis.Options) (*Analysis, error) {
 	f.mu.Lock()
+	f.calls = append(f.calls, fakeCall{path, opt})
 	err, wl := f.fail[path], f.wl
 	f.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
+	if opt.Wavelength.Known() { // as analysis.ResolveWavelength does
+		wl = opt.Wavelength
+		wl.Source = diffraction.FromFlag
+	}
 	a := synthetic(f.n, wl)
 	a.File = path
+	a.Settings = opt.Settings()
 	return a, nil
 }
 
-func (f *fakeBackend) Demo() (*Analysis, error) {
+func (f *fakeBackend) Demo(opt analysis.Options) (*Analysis, error) {
+	f.mu.Lock()
+	f.calls = append(f.calls, fakeCall{"", opt})
+	f.mu.Unlock()
 	a := synthetic(f.n, f.wl)
 	a.File, a.Format = "", "demo"
+	a.Settings = opt.Settings()
 	return a, nil
 }
 

@@ -15,13 +15,13 @@ import (
 var Generator = "Bragg"
 
 // NewBackend returns the Backend of the real program: analysis.Open and
-// analysis.Demo with the embedded reference database and default options,
-// and report.WriteFile for exports. The same calls serve the command line,
-// so the window and `bragg report` give the same answers.
+// analysis.Demo with the embedded reference database (plus the user's) and
+// the options the window passes, and report.WriteFile for exports. The same
+// calls serve the command line, so the window and `bragg report` give the
+// same answers for the same settings.
 func NewBackend() Backend {
-	opt := analysis.DefaultOptions()
 	return Funcs{
-		OpenFunc: func(path string) (*Analysis, error) {
+		OpenFunc: func(path string, opt analysis.Options) (*Analysis, error) {
 			db, err := assets.All()
 			if err != nil {
 				return nil, err
@@ -32,7 +32,7 @@ func NewBackend() Backend {
 			}
 			return a, nil
 		},
-		DemoFunc: func() (*Analysis, error) {
+		DemoFunc: func(opt analysis.Options) (*Analysis, error) {
 			db, err := assets.All()
 			if err != nil {
 				return nil, err

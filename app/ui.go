@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/scan"
 )
@@ -54,9 +55,14 @@ type UI struct {
 	// onError, when set, receives errors instead of a dialog (snapshots).
 	onError func(title string, err error)
 
+	// opt are the settings in force: every load and re-run uses them.
+	opt analysis.Options
+
 	entries []*entry
 	current *entry // shown, or nil
 	want    *entry // to show when it finishes loading
+
+	settings *settingsPanel
 
 	view      *PatternView
 	list      *widget.List
@@ -69,15 +75,24 @@ type UI struct {
 	wlLabel                                         *widget.Label
 	wlIcon                                          *widget.Icon
 	hoverLabel                                      *widget.Label
+	settingsLabel                                   *widget.Label // settings in force
 	status                                          *fyne.Container
 }
 
 // entry is one scan in the list.
 type entry struct {
-	path    string
+	path    string // "" is the demo pattern
 	name    string
 	loading bool
 	a       *Analysis
+	// opt are the settings a was computed with; tried those of the latest
+	// load, finished or not, successful or not.
+	opt, tried analysis.Options
+	// gen counts loads: a result from a superseded load is dropped.
+	gen int
+	// wantShown, when not nil, says which candidates (phaseKey) to
+	// overlay once the next analysis arrives (a reopened workspace).
+	wantShown map[string]bool
 
 	rows      []candRow
 	peakPhase []string // per peak: the identified phases that explain it
@@ -96,7 +111,7 @@ type candRow struct {
 
 // New builds the main window over b. It does not show it.
 func New(a fyne.App, b Backend) *UI {
-	u := &UI{app: a, backend: b, portal: portalAvailable(), do: fyne.Do}
+	u := &UI{app: a, backend: b, portal: portalAvailable(), do: fyne.Do, opt: analysis.DefaultOptions()}
 	u.win = a.NewWindow("Bragg")
 	u.build()
 	u.win.Resize(fyne.NewSize(1200, 760))
@@ -149,6 +164,10 @@ func (u *UI) build() {
 	u.wlLabel = widget.NewLabel("")
 	u.wlIcon = widget.NewIcon(theme.WarningIcon())
 	u.wlIcon.Hide()
+	u.settingsLabel = widget.NewLabel("")
+	u.settingsLabel.Alignment = fyne.TextAlignTrailing
+	u.settingsLabel.Truncation = fyne.TextTruncateEllipsis
+	u.settings = newSettingsPanel(u)
 
 	toolbar := widget.NewToolbar(
 		widget.NewToolbarAction(theme.FolderOpenIcon(), u.ShowOpenDialog),
@@ -157,10 +176,12 @@ func (u *UI) build() {
 		widget.NewToolbarAction(theme.ZoomInIcon(), func() { u.zoom(0.5) }),
 		widget.NewToolbarAction(theme.ZoomOutIcon(), func() { u.zoom(2) }),
 		widget.NewToolbarAction(theme.ZoomFitIcon(), u.view.ResetZoom),
+		widget.NewToolbarSeparator(),
+		widget.NewToolbarAction(theme.SettingsIcon(), u.toggleSettings),
 	)
 
 	scansHead := widget.NewLabelWithStyle("Scans", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewBorder(scansHead, nil, nil, nil, u.list)
+	left := container.NewBorder(scansHead, container.NewThemeOverride(u.settings.box, denseTheme{}), nil, nil, u.list)
 
 	peakPanel := container.NewBorder(u.peaksHead, nil, nil, nil, container.NewThemeOverride(u.peaks, denseTheme{}))
 	candPanel := container.NewBorder(u.candsHead, nil, nil, nil, container.NewThemeOverride(u.cands, denseTheme{}))
@@ -169,11 +190,13 @@ func (u *UI) build() {
 	centre := container.NewVSplit(u.view, tables)
 	centre.Offset = 0.6
 	main := container.NewHSplit(left, centre)
-	main.Offset = 0.13
+	main.Offset = 0.19
 
 	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
-	u.status = container.NewHBox(u.fileLabel, sep(), u.formatLabel, sep(), u.pointsLabel, sep(), u.rangeLabel, sep(),
-		u.wlIcon, u.wlLabel)
+	u.status = container.NewBorder(nil, nil,
+		container.NewHBox(u.fileLabel, sep(), u.formatLabel, sep(), u.pointsLabel, sep(), u.rangeLabel, sep(),
+			u.wlIcon, u.wlLabel, sep()),
+		nil, u.settingsLabel)
 
 	u.win.SetContent(container.NewBorder(
 		container.NewVBox(toolbar, widget.NewSeparator()),
@@ -186,6 +209,8 @@ func (u *UI) build() {
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowExportDialog() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}, func(fyne.Shortcut) { u.app.Quit() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}, func(fyne.Shortcut) { u.view.ResetZoom() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSaveWorkspaceDialog() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSettings() })
 	u.updateStatus()
 }
 
@@ -198,6 +223,13 @@ func (u *UI) menu() *fyne.MainMenu {
 	export.Icon = theme.DocumentSaveIcon()
 	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}
 	demo := fyne.NewMenuItem("Open demo pattern", u.OpenDemo)
+	openWS := fyne.NewMenuItem("Open workspace…", u.ShowOpenWorkspaceDialog)
+	saveWS := fyne.NewMenuItem("Save workspace…", u.ShowSaveWorkspaceDialog)
+	saveWS.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: ctrl}
+	settings := fyne.NewMenuItem("Settings…", u.ShowSettings)
+	settings.Icon = theme.SettingsIcon()
+	settings.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: ctrl}
+	defaults := fyne.NewMenuItem("Restore default settings", func() { u.SetOptions(analysis.DefaultOptions()) })
 	quit := fyne.NewMenuItem("Quit", func() { u.app.Quit() })
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}
@@ -213,8 +245,10 @@ func (u *UI) menu() *fyne.MainMenu {
 				"Wheel: zoom 2θ about the pointer · drag: pan · double-click: whole scan.", u.win)
 	})
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), export, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
+			export, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("View", zin, zout, reset),
+		fyne.NewMenu("Analysis", settings, defaults),
 		fyne.NewMenu("Database", fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
 		fyne.NewMenu("Help", about),
 	)
@@ -235,42 +269,68 @@ func (u *UI) Open(paths ...string) {
 		return
 	}
 	for i, p := range paths {
-		e := u.find(p)
-		if e == nil {
-			e = &entry{path: p, name: filepath.Base(p)}
-			u.entries = append(u.entries, e)
-		}
-		e.loading = true
+		e := u.addEntry(p)
 		if i == len(paths)-1 {
 			u.want = e
 		}
-		u.list.Refresh()
-		u.run(func() (*Analysis, error) { return u.backend.Open(p) }, e)
+		u.load(e)
 	}
 }
 
 // OpenDemo loads the backend's demonstration pattern.
 func (u *UI) OpenDemo() {
-	e := &entry{path: "", name: "Demo pattern", loading: true}
-	u.entries = append(u.entries, e)
+	e := u.addEntry("")
 	u.want = e
+	u.load(e)
+}
+
+// addEntry returns the list entry of path, adding one if there is none
+// ("" adds a demo pattern).
+func (u *UI) addEntry(path string) *entry {
+	if e := u.find(path); e != nil {
+		return e
+	}
+	e := &entry{path: path, name: filepath.Base(path)}
+	if path == "" {
+		e.name = "Demo pattern"
+	}
+	u.entries = append(u.entries, e)
+	return e
+}
+
+// load (re)analyses e with the settings in force, off the UI goroutine. A
+// load started later supersedes it: its result is then dropped.
+func (u *UI) load(e *entry) {
+	e.loading = true
+	e.gen++
+	gen, opt, path := e.gen, u.opt, e.path
+	e.tried = opt
 	u.list.Refresh()
-	u.run(u.backend.Demo, e)
+	u.run(func() (*Analysis, error) {
+		if path == "" {
+			return u.backend.Demo(opt)
+		}
+		return u.backend.Open(path, opt)
+	}, func(a *Analysis, err error) {
+		if e.gen != gen || !slices.Contains(u.entries, e) {
+			return // superseded, or closed meanwhile
+		}
+		u.finish(e, opt, a, err)
+	})
 }
 
 // run calls load off the UI goroutine (inline in snapshot mode) and
-// delivers the result to finish on the UI goroutine (fyne.Do).
-func (u *UI) run(load func() (*Analysis, error), e *entry) {
+// delivers its result to done on the UI goroutine (fyne.Do).
+func (u *UI) run(load func() (*Analysis, error), done func(*Analysis, error)) {
 	if u.inline {
-		a, err := load()
-		u.finish(e, a, err)
+		done(load())
 		return
 	}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
 		a, err := load()
-		u.do(func() { u.finish(e, a, err) })
+		u.do(func() { done(a, err) })
 	}()
 }
 
@@ -283,7 +343,7 @@ func (u *UI) find(path string) *entry {
 	return nil
 }
 
-func (u *UI) finish(e *entry, a *Analysis, err error) {
+func (u *UI) finish(e *entry, opt analysis.Options, a *Analysis, err error) {
 	e.loading = false
 	if err == nil && (a == nil || a.Scan == nil || a.Scan.Len() < 2) {
 		err = fmt.Errorf("no data points")
@@ -293,9 +353,11 @@ func (u *UI) finish(e *entry, a *Analysis, err error) {
 			u.remove(e)
 		}
 		u.list.Refresh()
+		u.updateStatus()
 		u.showError("Could not open "+e.displayName(), err)
 		return
 	}
+	e.opt = opt
 	u.setAnalysis(e, a)
 	u.list.Refresh()
 	if u.want == e || u.current == nil || u.current == e {
@@ -318,12 +380,14 @@ func (u *UI) ShowAnalysis(a *Analysis) {
 		e = &entry{path: a.File, name: name}
 		u.entries = append(u.entries, e)
 	}
+	e.opt, e.tried = u.opt, u.opt // unknown: taken as the settings in force
 	u.setAnalysis(e, a)
 	u.list.Refresh()
 	u.selectEntry(e)
 }
 
 func (u *UI) remove(e *entry) {
+	e.gen++ // drop a load in flight
 	for i, x := range u.entries {
 		if x == e {
 			u.entries = append(u.entries[:i], u.entries[i+1:]...)
@@ -377,10 +441,21 @@ func (e *entry) summary() string {
 	return strings.Join(parts, " · ")
 }
 
-// setAnalysis stores a and derives the table rows.
+// setAnalysis stores a and derives the table rows. The first analysis of
+// a scan overlays its identified phases; a re-run keeps the zoom and the
+// user's choice for every candidate that is still listed, and overlays
+// newly identified ones. e.wantShown, when set, decides instead.
 func (u *UI) setAnalysis(e *entry, a *Analysis) {
+	var prev map[string]bool
+	if e.a == nil {
+		e.xmin, e.xmax = 0, 0
+	} else {
+		prev = make(map[string]bool, len(e.rows))
+		for _, r := range e.rows {
+			prev[phaseKey(r.c)] = r.shown
+		}
+	}
 	e.a = a
-	e.xmin, e.xmax = 0, 0
 	ident := map[string]match.Candidate{}
 	for _, c := range a.Match.Phases {
 		ident[phaseKey(c)] = c
@@ -406,9 +481,19 @@ func (u *UI) setAnalysis(e *entry, a *Analysis) {
 		}
 	}
 	for i := range e.rows {
-		e.rows[i].color = OverlayColor(i)
-		e.rows[i].shown = e.rows[i].identified
+		r := &e.rows[i]
+		r.color = OverlayColor(i)
+		shown, ok := prev[phaseKey(r.c)]
+		switch {
+		case e.wantShown != nil:
+			r.shown = e.wantShown[phaseKey(r.c)]
+		case ok:
+			r.shown = shown
+		default:
+			r.shown = r.identified
+		}
 	}
+	e.wantShown = nil
 	e.peakPhase = make([]string, len(a.Peaks))
 	for _, c := range a.Match.Phases {
 		for _, p := range c.Pairs {
@@ -470,6 +555,9 @@ func (u *UI) show(e *entry) {
 	u.peaks.ScrollToTop()
 	u.cands.ScrollToTop()
 	u.updateStatus()
+	if e != nil && e.a != nil && !e.loading && !sameOptions(e.tried, u.opt) {
+		u.load(e) // analysed with other settings: re-run, the old on show meanwhile
+	}
 }
 
 // autosizeTables fits the table columns to the scan on display.
@@ -588,6 +676,14 @@ func (u *UI) updateStatus() {
 	e := u.current
 	u.wlIcon.Hide()
 	u.wlLabel.Importance = widget.MediumImportance
+	switch {
+	case e != nil && e.a != nil && e.loading:
+		u.settingsLabel.SetText("Re-running: " + settingsSummary(e.tried))
+	case e != nil && e.a != nil:
+		u.settingsLabel.SetText(settingsSummary(e.opt)) // those of the results on show
+	default:
+		u.settingsLabel.SetText(settingsSummary(u.opt))
+	}
 	if e == nil || e.a == nil {
 		u.fileLabel.SetText("No scan open")
 		for _, l := range []*widget.Label{u.formatLabel, u.pointsLabel, u.rangeLabel, u.wlLabel} {

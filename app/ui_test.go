@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 )
 
 // testUI is the window with its own UI queue: results that the desktop
@@ -276,7 +277,7 @@ func TestDemoAndShowAnalysis(t *testing.T) {
 	if u.current == nil || u.current.name != "Demo pattern" {
 		t.Fatalf("demo not shown: %+v", u.current)
 	}
-	a, _ := b.Open("/elsewhere/x.xye")
+	a, _ := b.Open("/elsewhere/x.xye", analysis.DefaultOptions())
 	u.ShowAnalysis(a)
 	if u.current.a != a || len(u.entries) != 2 {
 		t.Errorf("ShowAnalysis: %d entries, shown %v", len(u.entries), u.current.path)

@@ -1,0 +1,396 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
+)
+
+// Choices of the settings panel, as shown, and the values they stand for.
+var (
+	backgroundChoices = []struct {
+		label string
+		m     peaks.BackgroundMethod
+	}{
+		{"SNIP", peaks.BackgroundSNIP},
+		{"Polynomial", peaks.BackgroundPoly},
+		{"None", peaks.BackgroundNone},
+		{"Manual points", peaks.BackgroundManual}, // offered only when in force
+	}
+	profileChoices = []struct {
+		label string
+		p     peaks.Profile
+	}{
+		{"Pseudo-Voigt", peaks.ProfilePseudoVoigt},
+		{"Pearson VII", peaks.ProfilePearsonVII},
+		{"None", peaks.ProfileNone},
+	}
+)
+
+// settingsPanel is the side panel with the processing and identification
+// settings. Its widgets are edited freely; Apply (or Enter in a field)
+// reads them into analysis.Options and re-runs the scan on display.
+type settingsPanel struct {
+	u   *UI
+	box *fyne.Container
+
+	background *widget.Select
+	ka2        *widget.Check
+	profile    *widget.Select
+	sigma      *widget.Entry
+	wavelength *widget.Entry
+	require    *widget.Entry
+	exclude    *widget.Entry
+	only       *widget.Entry
+	apply      *widget.Button
+	defaults   *widget.Button
+
+	filling bool // fill is setting the widgets: not a user edit
+}
+
+func newSettingsPanel(u *UI) *settingsPanel {
+	p := &settingsPanel{u: u}
+	changed := func() {
+		if !p.filling {
+			p.updateButtons()
+		}
+	}
+	labels := func(n int, f func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	p.background = widget.NewSelect(labels(3, func(i int) string { return backgroundChoices[i].label }),
+		func(string) { changed() })
+	p.ka2 = widget.NewCheck("Strip", func(bool) { changed() })
+	p.profile = widget.NewSelect(labels(len(profileChoices), func(i int) string { return profileChoices[i].label }),
+		func(string) { changed() })
+
+	entry := func(placeholder string, validate func(string) error) *widget.Entry {
+		e := widget.NewEntry()
+		e.PlaceHolder = placeholder
+		e.Validator = validate
+		e.OnChanged = func(string) { changed() }
+		e.OnSubmitted = func(string) { u.ApplySettings() }
+		return e
+	}
+	p.sigma = entry("3", func(s string) error { _, err := parseSigma(s); return err })
+	p.wavelength = entry("from file", func(s string) error { _, err := parseWavelengthText(s); return err })
+	p.require = entry("e.g. Ti, O", func(s string) error { _, err := parseElements("Must contain", s); return err })
+	p.exclude = entry("e.g. Pu, Ne", func(s string) error { _, err := parseElements("Must not contain", s); return err })
+	p.only = entry("any element", func(s string) error { _, err := parseElements("Only these", s); return err })
+
+	p.apply = widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), u.ApplySettings)
+	p.apply.Importance = widget.HighImportance
+	p.defaults = widget.NewButton("Defaults", func() { p.fill(analysis.DefaultOptions()); p.updateButtons() })
+
+	head := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	// Labels of both forms get one width, so that their fields line up.
+	th := fyne.CurrentApp().Settings().Theme()
+	labelW := fyne.MeasureText("Background", th.Size(theme.SizeNameText), fyne.TextStyle{}).Width +
+		2*th.Size(theme.SizeNameInnerPadding)
+	label := func(s string) fyne.CanvasObject {
+		strut := canvas.NewRectangle(color.Transparent)
+		strut.SetMinSize(fyne.NewSize(labelW, 0))
+		return container.NewStack(strut, widget.NewLabel(s))
+	}
+	sigma := container.NewBorder(nil, nil, nil, widget.NewLabel("σ"), p.sigma)
+	form := container.New(layout.NewFormLayout(),
+		label("Background"), p.background,
+		label("Kα2"), p.ka2,
+		label("Profile fit"), p.profile,
+		label("Min. peak"), sigma,
+		label("Wavelength"), p.wavelength,
+	)
+	elems := container.New(layout.NewFormLayout(),
+		label("Must have"), p.require,
+		label("Must not"), p.exclude,
+		label("Only"), p.only,
+	)
+	buttons := container.NewGridWithColumns(2, p.defaults, p.apply)
+	p.box = container.NewVBox(
+		widget.NewSeparator(),
+		head("Processing"), form,
+		head("Identification: elements"), elems,
+		buttons,
+	)
+	p.fill(u.opt)
+	p.updateButtons()
+	return p
+}
+
+// fill shows opt in the widgets.
+func (p *settingsPanel) fill(opt analysis.Options) {
+	p.filling = true
+	defer func() { p.filling = false }()
+	m := backgroundMethod(opt)
+	opts := p.background.Options[:0:0]
+	for i, c := range backgroundChoices {
+		if i < 3 || c.m == m {
+			opts = append(opts, c.label)
+		}
+	}
+	p.background.SetOptions(opts)
+	for _, c := range backgroundChoices {
+		if c.m == m {
+			p.background.SetSelected(c.label)
+		}
+	}
+	p.ka2.SetChecked(opt.Peaks.StripKa2)
+	for _, c := range profileChoices {
+		if c.p == opt.Peaks.Profile {
+			p.profile.SetSelected(c.label)
+		}
+	}
+	p.sigma.SetText(strconv.FormatFloat(opt.Peaks.MinSignificance, 'g', -1, 64))
+	p.wavelength.SetText(wavelengthInput(opt.Wavelength))
+	p.require.SetText(strings.Join(opt.Match.Elements.AllOf, ", "))
+	p.exclude.SetText(strings.Join(opt.Match.Elements.NoneOf, ", "))
+	p.only.SetText(strings.Join(opt.Match.Elements.Only, ", "))
+}
+
+// read returns base with the panel's settings, or an error naming the
+// first field that does not read.
+func (p *settingsPanel) read(base analysis.Options) (analysis.Options, error) {
+	opt := base
+	for _, c := range backgroundChoices {
+		if c.label == p.background.Selected && c.m != backgroundMethod(base) {
+			opt.Peaks.Background.Method = c.m // "" (SNIP) stays "" when unchanged
+		}
+	}
+	opt.Peaks.StripKa2 = p.ka2.Checked
+	for _, c := range profileChoices {
+		if c.label == p.profile.Selected {
+			opt.Peaks.Profile = c.p
+		}
+	}
+	var err error
+	if opt.Peaks.MinSignificance, err = parseSigma(p.sigma.Text); err != nil {
+		return base, err
+	}
+	if opt.Wavelength, err = parseWavelengthText(p.wavelength.Text); err != nil {
+		return base, err
+	}
+	el := &opt.Match.Elements
+	if el.AllOf, err = parseElements("Must contain", p.require.Text); err != nil {
+		return base, err
+	}
+	if el.NoneOf, err = parseElements("Must not contain", p.exclude.Text); err != nil {
+		return base, err
+	}
+	if el.Only, err = parseElements("Only these", p.only.Text); err != nil {
+		return base, err
+	}
+	if err := checkRestraints(opt); err != nil {
+		return base, err
+	}
+	return opt, nil
+}
+
+// updateButtons enables Apply when the panel differs from the settings in
+// force (or does not read: Apply then says why).
+func (p *settingsPanel) updateButtons() {
+	opt, err := p.read(p.u.opt)
+	if err == nil && sameOptions(opt, p.u.opt) {
+		p.apply.Disable()
+	} else {
+		p.apply.Enable()
+	}
+}
+
+// Options returns the settings in force: those of every load and re-run.
+func (u *UI) Options() analysis.Options { return u.opt }
+
+// SetOptions makes opt the settings in force, shows them in the panel and
+// re-runs the scan on display with them; other scans are re-run when they
+// are shown next.
+func (u *UI) SetOptions(opt analysis.Options) {
+	u.opt = opt
+	u.settings.fill(opt)
+	u.settings.updateButtons()
+	if e := u.current; e != nil && e.a != nil && !sameOptions(e.tried, opt) {
+		u.load(e)
+	}
+	u.updateStatus()
+}
+
+// ApplySettings reads the settings panel and, when it reads, makes its
+// settings the ones in force (SetOptions). A field that does not read is
+// reported and changes nothing.
+func (u *UI) ApplySettings() {
+	opt, err := u.settings.read(u.opt)
+	if err != nil {
+		u.showError("Settings not applied", err)
+		return
+	}
+	u.SetOptions(opt)
+}
+
+// ShowSettings shows the settings panel and puts the cursor in its first
+// field.
+func (u *UI) ShowSettings() {
+	u.settings.box.Show()
+	u.win.Canvas().Focus(u.settings.sigma)
+}
+
+// toggleSettings shows or hides the settings panel.
+func (u *UI) toggleSettings() {
+	if u.settings.box.Visible() {
+		u.settings.box.Hide()
+	} else {
+		u.settings.box.Show()
+	}
+}
+
+// backgroundMethod is the background method of o, "" read as SNIP.
+func backgroundMethod(o analysis.Options) peaks.BackgroundMethod {
+	if o.Peaks.Background.Method == "" {
+		return peaks.BackgroundSNIP
+	}
+	return o.Peaks.Background.Method
+}
+
+// sameOptions reports whether a and b are the same settings.
+func sameOptions(a, b analysis.Options) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}
+
+// parseSigma reads the minimum significance in σ.
+func parseSigma(s string) (float64, error) {
+	t := strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v > 1000 {
+		return 0, fmt.Errorf("minimum peak significance %q: want a number of σ such as 3", s)
+	}
+	return v, nil
+}
+
+// parseWavelengthText reads the wavelength override: empty means the
+// file's; else an anode line or a value in Å (diffraction.ParseWavelength).
+func parseWavelengthText(s string) (diffraction.Wavelength, error) {
+	if strings.TrimSpace(s) == "" {
+		return diffraction.Wavelength{}, nil
+	}
+	w, err := diffraction.ParseWavelength(s)
+	if err != nil {
+		return diffraction.Wavelength{}, err
+	}
+	w.Source = diffraction.FromFlag
+	return w, nil
+}
+
+// wavelengthInput is the text that parseWavelengthText reads back as w:
+// an anode line when w is one, else λ in Å; "" when w is unknown.
+func wavelengthInput(w diffraction.Wavelength) string {
+	if !w.Known() {
+		return ""
+	}
+	if a, ok := diffraction.AnodeWavelength(w.Anode); ok {
+		switch {
+		case w.Ka1 == a.Ka1 && w.Ka2 == a.Ka2:
+			return a.Anode + "Kα"
+		case w.Ka2 == 0 && w.Ka1 == a.Ka1:
+			return a.Anode + "Kα1"
+		case w.Ka2 == 0 && w.Ka1 == a.Ka2:
+			return a.Anode + "Kα2"
+		case w.Ka2 == 0 && w.Ka1 == a.Kb:
+			return a.Anode + "Kβ"
+		}
+	}
+	return strconv.FormatFloat(w.Ka1, 'g', -1, 64)
+}
+
+// parseElements reads a list of element symbols separated by commas or
+// spaces, in any case ("ti, O" → Ti, O), without repeats. field names the
+// list in the error.
+func parseElements(field, s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		sym := strings.ToUpper(f[:1]) + strings.ToLower(f[1:])
+		if _, ok := crystal.AtomicMass(sym); !ok {
+			return nil, fmt.Errorf("%s: %q is not an element symbol", field, f)
+		}
+		if !slices.Contains(out, sym) {
+			out = append(out, sym)
+		}
+	}
+	return out, nil
+}
+
+// checkRestraints rejects element restraints that no phase can meet.
+func checkRestraints(opt analysis.Options) error {
+	el := opt.Match.Elements
+	var errs []error
+	for _, x := range el.AllOf {
+		if slices.Contains(el.NoneOf, x) {
+			errs = append(errs, fmt.Errorf("%s is both required and excluded", x))
+		}
+		if len(el.Only) > 0 && !slices.Contains(el.Only, x) {
+			errs = append(errs, fmt.Errorf("%s is required but not among the only-these elements", x))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// settingsSummary describes the processing and identification settings in
+// a line for the status bar. The wavelength has its own place there.
+func settingsSummary(o analysis.Options) string {
+	var parts []string
+	switch o.Peaks.Background.Method {
+	case peaks.BackgroundSNIP, "":
+		parts = append(parts, "SNIP background")
+	case peaks.BackgroundPoly:
+		parts = append(parts, "polynomial background")
+	case peaks.BackgroundManual:
+		parts = append(parts, "manual background")
+	case peaks.BackgroundNone:
+		parts = append(parts, "no background")
+	}
+	if o.Peaks.StripKa2 {
+		parts = append(parts, "Kα2 stripped")
+	}
+	switch o.Peaks.Profile {
+	case peaks.ProfilePseudoVoigt:
+		parts = append(parts, "pseudo-Voigt")
+	case peaks.ProfilePearsonVII:
+		parts = append(parts, "Pearson VII")
+	default:
+		parts = append(parts, "no profile fit")
+	}
+	parts = append(parts, "≥ "+strconv.FormatFloat(o.Peaks.MinSignificance, 'g', -1, 64)+"σ")
+	el := o.Match.Elements
+	if len(el.AllOf) > 0 {
+		parts = append(parts, "with "+strings.Join(el.AllOf, ","))
+	}
+	if len(el.NoneOf) > 0 {
+		parts = append(parts, "without "+strings.Join(el.NoneOf, ","))
+	}
+	if len(el.Only) > 0 {
+		parts = append(parts, "only "+strings.Join(el.Only, ","))
+	}
+	return strings.Join(parts, " · ")
+}

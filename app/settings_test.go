@@ -1,0 +1,205 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
+)
+
+// captureErrors makes the window report errors to the returned slice
+// instead of dialogs.
+func captureErrors(u *testUI) *[]string {
+	var got []string
+	u.onError = func(title string, err error) { got = append(got, title+": "+err.Error()) }
+	return &got
+}
+
+// TestSettingsRerun: changing the processing settings in the panel and
+// pressing Apply re-runs the scan on display with exactly those settings,
+// keeps the user's overlay choices and shows the settings in force.
+func TestSettingsRerun(t *testing.T) {
+	b := newFake()
+	u := newTestUI(t, b)
+	u.Open("/data/a.xy")
+	u.wait()
+	if c, _ := b.lastCall(); !sameOptions(c.opt, analysis.DefaultOptions()) {
+		t.Fatalf("first open with %+v, want the default options", c.opt)
+	}
+	if !u.settings.apply.Disabled() {
+		t.Error("Apply is enabled with nothing changed")
+	}
+	u.SetOverlay(1, false) // the user hides calcite…
+	u.SetOverlay(3, true)  // …and shows halite
+
+	p := u.settings
+	p.background.SetSelected("Polynomial")
+	test.Tap(p.ka2) // off
+	p.profile.SetSelected("Pearson VII")
+	p.sigma.SetText("")
+	test.Type(p.sigma, "4.5")
+	p.wavelength.SetText("MoKa")
+	if p.apply.Disabled() {
+		t.Fatal("Apply is disabled after changes")
+	}
+	n := b.ncalls()
+	test.Tap(p.apply)
+	u.wait()
+
+	if got := b.ncalls(); got != n+1 {
+		t.Fatalf("Apply made %d backend calls, want 1", got-n)
+	}
+	c, _ := b.lastCall()
+	mo, _ := diffraction.AnodeWavelength("Mo")
+	o := c.opt.Peaks
+	switch {
+	case c.path != "/data/a.xy":
+		t.Errorf("re-ran %q, want the scan on display", c.path)
+	case o.Background.Method != peaks.BackgroundPoly || o.StripKa2 || o.Profile != peaks.ProfilePearsonVII || o.MinSignificance != 4.5:
+		t.Errorf("peak options received: background %q, strip Kα2 %v, profile %q, min σ %g",
+			o.Background.Method, o.StripKa2, o.Profile, o.MinSignificance)
+	case c.opt.Wavelength.Ka1 != mo.Ka1 || c.opt.Wavelength.Ka2 != mo.Ka2 || c.opt.Wavelength.Source != diffraction.FromFlag:
+		t.Errorf("wavelength received %v, want Mo Kα given", c.opt.Wavelength)
+	case o.MinRelHeight != analysis.DefaultOptions().Peaks.MinRelHeight:
+		t.Errorf("a setting the panel does not show changed: MinRelHeight %g", o.MinRelHeight)
+	}
+	if !sameOptions(u.Options(), c.opt) || !sameOptions(u.current.opt, c.opt) {
+		t.Error("the options in force are not those the backend ran with")
+	}
+	if got := u.settingsLabel.Text; !strings.Contains(got, "polynomial background") || !strings.Contains(got, "Pearson VII") ||
+		!strings.Contains(got, "≥ 4.5σ") || strings.Contains(got, "Kα2 stripped") {
+		t.Errorf("status shows settings %q", got)
+	}
+	if got := u.wlLabel.Text; !strings.Contains(got, "Mo") || !strings.Contains(got, "(given)") {
+		t.Errorf("status wavelength %q, want Mo given", got)
+	}
+	var shown []string
+	for _, r := range u.current.rows {
+		if r.shown {
+			shown = append(shown, phaseName(r.c))
+		}
+	}
+	if !slices.Equal(shown, []string{"Quartz", "Halite"}) {
+		t.Errorf("overlays after the re-run: %v, want the user's choice [Quartz Halite]", shown)
+	}
+	if !p.apply.Disabled() {
+		t.Error("Apply still enabled after applying")
+	}
+}
+
+// TestElementRestraints: the element entries reach match.Options.Elements,
+// normalised; impossible restraints are refused.
+func TestElementRestraints(t *testing.T) {
+	b := newFake()
+	u := newTestUI(t, b)
+	errs := captureErrors(u)
+	u.Open("/data/a.xy")
+	u.wait()
+	p := u.settings
+	p.require.SetText("ti, O")
+	p.exclude.SetText("Pu ne")
+	p.only.SetText("Ti,Mn,O,Ti")
+	p.wavelength.SetText("CuKa")
+	u.ApplySettings()
+	u.wait()
+	c, _ := b.lastCall()
+	el := c.opt.Match.Elements
+	if !slices.Equal(el.AllOf, []string{"Ti", "O"}) || !slices.Equal(el.NoneOf, []string{"Pu", "Ne"}) ||
+		!slices.Equal(el.Only, []string{"Ti", "Mn", "O"}) {
+		t.Errorf("Match.Elements = %+v", el)
+	}
+	if got := u.settingsLabel.Text; !strings.Contains(got, "with Ti,O · without Pu,Ne · only Ti,Mn,O") {
+		t.Errorf("status shows %q", got)
+	}
+	if p.require.Text != "Ti, O" {
+		t.Errorf("panel shows the applied restraint as %q, want it normalised", p.require.Text)
+	}
+
+	n := b.ncalls()
+	p.exclude.SetText("Pu, Ti")
+	u.ApplySettings()
+	u.wait()
+	if b.ncalls() != n || len(*errs) != 1 || !strings.Contains((*errs)[0], "Ti is both required and excluded") {
+		t.Errorf("contradictory restraints: %d calls, errors %q", b.ncalls()-n, *errs)
+	}
+}
+
+// TestBadSettingsChangeNothing: a wavelength or number that does not read
+// is reported, naming what is wrong, and neither the settings in force nor
+// the scan change.
+func TestBadSettingsChangeNothing(t *testing.T) {
+	cases := []struct {
+		name, field, text, want string
+	}{
+		{"wavelength", "wavelength", "CuKz", `"CuKz"`},
+		{"wavelength in nm", "wavelength", "154", "outside 0.01–10 Å"},
+		{"sigma", "sigma", "three", "minimum peak significance"},
+		{"element", "only", "Ti, Xx", `"Xx" is not an element`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newFake()
+			u := newTestUI(t, b)
+			errs := captureErrors(u)
+			u.Open("/data/a.xy")
+			u.wait()
+			before, a := u.Options(), u.current.a
+			n := b.ncalls()
+			p := u.settings
+			p.background.SetSelected("None") // a good change alongside the bad one
+			map[string]func(string){"wavelength": p.wavelength.SetText, "sigma": p.sigma.SetText,
+				"only": p.only.SetText}[tc.field](tc.text)
+			test.Tap(p.apply)
+			u.wait()
+			if len(*errs) != 1 || !strings.Contains((*errs)[0], "Settings not applied") || !strings.Contains((*errs)[0], tc.want) {
+				t.Errorf("errors shown: %q, want one containing %q", *errs, tc.want)
+			}
+			if b.ncalls() != n || u.current.a != a || !sameOptions(u.Options(), before) {
+				t.Error("a setting that does not read changed the settings or re-ran the scan")
+			}
+		})
+	}
+}
+
+// TestOtherScansRerunWhenShown: settings apply to the scan on display at
+// once and to another scan when it is shown next.
+func TestOtherScansRerunWhenShown(t *testing.T) {
+	b := newFake()
+	u := newTestUI(t, b)
+	u.Open("/data/one.xy", "/data/two.xy")
+	u.wait()
+	u.settings.profile.SetSelected("None")
+	u.ApplySettings()
+	u.wait()
+	if c, _ := b.lastCall(); c.path != "/data/two.xy" || c.opt.Peaks.Profile != peaks.ProfileNone {
+		t.Fatalf("after Apply: last call %q with profile %q", c.path, c.opt.Peaks.Profile)
+	}
+	n := b.ncalls()
+	u.list.Select(0)
+	u.wait()
+	if c, _ := b.lastCall(); b.ncalls() != n+1 || c.path != "/data/one.xy" || c.opt.Peaks.Profile != peaks.ProfileNone {
+		t.Errorf("showing the other scan: %d calls, last %q with profile %q", b.ncalls()-n, c.path, c.opt.Peaks.Profile)
+	}
+	u.list.Select(1) // up to date: no re-run
+	u.wait()
+	if b.ncalls() != n+1 {
+		t.Errorf("an up-to-date scan was re-run")
+	}
+}
+
+func TestWavelengthInputRoundTrip(t *testing.T) {
+	for _, in := range []string{"", "CuKα", "MoKα1", "CoKα2", "CuKβ", "1.5406", "0.7093"} {
+		w, err := parseWavelengthText(in)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if got := wavelengthInput(w); got != in {
+			t.Errorf("wavelengthInput(parse(%q)) = %q", in, got)
+		}
+	}
+}

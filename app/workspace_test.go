@@ -1,0 +1,219 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
+)
+
+// scanFiles creates empty files with the given names in a temporary
+// directory (the fake backend does not read them) and returns their paths.
+func scanFiles(t *testing.T, names ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var out []string
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// fullOptions sets every kind of field of analysis.Options away from its
+// default, slices included.
+func fullOptions() analysis.Options {
+	o := analysis.DefaultOptions()
+	o.Wavelength, _ = diffraction.AnodeWavelength("Co")
+	o.Wavelength.Source = diffraction.FromFlag
+	o.Format = "xy"
+	o.Peaks.Background = peaks.Background{Method: peaks.BackgroundManual, Order: 4,
+		Points: []peaks.Point{{TwoTheta: 10, Intensity: 120}, {TwoTheta: 80, Intensity: 95.5}}}
+	o.Peaks.Profile = peaks.ProfilePearsonVII
+	o.Peaks.StripKa2 = false
+	o.Peaks.MinSignificance = 4.5
+	o.Peaks.Axis = peaks.Axis{ZeroShift: -0.03, Displacement: 0.1}
+	o.Match.Elements = match.Elements{AllOf: []string{"Ti"}, NoneOf: []string{"Pu"}, Only: []string{"Ti", "Mn", "O"}}
+	o.Size = peaks.SizeOptions{K: 0.94, Instrument: peaks.Caglioti{U: 0.004, V: -0.002, W: 0.003}}
+	return o
+}
+
+// TestOptionsJSONRoundTrip: the workspace stores analysis.Options as JSON;
+// every field must come back as it was.
+func TestOptionsJSONRoundTrip(t *testing.T) {
+	for _, o := range []analysis.Options{analysis.DefaultOptions(), fullOptions()} {
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got analysis.Options
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, o) {
+			t.Errorf("options changed through JSON:\n got %+v\nwant %+v", got, o)
+		}
+	}
+}
+
+// TestWorkspaceRoundTrip: save → open in a new window restores the scans,
+// the settings, which scan is on display and each scan's overlays.
+func TestWorkspaceRoundTrip(t *testing.T) {
+	files := scanFiles(t, "a.xy", "b.xy")
+	ws := filepath.Join(t.TempDir(), "session.bragg")
+
+	u := newTestUI(t, newFake())
+	u.Open(files...)
+	u.OpenDemo()
+	u.wait()
+	opt := fullOptions()
+	opt.Peaks.Background = peaks.Background{Method: peaks.BackgroundPoly}
+	u.SetOptions(opt)
+	u.wait()
+	u.list.Select(1) // b.xy: re-run with opt, then change its overlays
+	u.wait()
+	u.SetOverlay(1, false)
+	u.SetOverlay(2, true)
+	if err := u.SaveWorkspace(ws); err != nil {
+		t.Fatal(err)
+	}
+
+	b2 := newFake()
+	v := newTestUI(t, b2)
+	v.Open("/data/unrelated.xy") // replaced by the workspace
+	v.wait()
+	errs := captureErrors(v)
+	v.OpenWorkspace(ws)
+	v.wait()
+	if len(*errs) > 0 {
+		t.Fatalf("errors: %q", *errs)
+	}
+	var paths []string
+	for _, e := range v.entries {
+		paths = append(paths, e.path)
+	}
+	if want := []string{files[0], files[1], ""}; !slices.Equal(paths, want) {
+		t.Fatalf("scans after reopening: %q, want %q", paths, want)
+	}
+	if !sameOptions(v.Options(), opt) {
+		t.Errorf("settings after reopening:\n got %+v\nwant %+v", v.Options(), opt)
+	}
+	for _, c := range b2.calls[1:] { // after the unrelated scan
+		if !sameOptions(c.opt, opt) {
+			t.Errorf("%q reopened with %+v", c.path, c.opt)
+		}
+	}
+	if v.current == nil || v.current.path != files[1] {
+		t.Errorf("on display after reopening: %+v, want b.xy", v.current)
+	}
+	shown := func(e *entry) (out []string) {
+		for _, r := range e.rows {
+			if r.shown {
+				out = append(out, phaseName(r.c))
+			}
+		}
+		return out
+	}
+	for i, want := range [][]string{{"Quartz", "Calcite"}, {"Quartz", "Corundum"}, {"Quartz", "Calcite"}} {
+		if got := shown(v.entries[i]); !slices.Equal(got, want) {
+			t.Errorf("scan %d overlays %v, want %v", i, got, want)
+		}
+	}
+	if got := len(v.view.Overlays); got != 2 {
+		t.Errorf("%d overlays drawn, want 2", got)
+	}
+
+	// The file is what the brief says: a versioned JSON document.
+	var raw map[string]any
+	b, _ := os.ReadFile(ws)
+	if err := json.Unmarshal(b, &raw); err != nil || raw["format"] != "bragg-workspace" || raw["version"] != 1.0 {
+		t.Errorf("workspace file starts %.200s", b)
+	}
+}
+
+// TestWorkspaceMissingScan: a scan file that has gone is reported by name
+// and the others open.
+func TestWorkspaceMissingScan(t *testing.T) {
+	files := scanFiles(t, "here.xy", "gone.xy")
+	ws := filepath.Join(t.TempDir(), "w.bragg")
+	u := newTestUI(t, newFake())
+	u.Open(files...)
+	u.wait()
+	if err := u.SaveWorkspace(ws); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(files[1])
+	errs := captureErrors(u)
+	u.OpenWorkspace(ws)
+	u.wait()
+	if len(u.entries) != 1 || u.entries[0].path != files[0] || u.current != u.entries[0] {
+		t.Errorf("after reopening with a missing scan: %d entries", len(u.entries))
+	}
+	if len(*errs) != 1 || !strings.Contains((*errs)[0], "w.bragg: 1 of 2 scans are missing") ||
+		!strings.Contains((*errs)[0], files[1]+": file not found") {
+		t.Errorf("errors: %q", *errs)
+	}
+}
+
+// TestBadWorkspace: a workspace that does not read gives an error naming
+// the file and the problem, and leaves the window as it was.
+func TestBadWorkspace(t *testing.T) {
+	good := `{"format": "bragg-workspace", "version": 1, "settings": %s, "scans": [], "current": -1}`
+	settings := func(s string) string { return strings.Replace(good, "%s", s, 1) }
+	cases := []struct{ name, text, want string }{
+		{"empty", "", "unexpected end of JSON input"},
+		{"truncated", `{"format": "bragg-workspace", "version": 1, "scans": [`, "unexpected end"},
+		{"junk", "PK\x03\x04 not json", "line 1: invalid character"},
+		{"syntax on line 3", "{\n\"format\": \"bragg-workspace\",\n\"version\": 1,,\n}", "line 3"},
+		{"not a workspace", `{"scans": []}`, `"format" is ""`},
+		{"no version", `{"format": "bragg-workspace"}`, `no "version"`},
+		{"newer", `{"format": "bragg-workspace", "version": 7}`, "version 7 is newer than this Bragg reads (1)"},
+		{"wrong type", `{"format": "bragg-workspace", "version": "1"}`, `"version" should be int`},
+		{"bad background", settings(`{"Peaks": {"Background": {"method": "spline"}}}`), "unknown background method"},
+		{"bad element", settings(`{"Match": {"Elements": {"AllOf": ["Xx"]}}}`), `"Xx" is not an element`},
+		{"bad wavelength", settings(`{"Wavelength": {"ka1": 154}}`), "outside 0.01–10 Å"},
+		{"scan without path", `{"format": "bragg-workspace", "version": 1, "scans": [{}]}`, "scan 1 has no path"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "broken.bragg")
+			if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			b := newFake()
+			u := newTestUI(t, b)
+			u.Open("/data/kept.xy")
+			u.wait()
+			before := u.Options()
+			errs := captureErrors(u)
+			u.OpenWorkspace(path)
+			u.wait()
+			if len(*errs) != 1 || !strings.Contains((*errs)[0], path) || !strings.Contains((*errs)[0], tc.want) {
+				t.Errorf("errors: %q, want one naming %s and saying %q", *errs, path, tc.want)
+			}
+			if len(u.entries) != 1 || u.current == nil || u.current.path != "/data/kept.xy" || !sameOptions(u.Options(), before) {
+				t.Error("a bad workspace changed the window")
+			}
+		})
+	}
+	t.Run("missing file", func(t *testing.T) {
+		u := newTestUI(t, newFake())
+		errs := captureErrors(u)
+		path := filepath.Join(t.TempDir(), "nowhere.bragg")
+		u.OpenWorkspace(path)
+		if len(*errs) != 1 || !strings.Contains((*errs)[0], path) {
+			t.Errorf("errors: %q", *errs)
+		}
+	})
+}
