@@ -1,6 +1,7 @@
 package peaks
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -122,7 +123,7 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // to Splines, ch. IV). Two points give a straight line.
 func manualBackground(bg, x []float64, pts []Point) error {
 	ps := slices.Clone(pts)
-	slices.SortStableFunc(ps, func(a, b Point) int { return cmpFloat(a.TwoTheta, b.TwoTheta) })
+	slices.SortStableFunc(ps, func(a, b Point) int { return cmp.Compare(a.TwoTheta, b.TwoTheta) })
 	var xs, ys []float64
 	for _, p := range ps {
 		if len(xs) > 0 && xs[len(xs)-1] == p.TwoTheta {
@@ -161,16 +162,6 @@ func manualBackground(bg, x []float64, pts []Point) error {
 		}
 	}
 	return nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // polyPoints is the most points the polynomial background is fitted to;

@@ -39,7 +39,8 @@ func newNoise(s *diffraction.Scan, sm []float64) noise {
 			break
 		}
 	}
-	negative := slices.Min(y) < 0
+	lo, _ := minMax(y)
+	negative := lo < 0
 	// A median over 8192 points spread evenly over the scan is as good as
 	// one over all of them (its relative error is about 1.9/√8192 ≈ 2 %)
 	// and keeps the cost linear.
@@ -81,12 +82,54 @@ func (nz noise) at(i int, total float64) float64 {
 	return nz.k * math.Sqrt(math.Max(total, nz.k*nz.k))
 }
 
-// median returns the median of v, reordering it.
+// median returns the median of v, reordering it. It selects rather than
+// sorts (C. A. R. Hoare, 1961, Commun. ACM 4, 321–322, "Find"): linear
+// time, against n·log n for a sort, which on a scan of 10 000 points took
+// a quarter of the search.
 func median(v []float64) float64 {
-	slices.Sort(v)
 	n := len(v)
+	m := selectNth(v, n/2)
 	if n%2 == 1 {
-		return v[n/2]
+		return m
 	}
-	return 0.5 * (v[n/2-1] + v[n/2])
+	// The lower middle value is the largest of those before n/2.
+	return 0.5 * (slices.Max(v[:n/2]) + m)
+}
+
+// selectNth reorders v so that v[k] is the value a sort would put there,
+// with no larger value before it and no smaller one after, and returns
+// v[k]. v must not hold NaN.
+func selectNth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for hi-lo > 16 {
+		// Median-of-three pivot, then Hoare's partition.
+		mid := int(uint(lo+hi) >> 1)
+		a, b, c := v[lo], v[mid], v[hi]
+		p := max(min(a, b), min(max(a, b), c))
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < p {
+				i++
+			}
+			for v[j] > p {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		// Now v[lo..j] ≤ p ≤ v[i..hi], and v[j+1..i-1] == p.
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	slices.Sort(v[lo : hi+1])
+	return v[k]
 }

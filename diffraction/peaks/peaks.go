@@ -173,7 +173,7 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 		}
 	}
 	y := s.Intensity
-	lo, hi := slices.Min(y), slices.Max(y)
+	lo, hi := minMax(y)
 	res := Result{Background: make([]float64, n)}
 	if lo == hi {
 		copy(res.Background, y)
@@ -358,6 +358,18 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 		return Result{}, errors.New("peaks: internal error: non-finite result")
 	}
 	return res, nil
+}
+
+// minMax returns the smallest and largest of the finite values y (not
+// empty) in one pass; slices.Min and slices.Max each take a pass with a
+// NaN test per element.
+func minMax(y []float64) (lo, hi float64) {
+	lo, hi = y[0], y[0]
+	for _, v := range y {
+		lo = min(lo, v)
+		hi = max(hi, v)
+	}
+	return lo, hi
 }
 
 // allFinite reports whether every number of r is finite.

@@ -137,19 +137,53 @@ func savgol(dst, y []float64, window, deriv int) {
 	}
 	// Ends: evaluate the fit of the first (last) full window off-centre.
 	w := 2*m + 1
+	sgEnd(dst[:m], y[:w], m, order, deriv, false)
+	sgEnd(dst[n-m:], y[n-w:], m, order, deriv, true)
+}
+
+// sgEnd writes to dst (m long) the deriv-th derivative of the
+// least-squares polynomial of the given order through the window win of
+// 2m+1 points, at its first m points (last m when last is true). This is
+// what the off-centre kernels of sgKernel give, computed by fitting the
+// window once: O(m) per end rather than a kernel of O(m) weights for
+// each of the m points, which made the ends of wide windows (m ≈ 60 at
+// 80 points per FWHM) cost more than the filtering itself.
+func sgEnd(dst, win []float64, m, order, deriv int, last bool) {
+	k := order + 1
+	// The abscissae u = j/m ∈ [−1, 1] of sgKernel, the normal matrix
+	// N[p][q] = Σ u^(p+q) and the right-hand side b[p] = Σ u^p·y.
+	var nm [9]float64 // k ≤ 3 (sgOrder 2)
+	var b [3]float64
+	if k > 3 {
+		panic("peaks: sgEnd: order above 2")
+	}
+	for j := -m; j <= m; j++ {
+		u := float64(j) / float64(m)
+		pw := [5]float64{1, u, u * u, u * u * u, u * u * u * u}
+		for p := range k {
+			b[p] += pw[p] * win[j+m]
+			for q := range k {
+				nm[p*k+q] += pw[p+q]
+			}
+		}
+	}
+	z := solve(nm[:k*k], b[:k], k)
+	scale := math.Pow(float64(m), -float64(deriv))
 	for i := range m {
-		h := sgKernel(m, order, deriv, i-m)
+		t := i - m // offset from the centre of the first window
+		if last {
+			t = i + 1
+		}
+		u := float64(t) / float64(m)
 		s := 0.0
-		for j := range w {
-			s += h[j] * y[j]
+		for q := deriv; q < k; q++ {
+			c := 1.0
+			for r := range deriv {
+				c *= float64(q - r)
+			}
+			s += z[q] * c * math.Pow(u, float64(q-deriv))
 		}
-		dst[i] = s
-		h = sgKernel(m, order, deriv, m-i)
-		s = 0.0
-		for j := range w {
-			s += h[j] * y[n-w+j]
-		}
-		dst[n-1-i] = s
+		dst[i] = s * scale
 	}
 }
 

@@ -1,6 +1,7 @@
 package peaks
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -61,7 +62,7 @@ func synth(cfg synthConfig, seed uint64) (*diffraction.Scan, []truePeak) {
 		h := heightFor(sig, synthBackground(pos))
 		tp = append(tp, truePeak{pos: pos, height: h, fwhm: w, eta: 0.2 + 0.6*rng.Float64(), sigmas: sig})
 	}
-	slices.SortFunc(tp, func(a, b truePeak) int { return cmpFloat(a.pos, b.pos) })
+	slices.SortFunc(tp, func(a, b truePeak) int { return cmp.Compare(a.pos, b.pos) })
 	n := int(math.Round((cfg.to-cfg.from)/cfg.step)) + 1
 	s := &diffraction.Scan{TwoTheta: make([]float64, n), Intensity: make([]float64, n)}
 	for i := range n {
