@@ -211,11 +211,8 @@ var peaksCmd = &command{
 		wavelengthFlag(fs, &opt)
 		peaksFlags(fs, &opt)
 		return func(args []string) error {
-			a, err := e.read(args[0], opt)
+			a, err := e.findPeaks(args[0], opt)
 			if err != nil {
-				return err
-			}
-			if err := a.FindPeaks(opt); err != nil {
 				return err
 			}
 			if *asJSON {
@@ -267,6 +264,20 @@ func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, er
 	if err != nil {
 		return nil, err
 	}
+	a, err := e.findPeaks(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Identify(context.Background(), db, opt); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// findPeaks reads a scan and finds its peaks, on the axis corrected by
+// the internal standard when --standard names one (the fit is reported
+// on stderr).
+func (e *env) findPeaks(path string, opt analysis.Options) (*analysis.Analysis, error) {
 	a, err := e.read(path, opt)
 	if err != nil {
 		return nil, err
@@ -274,8 +285,15 @@ func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, er
 	if err := a.FindPeaks(opt); err != nil {
 		return nil, err
 	}
-	if err := a.Identify(context.Background(), db, opt); err != nil {
-		return nil, err
+	if opt.Standard != "" {
+		db, err := assets.All()
+		if err != nil {
+			return nil, err
+		}
+		if err := a.CalibrateAxis(db, opt); err != nil {
+			return nil, err
+		}
+		e.warnf("%s: axis fitted to %s", path, a.Settings["internal_standard"])
 	}
 	return a, nil
 }

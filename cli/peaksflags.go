@@ -49,6 +49,7 @@ func peaksFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	fs.Float64Var(&p.Axis.ZeroShift, "zero-shift", p.Axis.ZeroShift, "zero shift of the 2θ axis in degrees, subtracted from the peak positions")
 	fs.Float64Var(&p.Axis.Displacement, "displacement", p.Axis.Displacement, "specimen displacement in mm (Δ2θ = −2s·cosθ/R), corrected in the peak positions")
 	fs.Float64Var(&p.Axis.Radius, "radius", p.Axis.Radius, "goniometer radius R in mm (0: 240)")
+	fs.StringVar(&opt.Standard, "standard", "", "database ID of an internal standard in the sample (e.g. the Si or LaB6 entry): fit zero shift and displacement to its lines and correct the peaks")
 	fs.Float64Var(&opt.Size.K, "scherrer-k", opt.Size.K, "Scherrer constant K (0: 0.9)")
 }
 

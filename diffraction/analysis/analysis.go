@@ -22,6 +22,11 @@ type Options struct {
 	// Format, when set, names the scan format (scan.Formats) instead of
 	// detecting it from the content.
 	Format string
+	// Standard, when set, is the database ID of an internal standard in
+	// the sample (Si, LaB6, corundum …): the zero shift and specimen
+	// displacement are fitted to its lines and corrected before
+	// identification (Peaks.Axis is then replaced by the fit).
+	Standard string `json:",omitempty"`
 	// Peaks are the processing settings: background, smoothing, Kα2
 	// stripping, peak search, profile fitting and the 2θ correction.
 	Peaks peaks.Options
@@ -67,6 +72,9 @@ type Analysis struct {
 	// Settings are the processing settings the peaks were found with
 	// (Options.Settings), printed in reports.
 	Settings map[string]string
+	// AxisFit is the axis correction fitted to the internal standard,
+	// when Options.Standard is set.
+	AxisFit *peaks.AxisFit
 }
 
 // ResolveWavelength settles the wavelength of s in place: the override when
@@ -145,8 +153,54 @@ func Open(ctx context.Context, path string, db *refdb.DB, opt Options) (*Analysi
 	if err := a.FindPeaks(opt); err != nil {
 		return nil, err
 	}
+	if opt.Standard != "" {
+		if err := a.CalibrateAxis(db, opt); err != nil {
+			return nil, err
+		}
+	}
 	if err := a.Identify(ctx, db, opt); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// standardMinI is the smallest relative intensity of an internal
+// standard's line used for the axis fit: weaker lines are often not
+// found, or overlap the sample's own.
+const standardMinI = 5
+
+// CalibrateAxis fits the zero shift and specimen displacement to the lines
+// of the internal standard opt.Standard (peaks.FitAxis: Δ2θ = Z −
+// 2s·cosθ/R) and finds the peaks again with that correction, so that every
+// position, d-spacing and the identification use the corrected axis.
+func (a *Analysis) CalibrateAxis(db *refdb.DB, opt Options) error {
+	std := db.Get(opt.Standard)
+	if std == nil {
+		return fmt.Errorf("%s: no internal standard %q in the database (see bragg db search)", a.File, opt.Standard)
+	}
+	var refD []float64
+	for _, l := range std.Lines {
+		if l.I >= standardMinI {
+			refD = append(refD, l.D)
+		}
+	}
+	// The peaks as found, without a correction, are what FitAxis wants.
+	raw := opt
+	raw.Peaks.Axis = peaks.Axis{Radius: opt.Peaks.Axis.Radius}
+	if err := a.FindPeaks(raw); err != nil {
+		return err
+	}
+	fit, err := peaks.FitAxis(a.Peaks, refD, a.Scan.Wavelength.Ka1, opt.Peaks.Axis.Radius, 0, true)
+	if err != nil {
+		return fmt.Errorf("%s: internal standard %s: %w", a.File, std.ID, err)
+	}
+	corrected := opt
+	corrected.Peaks.Axis = fit.Axis
+	if err := a.FindPeaks(corrected); err != nil {
+		return err
+	}
+	a.Settings["internal_standard"] = fmt.Sprintf("%s (%s): zero shift %+.4f ± %.4f°, displacement %+.3f ± %.3f mm, %d lines, rms %.4f°",
+		std.ID, std.Name, fit.Axis.ZeroShift, fit.SigmaZeroShift, fit.Axis.Displacement, fit.SigmaDisplacement, fit.Matched, fit.RMS)
+	a.AxisFit = &fit
+	return nil
 }

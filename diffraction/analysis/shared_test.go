@@ -105,3 +105,33 @@ func TestNoFalseIdentification(t *testing.T) {
 		t.Errorf("nacl01.dat: %s concluded present from %d lines", p.Phase.Formula, len(p.Pairs))
 	}
 }
+
+// TestInternalStandard fits the axis of the NIST SRM 660c LaB6 scan (GSAS
+// format, Cu Kα) to the database's LaB6 lines: after the zero-shift and
+// displacement correction the matched lines sit within 0.01° rms (the
+// issue's accuracy for calibrant positions), from at least 10 lines (the
+// scan holds about 20 LaB6 reflections of ≥ 5 % intensity).
+func TestInternalStandard(t *testing.T) {
+	needShared(t)
+	db, err := assets.RefDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := DefaultOptions()
+	opt.Wavelength = diffraction.CuKa
+	opt.Standard = "cod:1000055" // LaB6
+	a, err := Open(context.Background(), filepath.Join(sharedScans, "gsas/gsas2_tutorials/NIST660CBI.gsas"), db, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := a.AxisFit
+	if f == nil || f.Matched < 10 || f.RMS > 0.01 {
+		t.Fatalf("axis fit %+v, want ≥ 10 lines within 0.01° rms", f)
+	}
+	if len(a.Match.Phases) == 0 || a.Match.Phases[0].Phase.Formula != "LaB6" {
+		t.Errorf("identified %v after the correction, want LaB6 first", a.Match.Phases)
+	}
+	if a.Settings["internal_standard"] == "" {
+		t.Error("the fit is not in the settings printed in reports")
+	}
+}
