@@ -238,3 +238,26 @@ func TestFormatFlag(t *testing.T) {
 		t.Errorf("--format nope: exit %d: %s", rc, errs)
 	}
 }
+
+func TestPeaksSize(t *testing.T) {
+	f := demoFile(t)
+	// The demo's widths come from U, V, W = 0.004, −0.002, 0.003 deg²
+	// (analysis.DemoScan): with a smaller instrument the rest is "size".
+	rc, out, errs := run("peaks", f, "--wavelength", "CuKa", "--size", "--caglioti", "0.001,0,0.001", "--json")
+	var v struct {
+		Peaks []map[string]float64
+		Size  struct {
+			ScherrerNM     []*float64                         `json:"scherrer_nm"`
+			WilliamsonHall *struct{ SizeNM, Strain *float64 } `json:"williamson_hall"`
+		}
+	}
+	if rc != 0 || json.Unmarshal([]byte(out), &v) != nil {
+		t.Fatalf("exit %d: %s", rc, errs)
+	}
+	if len(v.Size.ScherrerNM) != len(v.Peaks) || v.Size.WilliamsonHall == nil {
+		t.Errorf("%d sizes for %d peaks, W–H %v; stderr %q", len(v.Size.ScherrerNM), len(v.Peaks), v.Size.WilliamsonHall, errs)
+	}
+	if rc, _, _ := run("peaks", f, "--caglioti", "1,2"); rc != 2 {
+		t.Errorf("--caglioti 1,2: exit %d, want 2", rc)
+	}
+}

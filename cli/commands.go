@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/scan"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 	"github.com/bragg-xrd/bragg/report"
@@ -206,32 +208,117 @@ var peaksCmd = &command{
 	name: "peaks", args: "FILE", minArgs: 1, maxArgs: 1,
 	summary: "Subtract the background and list the peaks: 2θ, d, net height, net area, FWHM, relative intensity.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}]}")
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}]} (with --size also size{scherrer_nm[], williamson_hall{…}})")
+		size := fs.Bool("size", false, "crystallite size per peak (Scherrer) and size and microstrain from a Williamson–Hall fit over all peaks (meaningful for one phase), after removing the instrumental width (--caglioti)")
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
 		peaksFlags(fs, &opt)
+		fs.Func("caglioti", "instrumental FWHM² = U tan²θ + V tanθ + W (deg²), as U,V,W — from a standard such as LaB6", func(v string) error {
+			f := strings.Split(v, ",")
+			if len(f) != 3 {
+				return fmt.Errorf("%q is not U,V,W", v)
+			}
+			var uvw [3]float64
+			for i, x := range f {
+				var err error
+				if uvw[i], err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil {
+					return fmt.Errorf("%q is not U,V,W", v)
+				}
+			}
+			opt.Size.Instrument = peaks.Caglioti{U: uvw[0], V: uvw[1], W: uvw[2]}
+			return nil
+		})
 		return func(args []string) error {
 			a, err := e.findPeaks(args[0], opt)
 			if err != nil {
 				return err
+			}
+			lam := a.Scan.Wavelength.Ka1
+			// Sizes per peak in nm (null where the peak is no broader than
+			// the instrument), and the Williamson–Hall fit when it can be
+			// made (three broadened peaks at least).
+			var sizes []*float64
+			var wh *peaks.WH
+			if *size {
+				for _, p := range a.Peaks {
+					if t, err := peaks.Scherrer(p, lam, opt.Size); err == nil {
+						nm := t / 10
+						sizes = append(sizes, &nm)
+					} else {
+						sizes = append(sizes, nil)
+					}
+				}
+				if w, err := peaks.WilliamsonHall(a.Peaks, lam, opt.Size); err == nil {
+					wh = &w
+				} else {
+					e.warnf("%s: no Williamson–Hall fit: %v", args[0], err)
+				}
 			}
 			if *asJSON {
 				ps := a.Peaks
 				if ps == nil {
 					ps = []diffraction.Peak{}
 				}
-				return writeJSON(e.stdout, struct {
+				// JSON has no infinity: a size too large to measure (no
+				// size broadening) is null.
+				type whJSON struct {
+					SizeNM      *float64 `json:"size_nm"`
+					SigmaSizeNM *float64 `json:"sigma_size_nm"`
+					Strain      float64  `json:"strain"`
+					SigmaStrain float64  `json:"sigma_strain"`
+					Peaks       int      `json:"peaks"`
+				}
+				type sizeJSON struct {
+					ScherrerNM     []*float64 `json:"scherrer_nm"`
+					WilliamsonHall *whJSON    `json:"williamson_hall"`
+				}
+				out := struct {
 					File       string             `json:"file"`
 					Wavelength wavelengthJSON     `json:"wavelength"`
 					Peaks      []diffraction.Peak `json:"peaks"`
-				}{a.File, wlJSON(a.Scan.Wavelength), ps})
+					Size       *sizeJSON          `json:"size,omitempty"`
+				}{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: ps}
+				if *size {
+					out.Size = &sizeJSON{ScherrerNM: sizes}
+					if wh != nil {
+						w := &whJSON{Strain: wh.Strain, SigmaStrain: wh.SigmaStrain, Peaks: wh.Peaks}
+						if !math.IsInf(wh.Size, 0) {
+							sz, ss := wh.Size/10, wh.SigmaSize/10
+							w.SizeNM, w.SigmaSizeNM = &sz, &ss
+						}
+						out.Size.WilliamsonHall = w
+					}
+				}
+				return writeJSON(e.stdout, out)
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "no\t2θ (°)\td (Å)\theight\tarea\tFWHM (°)\tI rel\t")
-			for i, p := range a.Peaks {
-				fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.0f\t%.1f\t%.3f\t%.1f\t\n", i+1, p.TwoTheta, p.D, p.Height, p.Area, p.FWHM, p.RelIntensity)
+			head := "no\t2θ (°)\td (Å)\theight\tarea\tFWHM (°)\tI rel\t"
+			if *size {
+				head += "size (nm)\t"
 			}
-			return tw.Flush()
+			fmt.Fprintln(tw, head)
+			for i, p := range a.Peaks {
+				fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.0f\t%.1f\t%.3f\t%.1f\t", i+1, p.TwoTheta, p.D, p.Height, p.Area, p.FWHM, p.RelIntensity)
+				if *size {
+					if sizes[i] != nil {
+						fmt.Fprintf(tw, "%.1f\t", *sizes[i])
+					} else {
+						fmt.Fprint(tw, "–\t")
+					}
+				}
+				fmt.Fprintln(tw)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if wh != nil {
+				sz := "no size broadening"
+				if !math.IsInf(wh.Size, 0) {
+					sz = fmt.Sprintf("size %.1f ± %.1f nm", wh.Size/10, wh.SigmaSize/10)
+				}
+				fmt.Fprintf(e.stdout, "\nWilliamson–Hall (%d peaks): %s, microstrain %.2e ± %.1e\n", wh.Peaks, sz, wh.Strain, wh.SigmaStrain)
+			}
+			return nil
 		}
 	},
 }
