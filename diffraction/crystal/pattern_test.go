@@ -20,8 +20,10 @@ type stick struct {
 	m     int // Laue multiplicity; 0 when pymatgen merged several hkl
 }
 
-// readGolden reads a simulate.py TSV (two_theta d I hkl m hkl_laue m_laue).
-func readGolden(t *testing.T, path string) []stick {
+// readSticks reads a simulate.py TSV (two_theta d I hkl m, then with
+// --laue hkl_laue m_laue): 2θ and intensity of each line and, when col7
+// is set, the Laue multiplicity of the 7th column.
+func readSticks(t *testing.T, path string, col7 bool) []stick {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -35,17 +37,26 @@ func readGolden(t *testing.T, path string) []stick {
 		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "two_theta") || line == "" {
 			continue
 		}
-		f := strings.Split(line, "\t")
-		tt, err1 := strconv.ParseFloat(f[0], 64)
-		in, err2 := strconv.ParseFloat(f[2], 64)
-		if err1 != nil || err2 != nil || len(f) < 7 {
+		c := strings.Split(line, "\t")
+		tt, err1 := strconv.ParseFloat(c[0], 64)
+		in, err2 := strconv.ParseFloat(c[2], 64)
+		if err1 != nil || err2 != nil || (col7 && len(c) < 7) {
 			t.Fatalf("%s: bad line %q", path, line)
 		}
-		m, _ := strconv.Atoi(f[6]) // "6;6" (merged) gives 0
-		out = append(out, stick{tt, in, m})
+		s := stick{tt: tt, i: in}
+		if col7 {
+			s.m, _ = strconv.Atoi(c[6]) // "6;6" (merged) gives 0
+		}
+		out = append(out, s)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
+
+// readGolden reads a pymatgen golden (with Laue multiplicities).
+func readGolden(t *testing.T, path string) []stick { return readSticks(t, path, true) }
 
 // mergeSticks sums lines closer than 1e-4° (pymatgen reports reflections
 // that share a 2θ, such as quartz 101 and 011, as one line) and rescales

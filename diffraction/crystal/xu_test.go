@@ -1,43 +1,14 @@
 package crystal
 
 import (
-	"bufio"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 )
 
 // readXU reads a simulate.py xrayutilities TSV (two_theta d I hkl m).
-func readXU(t *testing.T, path string) []stick {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []stick
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "two_theta") || line == "" {
-			continue
-		}
-		c := strings.Split(line, "\t")
-		tt, err1 := strconv.ParseFloat(c[0], 64)
-		in, err2 := strconv.ParseFloat(c[2], 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("%s: bad line %q", path, line)
-		}
-		out = append(out, stick{tt: tt, i: in})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+func readXU(t *testing.T, path string) []stick { return readSticks(t, path, false) }
 
 // xuStandards are the test structures compared with xrayutilities, each
 // with the R (with f′, f″) measured when the goldens were made.
