@@ -228,7 +228,21 @@ var peaksCmd = &command{
 			opt.Size.Instrument = peaks.Caglioti{U: uvw[0], V: uvw[1], W: uvw[2]}
 			return nil
 		})
+		instrument := fs.String("instrument", "", "with --size: fit the instrumental U, V, W to the peaks of this scan of a standard (LaB6, Si) instead of --caglioti")
 		return func(args []string) error {
+			if *instrument != "" {
+				std, err := e.findPeaks(*instrument, opt)
+				if err != nil {
+					return err
+				}
+				// Lines below 2 % have widths too noisy to weigh in.
+				c, err := peaks.FitCaglioti(std.Peaks, 2)
+				if err != nil {
+					return fmt.Errorf("%s: %w", *instrument, err)
+				}
+				opt.Size.Instrument = c
+				e.warnf("%s: instrumental width U=%.5g V=%.5g W=%.5g deg²", *instrument, c.U, c.V, c.W)
+			}
 			a, err := e.findPeaks(args[0], opt)
 			if err != nil {
 				return err

@@ -138,3 +138,62 @@ func WilliamsonHall(pk []diffraction.Peak, lambda float64, o SizeOptions) (WH, e
 	}
 	return r, nil
 }
+
+// FitCaglioti fits the instrumental width U, V, W to the peaks of a
+// standard whose own broadening is negligible (LaB6 SRM 660, Si SRM 640):
+// FWHM² = U·tan²θ + V·tanθ + W is linear in U, V, W, so this is linear
+// least squares over the peaks (Caglioti et al. 1958), weighted equally.
+// Peaks weaker than minRel % of the strongest are left out (their widths
+// scatter); it needs at least four peaks spread in angle.
+func FitCaglioti(pk []diffraction.Peak, minRel float64) (Caglioti, error) {
+	var a [3][3]float64
+	var b [3]float64
+	n := 0
+	for _, p := range pk {
+		if p.RelIntensity < minRel || !(p.FWHM > 0) || !finite(p.FWHM) {
+			continue
+		}
+		t := math.Tan(p.TwoTheta * math.Pi / 360)
+		x := [3]float64{t * t, t, 1}
+		y := p.FWHM * p.FWHM
+		for i := range 3 {
+			b[i] += x[i] * y
+			for j := range 3 {
+				a[i][j] += x[i] * x[j]
+			}
+		}
+		n++
+	}
+	if n < 4 {
+		return Caglioti{}, fmt.Errorf("peaks: %d peaks above %g %% to fit U, V, W; at least 4 are needed", n, minRel)
+	}
+	u, ok := solve3(a, b)
+	if !ok {
+		return Caglioti{}, errors.New("peaks: the peaks do not spread enough in angle to fit U, V, W")
+	}
+	return Caglioti{U: u[0], V: u[1], W: u[2]}, nil
+}
+
+// solve3 solves the 3×3 system a·x = b by Cramer's rule; ok is false when
+// a is (nearly) singular.
+func solve3(a [3][3]float64, b [3]float64) ([3]float64, bool) {
+	det := func(m [3][3]float64) float64 {
+		return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) -
+			m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
+			m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
+	}
+	d := det(a)
+	scale := math.Abs(a[0][0] * a[1][1] * a[2][2])
+	if !(math.Abs(d) > 1e-12*scale) {
+		return [3]float64{}, false
+	}
+	var x [3]float64
+	for k := range 3 {
+		m := a
+		for i := range 3 {
+			m[i][k] = b[i]
+		}
+		x[k] = det(m) / d
+	}
+	return x, true
+}
