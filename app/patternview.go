@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
 )
 
 // Stick is one reference line drawn as a vertical bar from the bottom of
@@ -34,7 +35,8 @@ type Overlay struct {
 // trace, its background, markers over the peaks found and the stick
 // patterns of reference phases. The mouse wheel zooms the 2θ axis about the
 // pointer, dragging pans, a double click shows the whole scan, and hovering
-// reads out 2θ, d and the intensity there.
+// reads out 2θ, d and the intensity there. With Points set it edits a
+// manual background: see Points.
 //
 // The exported fields are its state: set them and call Refresh.
 type PatternView struct {
@@ -61,13 +63,25 @@ type PatternView struct {
 	// pointer leaves.
 	OnHover func(twoTheta, d, intensity float64, ok bool)
 
+	// Points are the control points of a manual background, sorted by 2θ,
+	// drawn as handles: dragging a handle moves it, a secondary click on
+	// the plot adds a point and one on a handle removes it (never below
+	// two). Empty shows no handles and edits nothing.
+	Points []peaks.Point
+	// OnPointsChanged, if not nil, receives a copy of Points when a drag
+	// of a handle ends or a point is added or removed.
+	OnPointsChanged func([]peaks.Point)
+
 	r       *patternRenderer // set by CreateRenderer, for hover and hit tests
 	dragged bool
+	grab    int           // index in Points of the handle being dragged, -1 for none
+	pressed bool          // a mouse button is down…
+	pressAt fyne.Position // …since it went down here
 }
 
 // NewPatternView returns an empty view.
 func NewPatternView() *PatternView {
-	v := &PatternView{Selected: -1, Empty: "Open a scan: File ▸ Open… (Ctrl+O)"}
+	v := &PatternView{Selected: -1, grab: -1, Empty: "Open a scan: File ▸ Open… (Ctrl+O)"}
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -170,19 +184,47 @@ func (v *PatternView) Scrolled(ev *fyne.ScrollEvent) {
 	}
 }
 
-// Dragged pans the plot with the pointer.
+// Dragged moves the background handle the drag started on, or else pans
+// the plot with the pointer.
 func (v *PatternView) Dragged(ev *fyne.DragEvent) {
 	if v.r == nil || v.Scan == nil {
 		return
 	}
+	if !v.dragged {
+		start := ev.Position.Subtract(ev.Dragged)
+		if v.pressed {
+			start = v.pressAt
+		}
+		v.grab = v.handleAt(start)
+	}
 	v.dragged = true
+	if v.grab >= 0 && v.grab < len(v.Points) {
+		v.movePoint(v.grab, ev.Position)
+		v.r.hoverAt(ev.Position)
+		return
+	}
 	lo, hi := v.visibleRange()
 	v.Pan(-float64(ev.Dragged.DX) / float64(max(v.r.plotSize.Width, 1)) * (hi - lo))
 	v.r.hoverAt(ev.Position)
 }
 
-// DragEnd ends a pan.
-func (v *PatternView) DragEnd() { v.dragged = false }
+// DragEnd ends a pan or the move of a handle, which it reports
+// (OnPointsChanged).
+func (v *PatternView) DragEnd() {
+	v.dragged = false
+	if v.grab >= 0 {
+		v.grab = -1
+		v.Refresh()
+		v.pointsChanged()
+	}
+}
+
+// MouseDown remembers where a drag may start: the desktop driver reports a
+// drag only once the pointer has moved a little.
+func (v *PatternView) MouseDown(ev *desktop.MouseEvent) { v.pressed, v.pressAt = true, ev.Position }
+
+// MouseUp ends the press.
+func (v *PatternView) MouseUp(*desktop.MouseEvent) { v.pressed = false }
 
 // DoubleTapped shows the whole scan.
 func (v *PatternView) DoubleTapped(*fyne.PointEvent) { v.ResetZoom() }
@@ -716,6 +758,8 @@ func (r *patternRenderer) draw(w, h int) image.Image {
 		}
 		c.vrun(x, y-gap-tick, y-gap, wid, col)
 	}
+
+	r.drawHandles(c, tr, s)
 
 	// Frame and inward tick marks.
 	c.hrun(0, w-1, 0, lw, r.pal.frame)

@@ -33,7 +33,7 @@ var (
 		{"SNIP", peaks.BackgroundSNIP},
 		{"Polynomial", peaks.BackgroundPoly},
 		{"None", peaks.BackgroundNone},
-		{"Manual points", peaks.BackgroundManual}, // offered only when in force
+		{"Manual points", peaks.BackgroundManual}, // control points on the plot
 	}
 	profileChoices = []struct {
 		label string
@@ -64,6 +64,11 @@ type settingsPanel struct {
 	defaults   *widget.Button
 
 	filling bool // fill is setting the widgets: not a user edit
+
+	// points are the manual background's control points, edited on the
+	// pattern view; kept while another method is chosen, so that choosing
+	// "Manual points" again brings them back.
+	points []peaks.Point
 }
 
 func newSettingsPanel(u *UI) *settingsPanel {
@@ -80,8 +85,12 @@ func newSettingsPanel(u *UI) *settingsPanel {
 		}
 		return out
 	}
-	p.background = widget.NewSelect(labels(3, func(i int) string { return backgroundChoices[i].label }),
-		func(string) { changed() })
+	p.background = widget.NewSelect(labels(len(backgroundChoices), func(i int) string { return backgroundChoices[i].label }),
+		func(string) {
+			if !p.filling {
+				p.backgroundChosen()
+			}
+		})
 	p.ka2 = widget.NewCheck("Strip", func(bool) { changed() })
 	p.profile = widget.NewSelect(labels(len(profileChoices), func(i int) string { return profileChoices[i].label }),
 		func(string) { changed() })
@@ -146,18 +155,16 @@ func (p *settingsPanel) fill(opt analysis.Options) {
 	p.filling = true
 	defer func() { p.filling = false }()
 	m := backgroundMethod(opt)
-	opts := p.background.Options[:0:0]
-	for i, c := range backgroundChoices {
-		if i < 3 || c.m == m {
-			opts = append(opts, c.label)
-		}
+	p.points = nil
+	if m == peaks.BackgroundManual {
+		p.points = slices.Clone(opt.Peaks.Background.Points)
 	}
-	p.background.SetOptions(opts)
 	for _, c := range backgroundChoices {
 		if c.m == m {
 			p.background.SetSelected(c.label)
 		}
 	}
+	p.syncPoints()
 	p.ka2.SetChecked(opt.Peaks.StripKa2)
 	for _, c := range profileChoices {
 		if c.p == opt.Peaks.Profile {
@@ -178,7 +185,14 @@ func (p *settingsPanel) read(base analysis.Options) (analysis.Options, error) {
 	for _, c := range backgroundChoices {
 		if c.label == p.background.Selected && c.m != backgroundMethod(base) {
 			opt.Peaks.Background.Method = c.m // "" (SNIP) stays "" when unchanged
+			opt.Peaks.Background.Points = nil
 		}
+	}
+	if opt.Peaks.Background.Method == peaks.BackgroundManual {
+		if len(p.points) < 2 {
+			return base, errors.New("a manual background needs 2 control points at least: open a scan, then choose Manual points")
+		}
+		opt.Peaks.Background.Points = slices.Clone(p.points)
 	}
 	opt.Peaks.StripKa2 = p.ka2.Checked
 	for _, c := range profileChoices {
@@ -207,6 +221,53 @@ func (p *settingsPanel) read(base analysis.Options) (analysis.Options, error) {
 		return base, err
 	}
 	return opt, nil
+}
+
+// manualChosen reports whether the panel's background choice is manual.
+func (p *settingsPanel) manualChosen() bool {
+	return p.background.Selected == backgroundChoices[len(backgroundChoices)-1].label
+}
+
+// backgroundChosen follows a user's choice of background method. Choosing
+// "Manual points" starts from control points sampled on the background on
+// display (unless the panel holds points already), shows them as handles
+// on the plot and applies at once; another method hides the handles and
+// waits for Apply.
+func (p *settingsPanel) backgroundChosen() {
+	u := p.u
+	if p.manualChosen() && len(p.points) < 2 {
+		if e := u.current; e != nil && e.a != nil {
+			p.points = samplePoints(e.a.Scan, e.a.Background, manualStartPoints)
+		}
+	}
+	p.syncPoints()
+	if p.manualChosen() && len(p.points) >= 2 {
+		u.ApplySettings()
+		return
+	}
+	p.updateButtons()
+}
+
+// syncPoints shows the control points as handles on the pattern view when
+// the manual background is chosen, and none otherwise.
+func (p *settingsPanel) syncPoints() {
+	v := p.u.view
+	if p.manualChosen() {
+		v.Points = slices.Clone(p.points)
+	} else {
+		v.Points = nil
+	}
+	v.Refresh()
+}
+
+// pointsEdited takes the control points the user edited on the plot and
+// re-runs the analysis with them, as Apply does.
+func (u *UI) pointsEdited(pts []peaks.Point) {
+	if !u.settings.manualChosen() {
+		return
+	}
+	u.settings.points = pts
+	u.ApplySettings()
 }
 
 // updateButtons enables Apply when the panel differs from the settings in
@@ -366,7 +427,7 @@ func settingsSummary(o analysis.Options) string {
 	case peaks.BackgroundPoly:
 		parts = append(parts, "polynomial background")
 	case peaks.BackgroundManual:
-		parts = append(parts, "manual background")
+		parts = append(parts, fmt.Sprintf("manual background (%d points)", len(o.Peaks.Background.Points)))
 	case peaks.BackgroundNone:
 		parts = append(parts, "no background")
 	}

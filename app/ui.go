@@ -126,6 +126,7 @@ func (u *UI) View() *PatternView { return u.view }
 
 func (u *UI) build() {
 	u.view = NewPatternView()
+	u.view.OnPointsChanged = u.pointsEdited
 
 	u.list = widget.NewList(
 		func() int { return len(u.entries) },
@@ -242,7 +243,8 @@ func (u *UI) menu() *fyne.MainMenu {
 	about := fyne.NewMenuItem("About Bragg", func() {
 		dialog.ShowInformation("About Bragg",
 			"Bragg — powder X-ray diffraction.\n\nOpen a scan to see its peaks and the phases that explain them.\n"+
-				"Wheel: zoom 2θ about the pointer · drag: pan · double-click: whole scan.", u.win)
+				"Wheel: zoom 2θ about the pointer · drag: pan · double-click: whole scan.\n"+
+				"Manual background: drag a handle to move it · right-click: add a point, or remove the one clicked.", u.win)
 	})
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
