@@ -12,12 +12,40 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Peak table columns.
-var peakColumns = []struct {
+// column is one column of a table: its title, width and alignment.
+type column struct {
 	title string
 	width float32
-	right bool
-}{
+	right bool // numbers: aligned right
+}
+
+// alignment is the text alignment of a column's cells and header.
+func (c column) alignment() fyne.TextAlign {
+	if c.right {
+		return fyne.TextAlignTrailing
+	}
+	return fyne.TextAlignLeading
+}
+
+// setColumns gives t bold headers with the columns' titles and alignment,
+// and the columns' widths.
+func setColumns(t *widget.Table, cols []column) {
+	t.ShowHeaderColumn = false
+	t.CreateHeader = headerLabel
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(cols) {
+			l := o.(*widget.Label)
+			l.SetText(cols[id.Col].title)
+			l.Alignment = cols[id.Col].alignment()
+		}
+	}
+	for i, c := range cols {
+		t.SetColumnWidth(i, c.width)
+	}
+}
+
+// Peak table columns.
+var peakColumns = []column{
 	{"No", 34, true},
 	{"2θ (°)", 62, true},
 	{"d (Å)", 62, true},
@@ -81,29 +109,10 @@ func (u *UI) newPeakTable() *widget.Table {
 				l.SetText("")
 				return
 			}
-			if peakColumns[id.Col].right {
-				l.Alignment = fyne.TextAlignTrailing
-			} else {
-				l.Alignment = fyne.TextAlignLeading
-			}
+			l.Alignment = peakColumns[id.Col].alignment()
 			l.SetText(e.peakCell(id.Row, id.Col))
 		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = headerLabel
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col >= 0 && id.Col < len(peakColumns) {
-			l.SetText(peakColumns[id.Col].title)
-			if peakColumns[id.Col].right {
-				l.Alignment = fyne.TextAlignTrailing
-			} else {
-				l.Alignment = fyne.TextAlignLeading
-			}
-		}
-	}
-	for i, c := range peakColumns {
-		t.SetColumnWidth(i, c.width)
-	}
+	setColumns(t, peakColumns)
 	t.OnSelected = func(id widget.TableCellID) {
 		u.view.Selected = id.Row
 		u.view.Refresh()
@@ -116,11 +125,7 @@ func (u *UI) newPeakTable() *widget.Table {
 }
 
 // Candidate table columns.
-var candColumns = []struct {
-	title string
-	width float32
-	right bool
-}{
+var candColumns = []column{
 	{"Show", 54, false},
 	{"#", 28, true},
 	{"Phase", 140, false},
@@ -211,29 +216,10 @@ func (u *UI) newCandidateTable() *widget.Table {
 			box.Hide()
 			l.Show()
 			l.TextStyle = fyne.TextStyle{Bold: r.identified && id.Col == 2}
-			if candColumns[id.Col].right {
-				l.Alignment = fyne.TextAlignTrailing
-			} else {
-				l.Alignment = fyne.TextAlignLeading
-			}
+			l.Alignment = candColumns[id.Col].alignment()
 			l.SetText(candCell(r, id.Col))
 		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = headerLabel
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col >= 0 && id.Col < len(candColumns) {
-			l.SetText(candColumns[id.Col].title)
-			if candColumns[id.Col].right {
-				l.Alignment = fyne.TextAlignTrailing
-			} else {
-				l.Alignment = fyne.TextAlignLeading
-			}
-		}
-	}
-	for i, c := range candColumns {
-		t.SetColumnWidth(i, c.width)
-	}
+	setColumns(t, candColumns)
 	t.OnSelected = func(id widget.TableCellID) {
 		// Selecting a row toggles its sticks, like clicking the check.
 		if e := u.current; e != nil && id.Row < len(e.rows) && id.Col != 0 {
