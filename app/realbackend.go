@@ -6,7 +6,6 @@ import (
 
 	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
-	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/report"
 )
 
@@ -51,41 +50,16 @@ func NewBackend() Backend {
 }
 
 // importCIFs adds the structures of CIF files to the user database, as
-// bragg db import does: a bad file is reported while the rest import.
+// bragg db import does (assets.Import): a bad file is reported while the
+// rest import.
 func importCIFs(paths []string) ([]string, error) {
-	bundled, err := assets.RefDB()
+	ps, failed, err := assets.Import(paths)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := bundled.CorundumScale()
-	if err != nil {
-		return nil, err
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
 	}
-	path, err := refdb.UserPath()
-	if err != nil {
-		return nil, err
-	}
-	user, err := refdb.LoadUser(path)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	var errs []error
-	for _, p := range paths {
-		ps, err := refdb.ImportFile(p, cs)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		user.Put(ps...)
-		for _, q := range ps {
-			ids = append(ids, q.ID)
-		}
-	}
-	if len(ids) > 0 {
-		if err := refdb.SaveUser(path, user); err != nil {
-			return nil, err
-		}
-	}
-	return ids, errors.Join(errs...)
+	return ids, errors.Join(failed...)
 }

@@ -45,3 +45,42 @@ func All() (*refdb.DB, error) {
 	}
 	return db.With(user), nil
 }
+
+// Import adds the structures of CIF files to the user database
+// (refdb.UserPath), computed like the bundled entries with the RIR against
+// the bundled corundum, and saves it. A file that cannot be read is
+// reported in failed while the others import; err is a problem with the
+// database itself.
+func Import(files []string) (imported []refdb.Phase, failed []error, err error) {
+	bundled, err := RefDB()
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := bundled.CorundumScale()
+	if err != nil {
+		return nil, nil, err
+	}
+	path, err := refdb.UserPath()
+	if err != nil {
+		return nil, nil, err
+	}
+	user, err := refdb.LoadUser(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range files {
+		ps, err := refdb.ImportFile(f, cs)
+		if err != nil {
+			failed = append(failed, err)
+			continue
+		}
+		user.Put(ps...)
+		imported = append(imported, ps...)
+	}
+	if len(imported) > 0 {
+		if err := refdb.SaveUser(path, user); err != nil {
+			return nil, failed, err
+		}
+	}
+	return imported, failed, nil
+}

@@ -270,36 +270,18 @@ func (e *env) userDB() (string, *refdb.DB, error) {
 }
 
 func (e *env) dbImport(files []string) error {
-	bundled, err := assets.RefDB()
+	ps, failed, err := assets.Import(files)
 	if err != nil {
 		return err
 	}
-	cs, err := bundled.CorundumScale()
-	if err != nil {
-		return err
+	for _, err := range failed {
+		e.warnf("%v", err)
 	}
-	path, user, err := e.userDB()
-	if err != nil {
-		return err
+	for _, p := range ps {
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", p.ID, p.Formula, p.Name)
 	}
-	var failed int
-	for _, f := range files {
-		ps, err := refdb.ImportFile(f, cs)
-		if err != nil {
-			e.warnf("%v", err)
-			failed++
-			continue
-		}
-		user.Put(ps...)
-		for _, p := range ps {
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", p.ID, p.Formula, p.Name)
-		}
-	}
-	if err := refdb.SaveUser(path, user); err != nil {
-		return err
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d files not imported", failed, len(files))
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d files not imported", len(failed), len(files))
 	}
 	return nil
 }
