@@ -1,6 +1,7 @@
 package refdb
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -177,16 +178,24 @@ func ParseFormula(f string) (map[string]float64, bool) {
 	return m, len(m) > 0
 }
 
-// sameFormula compares two formulas as element counts, so that the order
-// of the elements does not matter.
+// sameFormula compares two formulas as proportions of the elements, so
+// that neither the order of the elements nor the multiple matters
+// ("Li4Ti5O12" is the reduced formula "Li1.333Ti1.667O4" of a structure
+// with a mixed site; "Al2O3" is "O3Al2"). Proportions agree to 1e-4.
 func sameFormula(a, b string) bool {
 	ma, ok1 := ParseFormula(a)
 	mb, ok2 := ParseFormula(b)
 	if !ok1 || !ok2 || len(ma) != len(mb) {
 		return false
 	}
+	var na, nb float64
 	for k, v := range ma {
-		if w, ok := mb[k]; !ok || w < v-1e-6 || w > v+1e-6 {
+		na += v
+		nb += mb[k]
+	}
+	for k, v := range ma {
+		w, ok := mb[k]
+		if !ok || math.Abs(v/na-w/nb) > 1e-4 {
 			return false
 		}
 	}

@@ -14,7 +14,8 @@ type Query struct {
 	// Text matches, case-insensitively, a part of the ID, name, mineral
 	// name or formula.
 	Text string
-	// Formula matches the element counts exactly ("Al2O3" = "O3Al2").
+	// Formula matches the proportions of the elements ("Al2O3" = "O3Al2" =
+	// "AlO1.5").
 	Formula string
 	// AllOf, AnyOf and NoneOf restrain the elements.
 	AllOf, AnyOf, NoneOf []string

@@ -97,6 +97,9 @@ func TestSearch(t *testing.T) {
 	}{
 		{"text in mineral", Query{Text: "hali"}, "cod:9008678"},
 		{"formula any order", Query{Formula: "O3Al2"}, "cod:1000017"},
+		{"formula as a multiple", Query{Formula: "Al4O6"}, "cod:1000017"},
+		{"formula with fractions", Query{Formula: "AlO1.5"}, "cod:1000017"},
+		{"formula of other proportions", Query{Formula: "AlO"}, ""},
 		{"all of", Query{AllOf: []string{"Na", "Cl"}}, "cod:9008678"},
 		{"none of", Query{NoneOf: []string{"Na"}}, "cod:1000017"},
 		{"any of", Query{AnyOf: []string{"Cl", "Xe"}}, "cod:9008678"},
