@@ -245,7 +245,7 @@ func (e *env) dbStats(asJSON bool) error {
 }
 
 // sourceOf is the collection an entry came from: the shared folder, the
-// project's own structures, or the user.
+// project's own structures, the AFLOW prototypes, or the user.
 func sourceOf(p *refdb.Phase) string {
 	if strings.HasPrefix(p.ID, refdb.UserPrefix) {
 		return "user"
@@ -253,6 +253,9 @@ func sourceOf(p *refdb.Phase) string {
 	parts := strings.Split(p.Source, "/")
 	if len(parts) > 3 && parts[0] == "shared" {
 		return parts[3]
+	}
+	if len(parts) > 4 && parts[0] == "internal" && parts[3] == "aflow" {
+		return "aflow (AFLOW prototype library)"
 	}
 	if len(parts) > 1 && parts[0] == "internal" {
 		return "bragg (entered from publications)"

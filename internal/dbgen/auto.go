@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"io/fs"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,6 +41,24 @@ func autoEntries(rows []indexRow, curated []entry) []entry {
 	return out
 }
 
+// aflowEntries lists the structures of internal/dbgen/cif/aflow that the
+// curated list does not name, in file order; they come after the shared ones, which win a tie when one phase is
+// in both (see quality).
+func aflowEntries(curated []entry) ([]entry, error) {
+	files, err := fs.Glob(localCIFs, "cif/aflow/*.cif")
+	if err != nil {
+		return nil, err
+	}
+	var out []entry
+	for _, f := range files {
+		f = strings.TrimPrefix(f, "cif/")
+		if !slices.ContainsFunc(curated, func(e entry) bool { return e.File == f }) {
+			out = append(out, entry{File: f, auto: true})
+		}
+	}
+	return out, nil
+}
+
 // autoName names an entry that the curated list does not: for a zeolite
 // framework its IZA code, else the CIF's chemical name, else the mineral
 // name, else the formula.
@@ -63,22 +84,66 @@ var cifText = strings.NewReplacer(
 	`\%a`, "å", `\%A`, "Å", `\"o`, "ö", `\"u`, "ü", `\"a`, "ä", "_", " ")
 
 // samePhase reports whether two entries are one phase: the same reduced
-// formula, the same space-group operations count and crystal system, and
+// formula, the same space-group operations count and crystal system,
 // volumes per formula unit within 3 % (different temperatures, pressures
 // of a few kbar and refinements of one phase differ by less; polymorphs of
-// one formula differ in space group or by more).
+// one formula differ in space group or by more), and the same strong lines
+// (polytypes such as 4H and 6H SiC pass the other tests).
 func samePhase(a, b *refdb.Phase) bool {
 	if a.Formula != b.Formula || a.System != b.System || len(a.Structure.Ops) != len(b.Structure.Ops) {
 		return false
 	}
 	va, vb := a.Volume/a.Z, b.Volume/b.Z
-	return math.Abs(va-vb) <= 0.03*math.Max(va, vb)
+	return math.Abs(va-vb) <= 0.03*math.Max(va, vb) && hasLines(a, b) && hasLines(b, a)
+}
+
+// lineTol is the relative tolerance on d of hasLines: refinements of one
+// phase at different temperatures, or a computed cell against a measured
+// one, change the cell anisotropically by up to about 1 % (graphite's c
+// between two determinations, anatase's DFT-relaxed cell).
+const lineTol = 0.008
+
+// hasLines reports whether every one of the ten strongest lines of a (of
+// at least 5 %) is in b's pattern, as a line of at least 1 % whose
+// d-spacing is within lineTol of a's scaled by the cube root of the ratio
+// of the volumes per formula unit; lines that fall outside b's range are
+// not asked for. d-spacings do not depend on the setting of the cell, so
+// two settings of one phase pass.
+func hasLines(a, b *refdb.Phase) bool {
+	if len(b.Lines) == 0 {
+		return len(a.Lines) == 0
+	}
+	scale := math.Cbrt((b.Volume / b.Z) / (a.Volume / a.Z))
+	dmin := slices.MinFunc(b.Lines, func(x, y refdb.Line) int { return cmp.Compare(x.D, y.D) }).D
+	strong := slices.Clone(a.Lines)
+	slices.SortStableFunc(strong, func(x, y refdb.Line) int { return cmp.Compare(y.I, x.I) })
+	for i, l := range strong {
+		if i == 10 || l.I < 5 {
+			break
+		}
+		d := l.D * scale
+		if d < dmin*(1+lineTol) {
+			continue
+		}
+		found := false
+		for _, m := range b.Lines {
+			if m.I >= 1 && math.Abs(m.D-d) <= lineTol*d {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // quality ranks entries of one phase; the best is kept. Curated entries
 // win (their names were checked by hand), then measured over computed,
-// ordered over partially occupied, complete over missing hydrogen, and
-// structures with displacement parameters over those without.
+// ordered over partially occupied, complete over missing hydrogen,
+// structures with displacement parameters over those without, and the
+// original files of the shared collection over the AFLOW transcriptions.
 func quality(p *refdb.Phase, curated bool) int {
 	q := 0
 	if curated {
@@ -98,6 +163,10 @@ func quality(p *refdb.Phase, curated bool) int {
 			q++
 			break
 		}
+	}
+	q *= 2
+	if !strings.HasPrefix(p.Source, "internal/dbgen/cif/aflow/") {
+		q++
 	}
 	return q
 }

@@ -134,4 +134,13 @@ var curated = []entry{
 	{File: "bragg/molybdenite.cif", Name: "Molybdenum disulfide (2H)", Mineral: "Molybdenite", Formula: "MoS2"},
 	{File: "bragg/cinnabar.cif", Name: "Mercury(II) sulfide (trigonal)", Mineral: "Cinnabar", Formula: "HgS"},
 	{File: "bragg/boron-nitride-h.cif", Name: "Boron nitride (hexagonal)", Formula: "BN"},
+	{File: "bragg/thenardite.cif", Name: "Sodium sulfate", Mineral: "Thenardite", Formula: "Na2SO4"},
+	{File: "bragg/mullite.cif", Name: "Aluminium silicate (3:2 mullite)", Mineral: "Mullite", Formula: "Al4.5Si1.5O9.742"},
+	{File: "bragg/talc.cif", Name: "Magnesium silicate hydroxide", Mineral: "Talc", Formula: "Mg3Si4H2O12"},
+	{File: "bragg/microcline.cif", Name: "Potassium aluminium silicate", Mineral: "Microcline", Formula: "K3.944Na0.056Al4.12Si11.88O32"},
+	{File: "bragg/si3n4-alpha.cif", Name: "Silicon nitride (alpha)", Mineral: "Nierite", Formula: "Si3N4"},
+	{File: "bragg/tic.cif", Name: "Titanium carbide", Mineral: "Khamrabaevite", Formula: "TiC"},
+	{File: "bragg/gibbsite.cif", Name: "Aluminium hydroxide", Mineral: "Gibbsite", Formula: "AlH3O3"},
+	{File: "bragg/bismite.cif", Name: "Bismuth(III) oxide (alpha)", Mineral: "Bismite", Formula: "Bi2O3"},
+	{File: "aflow/SiO2_A2B_mC144_9_24a_12a.cif", Name: "Silicon dioxide (low tridymite, monoclinic)", Mineral: "Tridymite", Formula: "SiO2"},
 }

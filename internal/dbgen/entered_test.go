@@ -54,6 +54,14 @@ var enteredChecks = []enteredCheck{
 	{file: "bragg/molybdenite.cif", density: 5.00, volume: 106.35},
 	{file: "bragg/cinnabar.cif", density: 8.19, volume: 141.55, scan: "R050072.csv"},
 	{file: "bragg/boron-nitride-h.cif", density: 2.279, volume: 36.17},
+	{file: "bragg/thenardite.cif", density: 2.659, volume: 709.54},
+	{file: "bragg/mullite.cif", density: 3.170, volume: 167.34},
+	{file: "bragg/talc.cif", density: 2.78, volume: 453.77},
+	{file: "bragg/microcline.cif", density: 2.572, volume: 718.23},
+	{file: "bragg/si3n4-alpha.cif", density: 3.169, volume: 294.04},
+	{file: "bragg/tic.cif", density: 4.906, volume: 81.07}, // no published density: the x-ray density of the published cell
+	{file: "bragg/gibbsite.cif", density: 2.42, volume: 427.98},
+	{file: "bragg/bismite.cif", density: 9.467, volume: 326.92},
 }
 
 // rruffDir holds the RRUFF powder patterns re-exported by WPEM/XRED (Cu Kα).

@@ -51,9 +51,11 @@ func main() {
 }
 
 // localCIFs are structures the project entered from publications (each
-// file cites its source), for common phases without a usable CIF in shared/.
+// file cites its source): in cif/, common phases without a usable CIF in
+// shared/; in cif/aflow/, the experimentally determined structures of the
+// AFLOW Library of Crystallographic Prototypes (tables/gen_aflow.py).
 //
-//go:embed cif/*.cif
+//go:embed cif/*.cif cif/aflow/*.cif
 var localCIFs embed.FS
 
 // licenses of the source folders, from shared/data/README.md.
@@ -70,6 +72,7 @@ var licenses = map[string]string{
 	"cif2hkl_examples":         "CC0 (Debian cif2hkl examples)",
 	"dara_tutorial":            "MIT",
 	"bragg":                    "CC0 (structure data from the cited publication, entered by the Bragg project)",
+	"aflow":                    "CC0 (structure data from the cited publication, as given by the AFLOW Library of Crystallographic Prototypes, Mehl et al. 2017; transcribed from pymatgen, MIT)",
 }
 
 // rhombToHex takes rhombohedral axes to hexagonal axes (obverse setting):
@@ -161,7 +164,12 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	// one that cannot be compiled is left out with its reason.
 	ncurated := len(phases)
 	skipped := 0
-	for _, e := range autoEntries(rows, curated) {
+	auto := autoEntries(rows, curated)
+	aflow, err := aflowEntries(curated)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range append(auto, aflow...) {
 		p, scale, err := compile(cifDir, index, e)
 		if err != nil {
 			logf("skip %s [%s]: %v", e.File, e.Block, err)
@@ -200,8 +208,10 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 		return p, 0, fmt.Errorf("source folder %q is not on the redistributable list", source)
 	}
 	var f io.ReadCloser
-	if rest, ok := strings.CutPrefix(e.File, "bragg/"); ok {
-		f, err = localCIFs.Open("cif/" + rest)
+	local := source == "bragg" || source == "aflow"
+	localPath := strings.TrimPrefix(e.File, "bragg/") // relative to internal/dbgen/cif
+	if local {
+		f, err = localCIFs.Open("cif/" + localPath)
 	} else {
 		f, err = os.Open(filepath.Join(cifDir, e.File))
 	}
@@ -268,8 +278,8 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 		return p, 0, fmt.Errorf("formula %s, want %s", p.Formula, e.Formula)
 	}
 	p.Source = "shared/data/cif/" + e.File
-	if source == "bragg" {
-		p.Source = "internal/dbgen/cif/" + strings.TrimPrefix(e.File, "bragg/")
+	if local {
+		p.Source = "internal/dbgen/cif/" + localPath
 	}
 	p.License = lic
 	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/")
