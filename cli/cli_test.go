@@ -155,6 +155,17 @@ func TestConvertAndReport(t *testing.T) {
 	if s, _, err := scan.ReadFile(filepath.Join(batch, "demo.csv")); err != nil || s.Len() != 3501 {
 		t.Errorf("batch output: %v", err)
 	}
+	// Two inputs with one base name: the second would overwrite the
+	// first's output, so it is refused and named (the batch runs in
+	// parallel, so "last wins" would not even be deterministic).
+	other := filepath.Join(t.TempDir(), "demo.xy")
+	if b, err := os.ReadFile(f); err != nil || os.WriteFile(other, b, 0o644) != nil {
+		t.Fatal(err)
+	}
+	rc, _, errs = run("convert", "-m", batch, f, other)
+	if rc != 1 || !strings.Contains(errs, other+": not converted") || strings.Count(errs, "\n") != 2 {
+		t.Errorf("batch with one base name twice: exit %d, stderr %q", rc, errs)
+	}
 	if rc, _, _ := run("convert", f, f); rc != 2 {
 		t.Errorf("two files without -m: exit %d, want 2", rc)
 	}

@@ -9,9 +9,11 @@ import (
 	"maps"
 	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/bragg-xrd/bragg/assets"
@@ -188,10 +190,42 @@ var convertCmd = &command{
 			if *dir == "" {
 				return convert(args[0], *out)
 			}
-			failed := 0
-			for _, in := range args {
+			// A batch: the files are independent, so they are converted
+			// on every core; errors are reported in the order of the
+			// arguments. Two inputs with one base name would write one
+			// output: the later is refused rather than overwriting.
+			errs := make([]error, len(args))
+			outs := make([]string, len(args))
+			first := map[string]string{}
+			for i, in := range args {
 				base := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
-				if err := convert(in, filepath.Join(*dir, base+"."+strings.ToLower(format))); err != nil {
+				outs[i] = filepath.Join(*dir, base+"."+strings.ToLower(format))
+				if prev, dup := first[outs[i]]; dup {
+					errs[i] = fmt.Errorf("%s: not converted: %s is the output of %s", in, outs[i], prev)
+					outs[i] = ""
+					continue
+				}
+				first[outs[i]] = in
+			}
+			next := make(chan int)
+			var wg sync.WaitGroup
+			for range runtime.GOMAXPROCS(0) {
+				wg.Go(func() {
+					for i := range next {
+						errs[i] = convert(args[i], outs[i])
+					}
+				})
+			}
+			for i := range args {
+				if outs[i] != "" {
+					next <- i
+				}
+			}
+			close(next)
+			wg.Wait()
+			failed := 0
+			for _, err := range errs {
+				if err != nil {
 					e.warnf("%v", err)
 					failed++
 				}
