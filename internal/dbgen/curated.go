@@ -142,5 +142,10 @@ var curated = []entry{
 	{File: "bragg/tic.cif", Name: "Titanium carbide", Mineral: "Khamrabaevite", Formula: "TiC"},
 	{File: "bragg/gibbsite.cif", Name: "Aluminium hydroxide", Mineral: "Gibbsite", Formula: "AlH3O3"},
 	{File: "bragg/bismite.cif", Name: "Bismuth(III) oxide (alpha)", Mineral: "Bismite", Formula: "Bi2O3"},
+	{File: "bragg/witherite.cif", Name: "Barium carbonate", Mineral: "Witherite", Formula: "BaCO3"},
+	{File: "bragg/brownmillerite.cif", Name: "Calcium aluminium iron oxide (C4AF)", Mineral: "Brownmillerite", Formula: "Ca2AlFeO5"},
+	{File: "bragg/belite-beta.cif", Name: "Dicalcium silicate (beta, belite)", Mineral: "Larnite", Formula: "Ca2SiO4"},
+	{File: "bragg/alite-m3.cif", Name: "Tricalcium silicate (alite, M3)", Mineral: "Hatrurite", Formula: "Ca3SiO5"},
+	{File: "bragg/tin.cif", Name: "Titanium nitride", Mineral: "Osbornite", Formula: "TiN"},
 	{File: "aflow/SiO2_A2B_mC144_9_24a_12a.cif", Name: "Silicon dioxide (low tridymite, monoclinic)", Mineral: "Tridymite", Formula: "SiO2"},
 }

@@ -62,6 +62,11 @@ var enteredChecks = []enteredCheck{
 	{file: "bragg/tic.cif", density: 4.906, volume: 81.07}, // no published density: the x-ray density of the published cell
 	{file: "bragg/gibbsite.cif", density: 2.42, volume: 427.98},
 	{file: "bragg/bismite.cif", density: 9.467, volume: 326.92},
+	{file: "bragg/witherite.cif", density: 4.31, volume: 303.8},       // no published density: the x-ray density of the published cell
+	{file: "bragg/brownmillerite.cif", density: 3.684, volume: 438.1}, // no published density: the x-ray density of the published cell
+	{file: "bragg/belite-beta.cif", density: 3.317, volume: 344.865},
+	{file: "bragg/alite-m3.cif", density: 3.182, volume: 4289.427},
+	{file: "bragg/tin.cif", density: 5.39, volume: 76.22}, // no published density: the x-ray density of the published cell
 }
 
 // rruffDir holds the RRUFF powder patterns re-exported by WPEM/XRED (Cu Kα).
