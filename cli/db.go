@@ -33,7 +33,7 @@ the user's configuration directory, searched together with the bundled ones).
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		asJSON := fs.Bool("json", false, "write JSON")
 		var q refdb.Query
-		fs.StringVar(&q.Formula, "formula", "", "search: element counts, in any order (Al2O3)")
+		fs.StringVar(&q.Formula, "formula", "", "search: element proportions, in any order and any multiple (Al2O3)")
 		elems := func(dst *[]string) func(string) error {
 			return func(s string) error { *dst = splitElements(s); return nil }
 		}
@@ -158,7 +158,11 @@ func (e *env) dbShow(id string, asJSON bool) error {
 	if p.Mineral != "" {
 		fmt.Fprintf(w, " (%s)", p.Mineral)
 	}
-	fmt.Fprintf(w, "\nformula     %s   elements %s\n", p.Formula, strings.Join(p.Elements, " "))
+	fmt.Fprintf(w, "\nformula     %s", p.Formula)
+	if sf := p.Structure.StructuralFormula; sf != "" && sf != p.Formula {
+		fmt.Fprintf(w, " (structural %s)", sf)
+	}
+	fmt.Fprintf(w, "   elements %s\n", strings.Join(p.Elements, " "))
 	fmt.Fprintf(w, "space group %s (%d), %s\n", p.Structure.SpaceGroup, p.Structure.SpaceGroupNumber, p.System)
 	fmt.Fprintf(w, "cell        a=%.5g b=%.5g c=%.5g Å  α=%.5g β=%.5g γ=%.5g°  V=%.5g Å³  Z=%g\n", c.A, c.B, c.C, c.Alpha, c.Beta, c.Gamma, p.Volume, p.Z)
 	fmt.Fprintf(w, "density     %.4g g/cm³ (calculated)   RIR %.3g (calculated I/Ic)\n", p.Density, p.RIR)

@@ -386,6 +386,9 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 	if v, _ := b.first("_chemical_name_systematic", "_chemical_name_common"); v.ok {
 		s.ChemicalName = strings.TrimSpace(v.s)
 	}
+	if v, _ := b.first("_chemical_formula_structural"); v.ok {
+		s.StructuralFormula = strings.Join(strings.Fields(v.s), "")
+	}
 	if v, _ := b.first("_cod_database_code"); v.ok {
 		s.CODID = strings.TrimSpace(v.s)
 	}

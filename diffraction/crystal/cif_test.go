@@ -87,6 +87,7 @@ data_global
 _journal_name_full 'Test Journal'
 data_x
 _chemical_name_mineral 'Test ''mineral'''
+_chemical_formula_structural 'Ca Fe (O2)'
 _cell_length_a 5.4310(2)
 _cell_length_b 5.4310(2)
 _cell_length_c 7.0(1)
@@ -138,6 +139,9 @@ Ca2 0.01 0.02 0.03 0 0 0
 	}
 	if s.Mineral != "Test 'mineral'" && s.Mineral != "Test ''mineral''" {
 		t.Errorf("mineral %q", s.Mineral)
+	}
+	if s.StructuralFormula != "CaFe(O2)" {
+		t.Errorf("structural formula %q, want the CIF's without spaces", s.StructuralFormula)
 	}
 	if s.SpaceGroup != "P 1 -1" || s.SpaceGroupNumber != 2 || len(s.Ops) != 2 {
 		t.Errorf("space group %q %d, %d ops", s.SpaceGroup, s.SpaceGroupNumber, len(s.Ops))

@@ -41,8 +41,11 @@ type Structure struct {
 	Block        string `json:"block,omitempty"`         // CIF data block name
 	Mineral      string `json:"mineral,omitempty"`       // _chemical_name_mineral
 	ChemicalName string `json:"chemical_name,omitempty"` // _chemical_name_systematic or _common
-	CODID        string `json:"cod_id,omitempty"`        // _cod_database_code
-	Citation     string `json:"citation,omitempty"`      // authors (year) journal volume, first page
+	// StructuralFormula is _chemical_formula_structural without its
+	// spaces: "Ba(CO3)", "Al2(SiO4)O".
+	StructuralFormula string `json:"structural_formula,omitempty"`
+	CODID             string `json:"cod_id,omitempty"`   // _cod_database_code
+	Citation          string `json:"citation,omitempty"` // authors (year) journal volume, first page
 }
 
 // SymmetrySource says where ParseCIF took the operators from: "listed
