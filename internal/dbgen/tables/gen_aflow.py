@@ -165,7 +165,7 @@ def main():
         ]
         if auth:
             lines += ["loop_", "_publ_author_name"] + ["  " + cif_string(a) for a in auth]
-        path = os.path.join(OUT, f"{formula}_{label}.cif")
+        path = os.path.join(OUT, re.sub(r"[^A-Za-z0-9]", "", formula) + f"_{label}.cif")
         with open(path, "w") as f:
             f.write("\n".join(lines) + body)
         written += 1
