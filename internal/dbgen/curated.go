@@ -147,5 +147,7 @@ var curated = []entry{
 	{File: "bragg/belite-beta.cif", Name: "Dicalcium silicate (beta, belite)", Mineral: "Larnite", Formula: "Ca2SiO4"},
 	{File: "bragg/alite-m3.cif", Name: "Tricalcium silicate (alite, M3)", Mineral: "Hatrurite", Formula: "Ca3SiO5"},
 	{File: "bragg/tin.cif", Name: "Titanium nitride", Mineral: "Osbornite", Formula: "TiN"},
+	{File: "bragg/zro2-tetragonal.cif", Name: "Zirconium dioxide (tetragonal)", Formula: "ZrO2"},
+	{File: "bragg/nh4h2po4.cif", Name: "Ammonium dihydrogen phosphate", Mineral: "Biphosammite", Formula: "PH6NO4"},
 	{File: "aflow/SiO2_A2B_mC144_9_24a_12a.cif", Name: "Silicon dioxide (low tridymite, monoclinic)", Mineral: "Tridymite", Formula: "SiO2"},
 }

@@ -66,7 +66,9 @@ var enteredChecks = []enteredCheck{
 	{file: "bragg/brownmillerite.cif", density: 3.684, volume: 438.1}, // no published density: the x-ray density of the published cell
 	{file: "bragg/belite-beta.cif", density: 3.317, volume: 344.865},
 	{file: "bragg/alite-m3.cif", density: 3.182, volume: 4289.427},
-	{file: "bragg/tin.cif", density: 5.39, volume: 76.22}, // no published density: the x-ray density of the published cell
+	{file: "bragg/tin.cif", density: 5.39, volume: 76.22},              // no published density: the x-ray density of the published cell
+	{file: "bragg/zro2-tetragonal.cif", density: 6.113, volume: 66.95}, // no published density: the x-ray density of the published cell
+	{file: "bragg/nh4h2po4.cif", density: 1.80, volume: 424.6},
 }
 
 // rruffDir holds the RRUFF powder patterns re-exported by WPEM/XRED (Cu Kα).
