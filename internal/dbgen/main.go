@@ -30,7 +30,7 @@ import (
 
 // Version of the compiled database; bump when the list or the computation
 // changes.
-const Version = "2025.2-common-phases"
+const Version = "2026.1-aflow"
 
 func main() {
 	shared := flag.String("shared", "../shared", "shared folder (holds data/cif)")
