@@ -452,6 +452,7 @@ type candidateJSON struct {
 	Formula      string  `json:"formula"`
 	FOM          float64 `json:"fom"`
 	MatchedLines int     `json:"matched_lines"`
+	Significance float64 `json:"significance"`
 }
 
 func round(x float64, digits int) float64 {
@@ -463,7 +464,7 @@ var identifyCmd = &command{
 	name: "identify", args: "FILE", minArgs: 1, maxArgs: 1,
 	summary: "Find the peaks and match them against the bundled reference database: the phases\nBragg concludes are present (with weight % by the RIR method) and the ranked candidates.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom}]}")
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom, matched_lines, significance}]}")
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
 		peaksFlags(fs, &opt)
@@ -488,7 +489,7 @@ var identifyCmd = &command{
 				}
 				for _, c := range m.Candidates {
 					p := c.Phase
-					out.Candidates = append(out.Candidates, candidateJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), len(c.Pairs)})
+					out.Candidates = append(out.Candidates, candidateJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), len(c.Pairs), round(c.Significance, 1)})
 				}
 				return writeJSON(e.stdout, out)
 			}

@@ -168,3 +168,63 @@ func strains(cs []Candidate) []float64 {
 	}
 	return s
 }
+
+func TestBinomialTail(t *testing.T) {
+	for _, c := range []struct {
+		n, m    int
+		f, want float64
+	}{
+		{5, 3, 0.5, 16.0 / 32},              // (C(5,3)+C(5,4)+C(5,5))/2⁵
+		{3, 3, 0.1, 0.001},                  // all three lines by chance: f³
+		{10, 1, 0.1, 1 - math.Pow(0.9, 10)}, // at least one of ten
+		{4, 0, 0.3, 1},                      // nothing asked
+		{2, 3, 0.3, 0},                      // more matches than lines
+		{400, 200, 0.1, 0},                  // far below float64: clipped, never NaN
+	} {
+		got := binomialTail(c.n, c.m, c.f)
+		if math.IsNaN(got) || math.Abs(got-c.want) > 1e-12+1e-9*c.want && !(c.want == 0 && got < 1e-250) {
+			t.Errorf("binomialTail(%d, %d, %g) = %g, want %g", c.n, c.m, c.f, got, c.want)
+		}
+	}
+}
+
+// TestSignificance: in a dense pattern (40 peaks 1.5° apart from 20° to
+// 80°, whose ±0.15° windows cover a fifth of the range) a phase with two
+// lines that both fall on peaks is what chance gives 4 % of the time, and
+// is weighted down; a phase with 20 lines on the peaks is not.
+func TestSignificance(t *testing.T) {
+	w := diffraction.CuKa
+	w.Ka2, w.Ratio = 0, 0
+	var obs []diffraction.Peak
+	var many refdb.Phase
+	many.ID, many.Formula = "many", "X"
+	for i := range 40 {
+		tt := 20 + 1.5*float64(i)
+		obs = append(obs, diffraction.Peak{TwoTheta: tt, Area: 50, Height: 50, FWHM: 0.1})
+		if i%2 == 0 {
+			d := diffraction.D(tt, w.Ka1)
+			many.Lines = append(many.Lines, refdb.Line{D: d, I: 50})
+		}
+	}
+	few := refdb.Phase{ID: "few", Formula: "Y"}
+	for _, i := range []int{5, 17} {
+		d := diffraction.D(obs[i].TwoTheta, w.Ka1)
+		few.Lines = append(few.Lines, refdb.Line{D: d, I: 100})
+	}
+	opt := DefaultOptions()
+	opt.MaxStrain = 0
+	r, err := Identify(context.Background(), obs, w, 19, 81, []refdb.Phase{few, many}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Candidates) != 2 || r.Candidates[0].Phase.ID != "many" {
+		t.Fatalf("candidates %v, want many before few", ids(r.Candidates))
+	}
+	fewC := r.Candidates[1]
+	if fewC.Significance > 2 || fewC.FOM > 50 {
+		t.Errorf("two lines on a dense pattern: significance %.2f, FOM %.1f; want < 2 and weighted down", fewC.Significance, fewC.FOM)
+	}
+	if r.Candidates[0].Significance < 10 {
+		t.Errorf("20 lines: significance %.1f, want ≥ 10", r.Candidates[0].Significance)
+	}
+}

@@ -13,8 +13,12 @@ type Pair struct {
 type Candidate struct {
 	Phase *refdb.Phase
 	// FOM is the figure of merit, 0–100: 100 when every strong reference
-	// line is observed at its exact position with the expected intensity.
+	// line is observed at its exact position with the expected intensity,
+	// and the match is too good to be chance (Significance).
 	FOM float64
+	// Significance is −log10 of the probability that as many of the
+	// phase's visible lines fall on observed peaks by chance.
+	Significance float64
 	// Scale multiplies the phase's relative line intensities (0–100) onto
 	// the observed relative integrated intensities (net peak areas, the
 	// largest = 100): the least-squares fit over the matched peaks.
