@@ -707,7 +707,11 @@ func (u *UI) updateStatus() {
 		u.wlLabel.Importance = widget.WarningImportance
 		u.wlLabel.Refresh()
 	}
-	u.peaksHead.SetText(fmt.Sprintf("Peaks (%d)", len(a.Peaks)))
+	head := fmt.Sprintf("Peaks (%d)", len(a.Peaks))
+	for _, b := range a.Broad {
+		head += fmt.Sprintf(" · broad feature at %.1f° (FWHM %.0f°, amorphous?), not a peak", b.TwoTheta, b.FWHM)
+	}
+	u.peaksHead.SetText(head)
 	n := len(a.Match.Phases)
 	switch {
 	case n == 0 && len(e.rows) == 0:

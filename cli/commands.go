@@ -242,7 +242,7 @@ var peaksCmd = &command{
 	name: "peaks", args: "FILE", minArgs: 1, maxArgs: 1,
 	summary: "Subtract the background and list the peaks: 2θ, d, net height, net area, FWHM, relative intensity.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}]} (with --size also size{scherrer_nm[], williamson_hall{…}})")
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}], broad[…] (maxima far broader than the peaks: amorphous scattering)} (with --size also size{scherrer_nm[], williamson_hall{…}})")
 		size := fs.Bool("size", false, "crystallite size per peak (Scherrer) and size and microstrain from a Williamson–Hall fit over all peaks (meaningful for one phase), after removing the instrumental width (--caglioti)")
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
@@ -324,8 +324,9 @@ var peaksCmd = &command{
 					File       string             `json:"file"`
 					Wavelength wavelengthJSON     `json:"wavelength"`
 					Peaks      []diffraction.Peak `json:"peaks"`
+					Broad      []diffraction.Peak `json:"broad,omitempty"`
 					Size       *sizeJSON          `json:"size,omitempty"`
-				}{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: ps}
+				}{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: ps, Broad: a.Broad}
 				if *size {
 					out.Size = &sizeJSON{ScherrerNM: sizes}
 					if wh != nil {
@@ -358,6 +359,9 @@ var peaksCmd = &command{
 			}
 			if err := tw.Flush(); err != nil {
 				return err
+			}
+			for _, b := range a.Broad {
+				fmt.Fprintf(e.stdout, "\nbroad feature, not a peak (amorphous scattering?): 2θ %.2f°, FWHM %.1f°, area %.1f\n", b.TwoTheta, b.FWHM, b.Area)
 			}
 			if wh != nil {
 				sz := "no size broadening"

@@ -68,7 +68,10 @@ type Analysis struct {
 	Scan       *diffraction.Scan
 	Background []float64
 	Peaks      []diffraction.Peak
-	Match      match.Result
+	// Broad are maxima far broader than the peaks (amorphous scattering),
+	// left out of Peaks and of the identification (peaks.Result.Broad).
+	Broad []diffraction.Peak
+	Match match.Result
 	// Settings are the processing settings the peaks were found with
 	// (Options.Settings), printed in reports.
 	Settings map[string]string
@@ -123,7 +126,7 @@ func (a *Analysis) FindPeaks(opt Options) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}
-	a.Background, a.Peaks = r.Background, r.Peaks
+	a.Background, a.Peaks, a.Broad = r.Background, r.Peaks, r.Broad
 	a.Settings = opt.Settings()
 	return nil
 }

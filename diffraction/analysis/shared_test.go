@@ -135,3 +135,29 @@ func TestInternalStandard(t *testing.T) {
 		t.Error("the fit is not in the settings printed in reports")
 	}
 }
+
+// TestAmorphousHump: the XRD-AutoAnalyzer TiO2 (anatase) scan has a broad
+// hump at 2θ ≈ 15° (FWHM about 10°, amorphous scattering of the sample or
+// holder) under anatase peaks of 0.5–1.9°. It is reported as a broad
+// feature, not as a peak: as a peak it had the largest area of the scan
+// and set the scale of every other peak's intensity.
+func TestAmorphousHump(t *testing.T) {
+	needShared(t)
+	opt := DefaultOptions()
+	opt.Wavelength = diffraction.CuKa
+	a, err := Read(filepath.Join(sharedScans, "xy/xrd_autoanalyzer/TiO2.xy"), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.FindPeaks(opt); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Broad) != 1 || a.Broad[0].TwoTheta < 12 || a.Broad[0].TwoTheta > 18 || a.Broad[0].FWHM < 5 {
+		t.Errorf("broad features %+v, want the hump at 15°", a.Broad)
+	}
+	for _, p := range a.Peaks {
+		if p.FWHM > 2 {
+			t.Errorf("peak at %.2f° with FWHM %.1f° is not a Bragg peak of anatase", p.TwoTheta, p.FWHM)
+		}
+	}
+}

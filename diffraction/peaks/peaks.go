@@ -104,6 +104,44 @@ type Result struct {
 	Fits []Fit
 	// Ka2Stripped is true when the Kα2 component was stripped.
 	Ka2Stripped bool
+	// Broad are maxima far broader than the peaks (see broadFactor):
+	// amorphous scattering or background the estimate left, not Bragg
+	// peaks; they are not in Peaks.
+	Broad []diffraction.Peak
+}
+
+// A maximum is a broad feature, not a peak, when its FWHM exceeds
+// broadFactor times the median FWHM of the scan's peaks and broadMin
+// degrees, as HighScore's peak search has a largest peak width: the
+// amorphous hump of a glass or a polymer holder is 5–10° wide under
+// crystalline peaks of a few tenths of a degree. A nanocrystalline sample,
+// whose peaks are all broad, has a large median and keeps them.
+const (
+	broadFactor = 5.0
+	broadMin    = 2.0
+)
+
+// splitBroad moves the broad features of pk (and their fits) out of it.
+func splitBroad(pk []diffraction.Peak, fits []Fit) (peaks []diffraction.Peak, fitsOut []Fit, broad []diffraction.Peak) {
+	if len(pk) < 3 {
+		return pk, fits, nil
+	}
+	w := make([]float64, len(pk))
+	for i, q := range pk {
+		w[i] = q.FWHM
+	}
+	limit := math.Max(broadFactor*median(w), broadMin)
+	for i, q := range pk {
+		if q.FWHM > limit {
+			broad = append(broad, q)
+			continue
+		}
+		peaks = append(peaks, q)
+		if fits != nil {
+			fitsOut = append(fitsOut, fits[i])
+		}
+	}
+	return peaks, fitsOut, broad
 }
 
 // Find estimates the background of s and searches it for peaks.
@@ -337,6 +375,14 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 			sigma[i] = sig.at(i, sm[i])
 		}
 		fits = fitProfiles(opt.Profile, x, raw, sigma, pk, s.Wavelength, doublet)
+	}
+	pk, fits, res.Broad = splitBroad(pk, fits)
+	for i := range res.Broad {
+		q := &res.Broad[i]
+		q.TwoTheta = opt.Axis.Correct(q.TwoTheta)
+		if s.Wavelength.Known() {
+			q.D = diffraction.D(q.TwoTheta, s.Wavelength.Ka1)
+		}
 	}
 	hmax = 0
 	for _, q := range pk {

@@ -447,3 +447,44 @@ func TestSavgolKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitBroad: a maximum 10° wide among peaks of 0.5–1.1° (the
+// amorphous hump of the XRD-AutoAnalyzer TiO2 scan) is a broad feature; so
+// is a 2.5° one among 0.1° peaks; a 1.5° one among 0.1° peaks is below
+// broadMin and stays a peak; a nanocrystalline scan whose peaks are all
+// 2.5° wide keeps them all.
+func TestSplitBroad(t *testing.T) {
+	mk := func(w ...float64) []diffraction.Peak {
+		var ps []diffraction.Peak
+		for i, x := range w {
+			ps = append(ps, diffraction.Peak{TwoTheta: 10 + 10*float64(i), FWHM: x})
+		}
+		return ps
+	}
+	for _, c := range []struct {
+		name  string
+		fwhm  []float64
+		broad int
+	}{
+		{"hump among TiO2 peaks", []float64{10.7, 0.52, 1.12, 0.64, 0.87, 0.75}, 1},
+		{"2.5° among 0.1°", []float64{0.1, 2.5, 0.1, 0.12, 0.09}, 1},
+		{"1.5° among 0.1°", []float64{0.1, 1.5, 0.1, 0.12, 0.09}, 0},
+		{"nanocrystalline", []float64{2.5, 2.6, 2.4, 2.7}, 0},
+		{"two peaks", []float64{0.1, 9}, 0},
+	} {
+		fits := make([]Fit, len(c.fwhm))
+		for i := range fits {
+			fits[i].Group = i
+		}
+		pk, f, broad := splitBroad(mk(c.fwhm...), fits)
+		if len(broad) != c.broad || len(pk)+len(broad) != len(c.fwhm) || len(f) != len(pk) {
+			t.Errorf("%s: %d peaks, %d fits, %d broad; want %d broad", c.name, len(pk), len(f), len(broad), c.broad)
+			continue
+		}
+		for i, p := range pk {
+			if c.fwhm[f[i].Group] != p.FWHM {
+				t.Errorf("%s: peak %d got the fit of another peak", c.name, i)
+			}
+		}
+	}
+}
