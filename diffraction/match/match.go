@@ -168,9 +168,16 @@ func preferCommon(all []scored) {
 		if !all[j].Phase.Common {
 			continue
 		}
+		// The highest-ranked rare look-alike within the margin; other
+		// candidates between them do not stop the move.
 		i := j
-		for i > 0 && !all[i-1].Phase.Common && all[i-1].FOM-all[j].FOM < commonMargin && samePeaks(&all[i-1], &all[j]) {
-			i--
+		for k := j - 1; k >= 0 && all[k].FOM-all[j].FOM < commonMargin; k-- {
+			if all[k].Phase.Common {
+				break
+			}
+			if samePeaks(&all[k], &all[j]) {
+				i = k
+			}
 		}
 		if i < j {
 			c := all[j]

@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/bragg-xrd/bragg/diffraction"
@@ -226,5 +227,41 @@ func TestSignificance(t *testing.T) {
 	}
 	if r.Candidates[0].Significance < 10 {
 		t.Errorf("20 lines: significance %.1f, want ≥ 10", r.Candidates[0].Significance)
+	}
+}
+
+// TestPreferCommon: a common phase (LiF) trailing a rare look-alike (LiH,
+// the same peaks) by less than commonMargin moves ahead of it even when an
+// unrelated candidate ranks between them; a look-alike further ahead than
+// the margin, or an unrelated phase, is not passed.
+func TestPreferCommon(t *testing.T) {
+	on := func(peaks ...int) []Pair {
+		var ps []Pair
+		for _, k := range peaks {
+			ps = append(ps, Pair{Peak: k})
+		}
+		return ps
+	}
+	cand := func(id string, common bool, fom float64, pairs []Pair) scored {
+		return scored{Candidate: Candidate{Phase: &refdb.Phase{ID: id, Common: common}, FOM: fom, Pairs: pairs}}
+	}
+	all := []scored{
+		cand("LiH", false, 60, on(1, 2, 3, 4, 5)),
+		cand("CdO", false, 58, on(7, 8, 9)),
+		cand("LiF", true, 48, on(1, 2, 3, 4, 5)),
+		cand("Fe", false, 47, on(2, 3)),
+	}
+	preferCommon(all)
+	var got []string
+	for _, c := range all {
+		got = append(got, c.Phase.ID)
+	}
+	if want := "LiF LiH CdO Fe"; strings.Join(got, " ") != want {
+		t.Errorf("order %v, want LiF first, ahead of its look-alike LiH", got)
+	}
+	far := []scored{cand("LiH", false, 70, on(1, 2, 3)), cand("LiF", true, 50, on(1, 2, 3))}
+	preferCommon(far)
+	if far[0].Phase.ID != "LiH" {
+		t.Error("a look-alike 20 points ahead was passed")
 	}
 }
