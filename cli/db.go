@@ -237,7 +237,11 @@ func (e *env) dbStats(asJSON bool) error {
 		fmt.Fprintf(w, "\n%s:\n", t.title)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, k := range sortedByCount(t.m) {
-			fmt.Fprintf(tw, "  %d\t%s\n", t.m[k], k)
+			label := k
+			if n, ok := sourceNotes[k]; ok && t.title == "by source" {
+				label = n
+			}
+			fmt.Fprintf(tw, "  %d\t%s\n", t.m[k], label)
 		}
 		tw.Flush()
 	}
@@ -259,12 +263,18 @@ func sourceOf(p *refdb.Phase) string {
 		return parts[3]
 	}
 	if len(parts) > 4 && parts[0] == "internal" && parts[3] == "aflow" {
-		return "aflow (AFLOW prototype library)"
+		return "aflow"
 	}
 	if len(parts) > 1 && parts[0] == "internal" {
-		return "bragg (entered from publications)"
+		return "bragg"
 	}
 	return p.Source
+}
+
+// sourceNotes explain the project's own source keys in the text output.
+var sourceNotes = map[string]string{
+	"aflow": "aflow (AFLOW Library of Crystallographic Prototypes)",
+	"bragg": "bragg (entered by the project from publications)",
 }
 
 func (e *env) userDB() (string, *refdb.DB, error) {

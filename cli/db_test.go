@@ -58,7 +58,7 @@ func TestDBSearchShowStats(t *testing.T) {
 			Missing         []string
 		} `json:"common_phases"`
 	}
-	if rc != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Entries < 20 || len(st.BySource) == 0 ||
+	if rc != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Entries < 800 || st.BySource["bragg"] == 0 || st.BySource["aflow"] == 0 ||
 		st.Common.Listed != st.Common.Present+len(st.Common.Missing) {
 		t.Errorf("stats: exit %d: %+v", rc, st)
 	}
