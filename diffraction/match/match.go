@@ -113,6 +113,7 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 	}
 	o := newObserved(obs)
 	o.cover = coverage(o, lo, hi, opt)
+	m := newMatcher(o, w, lo, hi, opt)
 	var all []scored
 	searched := 0
 	for i := range db {
@@ -126,7 +127,7 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 			continue
 		}
 		searched++
-		if s, ok := score(p, o, w, lo, hi, opt); ok {
+		if s, ok := m.score(p); ok {
 			all = append(all, s)
 		}
 	}
@@ -306,16 +307,50 @@ type scored struct {
 	nVisible, mVisible int
 }
 
+// matcher scores phases against one observed peak list; it holds the
+// scratch space scoreAt reuses from one strain step and phase to the next.
+type matcher struct {
+	o       *observed
+	w       diffraction.Wavelength
+	lo, hi  float64
+	opt     Options
+	lamMean float64
+	// sinLo and sinHi bound sin θ of a line in range; sinObs is sin θ of
+	// each observed peak, in the order of o.tt; maxWin is the widest
+	// matching window in sin θ: half of 3·Tolerance in radians, since
+	// |Δ sin θ| ≤ |Δθ|.
+	sinLo, sinHi, maxWin float64
+	sinObs               []float64
+
+	group   []float64 // per observed peak: summed reference intensity of the lines on it
+	touched []int     // the peaks with a nonzero group, in the order first matched
+	pairs   []Pair
+	pairI   []float64
+}
+
+func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) *matcher {
+	m := &matcher{o: o, w: w, lo: lo, hi: hi, opt: opt, lamMean: w.Mean(),
+		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: 1.5 * opt.Tolerance * math.Pi / 180,
+		group: make([]float64, len(o.peaks))}
+	m.sinObs = make([]float64, len(o.tt))
+	for i, t := range o.tt {
+		m.sinObs[i] = sinHalf(t)
+	}
+	return m
+}
+
+// sinHalf is sin θ for a 2θ in degrees.
+func sinHalf(twoTheta float64) float64 { return math.Sin(twoTheta / 2 * math.Pi / 180) }
+
 // score matches one phase at the best strain and returns its candidate.
 // ok is false when no reference line falls in the range or none matches.
-func score(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) (scored, bool) {
-	var best scored
-	bestFOM := -1.0
-	maxStrain := opt.MaxStrain
+func (m *matcher) score(p *refdb.Phase) (scored, bool) {
+	maxStrain := m.opt.MaxStrain
 	if p.Computed {
-		maxStrain = opt.MaxStrainComputed
+		maxStrain = m.opt.MaxStrainComputed
 	}
 	n := int(math.Round(maxStrain / strainStep))
+	bestFOM, bestEps := -1.0, 0.0
 	// Walk the strain grid outward from zero so that among equal scores
 	// the smallest strain wins.
 	for k := 0; k <= 2*n; k++ {
@@ -324,15 +359,16 @@ func score(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi float64
 			step = -step
 		}
 		eps := float64(step) * strainStep
-		s, ok := scoreAt(p, o, w, lo, hi, eps, maxStrain, opt)
-		if ok && s.FOM > bestFOM+1e-9 {
-			best, bestFOM = s, s.FOM
+		if st, ok := m.scoreAt(p, eps, maxStrain); ok && st.fom > bestFOM+1e-9 {
+			bestFOM, bestEps = st.fom, eps
 		}
 	}
-	if bestFOM > 0 {
-		claimKa2(&best, o, w, opt)
+	if bestFOM <= 0 {
+		return scored{}, false
 	}
-	return best, bestFOM > 0
+	best := m.candidate(p, bestEps, maxStrain)
+	claimKa2(&best, m.o, m.w, m.opt)
+	return best, true
 }
 
 // claimKa2 adds to a candidate the observed peaks that are the resolved
@@ -387,30 +423,38 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 // is the number of phases searched and α = falseAlarm. A phase with two
 // lines in range that fall on a dense pattern's peaks is no evidence,
 // however well they agree; 20 matched lines are.
-func scoreAt(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi, eps, maxStrain float64, opt Options) (scored, bool) {
-	lamMean := w.Mean()
-	var refTotal, refMatched, posNum, posDen float64
-	var pairs []Pair
-	var pairI []float64        // reference intensity of each pair
-	nLines := 0                // lines in range
-	group := map[int]float64{} // observed peak → summed reference intensity
+func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) {
+	o, opt := m.o, m.opt
+	for _, k := range m.touched {
+		m.group[k] = 0
+	}
+	m.touched, m.pairs, m.pairI = m.touched[:0], m.pairs[:0], m.pairI[:0]
+	var st stats
+	var refMatched, posNum, posDen float64
 	for li, l := range p.Lines {
 		if l.I < minLineI {
 			continue
 		}
 		d := l.D * (1 + eps)
-		t1, ok := diffraction.TwoTheta(d, w.Ka1)
-		if !ok || t1 < lo || t1 > hi {
+		s1 := m.w.Ka1 / (2 * d)
+		if s1 > 1 || s1 < m.sinLo || s1 > m.sinHi {
 			continue
 		}
+		st.refTotal += l.I
+		st.nLines++
 		// An unresolved Kα doublet peaks between the Kα1 position and the
 		// intensity-weighted mean position; accept anything in between.
-		tm, ok := diffraction.TwoTheta(d, lamMean)
-		if !ok {
-			tm = t1
+		sm := m.lamMean / (2 * d)
+		if sm > 1 {
+			sm = s1
 		}
-		refTotal += l.I
-		nLines++
+		// Most lines of most phases are far from every peak: ruled out
+		// in sin θ, without the arcsines.
+		if !m.nearPeak(s1, sm) {
+			continue
+		}
+		t1 := 2 * math.Asin(s1) * 180 / math.Pi
+		tm := 2 * math.Asin(sm) * 180 / math.Pi
 		k, dist := o.nearest(t1, tm)
 		if k < 0 {
 			continue
@@ -422,29 +466,31 @@ func scoreAt(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi, eps,
 		refMatched += l.I
 		posNum += l.I * math.Abs(dist) / win
 		posDen += l.I
-		group[k] += l.I
-		pairs = append(pairs, Pair{Peak: k, Line: li, Delta: o.peaks[k].TwoTheta - t1})
-		pairI = append(pairI, l.I)
+		if m.group[k] == 0 {
+			m.touched = append(m.touched, k)
+		}
+		m.group[k] += l.I
+		m.pairs = append(m.pairs, Pair{Peak: k, Line: li, Delta: o.peaks[k].TwoTheta - t1})
+		m.pairI = append(m.pairI, l.I)
 	}
-	if refTotal == 0 || len(pairs) == 0 {
-		return scored{}, false
+	if st.refTotal == 0 || len(m.pairs) == 0 {
+		return stats{}, false
 	}
 	// Least-squares scale of the reference intensities onto the observed
 	// ones over the matched peaks: s = Σ Io·Ir / Σ Ir².
 	var num, den, explained float64
-	for k, ir := range group {
+	for _, k := range m.touched {
+		ir := m.group[k]
 		num += o.inten[k] * ir
 		den += ir * ir
 		explained += o.inten[k]
 	}
-	scale := num / den
+	st.scale = num / den
 	var resid float64
-	explains := make(map[int]float64, len(group))
-	for k, ir := range group {
-		resid += math.Abs(o.inten[k] - scale*ir)
-		explains[k] = scale * ir
+	for _, k := range m.touched {
+		resid += math.Abs(o.inten[k] - st.scale*m.group[k])
 	}
-	C := refMatched / refTotal
+	C := refMatched / st.refTotal
 	E := explained / o.total
 	P := 1 - posNum/posDen
 	A := math.Max(0, 1-resid/explained)
@@ -452,32 +498,68 @@ func scoreAt(p *refdb.Phase, o *observed, w diffraction.Wavelength, lo, hi, eps,
 	if maxStrain > 0 {
 		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
 	}
-	fom := 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
-	// Lines the scan could show at this scale, and how many of them it does.
-	visible := func(i float64) bool { return scale*i >= o.weakest }
+	st.fom = 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
+	return st, true
+}
+
+// stats are scoreAt's figures beside the pairs it leaves in the matcher.
+type stats struct {
+	fom, scale, refTotal float64
+	nLines               int
+}
+
+// nearPeak reports whether an observed peak lies within the widest
+// matching window of the interval [s1, sm] of sin θ (the neighbours that
+// observed.nearest looks at, in the same order).
+func (m *matcher) nearPeak(s1, sm float64) bool {
+	j := sort.SearchFloat64s(m.sinObs, s1)
+	for _, k := range [3]int{j - 1, j, j + 1} {
+		if k < 0 || k >= len(m.sinObs) {
+			continue
+		}
+		x := m.sinObs[k]
+		if x >= s1-m.maxWin && x <= sm+m.maxWin {
+			return true
+		}
+	}
+	return false
+}
+
+// candidate scores p at eps again and keeps what the decision needs: the
+// pairs, the intensity each matched peak owes the phase, and the visible
+// lines (those the fitted scale puts at least as high as the weakest
+// observed peak: a minor phase's weak lines are below the detection limit)
+// for the significance.
+func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
+	st, _ := m.scoreAt(p, eps, maxStrain)
+	explains := make(map[int]float64, len(m.touched))
+	for _, k := range m.touched {
+		explains[k] = st.scale * m.group[k]
+	}
+	visible := func(i float64) bool { return st.scale*i >= m.o.weakest }
 	var nVis, mVis int
 	for _, l := range p.Lines {
 		if l.I < minLineI || !visible(l.I) {
 			continue
 		}
-		if t1, ok := diffraction.TwoTheta(l.D*(1+eps), w.Ka1); ok && t1 >= lo && t1 <= hi {
+		if s1 := m.w.Ka1 / (2 * l.D * (1 + eps)); s1 <= 1 && s1 >= m.sinLo && s1 <= m.sinHi {
 			nVis++
 		}
 	}
-	for _, i := range pairI {
+	for _, i := range m.pairI {
 		if visible(i) {
 			mVis++
 		}
 	}
 	return scored{
-		Candidate: Candidate{Phase: p, FOM: fom, Scale: scale, Strain: eps, Pairs: pairs},
+		Candidate: Candidate{Phase: p, FOM: st.fom, Scale: st.scale, Strain: eps, Pairs: slices.Clone(m.pairs)},
 		explains:  explains,
-		pairI:     pairI,
-		refTotal:  refTotal,
-		nLines:    nLines,
+		pairI:     slices.Clone(m.pairI),
+		refTotal:  st.refTotal,
+		nLines:    st.nLines,
 		nVisible:  nVis,
 		mVisible:  mVis,
-	}, true
+	}
 }
 
 // coverage is the fraction of lo–hi that lies within the matching window
