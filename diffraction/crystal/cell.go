@@ -97,3 +97,37 @@ func inverse3(m [3][3]float64) [3][3]float64 {
 	r[2][2] = (m[0][0]*m[1][1] - m[0][1]*m[1][0]) / det
 	return r
 }
+
+// metricTolerance is the relative tolerance of checkMetric: cells are
+// printed to 4–5 significant digits (a = 4.9134 Å, γ = 120°), so a cell of
+// the right symmetry fits to about 1e-4; 1e-3 leaves room for files that
+// round the lengths of equal axes differently.
+const metricTolerance = 1e-3
+
+// checkMetric reports an error when the cell does not have the symmetry of
+// the operators: for every rotation R (fractional coordinates) the metric
+// tensor must satisfy Rᵀ·G·R = G (International Tables Vol. A, 2016,
+// section 1.3.2). A file whose lengths and angles were swapped, or whose
+// cell is in another setting than its operators, fails; its pattern would
+// be nonsense.
+func (c Cell) checkMetric(ops []SymOp) error {
+	g := c.Metric()
+	scale := math.Max(g[0][0], math.Max(g[1][1], g[2][2]))
+	for _, op := range ops {
+		for i := range 3 {
+			for j := range 3 {
+				var m float64
+				for k := range 3 {
+					for l := range 3 {
+						m += float64(op.R[k][i]) * g[k][l] * float64(op.R[l][j])
+					}
+				}
+				if math.Abs(m-g[i][j]) > metricTolerance*scale {
+					return fmt.Errorf("the cell (a=%g b=%g c=%g Å, α=%g β=%g γ=%g°) does not have the symmetry of the operators (%s): lengths and angles swapped, or a cell in another setting?",
+						c.A, c.B, c.C, c.Alpha, c.Beta, c.Gamma, op)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -321,6 +321,13 @@ func ParseCIF(r io.Reader, name string) ([]Structure, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := s.Cell.checkMetric(s.Ops); err != nil {
+			line := b.line
+			if v, ok := b.items["_cell_length_a"]; ok {
+				line = v.line
+			}
+			return nil, &ParseError{File: name, Line: line, Tag: "_cell", Err: err}
+		}
 		out = append(out, *s)
 	}
 	if len(out) == 0 {

@@ -234,6 +234,9 @@ func TestParseCIFErrors(t *testing.T) {
 		{"ragged loop", base + ops + "loop_\n_atom_site_label\n_atom_site_fract_x\nNa1\n", 11, "_atom_site_label", nil},
 		{"open quote", base + "_chemical_name_mineral 'abc\n", 8, "", nil},
 		{"open text", base + ";\nabc\n", 8, "", nil},
+		// A hexagonal symbol with a cell whose γ is 90° (as avogadro's
+		// W2C.cif has): the metric is not invariant under the 3-fold axis.
+		{"cell without the symmetry", base + "_symmetry_space_group_name_H-M 'P 63/m m c'\n" + sites, 2, "_cell", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

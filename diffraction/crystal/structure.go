@@ -1,5 +1,11 @@
 package crystal
 
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
 // Cell is a unit cell: edge lengths in ångström, angles in degrees.
 type Cell struct {
 	A, B, C            float64
@@ -57,3 +63,46 @@ func (s *Structure) SymmetrySource() string { return s.symmetryFrom }
 // HallSymbol returns the Hall symbol the operators were built from, or ""
 // when they were listed in the file.
 func (s *Structure) HallSymbol() string { return s.hall }
+
+// String writes the operation as CIF does: "x,y+1/2,-z".
+func (op SymOp) String() string {
+	parts := make([]string, 3)
+	for i := range 3 {
+		var t strings.Builder
+		for j, v := range []string{"x", "y", "z"} {
+			switch op.R[i][j] {
+			case 1:
+				if t.Len() > 0 {
+					t.WriteString("+")
+				}
+				t.WriteString(v)
+			case -1:
+				t.WriteString("-" + v)
+			case 0:
+			default:
+				fmt.Fprintf(&t, "%+d*%s", op.R[i][j], v)
+			}
+		}
+		if tr := op.T[i]; tr != 0 {
+			t.WriteString(fraction(tr))
+		}
+		parts[i] = t.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// fraction writes a translation as a signed fraction with denominator 12
+// or less when it is one (1/2, 1/3, 1/4, 1/6, 1/8, 1/12 …), else as a
+// decimal.
+func fraction(v float64) string {
+	for den := 1; den <= 12; den++ {
+		n := v * float64(den)
+		if r := math.Round(n); math.Abs(n-r) < 1e-9 {
+			if den == 1 {
+				return fmt.Sprintf("%+d", int(r))
+			}
+			return fmt.Sprintf("%+d/%d", int(r), den)
+		}
+	}
+	return fmt.Sprintf("%+g", v)
+}

@@ -3,10 +3,7 @@ package refdb
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
-
-	"github.com/bragg-xrd/bragg/diffraction/crystal"
 )
 
 // WriteCIF writes entries as a CIF 1.1 file (Hall, Allen & Brown 1991,
@@ -40,7 +37,7 @@ func WriteCIF(w io.Writer, ps ...*Phase) error {
 		}
 		b.WriteString("loop_\n_symmetry_equiv_pos_as_xyz\n")
 		for _, op := range s.Ops {
-			fmt.Fprintf(&b, "'%s'\n", opString(op))
+			fmt.Fprintf(&b, "'%s'\n", op.String())
 		}
 		b.WriteString("loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n_atom_site_U_iso_or_equiv\n")
 		for _, a := range s.Sites {
@@ -81,45 +78,3 @@ func cifString(s string) string {
 	return s
 }
 
-// opString writes a symmetry operation as "x,y+1/2,-z".
-func opString(op crystal.SymOp) string {
-	parts := make([]string, 3)
-	for i := range 3 {
-		var t strings.Builder
-		for j, v := range []string{"x", "y", "z"} {
-			switch op.R[i][j] {
-			case 1:
-				if t.Len() > 0 {
-					t.WriteString("+")
-				}
-				t.WriteString(v)
-			case -1:
-				t.WriteString("-" + v)
-			case 0:
-			default:
-				fmt.Fprintf(&t, "%+d*%s", op.R[i][j], v)
-			}
-		}
-		if tr := op.T[i]; tr != 0 {
-			t.WriteString(fraction(tr))
-		}
-		parts[i] = t.String()
-	}
-	return strings.Join(parts, ",")
-}
-
-// fraction writes a translation as a signed fraction with denominator 12
-// or less when it is one (1/2, 1/3, 1/4, 1/6, 1/8, 1/12 …), else as a
-// decimal.
-func fraction(v float64) string {
-	for den := 1; den <= 12; den++ {
-		n := v * float64(den)
-		if r := math.Round(n); math.Abs(n-r) < 1e-9 {
-			if den == 1 {
-				return fmt.Sprintf("%+d", int(r))
-			}
-			return fmt.Sprintf("%+d/%d", int(r), den)
-		}
-	}
-	return fmt.Sprintf("%+g", v)
-}
