@@ -77,4 +77,3 @@ func cifString(s string) string {
 	}
 	return s
 }
-
