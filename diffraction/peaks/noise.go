@@ -18,6 +18,13 @@ type noise struct {
 	cst float64
 }
 
+// maxLag is the widest lag of the second differences newNoise takes.
+// Detectors that rebin or interpolate (position-sensitive detectors,
+// strip detectors merged to a common step) correlate neighbouring
+// points, which hides part of their noise from the differences of
+// neighbours; a few points apart the correlation is gone.
+const maxLag = 3
+
 // medianChi2 is the median of the χ² distribution with one degree of
 // freedom, which converts the median of squared normal deviates to a
 // variance.
@@ -25,10 +32,15 @@ const medianChi2 = 0.454936423119572
 
 // newNoise chooses the noise model for s; sm is its smoothed intensity.
 //
-// The scale comes from the second differences r_i = y_i − (y_{i−1}+y_{i+1})/2,
+// The scale comes from the second differences r_i = y_i − (y_{i−L}+y_{i+L})/2,
 // which remove any locally linear signal; for independent points of
-// variance k²·y_i their variance is 1.5·k²·y_i. The median over the scan
-// makes the estimate insensitive to peaks, where curvature inflates r_i.
+// variance k²·y_i their variance is 1.5·k²·y_i at any lag L. The median
+// over the scan makes the estimate insensitive to peaks, where curvature
+// inflates r_i. For data that are not raw counts (rebinned, interpolated,
+// scaled) the largest estimate over the lags 1 to maxLag is taken:
+// correlated noise shows only at the larger lags. Raw counts are
+// independent, and narrow peaks a few points wide would inflate the
+// larger lags.
 func newNoise(s *diffraction.Scan, sm []float64) noise {
 	nz := noise{esd: s.ESD}
 	y := s.Intensity
@@ -46,18 +58,25 @@ func newNoise(s *diffraction.Scan, sm []float64) noise {
 	// and keeps the cost linear.
 	stride := max(1, len(y)/8192)
 	q := make([]float64, 0, len(y)/stride+1)
-	for i := 1; i < len(y)-1; i += stride {
-		r := y[i] - 0.5*(y[i-1]+y[i+1])
-		switch {
-		case negative:
-			q = append(q, r*r/1.5)
-		case sm[i] > 0:
-			q = append(q, r*r/(1.5*sm[i]))
-		}
-	}
 	est := 0.0
-	if len(q) > 0 {
-		est = math.Sqrt(median(q) / medianChi2)
+	lags := maxLag
+	if counts {
+		lags = 1 // raw counts: independent Poisson points
+	}
+	for lag := 1; lag <= lags; lag++ {
+		q = q[:0]
+		for i := lag; i < len(y)-lag; i += stride {
+			r := y[i] - 0.5*(y[i-lag]+y[i+lag])
+			switch {
+			case negative:
+				q = append(q, r*r/1.5)
+			case sm[i] > 0:
+				q = append(q, r*r/(1.5*sm[i]))
+			}
+		}
+		if len(q) > 0 {
+			est = math.Max(est, math.Sqrt(median(q)/medianChi2))
+		}
 	}
 	switch {
 	case negative:

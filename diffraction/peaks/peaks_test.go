@@ -3,6 +3,7 @@ package peaks
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 
@@ -127,6 +128,48 @@ func TestNoiseOnly(t *testing.T) {
 	t.Logf("%d false peaks in %d points of noise", falsePeaks, points)
 	if falsePeaks*10000 > points {
 		t.Errorf("%d false peaks in %d points, want at most one per 10 000", falsePeaks, points)
+	}
+}
+
+// TestInterpolatedNoise: noise-only scans as a re-gridded export gives
+// them — Poisson counts on a 0.02° grid linearly interpolated onto a
+// 0.0155° grid (the step of the WPEM re-exports of RRUFF patterns), so
+// that neighbouring points share counts and are not integers. The noise
+// estimate from differences of neighbours alone saw too little of it and
+// the search found 3073 false peaks in the 51 620 points (6 %); with the
+// lags up to maxLag it finds about 100 (0.2 %), and must stay below
+// 0.3 %. The smoothing, which the significance test assumes divides the
+// noise of independent points, still leaves more than on raw counts
+// (TestNoiseOnly: 1 in 10 000); raising σ by the measured smoothed noise
+// removed those too, but also real peaks of the RRUFF re-exports (the
+// corundum scan R100131 was no longer identified), so it is not done.
+func TestInterpolatedNoise(t *testing.T) {
+	t.Parallel()
+	cfg := standard
+	cfg.npeaks = 0
+	points, falsePeaks := 0, 0
+	for seed := uint64(1); seed <= 10; seed++ {
+		src, _ := synth(cfg, seed)
+		s := &diffraction.Scan{}
+		for x := src.TwoTheta[0]; x <= src.TwoTheta[src.Len()-1]; x += 0.0155 {
+			j := min(sort.SearchFloat64s(src.TwoTheta, x), src.Len()-1)
+			if j == 0 {
+				j = 1
+			}
+			f := (x - src.TwoTheta[j-1]) / (src.TwoTheta[j] - src.TwoTheta[j-1])
+			s.TwoTheta = append(s.TwoTheta, x)
+			s.Intensity = append(s.Intensity, (1-f)*src.Intensity[j-1]+f*src.Intensity[j])
+		}
+		r, err := Find(s, DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		points += s.Len()
+		falsePeaks += len(r.Peaks)
+	}
+	t.Logf("%d false peaks in %d points of interpolated noise", falsePeaks, points)
+	if falsePeaks*1000 > 3*points {
+		t.Errorf("%d false peaks in %d points, want at most 3 per 1000", falsePeaks, points)
 	}
 }
 
