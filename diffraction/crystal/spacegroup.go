@@ -43,6 +43,7 @@ var ErrUnknownSpaceGroup = errors.New("unknown space-group symbol")
 // underscores, lower case ("P 1 21/c 1" → "p121/c1").
 func hmKey(s string) string {
 	s = strings.Trim(strings.TrimSpace(s), "'\"")
+	s = axesNote.Replace(s)
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if r == ' ' || r == '_' || r == '\t' {
@@ -52,6 +53,10 @@ func hmKey(s string) string {
 	}
 	return b.String()
 }
+
+// axesNote turns the older COD notation of the rhombohedral settings,
+// "R 3 c {rhombohedral axes}", into the setting extension ":R" (":H").
+var axesNote = strings.NewReplacer("{rhombohedral axes}", ":R", "{hexagonal axes}", ":H")
 
 // hmIndex maps normalised symbols (with ":ext" for settings) to rows of
 // spaceGroupTable. Each row is entered under its full symbol with and

@@ -74,6 +74,9 @@ func TestLookupSpaceGroup(t *testing.T) {
 		{"R -3 c", "R -3 c :H", 36},
 		{"R-3cR", "R -3 c :R", 12},
 		{"R 3 m :R", "R 3 m :R", 6},
+		// The older COD notation of the setting.
+		{"R 3 c {rhombohedral axes}", "R 3 c :R", 6},
+		{"R 3 c {hexagonal axes}", "R 3 c :H", 18},
 		{"P 63/m m c", "P 63/m m c", 24},
 		{"P 31 2 1", "P 31 2 1", 6},
 		{"I 41/a m d :2", "I 41/a m d :2", 32},
