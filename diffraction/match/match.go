@@ -563,8 +563,10 @@ func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
 }
 
 // coverage is the fraction of lo–hi that lies within the matching window
-// of some observed peak (the window of scoreAt, widened by the Kα1–Kα2
-// spread that scoreAt also accepts, about 0.1° at 2θ = 60° with Cu).
+// of some observed peak, the chance that a line at a random position falls
+// on a peak. The Kα1–Kα2 spread that scoreAt also accepts below a peak
+// (about 0.1° at 2θ = 60° with Cu, when Kα2 is not stripped) is left out:
+// a slightly smaller chance, a slightly larger significance.
 func coverage(o *observed, lo, hi float64, opt Options) float64 {
 	var covered, end float64 = 0, lo
 	for _, k := range o.idx {
