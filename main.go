@@ -5,6 +5,9 @@
 package main
 
 import (
+	// Runs bragg convert before the GUI and workbook packages initialise.
+	_ "github.com/bragg-xrd/bragg/internal/fastconvert"
+
 	"os"
 
 	fyneapp "fyne.io/fyne/v2/app"

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bragg-xrd/bragg/internal/cmdline"
+
 	// Imported before anything that links Fyne: maps LANG=C to English so
 	// that Fyne prints no locale error on a command-line run.
 	_ "github.com/bragg-xrd/bragg/internal/clocale"
@@ -49,7 +51,7 @@ func init() {
 }
 
 // errUsage marks an error in how the command was called (exit status 2).
-var errUsage = errors.New("usage")
+var errUsage = cmdline.ErrUsage
 
 // OpenGUI opens the main window on the given scan files (the demo when
 // there are none) and returns when it is closed. main sets it; it is nil in
@@ -110,7 +112,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
-	pos, err := parseInterspersed(fs, args[1:])
+	pos, err := cmdline.ParseInterspersed(fs, args[1:])
 	if err != nil {
 		return 2 // the flag package has printed the problem and the usage
 	}
@@ -164,27 +166,6 @@ func hasFlags(fs *flag.FlagSet) bool {
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })
 	return n > 0
-}
-
-// parseInterspersed parses flags that may stand before, between or after
-// the positional arguments (`bragg peaks FILE --json`), which the flag
-// package alone does not allow. "--" ends the flags.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }
 
 func usage(w io.Writer) {

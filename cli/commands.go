@@ -8,38 +8,26 @@ import (
 	"io"
 	"maps"
 	"math"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/bragg-xrd/bragg/assets"
+	"github.com/bragg-xrd/bragg/cli/convert"
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/scan"
-	"github.com/bragg-xrd/bragg/internal/atomic"
+	"github.com/bragg-xrd/bragg/internal/cmdline"
 	"github.com/bragg-xrd/bragg/report"
 )
-
-// formatFlag declares --format, which names the scan format instead of
-// detecting it.
-func formatFlag(fs *flag.FlagSet, format *string) {
-	var names []string
-	for _, f := range scan.Formats() {
-		names = append(names, f.Name)
-	}
-	fs.StringVar(format, "format", "", "read the file as this format instead of detecting it: "+strings.Join(names, ", "))
-}
 
 // wavelengthFlag declares --wavelength on fs, filling opt.Wavelength, and
 // --format, filling opt.Format: every command that reads a scan has both.
 func wavelengthFlag(fs *flag.FlagSet, opt *analysis.Options) {
-	formatFlag(fs, &opt.Format)
+	cmdline.FormatFlag(fs, &opt.Format)
 	fs.Func("wavelength", "radiation, overriding the file's: an anode line (CuKa, CuKa1, MoKa, CoKa, FeKa, CrKa, AgKa) or a wavelength in Å (1.5406); without it and without one in the file, Cu Kα is assumed and the output says so", func(s string) error {
 		w, err := diffraction.ParseWavelength(s)
 		if err != nil {
@@ -96,7 +84,7 @@ var infoCmd = &command{
 		wavelengthFlag(fs, &opt)
 		return func(args []string) error {
 			path := args[0]
-			s, format, err := analysis.ReadScan(path, opt.Format)
+			s, format, err := scan.ReadFileAs(path, opt.Format)
 			if err != nil {
 				return err
 			}
@@ -155,86 +143,9 @@ var convertCmd = &command{
 	name: "convert", args: "FILE [--to FORMAT] [-o OUT] | -m DIR FILE...", minArgs: 1, maxArgs: -1,
 	summary: "Convert scans to xy ('two_theta intensity' lines), xye (with standard uncertainties),\ncsv or xrdml. One file: to standard output, or to -o (the format taken from its\nextension unless --to says otherwise). Several files (a batch): -m DIR writes each to\nDIR/<name>.<format>; a file that cannot be read is reported and the others converted.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		to := fs.String("to", "", "output format: xy, xye, csv or xrdml (default: from -o's extension, else xy)")
-		out := fs.String("o", "", "output file, written atomically; standard output when empty")
-		dir := fs.String("m", "", "batch: write every FILE to this directory, with the format's extension")
-		var inFormat string
-		formatFlag(fs, &inFormat)
-		return func(args []string) error {
-			format := *to
-			if format == "" {
-				format = "xy"
-				if ext := strings.TrimPrefix(filepath.Ext(*out), "."); ext != "" {
-					format = ext
-				}
-			}
-			if _, ok := scan.Writers[strings.ToLower(format)]; !ok {
-				return fmt.Errorf("%w: unknown output format %q (known: xy, xye, csv, xrdml)", errUsage, format)
-			}
-			if *dir == "" && len(args) > 1 {
-				return fmt.Errorf("%w: several files need -m DIR", errUsage)
-			}
-			if *dir != "" && *out != "" {
-				return fmt.Errorf("%w: -o and -m exclude each other", errUsage)
-			}
-			convert := func(in, out string) error {
-				s, _, err := analysis.ReadScan(in, inFormat)
-				if err != nil {
-					return err
-				}
-				if out == "" {
-					return scan.Write(e.stdout, s, format)
-				}
-				return atomic.WriteFile(out, func(w io.Writer) error { return scan.Write(w, s, format) })
-			}
-			if *dir == "" {
-				return convert(args[0], *out)
-			}
-			// A batch: the files are independent, so they are converted
-			// on every core; errors are reported in the order of the
-			// arguments. Two inputs with one base name would write one
-			// output: the later is refused rather than overwriting.
-			errs := make([]error, len(args))
-			outs := make([]string, len(args))
-			first := map[string]string{}
-			for i, in := range args {
-				base := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
-				outs[i] = filepath.Join(*dir, base+"."+strings.ToLower(format))
-				if prev, dup := first[outs[i]]; dup {
-					errs[i] = fmt.Errorf("%s: not converted: %s is the output of %s", in, outs[i], prev)
-					outs[i] = ""
-					continue
-				}
-				first[outs[i]] = in
-			}
-			next := make(chan int)
-			var wg sync.WaitGroup
-			for range runtime.GOMAXPROCS(0) {
-				wg.Go(func() {
-					for i := range next {
-						errs[i] = convert(args[i], outs[i])
-					}
-				})
-			}
-			for i := range args {
-				if outs[i] != "" {
-					next <- i
-				}
-			}
-			close(next)
-			wg.Wait()
-			failed := 0
-			for _, err := range errs {
-				if err != nil {
-					e.warnf("%v", err)
-					failed++
-				}
-			}
-			if failed > 0 {
-				return fmt.Errorf("%d of %d files not converted", failed, len(args))
-			}
-			return nil
-		}
+		var o convert.Options
+		convert.Flags(fs, &o)
+		return func(args []string) error { return convert.Run(o, args, e.stdout, e.warnf) }
 	},
 }
 

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bragg-xrd/bragg/internal/cmdline"
 )
 
 // runSimulate runs simulateCmd directly (the command list in cli.go is the
@@ -16,7 +18,7 @@ func runSimulate(t *testing.T, args ...string) (error, string, string) {
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb}
 	fs, run := simulateCmd.flags(e)
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cmdline.ParseInterspersed(fs, args)
 	if err != nil {
 		return err, out.String(), errb.String()
 	}

@@ -98,18 +98,9 @@ func ResolveWavelength(s *diffraction.Scan, override diffraction.Wavelength) {
 	}
 }
 
-// ReadScan reads a scan file as the named format, or detecting its format
-// when format is empty.
-func ReadScan(path, format string) (*diffraction.Scan, string, error) {
-	if format != "" {
-		return scan.ReadFileAs(path, format)
-	}
-	return scan.ReadFile(path)
-}
-
 // Read reads a scan file and settles its wavelength.
 func Read(path string, opt Options) (*Analysis, error) {
-	s, format, err := ReadScan(path, opt.Format)
+	s, format, err := scan.ReadFileAs(path, opt.Format)
 	if err != nil {
 		return nil, err
 	}

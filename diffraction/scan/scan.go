@@ -141,8 +141,12 @@ func ReadFile(path string) (*diffraction.Scan, string, error) {
 
 // ReadFileAs reads the scan file at path as the named format (a Formats()
 // name), without looking at its content: for a file that detection gets
-// wrong. Errors name the file.
+// wrong. An empty format detects it, as ReadFile does. Errors name the
+// file.
 func ReadFileAs(path, format string) (*diffraction.Scan, string, error) {
+	if format == "" {
+		return ReadFile(path)
+	}
 	var fm *Format
 	for i := range formats {
 		if formats[i].Name == format {
