@@ -50,9 +50,6 @@ func init() {
 	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, simulateCmd, reportCmd, dbCmd, guiCmd}
 }
 
-// errUsage marks an error in how the command was called (exit status 2).
-var errUsage = cmdline.ErrUsage
-
 // OpenGUI opens the main window on the given scan files (the demo when
 // there are none) and returns when it is closed. main sets it; it is nil in
 // a build without a display driver, such as the tests.
@@ -101,16 +98,11 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fs, run := c.flags(e)
-	for _, a := range args[1:] {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			// Asked-for help is data: standard output, status 0.
-			fs.SetOutput(e.stdout)
-			fs.Usage()
-			return 0
-		}
+	if cmdline.AsksHelp(args[1:]) {
+		// Asked-for help is data: standard output, status 0.
+		fs.SetOutput(e.stdout)
+		fs.Usage()
+		return 0
 	}
 	pos, err := cmdline.ParseInterspersed(fs, args[1:])
 	if err != nil {
@@ -121,7 +113,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := run(pos); err != nil {
-		if errors.Is(err, errUsage) {
+		if errors.Is(err, cmdline.ErrUsage) {
 			e.warnf("%s: %v", c.name, errors.Unwrap(err))
 			return 2
 		}

@@ -454,7 +454,7 @@ var reportCmd = &command{
 		matchFlags(fs, &opt)
 		return func(args []string) error {
 			if *out == "" {
-				return fmt.Errorf("%w: -o OUT.xlsx is required", errUsage)
+				return fmt.Errorf("%w: -o OUT.xlsx is required", cmdline.ErrUsage)
 			}
 			a, err := e.analyse(args[0], opt)
 			if err != nil {

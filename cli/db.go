@@ -14,6 +14,7 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/atomic"
+	"github.com/bragg-xrd/bragg/internal/cmdline"
 )
 
 var dbCmd = &command{
@@ -61,7 +62,7 @@ the user's configuration directory, searched together with the bundled ones).
 			switch sub {
 			case "search":
 				if len(rest) > 1 {
-					return fmt.Errorf("%w: search takes at most one TEXT (quote it)", errUsage)
+					return fmt.Errorf("%w: search takes at most one TEXT (quote it)", cmdline.ErrUsage)
 				}
 				if len(rest) == 1 {
 					q.Text = rest[0]
@@ -69,28 +70,28 @@ the user's configuration directory, searched together with the bundled ones).
 				return e.dbSearch(q, *asJSON)
 			case "show":
 				if len(rest) != 1 {
-					return fmt.Errorf("%w: show takes one ID", errUsage)
+					return fmt.Errorf("%w: show takes one ID", cmdline.ErrUsage)
 				}
 				return e.dbShow(rest[0], *asJSON)
 			case "stats":
 				return e.dbStats(*asJSON)
 			case "import":
 				if len(rest) == 0 {
-					return fmt.Errorf("%w: import needs CIF files", errUsage)
+					return fmt.Errorf("%w: import needs CIF files", cmdline.ErrUsage)
 				}
 				return e.dbImport(rest)
 			case "remove":
 				if len(rest) == 0 {
-					return fmt.Errorf("%w: remove needs IDs", errUsage)
+					return fmt.Errorf("%w: remove needs IDs", cmdline.ErrUsage)
 				}
 				return e.dbRemove(rest)
 			case "export":
 				if *out == "" {
-					return fmt.Errorf("%w: export needs -o OUT.cif", errUsage)
+					return fmt.Errorf("%w: export needs -o OUT.cif", cmdline.ErrUsage)
 				}
 				return e.dbExport(rest, *out)
 			}
-			return fmt.Errorf("%w: unknown db command %q (search, show, stats, import, remove, export)", errUsage, sub)
+			return fmt.Errorf("%w: unknown db command %q (search, show, stats, import, remove, export)", cmdline.ErrUsage, sub)
 		}
 	},
 }

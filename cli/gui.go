@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/bragg-xrd/bragg/app"
+	"github.com/bragg-xrd/bragg/internal/cmdline"
 )
 
 var guiCmd = &command{
@@ -21,7 +22,7 @@ var guiCmd = &command{
 			}
 			var w, h float32
 			if _, err := fmt.Sscanf(*size, "%gx%g", &w, &h); err != nil || w < 320 || h < 240 || w > 8000 || h > 8000 {
-				return fmt.Errorf("%w: --size %q: want WIDTHxHEIGHT between 320x240 and 8000x8000", errUsage, *size)
+				return fmt.Errorf("%w: --size %q: want WIDTHxHEIGHT between 320x240 and 8000x8000", cmdline.ErrUsage, *size)
 			}
 			return app.Snapshot(*out, fyne.NewSize(w, h), app.NewBackend(), files...)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/internal/cmdline"
 )
 
 // simulateCmd computes the powder pattern of a crystal structure.
@@ -40,11 +41,11 @@ var simulateCmd = &command{
 		asJSON := fs.Bool("json", false, "write JSON: {file, structure{…}, wavelength{…}, settings{…}, lines[{two_theta, d, intensity, h, k, l, multiplicity, ka2}]}")
 		return func(args []string) error {
 			if *asTSV && *asJSON {
-				return fmt.Errorf("%w: --tsv and --json exclude each other", errUsage)
+				return fmt.Errorf("%w: --tsv and --json exclude each other", cmdline.ErrUsage)
 			}
 			lo, hi, err := parseRange(*rng)
 			if err != nil {
-				return fmt.Errorf("%w: --range %q: %v", errUsage, *rng, err)
+				return fmt.Errorf("%w: --range %q: %v", cmdline.ErrUsage, *rng, err)
 			}
 			opt := crystal.Options{Monochromator: *mono, Anomalous: *anom, NoDisplacement: *noDW, NeutralAtoms: *neutral}
 			if *doublet || wl.Ka2 > 0 {
@@ -52,11 +53,11 @@ var simulateCmd = &command{
 				if w.Ka2 == 0 && w.Anode != "" {
 					w, _ = diffraction.AnodeWavelength(w.Anode)
 					if wl.Ka1 != w.Ka1 { // CuKa2 or CuKb asked for: no doublet partner
-						return fmt.Errorf("%w: --doublet needs a Kα1 or Kα wavelength, not %s", errUsage, wl)
+						return fmt.Errorf("%w: --doublet needs a Kα1 or Kα wavelength, not %s", cmdline.ErrUsage, wl)
 					}
 				}
 				if w.Ka2 == 0 {
-					return fmt.Errorf("%w: --doublet needs an anode line (CuKa1, MoKa1, …), not a bare wavelength", errUsage)
+					return fmt.Errorf("%w: --doublet needs an anode line (CuKa1, MoKa1, …), not a bare wavelength", cmdline.ErrUsage)
 				}
 				wl, opt.Ka2, opt.Ka2Ratio = w, w.Ka2, w.Ratio
 			}

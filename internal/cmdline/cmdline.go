@@ -36,6 +36,20 @@ func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// AsksHelp reports whether the arguments ask for help (-h, -help or
+// --help before any "--").
+func AsksHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
 // FormatFlag declares --format, which names the scan format instead of
 // detecting it.
 func FormatFlag(fs *flag.FlagSet, format *string) {

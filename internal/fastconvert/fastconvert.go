@@ -44,13 +44,8 @@ func try(args []string) (rc int, ok bool) {
 	fs.SetOutput(io.Discard)
 	var o convert.Options
 	convert.Flags(fs, &o)
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			return 0, false
-		}
+	if cmdline.AsksHelp(args) {
+		return 0, false
 	}
 	files, err := cmdline.ParseInterspersed(fs, args)
 	if err != nil || len(files) == 0 {
