@@ -317,7 +317,7 @@ type matcher struct {
 	lamMean float64
 	// sinLo and sinHi bound sin θ of a line in range; sinObs is sin θ of
 	// each observed peak, in the order of o.tt; maxWin is the widest
-	// matching window in sin θ: half of 3·Tolerance in radians, since
+	// matching window in sin θ: the widest window in θ, in radians, since
 	// |Δ sin θ| ≤ |Δθ|.
 	sinLo, sinHi, maxWin float64
 	sinObs               []float64
@@ -330,13 +330,27 @@ type matcher struct {
 
 func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) *matcher {
 	m := &matcher{o: o, w: w, lo: lo, hi: hi, opt: opt, lamMean: w.Mean(),
-		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: 1.5 * opt.Tolerance * math.Pi / 180,
+		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: window(opt, math.Inf(1)) / 2 * math.Pi / 180,
 		group: make([]float64, len(o.peaks))}
 	m.sinObs = make([]float64, len(o.tt))
 	for i, t := range o.tt {
 		m.sinObs[i] = sinHalf(t)
 	}
 	return m
+}
+
+// lineSin is sin θ of a line of spacing d at Kα1; ok is false when the
+// line is out of reach or outside lo–hi.
+func (m *matcher) lineSin(d float64) (s1 float64, ok bool) {
+	s1 = m.w.Ka1 / (2 * d)
+	return s1, s1 <= 1 && s1 >= m.sinLo && s1 <= m.sinHi
+}
+
+// window is the half-width in degrees 2θ within which an observed peak of
+// this FWHM matches a line: Tolerance, widened to half the FWHM for broad
+// peaks, up to three times Tolerance.
+func window(opt Options, fwhm float64) float64 {
+	return math.Max(opt.Tolerance, math.Min(0.5*fwhm, 3*opt.Tolerance))
 }
 
 // sinHalf is sin θ for a 2θ in degrees.
@@ -436,8 +450,8 @@ func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) 
 			continue
 		}
 		d := l.D * (1 + eps)
-		s1 := m.w.Ka1 / (2 * d)
-		if s1 > 1 || s1 < m.sinLo || s1 > m.sinHi {
+		s1, ok := m.lineSin(d)
+		if !ok {
 			continue
 		}
 		st.refTotal += l.I
@@ -459,7 +473,7 @@ func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) 
 		if k < 0 {
 			continue
 		}
-		win := math.Max(opt.Tolerance, math.Min(0.5*o.peaks[k].FWHM, 3*opt.Tolerance))
+		win := window(opt, o.peaks[k].FWHM)
 		if math.Abs(dist) > win {
 			continue
 		}
@@ -542,7 +556,7 @@ func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
 		if l.I < minLineI || !visible(l.I) {
 			continue
 		}
-		if s1 := m.w.Ka1 / (2 * l.D * (1 + eps)); s1 <= 1 && s1 >= m.sinLo && s1 <= m.sinHi {
+		if _, ok := m.lineSin(l.D * (1 + eps)); ok {
 			nVis++
 		}
 	}
@@ -570,7 +584,7 @@ func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
 func coverage(o *observed, lo, hi float64, opt Options) float64 {
 	var covered, end float64 = 0, lo
 	for _, k := range o.idx {
-		win := math.Max(opt.Tolerance, math.Min(0.5*o.peaks[k].FWHM, 3*opt.Tolerance))
+		win := window(opt, o.peaks[k].FWHM)
 		a, b := math.Max(o.peaks[k].TwoTheta-win, end), math.Min(o.peaks[k].TwoTheta+win, hi)
 		if b > a {
 			covered += b - a
