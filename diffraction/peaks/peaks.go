@@ -377,28 +377,26 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 		fits = fitProfiles(opt.Profile, x, raw, sigma, pk, s.Wavelength, doublet)
 	}
 	pk, fits, res.Broad = splitBroad(pk, fits)
-	for i := range res.Broad {
-		q := &res.Broad[i]
+	// place corrects a position for the axis and gives its d-spacing.
+	place := func(q *diffraction.Peak) {
 		q.TwoTheta = opt.Axis.Correct(q.TwoTheta)
 		if s.Wavelength.Known() {
 			q.D = diffraction.D(q.TwoTheta, s.Wavelength.Ka1)
 		}
+	}
+	for i := range res.Broad {
+		place(&res.Broad[i])
 	}
 	hmax = 0
 	for _, q := range pk {
 		hmax = math.Max(hmax, q.Height)
 	}
-	out := pk[:0]
-	for _, q := range pk {
-		q.RelIntensity = 100 * q.Height / hmax
-		q.TwoTheta = opt.Axis.Correct(q.TwoTheta)
-		if s.Wavelength.Known() {
-			q.D = diffraction.D(q.TwoTheta, s.Wavelength.Ka1)
-		}
-		out = append(out, q)
+	for i := range pk {
+		pk[i].RelIntensity = 100 * pk[i].Height / hmax
+		place(&pk[i])
 	}
 	res.Fits = fits
-	res.Peaks = out
+	res.Peaks = pk
 	if !allFinite(res) {
 		// Never hand out NaN: a defect, reported rather than hidden.
 		return Result{}, errors.New("peaks: internal error: non-finite result")
