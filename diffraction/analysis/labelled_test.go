@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,36 +59,12 @@ func labelledScans(t *testing.T) []labelledScan {
 	return out
 }
 
-// sameProportions compares formulas as proportions of the elements;
-// groups in parentheses carry no multiplier in these labels except
-// "(OH)2", which is spelled out.
-func sameProportions(a, b string) bool {
-	norm := func(f string) map[string]float64 {
-		f = strings.ReplaceAll(f, "(OH)2", "O2H2")
-		f = strings.NewReplacer("(", "", ")", "").Replace(f)
-		m, ok := refdb.ParseFormula(f)
-		if !ok {
-			return nil
-		}
-		var n float64
-		for _, v := range m {
-			n += v
-		}
-		for k := range m {
-			m[k] /= n
-		}
-		return m
-	}
-	ma, mb := norm(a), norm(b)
-	if ma == nil || len(ma) != len(mb) {
-		return false
-	}
-	for k, v := range ma {
-		if math.Abs(v-mb[k]) > 1e-3 {
-			return false
-		}
-	}
-	return true
+// sameProportions compares a formula with a label as proportions of the
+// elements (refdb.SameFormula); groups in parentheses carry no multiplier
+// in these labels except "(OH)2", which is spelled out.
+func sameProportions(formula, label string) bool {
+	label = strings.ReplaceAll(label, "(OH)2", "O2H2")
+	return refdb.SameFormula(formula, strings.NewReplacer("(", "", ")", "").Replace(label))
 }
 
 // TestLabelledScans identifies the 74 labelled scans of ../shared and

@@ -96,12 +96,12 @@ func (c CommonPhase) Matches(p *Phase) bool {
 	if len(c.Minerals) > 0 {
 		for _, m := range c.Minerals {
 			if containsWord(p.Mineral, m) || containsWord(p.Name, m) {
-				return c.Formula == "" || sameFormula(p.Formula, c.Formula)
+				return c.Formula == "" || SameFormula(p.Formula, c.Formula)
 			}
 		}
 		return false
 	}
-	if !sameFormula(p.Formula, c.Formula) {
+	if !SameFormula(p.Formula, c.Formula) {
 		return false
 	}
 	if c.System != "" && !strings.EqualFold(p.System, c.System) {
@@ -178,11 +178,11 @@ func ParseFormula(f string) (map[string]float64, bool) {
 	return m, len(m) > 0
 }
 
-// sameFormula compares two formulas as proportions of the elements, so
+// SameFormula compares two formulas as proportions of the elements, so
 // that neither the order of the elements nor the multiple matters
 // ("Li4Ti5O12" is the reduced formula "Li1.333Ti1.667O4" of a structure
 // with a mixed site; "Al2O3" is "O3Al2"). Proportions agree to 1e-4.
-func sameFormula(a, b string) bool {
+func SameFormula(a, b string) bool {
 	ma, ok1 := ParseFormula(a)
 	mb, ok2 := ParseFormula(b)
 	if !ok1 || !ok2 || len(ma) != len(mb) {

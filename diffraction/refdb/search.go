@@ -54,7 +54,7 @@ func (db *DB) Search(q Query) []Hit {
 		if text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula), text) {
 			continue
 		}
-		if q.Formula != "" && !sameFormula(p.Formula, q.Formula) {
+		if q.Formula != "" && !SameFormula(p.Formula, q.Formula) {
 			continue
 		}
 		if !elementsOK(p.Elements, q) {
