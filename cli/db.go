@@ -231,18 +231,21 @@ func (e *env) dbStats(asJSON bool) error {
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "database %s: %d entries\n", db.Version, len(db.Phases))
+	described := map[string]int{}
+	for k, n := range bySource {
+		if d, ok := sourceNotes[k]; ok {
+			k = d
+		}
+		described[k] = n
+	}
 	for _, t := range []struct {
 		title string
 		m     map[string]int
-	}{{"by source", bySource}, {"by licence", byLicense}, {"by crystal system", bySystem}} {
+	}{{"by source", described}, {"by licence", byLicense}, {"by crystal system", bySystem}} {
 		fmt.Fprintf(w, "\n%s:\n", t.title)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, k := range sortedByCount(t.m) {
-			label := k
-			if n, ok := sourceNotes[k]; ok && t.title == "by source" {
-				label = n
-			}
-			fmt.Fprintf(tw, "  %d\t%s\n", t.m[k], label)
+			fmt.Fprintf(tw, "  %d\t%s\n", t.m[k], k)
 		}
 		tw.Flush()
 	}
