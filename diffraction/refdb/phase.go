@@ -36,6 +36,9 @@ type Phase struct {
 	// MissingH flags a structure whose source gives hydrogen in the formula
 	// but no hydrogen sites: its pattern lacks H's (small) contribution.
 	MissingH bool `json:"missing_h,omitempty"`
+	// Repairs says how the structure in the file was repaired to pass the
+	// sanity gate (see Vet); empty when it was used as given.
+	Repairs string `json:"repairs,omitempty"`
 	// Duplicates are the IDs of other entries of the same phase that were
 	// merged into this one (the best structure is kept).
 	Duplicates []string          `json:"duplicates,omitempty"`

@@ -56,6 +56,9 @@ const UserPrefix = "user:"
 // ImportCIF computes user entries from the structures of a CIF file,
 // named after the file (and the data block, when it holds several);
 // corundumScale is the bundled corundum's intensity scale, for the RIR.
+// Each structure passes the sanity gate as the bundled ones do (Vet:
+// repaired when the repair is certain, recorded in Repairs); one that
+// fails makes the file an error wrapping its *GateError.
 func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error) {
 	ss, err := crystal.ParseCIF(r, file)
 	if err != nil {
@@ -64,7 +67,10 @@ func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error)
 	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	var out []Phase
 	for i := range ss {
-		s := &ss[i]
+		s, repair, err := Vet(&ss[i])
+		if err != nil {
+			return nil, fmt.Errorf("%s: data_%s: %w", file, ss[i].Block, err)
+		}
 		if s.Name == "" {
 			s.Name = firstNonEmpty(s.ChemicalName, s.Mineral, base)
 		}
@@ -72,6 +78,7 @@ func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error)
 		if err != nil {
 			return nil, fmt.Errorf("%s: data_%s: %w", file, s.Block, err)
 		}
+		p.Repairs = repair
 		p.ID = UserPrefix + Slug(base)
 		if len(ss) > 1 {
 			p.ID += "-" + Slug(s.Block)

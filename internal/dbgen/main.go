@@ -169,8 +169,14 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	var refused []refdb.Refusal
 	for _, e := range append(auto, aflow...) {
 		p, scale, err := compile(cifDir, index, e)
+		if g := (*refdb.GateError)(nil); errors.As(err, &g) {
+			logf("refused %s (%s): %v", p.ID, e.File, err)
+			refused = append(refused, refdb.Refusal{ID: p.ID, Source: p.Source, Reason: g.Reason, Detail: g.Detail})
+			continue
+		}
 		if err != nil {
 			logf("skip %s [%s]: %v", e.File, e.Block, err)
 			skipped++
@@ -188,7 +194,7 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 			scales[p.ID] = scales[p.Source+"#"+p.Structure.Block]
 		}
 	}
-	logf("%d phases (%d curated), %d structures skipped", len(phases), ncurated, skipped)
+	logf("%d phases (%d curated), %d structures refused by the sanity gate, %d skipped", len(phases), ncurated, len(refused), skipped)
 	ref, ok := scales[refdb.CorundumID]
 	if !ok {
 		return nil, errors.New("corundum (" + refdb.CorundumID + ") missing: needed for RIR")
@@ -196,20 +202,41 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	for i := range phases {
 		phases[i].RIR = refdb.RIR(scales[phases[i].ID], ref)
 	}
-	db := &refdb.DB{Version: Version, Phases: phases}
+	slices.SortFunc(refused, func(a, b refdb.Refusal) int { return strings.Compare(a.ID+a.Source, b.ID+b.Source) })
+	db := &refdb.DB{Version: Version, Phases: phases, Refused: refused}
 	db.Sort()
 	return db, nil
 }
 
+// compile reads, checks and computes one entry. An entry that the sanity
+// gate refuses comes back with its ID and Source set and a
+// *refdb.GateError.
 func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, scale float64, err error) {
 	source := strings.SplitN(e.File, "/", 2)[0]
 	lic, ok := licenses[source]
 	if !ok {
 		return p, 0, fmt.Errorf("source folder %q is not on the redistributable list", source)
 	}
+	row := index[e.File]
+	if e.Block != "" {
+		row = e.row
+	}
 	var f io.ReadCloser
 	local := source == "bragg" || source == "aflow"
 	localPath := strings.TrimPrefix(e.File, "bragg/") // relative to internal/dbgen/cif
+	id := func() string {
+		switch {
+		case e.ID != "":
+			return e.ID
+		case row.codID != "":
+			return "cod:" + row.codID
+		}
+		return refdb.Slug(source) + ":" + refdb.Slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
+	}()
+	srcPath := "shared/data/cif/" + e.File
+	if local {
+		srcPath = "internal/dbgen/cif/" + localPath
+	}
 	if local {
 		f, err = localCIFs.Open("cif/" + localPath)
 	} else {
@@ -251,9 +278,10 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 			return p, 0, fmt.Errorf("found %d symmetry operators, want %d", len(s.Ops), want)
 		}
 	}
-	row := index[e.File]
-	if e.Block != "" {
-		row = e.row
+	s, repair, err := refdb.Vet(s)
+	if err != nil {
+		p.ID, p.Source = id, srcPath
+		return p, 0, err
 	}
 	if e.Name == "" {
 		e.Name = autoName(s, row)
@@ -265,21 +293,10 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 	if p, scale, err = refdb.FromStructure(s); err != nil {
 		return p, 0, err
 	}
-	switch {
-	case e.ID != "":
-		p.ID = e.ID
-	case row.codID != "":
-		p.ID = "cod:" + row.codID
-	default:
-		p.ID = refdb.Slug(source) + ":" + refdb.Slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
-	}
+	p.ID, p.Source, p.Repairs = id, srcPath, repair
 	p.Mineral = e.Mineral
 	if e.Formula != "" && p.Formula != e.Formula {
 		return p, 0, fmt.Errorf("formula %s, want %s", p.Formula, e.Formula)
-	}
-	p.Source = "shared/data/cif/" + e.File
-	if local {
-		p.Source = "internal/dbgen/cif/" + localPath
 	}
 	p.License = lic
 	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/")

@@ -1,0 +1,169 @@
+package refdb
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+)
+
+// ParseChemical reads a formula as a chemist writes it, with groups in
+// parentheses or brackets and hydrate water after a centred dot
+// ("Al2Si2O5(OH)4", "CaSO4·2H2O", "Ca(SO4)(H2O)2", "Ni Fe2 O4"): the
+// element counts, the elements in order of first appearance, and ok false
+// for anything else (a name, a charge, an unknown symbol).
+func ParseChemical(f string) (counts map[string]float64, order []string, ok bool) {
+	f = strings.Join(strings.Fields(f), "")
+	counts = map[string]float64{}
+	for i, part := range strings.FieldsFunc(f, func(r rune) bool { return r == '·' || r == '•' || r == '*' }) {
+		mult := 1.0
+		if i > 0 { // "2H2O": a leading multiplier
+			k := 0
+			for k < len(part) && (part[k] >= '0' && part[k] <= '9' || part[k] == '.') {
+				k++
+			}
+			if k > 0 {
+				v, err := strconv.ParseFloat(part[:k], 64)
+				if err != nil {
+					return nil, nil, false
+				}
+				mult, part = v, part[k:]
+			}
+		}
+		p := &chemParser{s: part}
+		m, ok := p.group(0)
+		if !ok || p.i != len(part) || len(m) == 0 {
+			return nil, nil, false
+		}
+		for _, el := range p.order {
+			if !slices.Contains(order, el) {
+				order = append(order, el)
+			}
+		}
+		for el, n := range m {
+			counts[el] += n * mult
+		}
+	}
+	return counts, order, len(counts) > 0
+}
+
+type chemParser struct {
+	s     string
+	i     int
+	order []string
+}
+
+// group reads elements and bracketed groups up to the closing bracket of
+// depth (none at depth 0).
+func (p *chemParser) group(depth int) (map[string]float64, bool) {
+	m := map[string]float64{}
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		switch {
+		case c == '(' || c == '[':
+			if depth > 8 {
+				return nil, false
+			}
+			p.i++
+			sub, ok := p.group(depth + 1)
+			if !ok || p.i >= len(p.s) || (c == '(' && p.s[p.i] != ')') || (c == '[' && p.s[p.i] != ']') {
+				return nil, false
+			}
+			p.i++
+			n := p.count()
+			for el, v := range sub {
+				m[el] += v * n
+			}
+		case c == ')' || c == ']':
+			return m, depth > 0
+		case c >= 'A' && c <= 'Z':
+			j := p.i + 1
+			for j < len(p.s) && p.s[j] >= 'a' && p.s[j] <= 'z' {
+				j++
+			}
+			el := p.s[p.i:j]
+			if _, known := crystal.AtomicMass(el); !known {
+				return nil, false
+			}
+			p.i = j
+			m[el] += p.count()
+			if !slices.Contains(p.order, el) {
+				p.order = append(p.order, el)
+			}
+		default:
+			return nil, false
+		}
+	}
+	return m, depth == 0
+}
+
+// count reads an optional number after an element or group (1 if none).
+func (p *chemParser) count() float64 {
+	j := p.i
+	for j < len(p.s) && (p.s[j] >= '0' && p.s[j] <= '9' || p.s[j] == '.') {
+		j++
+	}
+	if j == p.i {
+		return 1
+	}
+	v, err := strconv.ParseFloat(p.s[p.i:j], 64)
+	if err != nil {
+		p.i = len(p.s) + 1 // makes the caller fail
+		return 0
+	}
+	p.i = j
+	return v
+}
+
+// CompactFormula returns a name that is a formula written with spaces
+// ("W O3", "Ni Fe2 O4") without them ("WO3"), and false for a name that
+// is not a formula ("Magnesium titanate").
+func CompactFormula(name string) (string, bool) {
+	f := strings.Join(strings.Fields(name), "")
+	if _, _, ok := ParseChemical(f); !ok {
+		return "", false
+	}
+	return f, true
+}
+
+// unitsOf returns k such that comp = k × stated for the elements other
+// than H, when all agree within formulaTol (see Check): k is taken from
+// the element with the most atoms in the formula, which rounding moves
+// least.
+func unitsOf(comp, stated map[string]float64) (float64, bool) {
+	ref := ""
+	for el, n := range stated {
+		if el != "H" && (ref == "" || n > stated[ref] || n == stated[ref] && el < ref) {
+			ref = el
+		}
+	}
+	if ref == "" || stated[ref] <= 0 {
+		return 0, false
+	}
+	k := comp[ref] / stated[ref]
+	for el, n := range stated {
+		if el != "H" && math.Abs(comp[el]-k*n) > formulaTol*k*n+1e-3*k {
+			return 0, false
+		}
+	}
+	return k, k > 0
+}
+
+// ElementCount writes a chemist's formula as element counts in its own
+// order ("Al2Si2O5(OH)4" → "Al2Si2O9H4"), or "" if it does not parse.
+func ElementCount(f string) string {
+	m, order, ok := ParseChemical(f)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, el := range order {
+		b.WriteString(el)
+		if n := m[el]; n != 1 {
+			b.WriteString(strconv.FormatFloat(math.Round(n*1000)/1000, 'f', -1, 64))
+		}
+	}
+	return b.String()
+}
