@@ -128,6 +128,56 @@ func CompactFormula(name string) (string, bool) {
 	return f, true
 }
 
+// formulas works out an entry's formulas from its structure and what the
+// CIF states (crystal.Structure.FormulaSum and the chemist's formulas):
+//
+//   - formula, the reduced element-count formula of the cell contents
+//     with the hydrogen that the stated formula has and the structure
+//     lacks in part or in full (then missingH). The elements are in the
+//     order of the chemist's formula (the structural formula, or a name
+//     that is a formula: CoFe2O4, not FeCo2O4) when it has the same
+//     elements, no H and the most electronegative one last; else by
+//     increasing electronegativity (the IUPAC principle of electropositive
+//     before electronegative constituents, Red Book 2005 IR-4.4.2.1, as
+//     pymatgen orders reduced formulae: CaCO3, Al2Si2H4O9). Hill order (C,
+//     H, then alphabetical), which CIF formula sums use, is for organic
+//     compounds and would write calcite CCaO3; so is the authors' formula
+//     sum ("O6 Se2 V") often.
+//   - chemical, the formula a chemist writes, with groups and hydrate
+//     water (Ca(SO4)(H2O)2), from the structural formula when it has the
+//     proportions of the contents; else formula.
+//   - els, the elements of formula in its order.
+//   - z, the number of formula units of formula in the cell.
+func formulas(s *crystal.Structure) (formula, chemical string, els []string, z float64, missingH bool) {
+	comp := s.Composition()
+	if stated, ok := statedFormula(s); ok && stated["H"] > 0 {
+		if k, ok := unitsOf(comp, stated); ok && comp["H"] < (1-formulaTol)*k*stated["H"] {
+			missingH = true
+			comp["H"] = k * stated["H"]
+		} else if !ok && comp["H"] == 0 {
+			missingH = true
+		}
+	}
+	for el, n := range comp {
+		if n > 0 {
+			els = append(els, el)
+		}
+	}
+	crystal.SortFormulaOrder(els)
+	for _, f := range []string{s.StructuralFormula, s.ChemicalName} {
+		if order, ok := chemistOrder(els, f); ok {
+			els = order
+			break
+		}
+	}
+	formula, z = crystal.ReducedFormula(comp, els)
+	chemical = formula
+	if c, ok := CompactFormula(s.StructuralFormula); ok && strings.ContainsAny(c, "([·") && SameFormula(formula, ElementCount(c)) {
+		chemical = c
+	}
+	return formula, chemical, els, z, missingH
+}
+
 // unitsOf returns k such that comp = k × stated for the elements other
 // than H, when all agree within formulaTol (see Check): k is taken from
 // the element with the most atoms in the formula, which rounding moves
@@ -149,6 +199,55 @@ func unitsOf(comp, stated map[string]float64) (float64, bool) {
 		}
 	}
 	return k, k > 0
+}
+
+// chemistOrder returns the elements els (by electronegativity) in the
+// order of the chemist's formula f, when f has the same elements, no H
+// and the most electronegative one last (see formulas).
+func chemistOrder(els []string, f string) ([]string, bool) {
+	c, ok := CompactFormula(f)
+	if !ok || len(els) == 0 {
+		return nil, false
+	}
+	m, order, _ := ParseChemical(c)
+	if m["H"] > 0 || !sameElements(m, els) || order[len(order)-1] != els[len(els)-1] {
+		return nil, false
+	}
+	return order, true
+}
+
+// Reorder writes an element-count formula in the element order of a
+// chemist's formula of the same elements ("FeCuS2", "CuFeS2" →
+// "CuFeS2"), under the conditions of formulas; ok is false when it does
+// not apply.
+func Reorder(formula, chemist string) (string, bool) {
+	m, ok := ParseFormula(formula)
+	if !ok {
+		return "", false
+	}
+	els := make([]string, 0, len(m))
+	for el := range m {
+		els = append(els, el)
+	}
+	crystal.SortFormulaOrder(els)
+	order, ok := chemistOrder(els, chemist)
+	if !ok {
+		return "", false
+	}
+	f, _ := crystal.ReducedFormula(m, order)
+	return f, true
+}
+
+func sameElements(m map[string]float64, els []string) bool {
+	if len(m) != len(els) {
+		return false
+	}
+	for _, el := range els {
+		if m[el] <= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // ElementCount writes a chemist's formula as element counts in its own

@@ -123,6 +123,74 @@ func TestVetFolds(t *testing.T) {
 	}
 }
 
+// portlandite is Ca(OH)2 (P-3m1, a = 3.5918, c = 4.9063 Å; Desgranges
+// et al. 1993, Acta Cryst. B49, 812) as a structure that lacks its H
+// sites, the way many X-ray structures are published.
+func portlandite() *crystal.Structure {
+	g, _ := crystal.LookupSpaceGroup("P -3 m 1")
+	return &crystal.Structure{
+		Cell: crystal.Cell{A: 3.5918, B: 3.5918, C: 4.9063, Alpha: 90, Beta: 90, Gamma: 120}, SpaceGroup: g.HM, SpaceGroupNumber: 164, Ops: g.Ops(),
+		Sites: []crystal.Site{
+			{Label: "Ca", Element: "Ca", Occupancy: 1},
+			{Label: "O", Element: "O", X: 1.0 / 3, Y: 2.0 / 3, Z: 0.2341, Occupancy: 1},
+		},
+		FormulaSum: "Ca H2 O2", FormulaUnits: 1, DensityDiffrn: 2.24, StructuralFormula: "Ca(OH)2",
+	}
+}
+
+// spinel is CoFe2O4 (Fd-3m origin 1, a = 8.35 Å, O x = 0.387; COD
+// 5910063, with origin 1's operators), Co on 8a and Fe on 16d.
+func spinel(t *testing.T) *crystal.Structure {
+	g, err := crystal.LookupSpaceGroup("F d -3 m :1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &crystal.Structure{
+		Cell: crystal.Cell{A: 8.35, B: 8.35, C: 8.35, Alpha: 90, Beta: 90, Gamma: 90}, SpaceGroup: g.HM, SpaceGroupNumber: 227, Ops: g.Ops(),
+		Sites: []crystal.Site{
+			{Label: "Co", Element: "Co", Occupancy: 1},
+			{Label: "Fe", Element: "Fe", X: 0.625, Y: 0.625, Z: 0.625, Occupancy: 1},
+			{Label: "O", Element: "O", X: 0.387, Y: 0.387, Z: 0.387, Occupancy: 1},
+		},
+		FormulaSum: "Co Fe2 O4", StructuralFormula: "CoFe2O4",
+	}
+}
+
+// TestFormulas: the H a structure lacks is in its formula (and flagged),
+// the chemist's group formula is kept, and the chemist's element order
+// wins over electronegativity (Fe 1.83 < Co 1.88) when the file gives it.
+func TestFormulas(t *testing.T) {
+	p, _, err := FromStructure(portlandite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Formula != "CaH2O2" || p.ChemicalFormula != "Ca(OH)2" || !p.MissingH || p.Z != 1 || strings.Join(p.Elements, " ") != "Ca H O" {
+		t.Errorf("portlandite: %s %s missing H %v Z %g elements %v", p.Formula, p.ChemicalFormula, p.MissingH, p.Z, p.Elements)
+	}
+	if err := Check(portlandite()); err != nil {
+		t.Errorf("portlandite with the mass of its H (2.24 g/cm³): %v", err)
+	}
+	s := spinel(t)
+	if err := Check(s); err != nil {
+		t.Errorf("CoFe2O4: %v", err)
+	}
+	f, chem, _, z, _ := formulas(s)
+	if f != "CoFe2O4" || chem != "CoFe2O4" || z != 8 {
+		t.Errorf("CoFe2O4 as %s (%s), Z %g", f, chem, z)
+	}
+	s.StructuralFormula = ""
+	if f, _, _, _, _ := formulas(s); f != "Fe2CoO4" {
+		t.Errorf("without a chemist's formula: %s, want electronegativity order Fe2CoO4", f)
+	}
+	if got, ok := Reorder("FeCuS2", "CuFeS2"); !ok || got != "CuFeS2" {
+		t.Errorf("Reorder chalcopyrite: %s %v", got, ok)
+	}
+	// The authors' order is not taken when it is not a chemist's (Hill).
+	if _, ok := Reorder("VSe2O6", "O6 Se2 V"); ok {
+		t.Error("Reorder took an order with O first")
+	}
+}
+
 func TestParseChemical(t *testing.T) {
 	for _, c := range []struct {
 		in, want string
@@ -145,5 +213,63 @@ func TestParseChemical(t *testing.T) {
 	}
 	if f, ok := CompactFormula("W O3"); !ok || f != "WO3" {
 		t.Errorf("W O3 → %q %v", f, ok)
+	}
+	if n := CleanName("  \\a-quartz  "); n != "α-quartz" {
+		t.Errorf("CleanName: %q", n)
+	}
+}
+
+// TestSearchNames: gypsum is found by its mineral name, its chemist's
+// formula and its elements in any order; CoFe2O4 by its formula written
+// in another order.
+func TestSearchNames(t *testing.T) {
+	db := &DB{Phases: []Phase{
+		{ID: "cod:2300259", Name: "Gypsum", Mineral: "Gypsum", Formula: "CaH4SO6", ChemicalFormula: "CaSO4·2H2O", Elements: []string{"Ca", "H", "S", "O"}},
+		{ID: "cod:5910063", Name: "CoFe2O4", Formula: "CoFe2O4", ChemicalFormula: "CoFe2O4", Elements: []string{"Co", "Fe", "O"}},
+	}}
+	for _, c := range []struct {
+		q    Query
+		want string
+	}{
+		{Query{Text: "gypsum"}, "cod:2300259"},
+		{Query{Text: "CaSO4·2H2O"}, "cod:2300259"},
+		{Query{Text: "SO6CaH4"}, "cod:2300259"},
+		{Query{Formula: "CaSO4·2H2O"}, "cod:2300259"},
+		{Query{Text: "Fe2CoO4"}, "cod:5910063"},
+		{Query{Text: "O4Fe2Co"}, "cod:5910063"},
+	} {
+		var ids []string
+		for _, h := range db.Search(c.q) {
+			ids = append(ids, h.Phase.ID)
+		}
+		if strings.Join(ids, ",") != c.want {
+			t.Errorf("%+v: %v, want %s", c.q, ids, c.want)
+		}
+	}
+}
+
+// TestCheckDuplicate: a CIF imported again under another name is the
+// same phase as the entry already there; imported again under its own
+// name it replaces that entry.
+func TestCheckDuplicate(t *testing.T) {
+	p := importNaCl(t)
+	user := &DB{}
+	user.Put(p)
+	again := p
+	again.ID = "user:halite-copy"
+	var dup *DuplicateError
+	if err := CheckDuplicate(&again, nil, user); !errors.As(err, &dup) || dup.Of.ID != p.ID {
+		t.Errorf("copy under another name: %v", err)
+	}
+	if err := CheckDuplicate(&p, user); err != nil {
+		t.Errorf("re-import of the same file: %v", err)
+	}
+	other := portlandite()
+	q, _, err := FromStructure(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckDuplicate(&q, user); err != nil {
+		t.Errorf("another phase: %v", err)
 	}
 }

@@ -54,11 +54,13 @@ func SaveUser(path string, db *DB) error {
 const UserPrefix = "user:"
 
 // ImportCIF computes user entries from the structures of a CIF file,
-// named after the file (and the data block, when it holds several);
-// corundumScale is the bundled corundum's intensity scale, for the RIR.
-// Each structure passes the sanity gate as the bundled ones do (Vet:
-// repaired when the repair is certain, recorded in Repairs); one that
-// fails makes the file an error wrapping its *GateError.
+// identified by the file's name (and the data block, when it holds
+// several) and named by the file (DefaultName); corundumScale is the
+// bundled corundum's intensity scale, for the RIR. Each structure passes
+// the sanity gate as the bundled ones do (Vet: repaired when the repair is
+// certain, recorded in Repairs); one that fails makes the file an error
+// wrapping its *GateError. Whether the phase is already in the database is
+// the caller's to ask (CheckDuplicate).
 func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error) {
 	ss, err := crystal.ParseCIF(r, file)
 	if err != nil {
@@ -71,9 +73,9 @@ func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error)
 		if err != nil {
 			return nil, fmt.Errorf("%s: data_%s: %w", file, ss[i].Block, err)
 		}
-		if s.Name == "" {
-			s.Name = firstNonEmpty(s.ChemicalName, s.Mineral, base)
-		}
+		// ParseCIF names a structure after its data block; a person's
+		// name for it is the file's chemical or mineral name.
+		s.Name = firstNonEmpty(DefaultName(s), base)
 		p, scale, err := FromStructure(s)
 		if err != nil {
 			return nil, fmt.Errorf("%s: data_%s: %w", file, s.Block, err)

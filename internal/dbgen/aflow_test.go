@@ -95,7 +95,7 @@ func TestSamePhase(t *testing.T) {
 		{"α and β boron", alphaB, betaB, false},
 		{"4H SiC and itself", sic4H, sic4H, true},
 	} {
-		if got := samePhase(c.a, c.b); got != c.want {
+		if got := refdb.SamePhase(c.a, c.b); got != c.want {
 			t.Errorf("%s: samePhase = %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -108,7 +108,7 @@ func TestSamePhase(t *testing.T) {
 		l.D *= 1.01
 		grown.Lines = append(grown.Lines, l)
 	}
-	if !samePhase(sic4H, &grown) {
+	if !refdb.SamePhase(sic4H, &grown) {
 		t.Error("4H SiC and its cell grown 1 %: not the same phase")
 	}
 }

@@ -90,6 +90,44 @@ func TestAssetPassesGate(t *testing.T) {
 	}
 }
 
+// TestAssetNames: formulas and names as a chemist writes them.
+func TestAssetNames(t *testing.T) {
+	db := committedDB(t)
+	for _, c := range []struct {
+		id, formula, chemical, mineral string
+	}{
+		{"avogadro-crystals:al2si2o9h4-kaolinite", "Al2Si2H4O9", "Al2Si2O5(OH)4", "Kaolinite"},
+		{"cod:2300259", "CaH4SO6", "CaSO4·2H2O", "Gypsum"},
+		{"cod:5910063", "CoFe2O4", "CoFe2O4", ""},
+		{"cod:5910064", "NiFe2O4", "NiFe2O4", "Trevorite"},
+	} {
+		p := db.Get(c.id)
+		if p == nil {
+			t.Errorf("%s missing", c.id)
+			continue
+		}
+		if p.Formula != c.formula || p.ChemicalFormula != c.chemical || p.Mineral != c.mineral {
+			t.Errorf("%s: %s / %s / %q, want %s / %s / %q", c.id, p.Formula, p.ChemicalFormula, p.Mineral, c.formula, c.chemical, c.mineral)
+		}
+	}
+	if p := db.Get("cod:1528915"); p == nil || p.Name != "WO3" {
+		t.Errorf("WO3 named %+v", p)
+	}
+	for i := range db.Phases {
+		p := &db.Phases[i]
+		if _, formula := refdb.CompactFormula(p.Name); formula && strings.Contains(p.Name, " ") || strings.Contains(p.Name, "  ") || p.Mineral == "?" {
+			t.Errorf("%s: name %q, mineral %q", p.ID, p.Name, p.Mineral)
+		}
+		if _, ok := refdb.ParseFormula(p.Formula); !ok || p.ChemicalFormula == "" {
+			t.Errorf("%s: formula %q is not element counts, or no chemical formula", p.ID, p.Formula)
+		}
+	}
+	hits := db.Search(refdb.Query{Text: "gypsum"})
+	if len(hits) == 0 || !refdb.SameFormula(hits[0].Phase.Formula, "CaSO6H4") {
+		t.Errorf("search for gypsum: %d hits", len(hits))
+	}
+}
+
 // TestGeneratorRepairsWholeCell feeds the generator rutile with every atom
 // of the cell listed and its space group named (testdata): expanded as
 // given the cell holds TiO4 (2 Ti sites × 2 images, 4 O × 4) and the
@@ -116,5 +154,30 @@ func TestGeneratorRepairsWholeCell(t *testing.T) {
 	}
 	if p.Formula != "TiO2" || p.Z != 2 || math.Abs(p.Density-4.249) > 0.002 || len(p.Structure.Sites) != 2 || !strings.Contains(p.Repairs, "4 of the file's 6 sites") {
 		t.Errorf("compiled %s Z=%g %.4f g/cm³, %d sites, repairs %q", p.Formula, p.Z, p.Density, len(p.Structure.Sites), p.Repairs)
+	}
+	if p.Mineral != "Rutile" {
+		t.Errorf("mineral %q", p.Mineral)
+	}
+}
+
+// TestImportBundledAgain: a shared CIF that the database holds, imported
+// as a user's file, is reported as a duplicate of the bundled entry.
+func TestImportBundledAgain(t *testing.T) {
+	file := filepath.Join("..", "..", "..", "shared", "data", "cif", "avogadro_crystals", "halides", "NaCl-Halite.cif")
+	if _, err := os.Stat(file); err != nil {
+		t.Skipf("shared data not found (only present in the Bragg workspace): %v", err)
+	}
+	db := committedDB(t)
+	cs, err := db.CorundumScale()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := refdb.ImportFile(file, cs)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("import: %v, %d entries", err, len(ps))
+	}
+	var dup *refdb.DuplicateError
+	if err := refdb.CheckDuplicate(&ps[0], db); !errors.As(err, &dup) || dup.Of.ID != "cod:9008678" {
+		t.Errorf("import of the bundled halite: %v, want a duplicate of cod:9008678", err)
 	}
 }

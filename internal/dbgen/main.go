@@ -287,7 +287,14 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 		e.Name = autoName(s, row)
 	}
 	if e.Mineral == "" && e.auto {
-		e.Mineral = row.mineral
+		// The index's mineral column holds the file's name part where
+		// the file names no mineral ("AlSb", "Rb2O"): a formula is not a
+		// mineral name.
+		if m := refdb.CleanName(row.mineral); m != "" {
+			if _, formula := refdb.CompactFormula(m); !formula {
+				e.Mineral = m
+			}
+		}
 	}
 	s.Name = e.Name
 	if p, scale, err = refdb.FromStructure(s); err != nil {
@@ -295,12 +302,12 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 	}
 	p.ID, p.Source, p.Repairs = id, srcPath, repair
 	p.Mineral = e.Mineral
-	if e.Formula != "" && p.Formula != e.Formula {
+	if e.Formula != "" && !refdb.SameFormula(p.Formula, e.Formula) {
 		return p, 0, fmt.Errorf("formula %s, want %s", p.Formula, e.Formula)
 	}
+	nameKnown(&p)
 	p.License = lic
 	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/")
-	p.MissingH = slices.Contains(row.elements, "H") && !slices.Contains(p.Elements, "H")
 	p.Common = !e.auto
 	return p, scale, nil
 }
