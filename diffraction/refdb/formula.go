@@ -2,6 +2,7 @@ package refdb
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,7 +146,7 @@ func CompactFormula(name string) (string, bool) {
 //     sum ("O6 Se2 V") often.
 //   - chemical, the formula a chemist writes, with groups and hydrate
 //     water (Ca(SO4)(H2O)2), from the structural formula when it has the
-//     proportions of the contents; else formula.
+//     proportions of the contents and a group worth showing; else formula.
 //   - els, the elements of formula in its order.
 //   - z, the number of formula units of formula in the cell.
 func formulas(s *crystal.Structure) (formula, chemical string, els []string, z float64, missingH bool) {
@@ -172,11 +173,16 @@ func formulas(s *crystal.Structure) (formula, chemical string, els []string, z f
 	}
 	formula, z = crystal.ReducedFormula(comp, els)
 	chemical = formula
-	if c, ok := CompactFormula(s.StructuralFormula); ok && strings.ContainsAny(c, "([·") && SameFormula(formula, ElementCount(c)) {
+	if c, ok := CompactFormula(s.StructuralFormula); ok && multipliedGroup.MatchString(c) && SameFormula(formula, ElementCount(c)) {
 		chemical = c
 	}
 	return formula, chemical, els, z, missingH
 }
+
+// multipliedGroup finds what makes a structural formula worth showing: a
+// group taken more than once or hydrate water ("Ca(OH)2", "CuSO4·5H2O");
+// COD's single groups ("Ca(TiO3)", "Ba(CO3)") are written plainly.
+var multipliedGroup = regexp.MustCompile(`[)\]][0-9]|·`)
 
 // unitsOf returns k such that comp = k × stated for the elements other
 // than H, when all agree within formulaTol (see Check): k is taken from
