@@ -70,6 +70,8 @@ var licenses = map[string]string{
 	"wpem_xred":                "MIT",
 	"xrd_autoanalyzer_mp_refs": "MIT (computed structure)",
 	"cif2hkl_examples":         "CC0 (Debian cif2hkl examples)",
+	"httk_cod":                 "public domain (COD entries, httk tutorial data)",
+	"ncrystal_data":            "Apache-2.0 (NCrystal data library, Debian libncrystal-data; structures of the cited COD/AMCSD entries)",
 	"dara_tutorial":            "MIT",
 	"bragg":                    "CC0 (structure data from the cited publication, entered by the Bragg project)",
 	"aflow":                    "CC0 (structure data from the cited publication, as given by the AFLOW Library of Crystallographic Prototypes, Mehl et al. 2017; transcribed from pymatgen, MIT)",
@@ -86,6 +88,7 @@ type indexRow struct {
 	codID, mineral      string
 	elements            []string
 	valid, organic      bool
+	computed            bool // flagged computed by its collection's provenance.csv (ncrystal_data)
 }
 
 // readIndex reads the CIF index: the rows in file order, and the first row
@@ -138,11 +141,50 @@ func readIndex(path string) ([]indexRow, map[string]indexRow, error) {
 	return rows, m, nil
 }
 
+// readComputed reads a provenance.csv (file, …, computed, …) and returns
+// the files, relative to data/cif, whose structures are computed.
+func readComputed(path string) (map[string]bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: empty", path)
+	}
+	file, comp := slices.Index(recs[0], "file"), slices.Index(recs[0], "computed")
+	if file < 0 || comp < 0 {
+		return nil, fmt.Errorf("%s: no columns file and computed", path)
+	}
+	m := map[string]bool{}
+	for _, r := range recs[1:] {
+		if r[comp] == "True" {
+			m[strings.TrimPrefix(r[file], "cif/")] = true
+		}
+	}
+	return m, nil
+}
+
 func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	cifDir := filepath.Join(shared, "data", "cif")
 	rows, index, err := readIndex(filepath.Join(cifDir, "cif_index.csv"))
 	if err != nil {
 		return nil, err
+	}
+	computed, err := readComputed(filepath.Join(cifDir, "ncrystal_data", "provenance.csv"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].computed = computed[rows[i].file]
+	}
+	for f, r := range index {
+		r.computed = computed[f]
+		index[f] = r
 	}
 	var phases []refdb.Phase
 	ids := map[string]string{}
@@ -228,7 +270,7 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 		switch {
 		case e.ID != "":
 			return e.ID
-		case row.codID != "":
+		case row.codID != "" && source != "ncrystal_data": // ncrystal's index holds the ID of the file it was made from
 			return "cod:" + row.codID
 		}
 		return refdb.Slug(source) + ":" + refdb.Slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
@@ -307,7 +349,7 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 	}
 	nameKnown(&p)
 	p.License = lic
-	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/")
+	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/") || row.computed
 	p.Common = !e.auto
 	return p, scale, nil
 }
