@@ -215,7 +215,9 @@ func checkFormula(comp, stated map[string]float64, z float64) error {
 	cell, _ := crystal.ReducedFormula(comp, slices.DeleteFunc(slices.Clone(els), func(el string) bool { return comp[el] <= 1e-3 }))
 	var b strings.Builder
 	for _, el := range els {
-		if n := stated[el]; n > 0 {
+		if n := stated[el]; n == 1 {
+			b.WriteString(el)
+		} else if n > 0 {
 			fmt.Fprintf(&b, "%s%g", el, n)
 		}
 	}
