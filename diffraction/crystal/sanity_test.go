@@ -48,14 +48,12 @@ func TestShortestContact(t *testing.T) {
 // expands to the listed cell, 4 Na and 4 Cl.
 func TestFoldEquivalentSites(t *testing.T) {
 	s := readTestCIF(t, "nacl.cif")
-	var all []Site
-	for _, a := range s.Atoms() {
-		st := s.Sites[a.Site]
-		st.X, st.Y, st.Z = a.Pos[0], a.Pos[1], a.Pos[2]
-		all = append(all, st)
+	p1, err := s.Transform([3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}) // the atoms of the cell as sites
+	if err != nil {
+		t.Fatal(err)
 	}
 	whole := *s
-	whole.Sites = all
+	whole.Sites = p1.Sites
 	if got := whole.Composition(); got["Na"] != 16 || got["Cl"] != 16 {
 		t.Fatalf("whole-cell list with the operators: %v, want 16 Na and 16 Cl (each of the 4 atoms expanded again to 4)", got)
 	}

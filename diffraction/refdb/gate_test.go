@@ -95,14 +95,12 @@ func TestCheck(t *testing.T) {
 func TestVetFolds(t *testing.T) {
 	s := readHalite(t)
 	s.FormulaSum, s.FormulaUnits, s.DensityDiffrn = "Cl Na", 4, 2.165
-	var all []crystal.Site
-	for _, a := range s.Atoms() {
-		st := s.Sites[a.Site]
-		st.X, st.Y, st.Z = a.Pos[0], a.Pos[1], a.Pos[2]
-		all = append(all, st)
+	p1, err := s.Transform([3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}) // the atoms of the cell as sites
+	if err != nil {
+		t.Fatal(err)
 	}
 	whole := *s
-	whole.Sites = all
+	whole.Sites = p1.Sites
 	if got := gateReason(Check(&whole)); got != ReasonFormula {
 		t.Fatalf("whole-cell list: gate says %q, want %q", got, ReasonFormula)
 	}
