@@ -129,14 +129,15 @@ func (db *DB) Remove(id string) bool {
 }
 
 // With returns a database holding db's phases followed by other's (the
-// bundled and the user's together); the phases are shared, not copied.
+// bundled and the user's together), and db's refused list; the phases are
+// shared, not copied.
 func (db *DB) With(other *DB) *DB {
 	if other == nil || len(other.Phases) == 0 {
 		return db
 	}
 	all := make([]Phase, 0, len(db.Phases)+len(other.Phases))
 	all = append(append(all, db.Phases...), other.Phases...)
-	return &DB{Version: db.Version + "+user", Phases: all}
+	return &DB{Version: db.Version + "+user", Phases: all, Refused: db.Refused}
 }
 
 func firstNonEmpty(ss ...string) string {
