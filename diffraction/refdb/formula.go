@@ -47,6 +47,11 @@ func ParseChemical(f string) (counts map[string]float64, order []string, ok bool
 			counts[el] += n * mult
 		}
 	}
+	for _, n := range counts {
+		if math.IsInf(n, 0) || math.IsNaN(n) { // counts of hundreds of digits, multiplied
+			return nil, nil, false
+		}
+	}
 	return counts, order, len(counts) > 0
 }
 

@@ -271,3 +271,25 @@ func TestCheckDuplicate(t *testing.T) {
 		t.Errorf("another phase: %v", err)
 	}
 }
+
+// FuzzParseChemical: no formula makes ParseChemical panic, and what it
+// accepts has positive counts and an order that lists each element once.
+func FuzzParseChemical(f *testing.F) {
+	for _, s := range []string{"Al2Si2O5(OH)4", "CaSO4·2H2O", "Ca (S O4) (H2 O)2", "K[AlSi3O8]", "Fe2+", "((((O)2)3)4)5", "H2O·0.5", "(O1" + strings.Repeat("0", 300) + ")1" + strings.Repeat("0", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, order, ok := ParseChemical(s)
+		if !ok {
+			return
+		}
+		if len(order) != len(m) {
+			t.Fatalf("%q: order %v for %v", s, order, m)
+		}
+		for el, n := range m {
+			if !(n >= 0) || math.IsInf(n, 0) {
+				t.Fatalf("%q: %s count %g", s, el, n)
+			}
+		}
+	})
+}
