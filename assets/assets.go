@@ -48,7 +48,9 @@ func All() (*refdb.DB, error) {
 
 // Import adds the structures of CIF files to the user database
 // (refdb.UserPath), computed like the bundled entries with the RIR against
-// the bundled corundum, and saves it. A file that cannot be read is
+// the bundled corundum, and saves it. A file that cannot be read, a
+// structure refused by the sanity gate (*refdb.GateError) and a phase
+// already in the bundled or user database (*refdb.DuplicateError) are
 // reported in failed while the others import; err is a problem with the
 // database itself.
 func Import(files []string) (imported []refdb.Phase, failed []error, err error) {
@@ -74,8 +76,14 @@ func Import(files []string) (imported []refdb.Phase, failed []error, err error) 
 			failed = append(failed, err)
 			continue
 		}
-		user.Put(ps...)
-		imported = append(imported, ps...)
+		for _, p := range ps {
+			if err := refdb.CheckDuplicate(&p, bundled, user); err != nil {
+				failed = append(failed, err)
+				continue
+			}
+			user.Put(p)
+			imported = append(imported, p)
+		}
 	}
 	if len(imported) > 0 {
 		if err := refdb.SaveUser(path, user); err != nil {

@@ -66,33 +66,33 @@ func TestDBSearchShowStats(t *testing.T) {
 
 func TestDBImportRemoveExport(t *testing.T) {
 	dir := t.TempDir()
-	cif := filepath.Join("..", "diffraction", "crystal", "testdata", "rutile.cif")
+	cif := filepath.Join("..", "diffraction", "crystal", "testdata", "licl.cif") // not bundled: a bundled phase is refused as a duplicate
 	bad := filepath.Join(dir, "bad.cif")
 	os.WriteFile(bad, []byte("data_x\n_cell_length_a 'unterminated\n"), 0o644)
 	// One good and one bad file: the good one is imported, the bad one
 	// reported with its name, and the exit status says something failed.
 	rc, out, errs := run("db", "import", cif, bad)
-	if rc != 1 || !strings.Contains(out, "user:rutile") || !strings.Contains(errs, "bad.cif") {
+	if rc != 1 || !strings.Contains(out, "user:licl") || !strings.Contains(errs, "bad.cif") {
 		t.Fatalf("import: exit %d, out %q, err %q", rc, out, errs)
 	}
 	// The user entry is searched with the bundled ones.
-	if _, out, _ := run("db", "search", "user:"); !strings.Contains(out, "user:rutile") {
+	if _, out, _ := run("db", "search", "user:"); !strings.Contains(out, "user:licl") {
 		t.Errorf("imported entry not found:\n%s", out)
 	}
 	exp := filepath.Join(dir, "out.cif")
 	if rc, _, errs := run("db", "export", "-o", exp); rc != 0 {
 		t.Fatalf("export: %s", errs)
 	}
-	if b, err := os.ReadFile(exp); err != nil || !strings.Contains(string(b), "data_user-rutile") {
+	if b, err := os.ReadFile(exp); err != nil || !strings.Contains(string(b), "data_user-licl") {
 		t.Errorf("exported CIF: %v", err)
 	}
-	if rc, _, _ := run("db", "remove", "user:rutile"); rc != 0 {
+	if rc, _, _ := run("db", "remove", "user:licl"); rc != 0 {
 		t.Error("remove failed")
 	}
 	if rc, _, _ := run("db", "remove", "cod:5000035"); rc != 1 {
 		t.Error("removing a bundled entry did not fail")
 	}
-	if _, out, _ := run("db", "search", "user:"); strings.Contains(out, "user:rutile") {
+	if _, out, _ := run("db", "search", "user:"); strings.Contains(out, "user:licl") {
 		t.Error("removed entry still found")
 	}
 }

@@ -399,6 +399,25 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 	if v, _ := b.first("_cod_database_code"); v.ok {
 		s.CODID = strings.TrimSpace(v.s)
 	}
+	if v, _ := b.first("_chemical_formula_sum"); v.ok {
+		s.FormulaSum = strings.Join(strings.Fields(v.s), " ")
+	}
+	if v, _ := b.first("_cod_chemical_formula_sum_orig", "_[local]_cod_chemical_formula_sum_orig"); v.ok {
+		s.AuthorFormula = strings.Join(strings.Fields(v.s), " ")
+	}
+	// The stated Z and densities are only checked against, so a value
+	// that is not a positive number ("not measured") is taken as not
+	// stated rather than refusing the file.
+	for _, f := range []struct {
+		tag string
+		v   *float64
+	}{{"_cell_formula_units_z", &s.FormulaUnits}, {"_exptl_crystal_density_meas", &s.DensityMeasured}, {"_exptl_crystal_density_diffrn", &s.DensityDiffrn}} {
+		if v, _ := b.first(f.tag); v.ok {
+			if x, err := parseNumber(v.s); err == nil && x > 0 {
+				*f.v = x
+			}
+		}
+	}
 
 	s.Citation = citation(b)
 

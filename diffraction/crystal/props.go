@@ -230,8 +230,17 @@ func (s *Structure) Formula() string {
 }
 
 func (s *Structure) reduced() (string, float64) {
-	comp := s.Composition()
-	els := s.Elements()
+	return ReducedFormula(s.Composition(), s.Elements())
+}
+
+// SortFormulaOrder orders element symbols as Formula does: by increasing
+// Pauling electronegativity.
+func SortFormulaOrder(els []string) { sortFormulaOrder(els) }
+
+// ReducedFormula writes the contents comp (element → count) as a reduced
+// element-count formula with the elements in the order els, and returns
+// the number of formula units in comp (see Formula).
+func ReducedFormula(comp map[string]float64, els []string) (string, float64) {
 	if len(els) == 0 {
 		return "", 0
 	}

@@ -52,6 +52,19 @@ type Structure struct {
 	StructuralFormula string `json:"structural_formula,omitempty"`
 	CODID             string `json:"cod_id,omitempty"`   // _cod_database_code
 	Citation          string `json:"citation,omitempty"` // authors (year) journal volume, first page
+
+	// What the CIF states about the contents, to check the structure
+	// against (refdb's sanity gate); empty or 0 when the file does not say.
+	// FormulaSum is _chemical_formula_sum as written ("Ca H4 O6 S");
+	// AuthorFormula is the authors' own formula sum, in their element
+	// order, that COD keeps as _cod_chemical_formula_sum_orig ("Ni Fe2
+	// O4"); FormulaUnits is _cell_formula_units_Z; DensityMeasured and
+	// DensityDiffrn are _exptl_crystal_density_meas and _diffrn (g/cm³).
+	FormulaSum      string  `json:"formula_sum,omitempty"`
+	AuthorFormula   string  `json:"author_formula,omitempty"`
+	FormulaUnits    float64 `json:"formula_units,omitempty"`
+	DensityMeasured float64 `json:"density_measured,omitempty"`
+	DensityDiffrn   float64 `json:"density_diffrn,omitempty"`
 }
 
 // SymmetrySource says where ParseCIF took the operators from: "listed

@@ -2,7 +2,6 @@ package crystal
 
 import (
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,41 +36,6 @@ func sharedCIFs(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// opKeys returns the operators as comparable keys with the translation
-// reduced modulo lattice translations and rounded to 1/24 (CIFs write
-// 1/3 as 0.3333), or false when a translation is not near a multiple of
-// 1/24 within 1e-3.
-func opKeys(ops []SymOp) ([]seitz, bool) {
-	out := make([]seitz, 0, len(ops))
-	for _, op := range ops {
-		k := seitz{r: op.R}
-		for i := range 3 {
-			x := op.T[i] * 24
-			if math.Abs(x-math.Round(x)) > 24e-3 {
-				return nil, false
-			}
-			k.t[i] = mod24(int(math.Round(x)))
-		}
-		if !slices.Contains(out, k) {
-			out = append(out, k)
-		}
-	}
-	slices.SortFunc(out, func(a, b seitz) int {
-		return strings.Compare(string(fmtSeitz(a)), string(fmtSeitz(b)))
-	})
-	return out, true
-}
-
-func fmtSeitz(a seitz) []byte {
-	b := make([]byte, 0, 12)
-	for i := range 3 {
-		for j := range 3 {
-			b = append(b, byte(a.r[i][j]+8))
-		}
-	}
-	return append(b, byte(a.t[0]), byte(a.t[1]), byte(a.t[2]))
 }
 
 // knownDisagreements are shared CIFs whose listed operators are not any

@@ -61,6 +61,7 @@ func (s *Structure) Transform(p [3][3]int) (*Structure, error) {
 	out.SpaceGroup, out.SpaceGroupNumber = "P 1", 1
 	out.Ops = []SymOp{{R: [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}}
 	out.Sites = nil
+	out.FormulaUnits *= float64(det) // the new cell holds det old cells
 	pinv := inverse3(pf)
 	// Old lattice points inside the new cell: search old translations n in a
 	// box large enough for |p| entries.

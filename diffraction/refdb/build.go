@@ -8,8 +8,9 @@ import (
 )
 
 // FromStructure computes the fields of an entry that follow from its
-// structure: the Cu Kα1 lines, formula, elements, crystal system, Z,
-// volume, calculated density and the partial-occupancy flag. It also
+// structure: the Cu Kα1 lines, formulas (see formulas), elements, crystal
+// system, Z, volume, calculated density and the partial-occupancy and
+// missing-H flags. It does not apply the sanity gate (see Vet). It also
 // returns the structure's intensity scale, max(|F|²·m·LP)/(V²·ρ), from
 // which RIR follows (see RIR). The caller sets the identity, names,
 // provenance and RIR. The bundled database and user imports both go
@@ -22,18 +23,21 @@ func FromStructure(s *crystal.Structure) (Phase, float64, error) {
 	if len(lines) == 0 {
 		return Phase{}, 0, errors.New("refdb: no reflections between 5° and 120° 2θ (Cu Kα1)")
 	}
+	formula, chemical, els, z, missingH := formulas(s)
 	p := Phase{
-		Name:      s.Name,
-		Mineral:   s.Mineral,
-		Formula:   s.Formula(),
-		Elements:  s.Elements(),
-		System:    s.CrystalSystem(),
-		Z:         s.Z(),
-		Volume:    roundTo(s.Volume(), 1e-4),
-		Density:   roundTo(s.Density(), 1e-4),
-		Citation:  s.Citation,
-		Structure: *s,
-		Lines:     lines,
+		Name:            s.Name,
+		Mineral:         CleanName(s.Mineral),
+		Formula:         formula,
+		ChemicalFormula: chemical,
+		MissingH:        missingH,
+		Elements:        els,
+		System:          s.CrystalSystem(),
+		Z:               z,
+		Volume:          roundTo(s.Volume(), 1e-4),
+		Density:         roundTo(s.Density(), 1e-4),
+		Citation:        s.Citation,
+		Structure:       *s,
+		Lines:           lines,
 	}
 	for _, site := range s.Sites {
 		if site.Occupancy < 0.999 {

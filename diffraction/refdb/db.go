@@ -17,6 +17,18 @@ import (
 type DB struct {
 	Version string  `json:"version"`
 	Phases  []Phase `json:"phases"`
+	// Refused are the structures the generator left out by the sanity
+	// gate (see Check), sorted by ID.
+	Refused []Refusal `json:"refused,omitempty"`
+}
+
+// RefusedByReason counts the refused structures by reason (see Reasons).
+func (db *DB) RefusedByReason() map[string]int {
+	m := map[string]int{}
+	for _, r := range db.Refused {
+		m[r.Reason]++
+	}
+	return m
 }
 
 // sortPhases orders phases by ID, the order of a database.

@@ -6,33 +6,21 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/bragg-xrd/bragg/diffraction/crystal"
 )
 
 func testDB(t *testing.T) *DB {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "crystal", "testdata", "nacl.cif"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	ss, err := crystal.ParseCIF(f, "nacl.cif")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines, _, err := ComputeLines(&ss[0])
+	s := readHalite(t)
+	lines, _, err := ComputeLines(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &DB{Version: "test", Phases: []Phase{{
 		ID: "test:nacl", Name: "Sodium chloride", Mineral: "Halite", Formula: "NaCl",
-		Elements: []string{"Na", "Cl"}, Structure: ss[0], Lines: lines,
+		Elements: []string{"Na", "Cl"}, Structure: *s, Lines: lines,
 	}}}
 }
 

@@ -12,10 +12,12 @@ import (
 // selects everything.
 type Query struct {
 	// Text matches, case-insensitively, a part of the ID, name, mineral
-	// name or formula.
+	// name, formula or chemical formula; a Text that is a formula also
+	// matches the entries with its proportions of the elements, in any
+	// order ("Fe2CoO4" finds CoFe2O4).
 	Text string
 	// Formula matches the proportions of the elements ("Al2O3" = "O3Al2" =
-	// "AlO1.5").
+	// "AlO1.5"); it may be written with groups ("CaSO4·2H2O").
 	Formula string
 	// AllOf, AnyOf and NoneOf restrain the elements.
 	AllOf, AnyOf, NoneOf []string
@@ -43,6 +45,14 @@ type Hit struct {
 // Eng. Chem. Anal. Ed. 10, 457: index by the strongest lines).
 func (db *DB) Search(q Query) []Hit {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
+	textFormula := ""
+	if f, ok := CompactFormula(q.Text); ok {
+		textFormula = ElementCount(f)
+	}
+	formula := q.Formula
+	if f, ok := CompactFormula(formula); ok {
+		formula = ElementCount(f)
+	}
 	sg := normSG(q.SpaceGroup)
 	tol := q.DTolerance
 	if tol == 0 {
@@ -51,10 +61,11 @@ func (db *DB) Search(q Query) []Hit {
 	var hits []Hit
 	for i := range db.Phases {
 		p := &db.Phases[i]
-		if text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula), text) {
+		if text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula+"\x00"+p.ChemicalFormula), text) &&
+			(textFormula == "" || !SameFormula(p.Formula, textFormula)) {
 			continue
 		}
-		if q.Formula != "" && !SameFormula(p.Formula, q.Formula) {
+		if q.Formula != "" && !SameFormula(p.Formula, formula) {
 			continue
 		}
 		if !elementsOK(p.Elements, q) {

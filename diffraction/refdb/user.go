@@ -54,8 +54,13 @@ func SaveUser(path string, db *DB) error {
 const UserPrefix = "user:"
 
 // ImportCIF computes user entries from the structures of a CIF file,
-// named after the file (and the data block, when it holds several);
-// corundumScale is the bundled corundum's intensity scale, for the RIR.
+// identified by the file's name (and the data block, when it holds
+// several) and named by the file (DefaultName); corundumScale is the
+// bundled corundum's intensity scale, for the RIR. Each structure passes
+// the sanity gate as the bundled ones do (Vet: repaired when the repair is
+// certain, recorded in Repairs); one that fails makes the file an error
+// wrapping its *GateError. Whether the phase is already in the database is
+// the caller's to ask (CheckDuplicate).
 func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error) {
 	ss, err := crystal.ParseCIF(r, file)
 	if err != nil {
@@ -64,14 +69,18 @@ func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error)
 	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	var out []Phase
 	for i := range ss {
-		s := &ss[i]
-		if s.Name == "" {
-			s.Name = firstNonEmpty(s.ChemicalName, s.Mineral, base)
+		s, repair, err := Vet(&ss[i])
+		if err != nil {
+			return nil, fmt.Errorf("%s: data_%s: %w", file, ss[i].Block, err)
 		}
+		// ParseCIF names a structure after its data block; a person's
+		// name for it is the file's chemical or mineral name.
+		s.Name = firstNonEmpty(DefaultName(s), base)
 		p, scale, err := FromStructure(s)
 		if err != nil {
 			return nil, fmt.Errorf("%s: data_%s: %w", file, s.Block, err)
 		}
+		p.Repairs = repair
 		p.ID = UserPrefix + Slug(base)
 		if len(ss) > 1 {
 			p.ID += "-" + Slug(s.Block)
@@ -120,14 +129,15 @@ func (db *DB) Remove(id string) bool {
 }
 
 // With returns a database holding db's phases followed by other's (the
-// bundled and the user's together); the phases are shared, not copied.
+// bundled and the user's together), and db's refused list; the phases are
+// shared, not copied.
 func (db *DB) With(other *DB) *DB {
 	if other == nil || len(other.Phases) == 0 {
 		return db
 	}
 	all := make([]Phase, 0, len(db.Phases)+len(other.Phases))
 	all = append(append(all, db.Phases...), other.Phases...)
-	return &DB{Version: db.Version + "+user", Phases: all}
+	return &DB{Version: db.Version + "+user", Phases: all, Refused: db.Refused}
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -53,9 +53,9 @@ func TestUserDatabase(t *testing.T) {
 		!reflect.DeepEqual(q.Structure.Ops, p.Structure.Ops) || q.Structure.Cell != p.Structure.Cell {
 		t.Errorf("saved and loaded entry differs")
 	}
-	both := (&DB{Version: "b", Phases: []Phase{{ID: "cod:1"}}}).With(back)
-	if len(both.Phases) != 2 || both.Get("user:my-nacl") == nil {
-		t.Errorf("bundled with user: %d phases", len(both.Phases))
+	both := (&DB{Version: "b", Phases: []Phase{{ID: "cod:1"}}, Refused: []Refusal{{ID: "cod:2", Reason: ReasonDensity}}}).With(back)
+	if len(both.Phases) != 2 || both.Get("user:my-nacl") == nil || both.RefusedByReason()[ReasonDensity] != 1 {
+		t.Errorf("bundled with user: %d phases, refused %v", len(both.Phases), both.RefusedByReason())
 	}
 	if !back.Remove("user:my-nacl") || back.Remove("user:my-nacl") || len(back.Phases) != 0 {
 		t.Error("Remove")

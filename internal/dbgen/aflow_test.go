@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io/fs"
 	"path"
 	"strconv"
@@ -10,11 +11,24 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
 
+// refusedAFLOW are the transcribed AFLOW prototypes that the sanity gate
+// refuses, each checked by hand: atoms closer than any bond. The Library's
+// structures as pymatgen distributes them put them there (BC8 Si with
+// a = 4.12 Å, where Crain et al. 1995 give 6.636 Å: 10.7 g/cm³).
+var refusedAFLOW = map[string]string{
+	"cif/aflow/GeS2_AB2_oF72_43_ab_3b.cif":    "S–S 1.28 Å (the S–S bond is 2.05 Å)",
+	"cif/aflow/MgNi2_AB2_hP24_194_ef_fgh.cif": "Mg–Mg 1.46 Å (about 3 Å in the Laves phase)",
+	"cif/aflow/NiSbS_ABC_cP12_198_a_a_a.cif":  "Ni–Sb 1.03 Å",
+	"cif/aflow/Si_A_cI16_206_c.cif":           "Si–Si 1.43 Å, 4.4 Å³ per atom",
+	"cif/aflow/TiNi_AB_mP4_11_e_e.cif":        "Ti–Ni 1.45 Å (about 2.5 Å in martensitic NiTi)",
+}
+
 // TestAFLOWFiles checks every transcribed AFLOW prototype: it compiles into
 // a database entry, its space-group number is the one of its AFLOW label
 // (<stoichiometry>_<Pearson>_<number>_<Wyckoff letters>, so spglib found the
 // Library's symmetry again), and it cites the original determination
-// (authors, journal and year).
+// (authors, journal and year); or the sanity gate refuses it and it is one
+// of refusedAFLOW.
 func TestAFLOWFiles(t *testing.T) {
 	files, err := fs.Glob(localCIFs, "cif/aflow/*.cif")
 	if err != nil {
@@ -26,8 +40,15 @@ func TestAFLOWFiles(t *testing.T) {
 	for _, f := range files {
 		e := entry{File: strings.TrimPrefix(f, "cif/"), auto: true}
 		p, _, err := compile("", nil, e)
+		var g *refdb.GateError
+		if _, known := refusedAFLOW[f]; known != errors.As(err, &g) {
+			t.Errorf("%s: %v, refused by hand: %v", f, err, known)
+			continue
+		}
 		if err != nil {
-			t.Errorf("%s: %v", f, err)
+			if g == nil {
+				t.Errorf("%s: %v", f, err)
+			}
 			continue
 		}
 		label := strings.SplitN(strings.TrimSuffix(path.Base(f), ".cif"), "_", 2)[1]
@@ -74,7 +95,7 @@ func TestSamePhase(t *testing.T) {
 		{"α and β boron", alphaB, betaB, false},
 		{"4H SiC and itself", sic4H, sic4H, true},
 	} {
-		if got := samePhase(c.a, c.b); got != c.want {
+		if got := refdb.SamePhase(c.a, c.b); got != c.want {
 			t.Errorf("%s: samePhase = %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -87,7 +108,7 @@ func TestSamePhase(t *testing.T) {
 		l.D *= 1.01
 		grown.Lines = append(grown.Lines, l)
 	}
-	if !samePhase(sic4H, &grown) {
+	if !refdb.SamePhase(sic4H, &grown) {
 		t.Error("4H SiC and its cell grown 1 %: not the same phase")
 	}
 }

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"io/fs"
-	"math"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -60,83 +59,19 @@ func aflowEntries(curated []entry) ([]entry, error) {
 }
 
 // autoName names an entry that the curated list does not: for a zeolite
-// framework its IZA code, else the CIF's chemical name, else the mineral
-// name, else the formula.
+// framework its IZA code, else the file's own name (refdb.DefaultName),
+// else the index's mineral name, else the formula.
 func autoName(s *crystal.Structure, row indexRow) string {
 	if strings.Contains(row.file, "/zeolites/") {
 		code := strings.TrimSuffix(filepath.Base(row.file), filepath.Ext(row.file))
 		return "Zeolite framework " + strings.ToUpper(code) + " (" + s.Formula() + ", idealised)"
 	}
-	for _, n := range []string{s.ChemicalName, s.Mineral, row.mineral} {
-		if n = strings.Join(strings.Fields(cifText.Replace(n)), " "); n != "" && n != "?" {
+	for _, n := range []string{refdb.DefaultName(s), refdb.CleanName(row.mineral)} {
+		if n != "" {
 			return n
 		}
 	}
 	return s.Formula()
-}
-
-// cifText turns the CIF 1.1 markup of Greek letters and a few signs
-// (International Tables Vol. G, 2.2.5.2) into Unicode.
-var cifText = strings.NewReplacer(
-	`\a`, "α", `\b`, "β", `\g`, "γ", `\d`, "δ", `\e`, "ε", `\z`, "ζ", `\h`, "η", `\q`, "θ",
-	`\k`, "κ", `\l`, "λ", `\m`, "μ", `\n`, "ν", `\p`, "π", `\r`, "ρ", `\s`, "σ", `\t`, "τ",
-	`\f`, "φ", `\c`, "χ", `\y`, "ψ", `\w`, "ω", `\A`, "Α", `\B`, "Β", `\G`, "Γ", `\D`, "Δ",
-	`\%a`, "å", `\%A`, "Å", `\"o`, "ö", `\"u`, "ü", `\"a`, "ä", "_", " ")
-
-// samePhase reports whether two entries are one phase: the same reduced
-// formula, the same space-group operations count and crystal system,
-// volumes per formula unit within 3 % (different temperatures, pressures
-// of a few kbar and refinements of one phase differ by less; polymorphs of
-// one formula differ in space group or by more), and the same strong lines
-// (polytypes such as 4H and 6H SiC pass the other tests).
-func samePhase(a, b *refdb.Phase) bool {
-	if a.Formula != b.Formula || a.System != b.System || len(a.Structure.Ops) != len(b.Structure.Ops) {
-		return false
-	}
-	va, vb := a.Volume/a.Z, b.Volume/b.Z
-	return math.Abs(va-vb) <= 0.03*math.Max(va, vb) && hasLines(a, b) && hasLines(b, a)
-}
-
-// lineTol is the relative tolerance on d of hasLines: refinements of one
-// phase at different temperatures, or a computed cell against a measured
-// one, change the cell anisotropically by up to about 1 % (graphite's c
-// between two determinations, anatase's DFT-relaxed cell).
-const lineTol = 0.008
-
-// hasLines reports whether every one of the ten strongest lines of a (of
-// at least 5 %) is in b's pattern, as a line of at least 1 % whose
-// d-spacing is within lineTol of a's scaled by the cube root of the ratio
-// of the volumes per formula unit; lines that fall outside b's range are
-// not asked for. d-spacings do not depend on the setting of the cell, so
-// two settings of one phase pass.
-func hasLines(a, b *refdb.Phase) bool {
-	if len(b.Lines) == 0 {
-		return len(a.Lines) == 0
-	}
-	scale := math.Cbrt((b.Volume / b.Z) / (a.Volume / a.Z))
-	dmin := slices.MinFunc(b.Lines, func(x, y refdb.Line) int { return cmp.Compare(x.D, y.D) }).D
-	strong := slices.Clone(a.Lines)
-	slices.SortStableFunc(strong, func(x, y refdb.Line) int { return cmp.Compare(y.I, x.I) })
-	for i, l := range strong {
-		if i == 10 || l.I < 5 {
-			break
-		}
-		d := l.D * scale
-		if d < dmin*(1+lineTol) {
-			continue
-		}
-		found := false
-		for _, m := range b.Lines {
-			if m.I >= 1 && math.Abs(m.D-d) <= lineTol*d {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // quality ranks entries of one phase; the best is kept. Curated entries
@@ -177,12 +112,16 @@ func quality(p *refdb.Phase, curated bool) int {
 // order of the kept entries.
 func merge(phases []refdb.Phase, ncurated int, logf func(string, ...any)) []refdb.Phase {
 	keep := make([]bool, len(phases))
-	byFormula := map[string][]int{}
+	// Candidates are grouped by their elements (refdb.SamePhase
+	// compares the proportions).
+	byElements := map[string][]int{}
 	for i := range phases {
 		keep[i] = true
-		byFormula[phases[i].Formula] = append(byFormula[phases[i].Formula], i)
+		k := strings.Join(slices.Sorted(slices.Values(phases[i].Elements)), " ")
+		byElements[k] = append(byElements[k], i)
 	}
-	for _, idx := range byFormula {
+	for _, k := range slices.Sorted(maps.Keys(byElements)) {
+		idx := byElements[k]
 		for a := 0; a < len(idx); a++ {
 			i := idx[a]
 			if !keep[i] {
@@ -190,7 +129,7 @@ func merge(phases []refdb.Phase, ncurated int, logf func(string, ...any)) []refd
 			}
 			for b := a + 1; b < len(idx); b++ {
 				j := idx[b]
-				if !keep[j] || !samePhase(&phases[i], &phases[j]) {
+				if !keep[j] || !refdb.SamePhase(&phases[i], &phases[j]) {
 					continue
 				}
 				// Two curated entries are two phases by decision

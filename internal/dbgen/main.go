@@ -70,6 +70,8 @@ var licenses = map[string]string{
 	"wpem_xred":                "MIT",
 	"xrd_autoanalyzer_mp_refs": "MIT (computed structure)",
 	"cif2hkl_examples":         "CC0 (Debian cif2hkl examples)",
+	"httk_cod":                 "public domain (COD entries, httk tutorial data)",
+	"ncrystal_data":            "Apache-2.0 (NCrystal data library, Debian libncrystal-data; structures of the cited COD/AMCSD entries)",
 	"dara_tutorial":            "MIT",
 	"bragg":                    "CC0 (structure data from the cited publication, entered by the Bragg project)",
 	"aflow":                    "CC0 (structure data from the cited publication, as given by the AFLOW Library of Crystallographic Prototypes, Mehl et al. 2017; transcribed from pymatgen, MIT)",
@@ -86,6 +88,7 @@ type indexRow struct {
 	codID, mineral      string
 	elements            []string
 	valid, organic      bool
+	computed            bool // flagged computed by its collection's provenance.csv (ncrystal_data)
 }
 
 // readIndex reads the CIF index: the rows in file order, and the first row
@@ -138,11 +141,50 @@ func readIndex(path string) ([]indexRow, map[string]indexRow, error) {
 	return rows, m, nil
 }
 
+// readComputed reads a provenance.csv (file, …, computed, …) and returns
+// the files, relative to data/cif, whose structures are computed.
+func readComputed(path string) (map[string]bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: empty", path)
+	}
+	file, comp := slices.Index(recs[0], "file"), slices.Index(recs[0], "computed")
+	if file < 0 || comp < 0 {
+		return nil, fmt.Errorf("%s: no columns file and computed", path)
+	}
+	m := map[string]bool{}
+	for _, r := range recs[1:] {
+		if r[comp] == "True" {
+			m[strings.TrimPrefix(r[file], "cif/")] = true
+		}
+	}
+	return m, nil
+}
+
 func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	cifDir := filepath.Join(shared, "data", "cif")
 	rows, index, err := readIndex(filepath.Join(cifDir, "cif_index.csv"))
 	if err != nil {
 		return nil, err
+	}
+	computed, err := readComputed(filepath.Join(cifDir, "ncrystal_data", "provenance.csv"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].computed = computed[rows[i].file]
+	}
+	for f, r := range index {
+		r.computed = computed[f]
+		index[f] = r
 	}
 	var phases []refdb.Phase
 	ids := map[string]string{}
@@ -169,8 +211,14 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	var refused []refdb.Refusal
 	for _, e := range append(auto, aflow...) {
 		p, scale, err := compile(cifDir, index, e)
+		if g := (*refdb.GateError)(nil); errors.As(err, &g) {
+			logf("refused %s (%s): %v", p.ID, e.File, err)
+			refused = append(refused, refdb.Refusal{ID: p.ID, Source: p.Source, Reason: g.Reason, Detail: g.Detail})
+			continue
+		}
 		if err != nil {
 			logf("skip %s [%s]: %v", e.File, e.Block, err)
 			skipped++
@@ -188,7 +236,7 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 			scales[p.ID] = scales[p.Source+"#"+p.Structure.Block]
 		}
 	}
-	logf("%d phases (%d curated), %d structures skipped", len(phases), ncurated, skipped)
+	logf("%d phases (%d curated), %d structures refused by the sanity gate, %d skipped", len(phases), ncurated, len(refused), skipped)
 	ref, ok := scales[refdb.CorundumID]
 	if !ok {
 		return nil, errors.New("corundum (" + refdb.CorundumID + ") missing: needed for RIR")
@@ -196,20 +244,41 @@ func build(shared string, logf func(string, ...any)) (*refdb.DB, error) {
 	for i := range phases {
 		phases[i].RIR = refdb.RIR(scales[phases[i].ID], ref)
 	}
-	db := &refdb.DB{Version: Version, Phases: phases}
+	slices.SortFunc(refused, func(a, b refdb.Refusal) int { return strings.Compare(a.ID+a.Source, b.ID+b.Source) })
+	db := &refdb.DB{Version: Version, Phases: phases, Refused: refused}
 	db.Sort()
 	return db, nil
 }
 
+// compile reads, checks and computes one entry. An entry that the sanity
+// gate refuses comes back with its ID and Source set and a
+// *refdb.GateError.
 func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, scale float64, err error) {
 	source := strings.SplitN(e.File, "/", 2)[0]
 	lic, ok := licenses[source]
 	if !ok {
 		return p, 0, fmt.Errorf("source folder %q is not on the redistributable list", source)
 	}
+	row := index[e.File]
+	if e.Block != "" {
+		row = e.row
+	}
 	var f io.ReadCloser
 	local := source == "bragg" || source == "aflow"
 	localPath := strings.TrimPrefix(e.File, "bragg/") // relative to internal/dbgen/cif
+	id := func() string {
+		switch {
+		case e.ID != "":
+			return e.ID
+		case row.codID != "" && source != "ncrystal_data": // ncrystal's index holds the ID of the file it was made from
+			return "cod:" + row.codID
+		}
+		return refdb.Slug(source) + ":" + refdb.Slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
+	}()
+	srcPath := "shared/data/cif/" + e.File
+	if local {
+		srcPath = "internal/dbgen/cif/" + localPath
+	}
 	if local {
 		f, err = localCIFs.Open("cif/" + localPath)
 	} else {
@@ -251,39 +320,36 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 			return p, 0, fmt.Errorf("found %d symmetry operators, want %d", len(s.Ops), want)
 		}
 	}
-	row := index[e.File]
-	if e.Block != "" {
-		row = e.row
+	s, repair, err := refdb.Vet(s)
+	if err != nil {
+		p.ID, p.Source = id, srcPath
+		return p, 0, err
 	}
 	if e.Name == "" {
 		e.Name = autoName(s, row)
 	}
 	if e.Mineral == "" && e.auto {
-		e.Mineral = row.mineral
+		// The index's mineral column holds the file's name part where
+		// the file names no mineral ("AlSb", "Rb2O"): a formula is not a
+		// mineral name.
+		if m := refdb.CleanName(row.mineral); m != "" {
+			if _, formula := refdb.CompactFormula(m); !formula {
+				e.Mineral = m
+			}
+		}
 	}
 	s.Name = e.Name
 	if p, scale, err = refdb.FromStructure(s); err != nil {
 		return p, 0, err
 	}
-	switch {
-	case e.ID != "":
-		p.ID = e.ID
-	case row.codID != "":
-		p.ID = "cod:" + row.codID
-	default:
-		p.ID = refdb.Slug(source) + ":" + refdb.Slug(strings.TrimSuffix(filepath.Base(e.File), ".cif"))
-	}
+	p.ID, p.Source, p.Repairs = id, srcPath, repair
 	p.Mineral = e.Mineral
-	if e.Formula != "" && p.Formula != e.Formula {
+	if e.Formula != "" && !refdb.SameFormula(p.Formula, e.Formula) {
 		return p, 0, fmt.Errorf("formula %s, want %s", p.Formula, e.Formula)
 	}
-	p.Source = "shared/data/cif/" + e.File
-	if local {
-		p.Source = "internal/dbgen/cif/" + localPath
-	}
+	nameKnown(&p)
 	p.License = lic
-	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/")
-	p.MissingH = slices.Contains(row.elements, "H") && !slices.Contains(p.Elements, "H")
+	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/") || row.computed
 	p.Common = !e.auto
 	return p, scale, nil
 }

@@ -1,0 +1,174 @@
+package crystal
+
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// Contact is the closest approach of two atoms in a structure, relative to
+// their bonding distance.
+type Contact struct {
+	A, B  string  // site labels
+	D     float64 // distance, Å
+	Ratio float64 // D over the sum of the two covalent radii
+}
+
+// ShortestContact returns the pair of atoms of fully occupied sites (and
+// an atom with its own lattice translates) that come closest relative to
+// the sum of their covalent radii (Cordero et al. 2008, radii_gen.go);
+// ok is false when no pair has known radii. Partly occupied sites are
+// left out: a disordered structure lists alternative positions of one
+// atom a fraction of an ångström apart on purpose.
+func (s *Structure) ShortestContact() (c Contact, ok bool) {
+	g := s.Cell.Metric()
+	type atom struct {
+		pos [3]float64
+		r   float64
+		lab string
+	}
+	var atoms []atom
+	for _, a := range s.Atoms() {
+		r, known := covalentRadius[a.Element]
+		if a.Occupancy < 0.999 || !known {
+			continue
+		}
+		atoms = append(atoms, atom{a.Pos, r, s.Sites[a.Site].Label})
+	}
+	c.Ratio = math.Inf(1)
+	for i := range atoms {
+		for j := i; j < len(atoms); j++ {
+			var d [3]float64
+			for k := range 3 {
+				d[k] = atoms[i].pos[k] - atoms[j].pos[k]
+				d[k] -= math.Round(d[k])
+			}
+			// The nearest image is among the 27 neighbours of the
+			// rounded difference, even in an oblique cell.
+			best := math.Inf(1)
+			for t := range 27 {
+				e := [3]float64{d[0] + float64(t%3-1), d[1] + float64(t/3%3-1), d[2] + float64(t/9-1)}
+				if i == j && e == [3]float64{} {
+					continue
+				}
+				best = min(best, quad(g, e))
+			}
+			dist := math.Sqrt(best)
+			if r := dist / (atoms[i].r + atoms[j].r); r < c.Ratio {
+				c = Contact{A: atoms[i].lab, B: atoms[j].lab, D: dist, Ratio: r}
+				ok = true
+			}
+		}
+	}
+	return c, ok
+}
+
+// FoldEquivalentSites returns a copy of the structure without the sites
+// that an operator maps onto an earlier site of the same element and
+// occupancy (within 1e-3 in fractional coordinates), and how many it
+// dropped. A file that lists every atom of the cell (a P1 list) together
+// with the operators of its space group expands each atom again onto the
+// others: the folded copy lists the asymmetric unit, whose expansion is
+// the listed cell.
+func (s *Structure) FoldEquivalentSites() (*Structure, int) {
+	t := *s
+	t.Sites = nil
+	type image struct {
+		site int
+		pos  [3]float64
+	}
+	var kept []image // the images of the sites kept so far
+	for _, st := range s.Sites {
+		p := [3]float64{wrap(st.X), wrap(st.Y), wrap(st.Z)}
+		dup := false
+		for _, im := range kept {
+			k := t.Sites[im.site]
+			if k.Element == st.Element && math.Abs(k.Occupancy-st.Occupancy) < 1e-3 && sameWrapped(im.pos, p) {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		t.Sites = append(t.Sites, st)
+		for _, op := range s.Ops {
+			y := op.apply([3]float64{st.X, st.Y, st.Z})
+			kept = append(kept, image{len(t.Sites) - 1, [3]float64{wrap(y[0]), wrap(y[1]), wrap(y[2])}})
+		}
+	}
+	return &t, len(s.Sites) - len(t.Sites)
+}
+
+// OtherOrigins returns copies of the structure with the operators of the
+// other origin choices of its space group (ITC Vol. A: the 24
+// centrosymmetric groups with two origins, "F d -3 m :1" and ":2"), for a
+// file whose coordinates refer to another origin than its operators; nil
+// when the group has one origin or is not known by its symbol or number.
+func (s *Structure) OtherOrigins() []*Structure {
+	i, ok := lookupKey(hmKey(s.SpaceGroup))
+	if !ok && s.SpaceGroupNumber > 0 {
+		for j, row := range spaceGroupTable {
+			if row.Number == s.SpaceGroupNumber {
+				i, ok = j, true
+				break
+			}
+		}
+	}
+	if !ok {
+		return nil
+	}
+	own, _ := opKeys(s.Ops)
+	var out []*Structure
+	for _, j := range settingsOf(i) {
+		row := spaceGroupTable[j]
+		if !strings.HasSuffix(row.HM, ":1") && !strings.HasSuffix(row.HM, ":2") {
+			continue // other axes, not another origin
+		}
+		g := SpaceGroup{row.Number, row.HM, row.Hall}
+		ops := g.Ops()
+		if keys, _ := opKeys(ops); slices.Equal(keys, own) {
+			continue
+		}
+		t := *s
+		t.Ops, t.hall, t.SpaceGroup = ops, g.Hall, g.HM
+		t.symmetryFrom = "Hermann–Mauguin symbol (" + g.HM + "), other origin than the file's"
+		out = append(out, &t)
+	}
+	return out
+}
+
+// opKeys returns the operators as comparable keys with the translation
+// reduced modulo lattice translations and rounded to 1/24 (CIFs write
+// 1/3 as 0.3333), or false when a translation is not near a multiple of
+// 1/24 within 1e-3.
+func opKeys(ops []SymOp) ([]seitz, bool) {
+	out := make([]seitz, 0, len(ops))
+	for _, op := range ops {
+		k := seitz{r: op.R}
+		for i := range 3 {
+			x := op.T[i] * 24
+			if math.Abs(x-math.Round(x)) > 24e-3 {
+				return nil, false
+			}
+			k.t[i] = mod24(int(math.Round(x)))
+		}
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	slices.SortFunc(out, func(a, b seitz) int {
+		return strings.Compare(string(fmtSeitz(a)), string(fmtSeitz(b)))
+	})
+	return out, true
+}
+
+func fmtSeitz(a seitz) []byte {
+	b := make([]byte, 0, 12)
+	for i := range 3 {
+		for j := range 3 {
+			b = append(b, byte(a.r[i][j]+8))
+		}
+	}
+	return append(b, byte(a.t[0]), byte(a.t[1]), byte(a.t[2]))
+}

@@ -1,0 +1,41 @@
+package refdb
+
+import (
+	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+)
+
+// CleanName tidies a name read from a CIF: the CIF 1.1 markup of Greek
+// letters and a few signs turned into Unicode, runs of spaces as one, a
+// formula written with spaces ("W O3") without them, and "?" or "." (CIF's
+// unknown and inapplicable) as "".
+func CleanName(n string) string {
+	n = strings.Join(strings.Fields(cifText.Replace(n)), " ")
+	if n == "?" || n == "." {
+		return ""
+	}
+	if f, ok := CompactFormula(n); ok {
+		return f
+	}
+	return n
+}
+
+// DefaultName names a structure that nobody named: the CIF's chemical
+// name, else its mineral name (both cleaned, see CleanName), else "".
+func DefaultName(s *crystal.Structure) string {
+	for _, n := range []string{s.ChemicalName, s.Mineral} {
+		if n = CleanName(n); n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// cifText turns the CIF 1.1 markup of Greek letters and a few signs
+// (International Tables Vol. G, 2.2.5.2) into Unicode.
+var cifText = strings.NewReplacer(
+	`\a`, "α", `\b`, "β", `\g`, "γ", `\d`, "δ", `\e`, "ε", `\z`, "ζ", `\h`, "η", `\q`, "θ",
+	`\k`, "κ", `\l`, "λ", `\m`, "μ", `\n`, "ν", `\p`, "π", `\r`, "ρ", `\s`, "σ", `\t`, "τ",
+	`\f`, "φ", `\c`, "χ", `\y`, "ψ", `\w`, "ω", `\A`, "Α", `\B`, "Β", `\G`, "Γ", `\D`, "Δ",
+	`\%a`, "å", `\%A`, "Å", `\"o`, "ö", `\"u`, "ü", `\"a`, "ä", "_", " ")

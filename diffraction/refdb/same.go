@@ -1,0 +1,103 @@
+package refdb
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// SamePhase reports whether two entries are one phase: the same reduced
+// formula, the same space-group operations count and crystal system,
+// volumes per formula unit within 3 % (different temperatures, pressures
+// of a few kbar and refinements of one phase differ by less; polymorphs of
+// one formula differ in space group or by more), and the same strong lines
+// (polytypes such as 4H and 6H SiC pass the other tests).
+func SamePhase(a, b *Phase) bool {
+	if !SameFormula(a.Formula, b.Formula) || a.System != b.System || len(a.Structure.Ops) != len(b.Structure.Ops) {
+		return false
+	}
+	va, vb := a.Volume/a.Z, b.Volume/b.Z
+	return math.Abs(va-vb) <= 0.03*math.Max(va, vb) && hasLines(a, b) && hasLines(b, a)
+}
+
+// lineTol is the relative tolerance on d of hasLines: refinements of one
+// phase at different temperatures, or a computed cell against a measured
+// one, change the cell anisotropically by up to about 1 % (graphite's c
+// between two determinations, anatase's DFT-relaxed cell).
+const lineTol = 0.008
+
+// hasLines reports whether every one of the ten strongest lines of a (of
+// at least 5 %) is in b's pattern, as a line of at least 1 % whose
+// d-spacing is within lineTol of a's scaled by the cube root of the ratio
+// of the volumes per formula unit; lines that fall outside b's range are
+// not asked for. d-spacings do not depend on the setting of the cell, so
+// two settings of one phase pass.
+func hasLines(a, b *Phase) bool {
+	if len(b.Lines) == 0 {
+		return len(a.Lines) == 0
+	}
+	scale := math.Cbrt((b.Volume / b.Z) / (a.Volume / a.Z))
+	dmin := slices.MinFunc(b.Lines, func(x, y Line) int { return cmp.Compare(x.D, y.D) }).D
+	strong := slices.Clone(a.Lines)
+	slices.SortStableFunc(strong, func(x, y Line) int { return cmp.Compare(y.I, x.I) })
+	for i, l := range strong {
+		if i == 10 || l.I < 5 {
+			break
+		}
+		d := l.D * scale
+		if d < dmin*(1+lineTol) {
+			continue
+		}
+		found := false
+		for _, m := range b.Lines {
+			if m.I >= 1 && math.Abs(m.D-d) <= lineTol*d {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// FindSame returns the first entry of db that is the same phase as p
+// (SamePhase) under another ID, or nil.
+func (db *DB) FindSame(p *Phase) *Phase {
+	for i := range db.Phases {
+		q := &db.Phases[i]
+		if q.ID != p.ID && SamePhase(p, q) {
+			return q
+		}
+	}
+	return nil
+}
+
+// DuplicateError reports an imported structure that is already in the
+// database as another entry.
+type DuplicateError struct {
+	Source string // the imported file
+	ID     string // the imported entry's ID
+	Of     *Phase // the entry it duplicates
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("%s: %s is already in the database as %s (%s %s): not imported", e.Source, e.ID, e.Of.ID, e.Of.Formula, e.Of.Name)
+}
+
+// CheckDuplicate returns a *DuplicateError when one of dbs (the bundled
+// and the user's) already holds p's phase under another ID; a re-import
+// of the same file keeps its ID and replaces its entry.
+func CheckDuplicate(p *Phase, dbs ...*DB) error {
+	for _, db := range dbs {
+		if db == nil {
+			continue
+		}
+		if q := db.FindSame(p); q != nil {
+			return &DuplicateError{Source: p.Source, ID: p.ID, Of: q}
+		}
+	}
+	return nil
+}
