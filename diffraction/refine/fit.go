@@ -1,0 +1,821 @@
+package refine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+)
+
+// Options tunes Fit. The zero value refines a 6-term Chebyshev background,
+// the scales, cells, specimen displacement, sizes and preferred
+// orientation in the stages of DefaultStages, with the default instrument
+// for the scan's wavelength (its zero shift held).
+type Options struct {
+	// Instrument is the diffractometer; the zero value means
+	// DefaultInstrument(scan.Wavelength), which needs a known wavelength.
+	Instrument Instrument
+	// Stages lists the parameter groups refined in turn, each stage
+	// usually a superset of the one before; nil means DefaultStages().
+	Stages []Group
+	// BackgroundTerms is the number of Chebyshev terms of the background:
+	// 0 means 6, or none when FixedBackground is given.
+	BackgroundTerms int
+	// FixedBackground, when not nil, is a background held fixed (one value
+	// per point, e.g. the processing background); BackgroundTerms then
+	// adds a refined Chebyshev correction.
+	FixedBackground []float64
+	// CellBound is the largest relative change of the cell lengths and
+	// angles from the structure's (0 means 0.02, at most 0.05).
+	CellBound float64
+	// MaxIterations bounds the Levenberg–Marquardt iterations of each
+	// stage (0 means 40).
+	MaxIterations int
+	// Tolerance: a stage has converged when an iteration lowers χ² by
+	// less than this fraction (0 means 1e-5; earlier stages use 100
+	// times more).
+	Tolerance float64
+	// From, when not nil, gives the starting values: phases of the same
+	// ID start from its refined scale, cell, size, strain, orientation and
+	// B; zero shift, displacement, the background (same number of terms)
+	// and the instrument's refined values are taken too.
+	From *Result
+	// Progress, when not nil, is called after every iteration.
+	Progress func(Progress)
+}
+
+// Progress reports the state of a refinement.
+type Progress struct {
+	Stage, Stages int
+	Groups        Group
+	Iteration     int
+	Rwp           float64
+}
+
+// DefaultStages is the schedule of Fit: scales and background; then the
+// cells and the specimen displacement; then the crystallite sizes; then
+// the preferred orientation (R. A. Young 1993, The Rietveld Method, ch. 1:
+// parameters that are linear or well determined first, the profile and
+// the correlated ones last).
+//
+// The zero shift belongs to the instrument (FitInstrument) and is held by
+// default: the shifts of a zero error (constant) and of the specimen
+// displacement (∝ cosθ) are nearly collinear below 2θ ≈ 140°, so that
+// refining both makes each uncertain by several 0.001° even with an
+// internal standard of known cell (TestSyntheticInternalStandard), while
+// either one alone, with every cell free, is determined to 0.0002°
+// (TestSyntheticZero). Refine the one the experiment calls for: the
+// displacement for a flat Bragg–Brentano specimen, the zero shift when the
+// specimen surface is known to be on the focusing circle.
+func DefaultStages() []Group {
+	s1 := Scale | Background
+	s2 := s1 | Cell | Displacement
+	s3 := s2 | Size
+	return []Group{s1, s2, s3, s3 | Orientation}
+}
+
+const (
+	defaultBackgroundTerms = 6
+	maxBackgroundTerms     = 40
+	defaultCellBound       = 0.02
+	defaultMaxIterations   = 40
+	defaultTolerance       = 1e-5
+	startSize              = 200.0 // nm, where a refined size starts
+	maxPoints              = 1 << 20
+	maxPhases              = 32
+)
+
+// Result is the outcome of a refinement.
+type Result struct {
+	// Agreement indices over the N points with P refined parameters
+	// (R. A. Young 1993, The Rietveld Method, ch. 1, eqs. 1.6–1.10):
+	// Rp = Σ|y−y_c|/Σy, Rwp = √(Σw(y−y_c)²/Σwy²), Rexp = √((N−P)/Σwy²),
+	// GoF = χ²/(N−P) = (Rwp/Rexp)² (the square of the "GOF" of GSAS and
+	// TOPAS). The background is included in every sum.
+	Rp, Rwp, Rexp, GoF float64
+	N, P               int
+	Iterations         int
+	// Converged is true when the last stage converged; otherwise the
+	// result is the best state reached (the log says why it stopped).
+	Converged bool
+	// Log lists the stages and every parameter fixed or held at a bound.
+	Log []string
+
+	Zero, ZeroESD                 float64 // degrees 2θ
+	Displacement, DisplacementESD float64 // mm, positive above the focusing circle
+	// Instrument is the instrument of the fit with its refined values.
+	Instrument Instrument
+	// BackgroundCoeffs are the refined Chebyshev coefficients.
+	BackgroundCoeffs []float64
+	Phases           []PhaseResult
+
+	// Curves over the scan: the angles and observations, the background,
+	// the calculated pattern (background included) and obs − calc.
+	TwoTheta, Observed, Background, Calculated, Difference []float64
+
+	scaleCov []float64 // covariance of the phase scales (len(Phases)²)
+}
+
+// PhaseResult is one refined phase. Standard uncertainties (ESD) are
+// those of the inverse normal matrix scaled by GoF = χ²/(N−P) (Young 1993,
+// ch. 1; Prince 1993, ibid. ch. 3), 0 for a parameter that was not
+// refined or ended at a bound.
+type PhaseResult struct {
+	ID                                string
+	Scale, ScaleESD                   float64
+	WeightFraction, WeightFractionESD float64 // Hill & Howard (1987), 0–1
+	Cell, CellESD                     crystal.Cell
+	Volume, VolumeESD                 float64 // Å³
+	// Size is the crystallite size in nm from the Lorentzian 1/cosθ
+	// broadening, Scherrer K = 0.9 (Langford & Wilson 1978, J. Appl.
+	// Cryst. 11, 102); 0 when not refined.
+	Size, SizeESD float64
+	// Strain is the microstrain ε of the Lorentzian tanθ broadening
+	// 4ε·tanθ (Stokes & Wilson 1944, Proc. Phys. Soc. 56, 174); 0 when
+	// not refined.
+	Strain, StrainESD float64
+	// Orientation is the March–Dollase direction and PO its r (1: random).
+	Orientation [3]int
+	PO, POESD   float64
+	// B is the overall displacement factor (Å²) added to the structure's.
+	B, BESD     float64
+	Reflections []Line
+	// Contribution is the phase's calculated pattern over the scan.
+	Contribution []float64
+
+	zmv float64 // cell mass × volume, for Hill–Howard
+}
+
+// Line is one reflection of a refined phase.
+type Line struct {
+	H, K, L      int
+	D            float64 // Å, at the refined cell
+	TwoTheta     float64 // observed Kα1 position (axis shift included), degrees
+	Intensity    float64 // integrated intensity, Kα1 + Kα2, counts·degree
+	F2           float64
+	Multiplicity int
+}
+
+// Fit refines the phases against the scan by weighted least squares
+// (Levenberg–Marquardt) in the stages of opt. Weights are 1/σ² with σ the
+// scan's ESD where it is positive, else √max(y, 1) (counting statistics
+// with a floor of one count, so that a zero count keeps a finite weight).
+// Invalid input is an error. A refinement that cannot improve, hits
+// bounds or meets singular normal matrices still returns a result, its
+// best state, with the problem in Result.Log and Converged false. On
+// cancellation it returns the best state so far with ctx's error.
+func Fit(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Options) (*Result, error) {
+	f, err := newFitter(ctx, scan, phases, opt, nil)
+	if err != nil {
+		return nil, err
+	}
+	return f.run()
+}
+
+type fitter struct {
+	ctx    context.Context
+	m      *model
+	opt    Options
+	stages []Group
+	log    []string
+	start  []crystal.Cell
+	bound  float64
+	iters  int
+	conv   bool
+	// LM buffers
+	a, b, step, r, save []float64
+	act                 []int
+	cov                 []float64 // covariance of the free columns at the end
+	free                []int     // parameter of each column
+}
+
+func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Options, std *Phase) (*fitter, error) {
+	if scan == nil {
+		return nil, errors.New("refine: no scan")
+	}
+	if err := scan.Validate(); err != nil {
+		return nil, fmt.Errorf("refine: %w", err)
+	}
+	if scan.Axis != diffraction.AxisTwoTheta {
+		return nil, fmt.Errorf("refine: the scan's abscissa is %s, not 2θ", scan.Axis)
+	}
+	n := scan.Len()
+	if n > maxPoints {
+		return nil, fmt.Errorf("refine: %d points, more than %d", n, maxPoints)
+	}
+	if len(phases) == 0 {
+		return nil, errors.New("refine: no phases to refine")
+	}
+	if len(phases) > maxPhases {
+		return nil, fmt.Errorf("refine: %d phases, more than %d", len(phases), maxPhases)
+	}
+	inst := opt.Instrument
+	if inst.Wavelength.Ka1 == 0 {
+		if !scan.Wavelength.Known() {
+			return nil, errors.New("refine: the scan has no wavelength and no instrument was given")
+		}
+		inst = DefaultInstrument(scan.Wavelength)
+	}
+	if err := inst.Check(); err != nil {
+		return nil, fmt.Errorf("refine: %w", err)
+	}
+	stages := opt.Stages
+	if stages == nil {
+		stages = DefaultStages()
+	}
+	if len(stages) == 0 {
+		return nil, errors.New("refine: no stages")
+	}
+	var all Group
+	for _, s := range stages {
+		all |= s
+	}
+	bound := opt.CellBound
+	if bound == 0 {
+		bound = defaultCellBound
+	}
+	if !(bound > 0 && bound <= maxCellBound) {
+		return nil, fmt.Errorf("refine: cell bound %g is not within (0, %g]", bound, maxCellBound)
+	}
+	nb := opt.BackgroundTerms
+	if nb == 0 && opt.FixedBackground == nil {
+		nb = defaultBackgroundTerms
+	}
+	if nb < 0 || nb > maxBackgroundTerms {
+		return nil, fmt.Errorf("refine: %d background terms: want 0–%d", nb, maxBackgroundTerms)
+	}
+	if opt.FixedBackground != nil {
+		if len(opt.FixedBackground) != n {
+			return nil, fmt.Errorf("refine: fixed background has %d points, the scan %d", len(opt.FixedBackground), n)
+		}
+		for i, v := range opt.FixedBackground {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("refine: fixed background point %d is not finite", i+1)
+			}
+		}
+	}
+	lo, hi := scan.TwoTheta[0], scan.TwoTheta[n-1]
+	ids := map[string]bool{}
+	for i, p := range phases {
+		if p == nil || p.Structure == nil {
+			return nil, fmt.Errorf("refine: phase %d is nil", i+1)
+		}
+		if ids[p.ID] {
+			return nil, fmt.Errorf("refine: phase %s given twice", p.ID)
+		}
+		ids[p.ID] = true
+		lam, _, _ := inst.lines()
+		dLo := lam[0] / (2 * math.Sin(min(hi+1, 179.9)*math.Pi/360))
+		dHi := math.Inf(1)
+		if lo > 1 {
+			dHi = lam[0] / (2 * math.Sin((lo-1)*math.Pi/360))
+		}
+		if p.dMin > dLo*(1+1e-9) || p.dMax < dHi*(1-1e-9) {
+			return nil, fmt.Errorf("refine: phase %s was made for another 2θ range or wavelength (d %.4g–%.4g Å, the scan needs %.4g–%.4g Å)", p.ID, p.dMin, p.dMax, dLo, dHi)
+		}
+		if p.Orientation != [3]int{} && len(p.basis) > 0 && quadForm(metric(p.g0, p.basis), p.Orientation, p.Orientation) <= 0 {
+			return nil, fmt.Errorf("refine: phase %s: orientation %v is not a direction", p.ID, p.Orientation)
+		}
+	}
+
+	m := &model{x: scan.TwoTheta, y: scan.Intensity, inst: inst, phases: phases,
+		lp: crystal.Options{Monochromator: inst.Monochromator}, bgFixed: opt.FixedBackground}
+	m.sw = weights(scan)
+	m.yc = make([]float64, n)
+	m.bg = chebyshev(scan.TwoTheta, nb)
+	from := opt.From
+
+	// Parameters.
+	inf := math.Inf(1)
+	m.iBg0, m.nBg = len(m.par), nb
+	for j := range nb {
+		v := 0.0
+		if from != nil && len(from.BackgroundCoeffs) == nb {
+			v = from.BackgroundCoeffs[j]
+		}
+		m.addParam(param{name: fmt.Sprintf("background T%d", j), group: Background, phase: -1, v: v, lo: -inf, hi: inf})
+	}
+	fin := inst
+	if from != nil {
+		fin = from.Instrument
+	}
+	m.iZero = m.addParam(param{name: "zero shift", group: Zero, phase: -1, v: fin.Zero, lo: -maxZero, hi: maxZero})
+	disp := 0.0
+	if from != nil {
+		disp = from.Displacement
+	}
+	m.iDisp = m.addParam(param{name: "specimen displacement", group: Displacement, phase: -1, v: disp, lo: -maxDisp, hi: maxDisp})
+	m.iU, m.iV, m.iW, m.iX, m.iY, m.iSL, m.iHL = -1, -1, -1, -1, -1, -1, -1
+	if all&Widths != 0 {
+		m.iU = m.addParam(param{name: "U", group: Widths, phase: -1, v: fin.U, lo: -maxInstrument, hi: maxInstrument})
+		m.iV = m.addParam(param{name: "V", group: Widths, phase: -1, v: fin.V, lo: -maxInstrument, hi: maxInstrument})
+		m.iW = m.addParam(param{name: "W", group: Widths, phase: -1, v: fin.W, lo: 0, hi: maxInstrument})
+	}
+	if all&Lorentz != 0 {
+		m.iX = m.addParam(param{name: "X", group: Lorentz, phase: -1, v: fin.X, lo: 0, hi: maxInstrument})
+		m.iY = m.addParam(param{name: "Y", group: Lorentz, phase: -1, v: fin.Y, lo: 0, hi: maxInstrument})
+	}
+	if all&Asymmetry != 0 {
+		m.iSL = m.addParam(param{name: "S/L", group: Asymmetry, phase: -1, v: fin.SL, lo: 0, hi: maxAsym})
+		m.iHL = m.addParam(param{name: "H/L", group: Asymmetry, phase: -1, v: fin.HL, lo: 0, hi: maxAsym})
+	}
+	np := len(phases)
+	m.iScale, m.iCell, m.iSize = make([]int, np), make([]int, np), make([]int, np)
+	m.iStrain, m.iPO, m.iB = make([]int, np), make([]int, np), make([]int, np)
+	m.po, m.poE = make([][]poData, np), make([][]float64, np)
+	start := make([]crystal.Cell, np)
+	for p, ph := range phases {
+		var prev *PhaseResult
+		if from != nil {
+			for i := range from.Phases {
+				if from.Phases[i].ID == ph.ID {
+					prev = &from.Phases[i]
+				}
+			}
+		}
+		start[p] = ph.Structure.Cell
+		scale := 0.0
+		g := slices.Clone(ph.g0)
+		if prev != nil {
+			scale = prev.Scale
+			if gs, err := prev.Cell.ReciprocalMetric(); err == nil && !ph.KnownCell {
+				g = project(gs, ph.basis)
+			}
+		}
+		m.iScale[p] = m.addParam(param{name: "scale " + ph.ID, group: Scale, phase: p, v: scale, lo: 0, hi: inf})
+		m.iCell[p] = len(m.par)
+		for k := range g {
+			m.addParam(param{name: fmt.Sprintf("cell %s g%d", ph.ID, k+1), group: Cell, phase: p, v: g[k], lo: -inf, hi: inf, fixed: ph.KnownCell})
+		}
+		m.iSize[p], m.iStrain[p], m.iPO[p], m.iB[p] = -1, -1, -1, -1
+		if std != ph {
+			// The standard of FitInstrument has no sample broadening.
+			if all&Size != 0 {
+				v := 1 / startSize
+				if prev != nil && prev.Size > 0 {
+					v = 1 / prev.Size
+				}
+				m.iSize[p] = m.addParam(param{name: "size " + ph.ID, group: Size, phase: p, v: v, lo: 1 / maxSize, hi: 1 / minSize})
+			}
+			if all&Strain != 0 {
+				v := 0.0
+				if prev != nil {
+					v = prev.Strain
+				}
+				m.iStrain[p] = m.addParam(param{name: "strain " + ph.ID, group: Strain, phase: p, v: v, lo: 0, hi: maxStrain})
+			}
+		}
+		if ph.Orientation != [3]int{} {
+			v := 1.0
+			if prev != nil && prev.Orientation == ph.Orientation && prev.PO > 0 {
+				v = prev.PO
+			}
+			m.iPO[p] = m.addParam(param{name: "orientation " + ph.ID, group: Orientation, phase: p, v: v, lo: minPO, hi: maxPO})
+			m.po[p], m.poE[p] = orientationData(ph)
+		}
+		if all&Thermal != 0 {
+			v := 0.0
+			if prev != nil {
+				v = prev.B
+			}
+			m.iB[p] = m.addParam(param{name: "B " + ph.ID, group: Thermal, phase: p, v: v, lo: minB, hi: maxB})
+		}
+	}
+	m.col = make([]int, len(m.par))
+	for i := range m.par {
+		m.par[i].v = min(max(m.par[i].v, m.par[i].lo), m.par[i].hi)
+	}
+	return &fitter{ctx: ctx, m: m, opt: opt, stages: stages, start: start, bound: bound}, nil
+}
+
+// weights returns √w with w = 1/σ² (see Fit).
+func weights(s *diffraction.Scan) []float64 {
+	sw := make([]float64, s.Len())
+	floor := math.Inf(1)
+	for _, e := range s.ESD {
+		if e > 0 && e < floor {
+			floor = e
+		}
+	}
+	for i, y := range s.Intensity {
+		sig := math.Sqrt(max(y, 1))
+		if s.ESD != nil {
+			sig = s.ESD[i]
+			if !(sig > 0) {
+				sig = floor
+			}
+		}
+		sw[i] = 1 / sig
+	}
+	return sw
+}
+
+// orientationData returns the March–Dollase data of every reflection:
+// the members of its Laue orbit (one of each ±h, under the rotation parts
+// of the operators) dotted with the direction through each basis matrix.
+func orientationData(ph *Phase) ([]poData, []float64) {
+	dim := len(ph.basis)
+	dir := ph.Orientation
+	e := make([]float64, dim)
+	for k, b := range ph.basis {
+		e[k] = quadForm(b, dir, dir)
+	}
+	out := make([]poData, len(ph.refl))
+	var orbit [][3]int
+	for j, rf := range ph.refl {
+		orbit = orbit[:0]
+		for _, r := range ph.rots {
+			h := rf.h
+			v := [3]int{
+				h[0]*r[0][0] + h[1]*r[1][0] + h[2]*r[2][0],
+				h[0]*r[0][1] + h[1]*r[1][1] + h[2]*r[2][1],
+				h[0]*r[0][2] + h[1]*r[1][2] + h[2]*r[2][2],
+			}
+			neg := [3]int{-v[0], -v[1], -v[2]}
+			if !slices.Contains(orbit, v) && !slices.Contains(orbit, neg) {
+				orbit = append(orbit, v)
+			}
+		}
+		a := make([]float64, 0, len(orbit)*dim)
+		for _, v := range orbit {
+			for _, b := range ph.basis {
+				a = append(a, quadForm(b, v, dir))
+			}
+		}
+		out[j] = poData{a: a}
+	}
+	return out, e
+}
+
+func (f *fitter) logf(format string, args ...any) {
+	f.log = append(f.log, fmt.Sprintf(format, args...))
+}
+
+// run refines the stages in turn and builds the result.
+func (f *fitter) run() (*Result, error) {
+	m := f.m
+	m.eval(false)
+	if c := m.chi2(); math.IsNaN(c) || math.IsInf(c, 0) {
+		return nil, errors.New("refine: the model is not finite at the starting values")
+	}
+	var err error
+	var last Group
+	for si, g := range f.stages {
+		last = g
+		var conv bool
+		conv, err = f.stage(si, g)
+		f.conv = conv
+		if err != nil {
+			f.logf("stopped: %v", err)
+			break
+		}
+	}
+	res := f.result(last)
+	return res, err
+}
+
+// setColumns assigns Jacobian columns to the parameters of the groups
+// that are not in skip, and returns their number.
+func (f *fitter) setColumns(groups Group, skip map[int]bool) int {
+	m := f.m
+	f.free = f.free[:0]
+	for i := range m.par {
+		m.col[i] = -1
+		if m.par[i].group&groups != 0 && !skip[i] && !m.par[i].fixed {
+			m.col[i] = len(f.free)
+			f.free = append(f.free, i)
+		}
+	}
+	nf := len(f.free)
+	n := len(m.x)
+	if cap(m.jac) < nf*n {
+		m.jac = make([]float64, nf*n)
+	}
+	m.jac = m.jac[:nf*n]
+	f.a = grow(f.a, nf*nf)
+	f.b = grow(f.b, nf)
+	f.step = grow(f.step, nf)
+	f.r = grow(f.r, n)
+	return nf
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// jacobian evaluates the model with its Jacobian, computes the
+// asymmetry columns by forward differences (their dependence on the
+// parameters goes through the quadrature nodes), and forms the normal
+// equations. It returns χ².
+func (f *fitter) jacobian() float64 {
+	m := f.m
+	n := len(m.x)
+	m.eval(true)
+	chi := m.chi2()
+	for _, i := range []int{m.iSL, m.iHL} {
+		if i < 0 || m.col[i] < 0 {
+			continue
+		}
+		c := m.col[i]
+		base := slices.Clone(m.yc)
+		const h = 1e-5
+		v := m.par[i].v
+		m.par[i].v = v + h
+		m.computePeaks(false)
+		m.setBackground()
+		m.evalPoints(0, n, false, nil)
+		for k := range n {
+			m.jac[c*n+k] = (m.yc[k] - base[k]) / h * m.sw[k]
+		}
+		m.par[i].v = v
+		copy(m.yc, base)
+	}
+	for i := range n {
+		f.r[i] = (m.y[i] - m.yc[i]) * m.sw[i]
+	}
+	normal(m.jac, n, len(f.free), f.r, f.a, f.b)
+	return chi
+}
+
+// stage runs Levenberg–Marquardt on the parameters of groups, with the
+// damping update of H. B. Nielsen (1999, IMM-REP-1999-05, DTU; K.
+// Madsen, H. B. Nielsen & O. Tingleff 2004, Methods for Non-Linear Least
+// Squares Problems, §3.2), bounds by projection with an active set, and
+// the cells kept within the bound by shortening their steps.
+func (f *fitter) stage(si int, groups Group) (bool, error) {
+	m := f.m
+	final := si == len(f.stages)-1
+	tol := f.opt.Tolerance
+	if tol == 0 {
+		tol = defaultTolerance
+	}
+	if !final {
+		tol *= 100
+	}
+	maxIt := f.opt.MaxIterations
+	if maxIt == 0 {
+		maxIt = defaultMaxIterations
+	}
+	skip := map[int]bool{}
+	nf := f.setColumns(groups, skip)
+	if nf == 0 {
+		f.logf("stage %d (%s): nothing to refine", si+1, groups)
+		return true, nil
+	}
+	chi := f.jacobian()
+	lambda, nu := 1e-3, 2.0
+	converged := false
+	it := 0
+	for ; it < maxIt && !converged; it++ {
+		if err := f.ctx.Err(); err != nil {
+			return false, err
+		}
+		// Parameters without effect or dependent on others are fixed for
+		// the rest of the stage.
+		if dep := dependent(f.a, nf); len(dep) > 0 {
+			for _, c := range dep {
+				p := f.free[c]
+				skip[p] = true
+				f.logf("stage %d: %s fixed (%s)", si+1, m.par[p].name, f.whyDependent(p))
+			}
+			nf = f.setColumns(groups, skip)
+			if nf == 0 {
+				break
+			}
+			chi = f.jacobian()
+		}
+		f.save = append(f.save[:0], f.values()...)
+		accepted := false
+		for !accepted {
+			f.act = f.act[:0]
+			for c := range nf {
+				f.act = append(f.act, c)
+			}
+			ok := false
+			for range nf + 1 {
+				if ok = solveDamped(f.a, f.b, nf, f.act, lambda, f.step); !ok {
+					break
+				}
+				// A parameter at a bound whose step points outwards leaves
+				// the active set and the step is solved again.
+				out := false
+				f.act = slices.DeleteFunc(f.act, func(c int) bool {
+					p := &m.par[f.free[c]]
+					if (p.v <= p.lo && f.step[c] < 0) || (p.v >= p.hi && f.step[c] > 0) {
+						out = true
+						return true
+					}
+					return false
+				})
+				if !out {
+					break
+				}
+			}
+			if ok {
+				f.apply()
+				m.eval(false)
+				newChi := m.chi2()
+				if newChi < chi {
+					pred := f.predicted()
+					rho := (chi - newChi) / pred
+					if !(pred > 0) {
+						rho = 1
+					}
+					lambda *= max(1.0/3, 1-math.Pow(2*rho-1, 3))
+					nu = 2
+					accepted = true
+					converged = chi-newChi < tol*newChi
+					chi = newChi
+					break
+				}
+				f.restore()
+			}
+			lambda *= nu
+			nu *= 2
+			if lambda > 1e16 {
+				break
+			}
+		}
+		if !accepted {
+			// No step lowers χ²: a minimum within the numerical precision
+			// of the model.
+			m.eval(false)
+			converged = true
+			break
+		}
+		f.iters++
+		chi = f.jacobian()
+		if f.opt.Progress != nil {
+			f.opt.Progress(Progress{Stage: si + 1, Stages: len(f.stages), Groups: groups, Iteration: f.iters, Rwp: f.rwp(chi)})
+		}
+	}
+	for _, p := range f.free {
+		if pr := &m.par[p]; pr.v <= pr.lo || pr.v >= pr.hi {
+			f.logf("stage %d: %s at its bound (%g)", si+1, pr.name, pr.v)
+		}
+	}
+	state := "converged"
+	if !converged {
+		state = fmt.Sprintf("not converged after %d iterations", it)
+	}
+	f.logf("stage %d (%s): Rwp %.4f, %s", si+1, groups, f.rwp(chi), state)
+	return converged, nil
+}
+
+// whyDependent explains why a parameter was fixed.
+func (f *fitter) whyDependent(p int) string {
+	m := f.m
+	if ph := m.par[p].phase; ph >= 0 && m.par[p].group != Scale && m.par[m.iScale[ph]].v == 0 {
+		return "the phase's scale is zero"
+	}
+	return "no effect on the pattern, or determined by the other parameters"
+}
+
+func (f *fitter) values() []float64 {
+	v := make([]float64, len(f.free))
+	for c, p := range f.free {
+		v[c] = f.m.par[p].v
+	}
+	return v
+}
+
+func (f *fitter) restore() {
+	for c, p := range f.free {
+		f.m.par[p].v = f.save[c]
+	}
+}
+
+// apply moves the parameters by the step, clamped to their bounds, with
+// each phase's cell step halved until the cell is within the bound, and
+// leaves in f.step the step actually taken.
+func (f *fitter) apply() {
+	m := f.m
+	for c, p := range f.free {
+		pr := &m.par[p]
+		pr.v = min(max(f.save[c]+f.step[c], pr.lo), pr.hi)
+	}
+	var g []float64
+	for p := range m.phases {
+		if m.col[m.iCell[p]] < 0 {
+			continue
+		}
+		for range 30 {
+			g = m.cellOfPhase(p, g)
+			if f.cellWithin(p, g) {
+				break
+			}
+			for k := range g {
+				i := m.iCell[p] + k
+				if c := m.col[i]; c >= 0 {
+					m.par[i].v = (m.par[i].v + f.save[c]) / 2
+				}
+			}
+		}
+		if !f.cellWithin(p, m.cellOfPhase(p, g)) {
+			for k := range g {
+				if c := m.col[m.iCell[p]+k]; c >= 0 {
+					m.par[m.iCell[p]+k].v = f.save[c]
+				}
+			}
+		}
+	}
+	for c, p := range f.free {
+		f.step[c] = m.par[p].v - f.save[c]
+	}
+}
+
+// cellWithin reports whether the cell of metric g lies within the bound
+// of the structure's cell: lengths and angles within CellBound relative.
+func (f *fitter) cellWithin(p int, g []float64) bool {
+	c, err := cellOf(metric(g, f.m.phases[p].basis))
+	if err != nil {
+		return false
+	}
+	s := f.start[p]
+	b := f.bound * (1 + 1e-9)
+	for _, v := range [][2]float64{{c.A, s.A}, {c.B, s.B}, {c.C, s.C}, {c.Alpha, s.Alpha}, {c.Beta, s.Beta}, {c.Gamma, s.Gamma}} {
+		if !(math.Abs(v[0]-v[1]) <= b*v[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// predicted returns the decrease of χ² that the linearised model
+// predicts for the step taken: 2δᵀb − δᵀAδ.
+func (f *fitter) predicted() float64 {
+	nf := len(f.free)
+	var s float64
+	for i := range nf {
+		if f.step[i] == 0 {
+			continue
+		}
+		var ad float64
+		for j := range nf {
+			ad += f.a[i*nf+j] * f.step[j]
+		}
+		s += f.step[i] * (2*f.b[i] - ad)
+	}
+	return s
+}
+
+// rwp returns Rwp for χ².
+func (f *fitter) rwp(chi float64) float64 {
+	var s float64
+	for i, y := range f.m.y {
+		v := y * f.m.sw[i]
+		s += v * v
+	}
+	return math.Sqrt(chi / s)
+}
+
+// InstrumentStages is the schedule of FitInstrument: the scale and
+// background; then the zero shift and specimen displacement; then the
+// Gaussian and Lorentzian widths; then the asymmetry.
+func InstrumentStages() []Group {
+	s1 := Scale | Background
+	s2 := s1 | Zero | Displacement
+	s3 := s2 | Widths | Lorentz
+	return []Group{s1, s2, s3, s3 | Asymmetry}
+}
+
+// FitInstrument fits the instrumental profile to a scan of a line-profile
+// standard (LaB6 NIST SRM 660, Si SRM 640): the Caglioti U, V, W, the
+// Lorentzian X, Y, the FCJ asymmetry and the zero shift, with the
+// standard's cell held at its structure's (set it to the certified value)
+// and no sample broadening. opt.Instrument gives the wavelength,
+// monochromator, radius and starting values (zero value: the default
+// instrument); opt.Stages defaults to InstrumentStages(). The specimen
+// displacement is refined as well and reported in the result, but it
+// belongs to the specimen, not to the instrument.
+func FitInstrument(ctx context.Context, scan *diffraction.Scan, std *Phase, opt Options) (Instrument, *Result, error) {
+	if opt.Stages == nil {
+		opt.Stages = InstrumentStages()
+	}
+	for _, g := range opt.Stages {
+		if g&(Cell|Size|Strain) != 0 {
+			return Instrument{}, nil, fmt.Errorf("refine: a standard's %s is not refined by FitInstrument", g&(Cell|Size|Strain))
+		}
+	}
+	f, err := newFitter(ctx, scan, []*Phase{std}, opt, std)
+	if err != nil {
+		return Instrument{}, nil, err
+	}
+	res, err := f.run()
+	if err != nil {
+		return Instrument{}, res, err
+	}
+	in := res.Instrument
+	in.Source = "fitted to a scan of " + std.ID
+	if s := scan.Meta["sample"]; s != "" {
+		in.Source += " (" + s + ")"
+	}
+	return in, res, nil
+}
