@@ -285,6 +285,7 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	m := &model{x: scan.TwoTheta, y: scan.Intensity, inst: inst, phases: phases,
 		lp: crystal.Options{Monochromator: inst.Monochromator}, bgFixed: opt.FixedBackground}
 	m.sw = weights(scan)
+	m.step = uniformStep(scan.TwoTheta)
 	m.yc = make([]float64, n)
 	m.bg = chebyshev(scan.TwoTheta, nb)
 	from := opt.From
@@ -414,6 +415,18 @@ func weights(s *diffraction.Scan) []float64 {
 	return sw
 }
 
+// uniformStep returns the step of equally spaced angles (within 1e-9 of
+// the step everywhere), else 0.
+func uniformStep(x []float64) float64 {
+	h := (x[len(x)-1] - x[0]) / float64(len(x)-1)
+	for i := 1; i < len(x); i++ {
+		if math.Abs(x[i]-x[i-1]-h) > 1e-9*h {
+			return 0
+		}
+	}
+	return h
+}
+
 // orientationData returns the March–Dollase data of every reflection:
 // the members of its Laue orbit (one of each ±h, under the rotation parts
 // of the operators) dotted with the direction through each basis matrix.
@@ -530,7 +543,7 @@ func (f *fitter) jacobian() float64 {
 		m.par[i].v = v + h
 		m.computePeaks(false)
 		m.setBackground()
-		m.evalPoints(0, n, false, nil)
+		m.evalPoints(0, n, false, nil, &m.work[0])
 		for k := range n {
 			m.jac[c*n+k] = (m.yc[k] - base[k]) / h * m.sw[k]
 		}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Group names a set of parameters that are refined together; a stage of
@@ -96,6 +97,7 @@ type poData struct {
 // the FCJ asymmetry, and Δ the axis shift of peaks.Axis.
 type model struct {
 	x, y, sw []float64 // angles, observations, √weights
+	step     float64   // the angles' step when equally spaced, else 0
 	inst     Instrument
 	phases   []*Phase
 	po       [][]poData // per phase (nil: no orientation), per reflection
@@ -111,6 +113,7 @@ type model struct {
 	iU, iV, iW, iX, iY, iSL, iHL           int
 
 	peaks []peak
+	work  [2]scratch // per worker of eval
 	yc    []float64
 	// Jacobian: column-major, one column per free parameter, weighted by
 	// √w; col maps a parameter to its column (−1: fixed).
@@ -123,7 +126,8 @@ type peak struct {
 	c, area float64
 	t       tch
 	a       asym
-	i0, i1  int
+	i0, i1  int // window
+	k0, k1  int // core (see coreWidths)
 	phase   int
 	nc      int
 	col     [maxPeakCols]int32
@@ -259,6 +263,8 @@ func (m *model) computePeaks(jac bool) {
 				if pk.i0 >= pk.i1 {
 					continue
 				}
+				pk.k0 = sort.SearchFloat64s(m.x, c+pk.a.lo-coreWidths*t.fwhm)
+				pk.k1 = sort.SearchFloat64s(m.x, c+pk.a.hi+coreWidths*t.fwhm)
 				ib := base * wt[l] * m.lp.LP(tt)
 				pk.area = s * ib
 				if jac {
@@ -326,11 +332,33 @@ func marchDollase(a, g []float64, q, e, r float64) (po, dpo float64) {
 	return po / float64(n), dpo / float64(n)
 }
 
+// coreWidths: within coreWidths FWHM of a line's asymmetric range its
+// profile is the full sum over the FCJ nodes with the Gaussian part;
+// beyond, the Gaussian part is below 1e-15 of its height (gaussCut) and
+// the nodes collapse into one Lorentzian at their mean offset, which errs
+// by about (3/2)·var·L”(x) ≈ 3·var/x²·L(x), below 1e-4 of the line's
+// height for asymmetries up to five FWHM.
+const coreWidths = 5
+
+// scratch holds one worker's per-line arrays: the profile and its
+// derivatives with respect to the centre, Γ_G and Γ_L over the line's
+// window.
+type scratch struct{ d [4][]float64 }
+
+func (s *scratch) size(n int) {
+	for k := range s.d {
+		if cap(s.d[k]) < n {
+			s.d[k] = make([]float64, n)
+		}
+		s.d[k] = s.d[k][:n]
+	}
+}
+
 // evalPoints adds the profiles of the peaks to yc over the points
 // [lo, hi), with the Jacobian columns when jac is set (m.jac zeroed over
 // those rows beforehand), and each phase's contribution to contrib when
 // not nil.
-func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64) {
+func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratch) {
 	n := len(m.x)
 	for pi := range m.peaks {
 		pk := &m.peaks[pi]
@@ -338,43 +366,59 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64) {
 		if i0 >= i1 {
 			continue
 		}
+		k0, k1 := min(max(pk.k0, i0), i1), max(min(pk.k1, i1), i0)
 		fw, eta := pk.t.fwhm, pk.t.eta
-		var cp []float64
-		if contrib != nil {
-			cp = contrib[pk.phase]
-		}
-		if !jac {
-			for i := i0; i < i1; i++ {
-				x := m.x[i] - pk.c
-				var f float64
-				for k := range pk.a.n {
-					f += pk.a.w[k] * pvAt(x-pk.a.off[k], fw, eta)
-				}
-				m.yc[i] += pk.area * f
-				if cp != nil {
-					cp[i] += pk.area * f
-				}
-			}
-			continue
-		}
+		ig := 1 / fw
+		ws.size(i1 - i0)
+		f, fc, fg, fl := ws.d[kValue], ws.d[kCentre], ws.d[kGauss], ws.d[kLorentz]
 		t := &pk.t
-		for i := i0; i < i1; i++ {
-			x := m.x[i] - pk.c
-			var d [4]float64
-			var dg, de float64
-			for k := range pk.a.n {
-				f, fc, fg, fe := pvDeriv(x-pk.a.off[k], fw, eta)
-				w := pk.a.w[k]
-				d[kValue] += w * f
-				d[kCentre] += w * fc
-				dg += w * fg
-				de += w * fe
+		mean := pk.c + pk.a.mean
+		// Tails: one Lorentzian at the mean offset.
+		tail := func(a, b int) {
+			for i := a; i < b; i++ {
+				x := m.x[i] - mean
+				u2 := 4 * x * x * ig * ig
+				r := 1 / (1 + u2)
+				l := lorNorm * ig * r
+				f[i-i0] = eta * l
+				if jac {
+					dg := eta * ig * l * (2*u2*r - 1)
+					fc[i-i0] = eta * l * 8 * x * ig * ig * r
+					fg[i-i0] = dg*t.dFdG + l*t.dEdG
+					fl[i-i0] = dg*t.dFdL + l*t.dEdL
+				}
 			}
-			d[kGauss] = dg*t.dFdG + de*t.dEdG
-			d[kLorentz] = dg*t.dFdL + de*t.dEdL
-			m.yc[i] += pk.area * d[kValue]
+		}
+		tail(i0, k0)
+		tail(k1, i1)
+		if k0 < k1 {
+			a, b := k0-i0, k1-i0
+			var dc, dg, de []float64
+			clear(f[a:b])
+			if jac {
+				dc, dg, de = fc[a:b], fg[a:b], fl[a:b]
+				clear(dc)
+				clear(dg)
+				clear(de)
+			}
+			for k := range pk.a.n {
+				addPV(m.x[k0:k1], m.step, pk.c+pk.a.off[k], fw, eta, pk.a.w[k], f[a:b], dc, dg, de)
+			}
+			// ∂/∂Γ and ∂/∂η to ∂/∂Γ_G and ∂/∂Γ_L.
+			for i := range dg {
+				g, e := dg[i], de[i]
+				dg[i] = g*t.dFdG + e*t.dEdG
+				de[i] = g*t.dFdL + e*t.dEdL
+			}
+		}
+		floats.AddScaled(m.yc[i0:i1], pk.area, f)
+		if contrib != nil {
+			floats.AddScaled(contrib[pk.phase][i0:i1], pk.area, f)
+		}
+		if jac {
 			for c := range pk.nc {
-				m.jac[int(pk.col[c])*n+i] += pk.coef[c] * d[pk.kind[c]]
+				col := int(pk.col[c]) * n
+				floats.AddScaled(m.jac[col+i0:col+i1], pk.coef[c], ws.d[pk.kind[c]])
 			}
 		}
 	}
@@ -400,11 +444,11 @@ func (m *model) eval(jac bool) {
 		var wg sync.WaitGroup
 		for w := range workers {
 			lo, hi := n*w/workers, n*(w+1)/workers
-			wg.Go(func() { m.evalPoints(lo, hi, jac, nil) })
+			wg.Go(func() { m.evalPoints(lo, hi, jac, nil, &m.work[w]) })
 		}
 		wg.Wait()
 	} else {
-		m.evalPoints(0, n, jac, nil)
+		m.evalPoints(0, n, jac, nil, &m.work[0])
 	}
 	if !jac {
 		return

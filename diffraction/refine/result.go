@@ -114,7 +114,7 @@ func (f *fitter) result(groups Group) *Result {
 	}
 	m.computePeaks(false)
 	m.setBackground()
-	m.evalPoints(0, n, false, contrib)
+	m.evalPoints(0, n, false, contrib, &m.work[0])
 	res.TwoTheta, res.Observed = m.x, m.y
 	res.Calculated = slices.Clone(m.yc)
 	res.Background = slices.Clone(m.yc)
