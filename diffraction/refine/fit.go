@@ -39,10 +39,12 @@ type Options struct {
 	// less than this fraction (0 means 1e-5; earlier stages use 100
 	// times more).
 	Tolerance float64
-	// From, when not nil, gives the starting values: phases of the same
-	// ID start from its refined scale, cell, size, strain, orientation and
-	// B; zero shift, displacement, the background (same number of terms)
-	// and the instrument's refined values are taken too.
+	// From, when not nil, gives the starting values (a warm start):
+	// phases of the same ID start from its refined scale, cell, size,
+	// strain, orientation and B, other phases from their structure; the
+	// displacement, the background (same number of terms) and its
+	// Instrument, with the refined zero shift and profile, replace those
+	// of the options.
 	From *Result
 	// Progress, when not nil, is called after every iteration.
 	Progress func(Progress)
@@ -220,6 +222,9 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		}
 		inst = DefaultInstrument(scan.Wavelength)
 	}
+	if opt.From != nil {
+		inst = opt.From.Instrument
+	}
 	if err := inst.Check(); err != nil {
 		return nil, fmt.Errorf("refine: %w", err)
 	}
@@ -300,29 +305,28 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		}
 		m.addParam(param{name: fmt.Sprintf("background T%d", j), group: Background, phase: -1, v: v, lo: -inf, hi: inf})
 	}
-	fin := inst
-	if from != nil {
-		fin = from.Instrument
-	}
-	m.iZero = m.addParam(param{name: "zero shift", group: Zero, phase: -1, v: fin.Zero, lo: -maxZero, hi: maxZero})
+	m.iZero = m.addParam(param{name: "zero shift", group: Zero, phase: -1, v: inst.Zero, lo: -maxZero, hi: maxZero})
 	disp := 0.0
 	if from != nil {
 		disp = from.Displacement
 	}
 	m.iDisp = m.addParam(param{name: "specimen displacement", group: Displacement, phase: -1, v: disp, lo: -maxDisp, hi: maxDisp})
-	m.iU, m.iV, m.iW, m.iX, m.iY, m.iSL, m.iHL = -1, -1, -1, -1, -1, -1, -1
+	m.iU, m.iV, m.iW, m.iX, m.iY, m.iAsym = -1, -1, -1, -1, -1, -1
 	if all&Widths != 0 {
-		m.iU = m.addParam(param{name: "U", group: Widths, phase: -1, v: fin.U, lo: -maxInstrument, hi: maxInstrument})
-		m.iV = m.addParam(param{name: "V", group: Widths, phase: -1, v: fin.V, lo: -maxInstrument, hi: maxInstrument})
-		m.iW = m.addParam(param{name: "W", group: Widths, phase: -1, v: fin.W, lo: 0, hi: maxInstrument})
+		m.iU = m.addParam(param{name: "U", group: Widths, phase: -1, v: inst.U, lo: 0, hi: maxInstrument})
+		m.iV = m.addParam(param{name: "V", group: Widths, phase: -1, v: inst.V, lo: -maxInstrument, hi: maxInstrument})
+		m.iW = m.addParam(param{name: "W", group: Widths, phase: -1, v: inst.W, lo: 0, hi: maxInstrument})
 	}
 	if all&Lorentz != 0 {
-		m.iX = m.addParam(param{name: "X", group: Lorentz, phase: -1, v: fin.X, lo: 0, hi: maxInstrument})
-		m.iY = m.addParam(param{name: "Y", group: Lorentz, phase: -1, v: fin.Y, lo: 0, hi: maxInstrument})
+		m.iX = m.addParam(param{name: "X", group: Lorentz, phase: -1, v: inst.X, lo: 0, hi: maxInstrument})
+		m.iY = m.addParam(param{name: "Y", group: Lorentz, phase: -1, v: inst.Y, lo: 0, hi: maxInstrument})
 	}
 	if all&Asymmetry != 0 {
-		m.iSL = m.addParam(param{name: "S/L", group: Asymmetry, phase: -1, v: fin.SL, lo: 0, hi: maxAsym})
-		m.iHL = m.addParam(param{name: "H/L", group: Asymmetry, phase: -1, v: fin.HL, lo: 0, hi: maxAsym})
+		// S/L and H/L enter the profile almost only through their sum
+		// (their derivatives are equal where S = H): one parameter, the
+		// sum, with their ratio held (Finger et al. 1994 note the same
+		// correlation; GSAS-II refines one S/L = H/L).
+		m.iAsym = m.addParam(param{name: "asymmetry (S+H)/L", group: Asymmetry, phase: -1, v: inst.SL + inst.HL, lo: 0, hi: 2 * maxAsym})
 	}
 	np := len(phases)
 	m.iScale, m.iCell, m.iSize = make([]int, np), make([]int, np), make([]int, np)
@@ -524,18 +528,15 @@ func grow(s []float64, n int) []float64 {
 }
 
 // jacobian evaluates the model with its Jacobian, computes the
-// asymmetry columns by forward differences (their dependence on the
-// parameters goes through the quadrature nodes), and forms the normal
+// asymmetry column by forward differences (its dependence on the
+// parameter goes through the quadrature nodes), and forms the normal
 // equations. It returns χ².
 func (f *fitter) jacobian() float64 {
 	m := f.m
 	n := len(m.x)
 	m.eval(true)
 	chi := m.chi2()
-	for _, i := range []int{m.iSL, m.iHL} {
-		if i < 0 || m.col[i] < 0 {
-			continue
-		}
+	if i := m.iAsym; i >= 0 && m.col[i] >= 0 {
 		c := m.col[i]
 		base := slices.Clone(m.yc)
 		const h = 1e-5
@@ -706,8 +707,9 @@ func (f *fitter) restore() {
 }
 
 // apply moves the parameters by the step, clamped to their bounds, with
-// each phase's cell step halved until the cell is within the bound, and
-// leaves in f.step the step actually taken.
+// the step of each phase's cell halved until the cell is within the bound
+// and that of U, V, W until the Gaussian width stays physical, and leaves
+// in f.step the step actually taken.
 func (f *fitter) apply() {
 	m := f.m
 	for c, p := range f.free {
@@ -716,32 +718,75 @@ func (f *fitter) apply() {
 	}
 	var g []float64
 	for p := range m.phases {
-		if m.col[m.iCell[p]] < 0 {
-			continue
+		idx := make([]int, len(m.phases[p].basis))
+		for k := range idx {
+			idx[k] = m.iCell[p] + k
 		}
-		for range 30 {
+		f.shorten(idx, func() bool {
 			g = m.cellOfPhase(p, g)
-			if f.cellWithin(p, g) {
-				break
-			}
-			for k := range g {
-				i := m.iCell[p] + k
-				if c := m.col[i]; c >= 0 {
-					m.par[i].v = (m.par[i].v + f.save[c]) / 2
-				}
-			}
-		}
-		if !f.cellWithin(p, m.cellOfPhase(p, g)) {
-			for k := range g {
-				if c := m.col[m.iCell[p]+k]; c >= 0 {
-					m.par[m.iCell[p]+k].v = f.save[c]
-				}
-			}
-		}
+			return f.cellWithin(p, g)
+		})
+	}
+	if m.iU >= 0 {
+		f.shorten([]int{m.iU, m.iV, m.iW}, m.gaussianPhysical)
 	}
 	for c, p := range f.free {
 		f.step[c] = m.par[p].v - f.save[c]
 	}
+}
+
+// shorten halves the step of the parameters idx (those that are free)
+// until ok holds, up to 30 times, and otherwise takes them back to their
+// values before the step.
+func (f *fitter) shorten(idx []int, ok func() bool) {
+	m := f.m
+	free := false
+	for _, i := range idx {
+		free = free || m.col[i] >= 0
+	}
+	if !free {
+		return
+	}
+	for range 30 {
+		if ok() {
+			return
+		}
+		for _, i := range idx {
+			if c := m.col[i]; c >= 0 {
+				m.par[i].v = (m.par[i].v + f.save[c]) / 2
+			}
+		}
+	}
+	if !ok() {
+		for _, i := range idx {
+			if c := m.col[i]; c >= 0 {
+				m.par[i].v = f.save[c]
+			}
+		}
+	}
+}
+
+// minGauss is the smallest Gaussian width (degrees) the refined U, V, W
+// may give anywhere in the scan: no diffractometer resolves lines sharper
+// than 0.01°, and below it the width would lose its derivatives.
+const minGauss = 0.01
+
+// gaussianPhysical reports whether U tan²θ + V tanθ + W ≥ minGauss² over
+// the scan: at both ends and at the minimum of the parabola in tanθ.
+func (m *model) gaussianPhysical() bool {
+	u, v, w := m.par[m.iU].v, m.par[m.iV].v, m.par[m.iW].v
+	at := func(tt float64) float64 {
+		t := math.Tan(tt * math.Pi / 360)
+		return u*t*t + v*t + w
+	}
+	lo, hi := m.x[0], m.x[len(m.x)-1]
+	ok := at(lo) >= minGauss*minGauss && at(hi) >= minGauss*minGauss
+	if u > 0 {
+		if t := -v / (2 * u); t > math.Tan(lo*math.Pi/360) && t < math.Tan(hi*math.Pi/360) {
+			ok = ok && w-v*v/(4*u) >= minGauss*minGauss
+		}
+	}
+	return ok
 }
 
 // cellWithin reports whether the cell of metric g lies within the bound

@@ -25,6 +25,15 @@ type Instrument struct {
 	// Monochromator is the 2θ (degrees) of a monochromator crystal (0:
 	// none), for the polarisation factor (crystal.Options.Monochromator).
 	Monochromator float64 `json:"monochromator"`
+	// VariableSlit marks data measured with an automatic (variable)
+	// divergence slit that keeps the irradiated length of the specimen
+	// constant. The fixed slit's illuminated length ∝ 1/sinθ exactly
+	// compensates the shrinking depth of an infinitely thick specimen, so
+	// that its intensities need no angular factor; a variable slit opens
+	// ∝ sinθ and multiplies them by sinθ (R. Jenkins & R. L. Snyder 1996,
+	// Introduction to X-ray Powder Diffractometry, §7.5; what TOPAS and
+	// HighScore apply to ADS data).
+	VariableSlit bool `json:"variable_slit,omitempty"`
 	// Radius is the goniometer radius R in mm, for the specimen
 	// displacement (peaks.Axis); 0 means peaks.DefaultRadius.
 	Radius float64 `json:"radius"`

@@ -110,7 +110,7 @@ type model struct {
 	iScale, iCell, iSize, iStrain, iPO, iB []int // per phase; −1 when absent
 	iBg0, nBg                              int
 	iZero, iDisp                           int
-	iU, iV, iW, iX, iY, iSL, iHL           int
+	iU, iV, iW, iX, iY, iAsym              int
 
 	peaks []peak
 	work  [2]scratch // per worker of eval
@@ -189,6 +189,20 @@ func (m *model) cellOfPhase(p int, g []float64) []float64 {
 	return g
 }
 
+// asymmetry returns S/L and H/L: the instrument's, or the refined sum
+// split in their starting ratio.
+func (m *model) asymmetry() (sl, hl float64) {
+	sl, hl = m.inst.SL, m.inst.HL
+	if m.iAsym < 0 {
+		return sl, hl
+	}
+	v := m.par[m.iAsym].v
+	if sl+hl == 0 {
+		return v / 2, v / 2
+	}
+	return v * sl / (sl + hl), v * hl / (sl + hl)
+}
+
 // computePeaks fills m.peaks from the current parameter values; with
 // jac, every line also gets its Jacobian columns and coefficients.
 func (m *model) computePeaks(jac bool) {
@@ -196,7 +210,7 @@ func (m *model) computePeaks(jac bool) {
 	in := m.inst
 	in.U, in.V, in.W = m.value(m.iU, in.U), m.value(m.iV, in.V), m.value(m.iW, in.W)
 	in.X, in.Y = m.value(m.iX, in.X), m.value(m.iY, in.Y)
-	in.SL, in.HL = m.value(m.iSL, in.SL), m.value(m.iHL, in.HL)
+	in.SL, in.HL = m.asymmetry()
 	zero, disp := m.value(m.iZero, in.Zero), m.value(m.iDisp, 0)
 	r := in.radius()
 	lam, wt, nl := in.lines()
@@ -266,6 +280,9 @@ func (m *model) computePeaks(jac bool) {
 				pk.k0 = sort.SearchFloat64s(m.x, c+pk.a.lo-coreWidths*t.fwhm)
 				pk.k1 = sort.SearchFloat64s(m.x, c+pk.a.hi+coreWidths*t.fwhm)
 				ib := base * wt[l] * m.lp.LP(tt)
+				if in.VariableSlit {
+					ib *= sinT
+				}
 				pk.area = s * ib
 				if jac {
 					add := func(i int, kind uint8, coef float64) {

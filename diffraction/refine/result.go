@@ -100,7 +100,7 @@ func (f *fitter) result(groups Group) *Result {
 	in.Zero = res.Zero
 	in.U, in.V, in.W = m.value(m.iU, in.U), m.value(m.iV, in.V), m.value(m.iW, in.W)
 	in.X, in.Y = m.value(m.iX, in.X), m.value(m.iY, in.Y)
-	in.SL, in.HL = m.value(m.iSL, in.SL), m.value(m.iHL, in.HL)
+	in.SL, in.HL = m.asymmetry()
 	res.Instrument = in
 	for j := range m.nBg {
 		res.BackgroundCoeffs = append(res.BackgroundCoeffs, m.par[m.iBg0+j].v)
@@ -255,7 +255,11 @@ func (f *fitter) lines(p int, g []float64) []Line {
 				continue
 			}
 			tt := 2 * math.Asin(sinT) * deg
-			area += base * wt[l] * m.lp.LP(tt)
+			a := base * wt[l] * m.lp.LP(tt)
+			if m.inst.VariableSlit {
+				a *= sinT
+			}
+			area += a
 			if l == 0 {
 				pos = tt + zero + disp*axisShift(math.Cos(tt/2/deg), r)
 			}
