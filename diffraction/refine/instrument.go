@@ -202,6 +202,8 @@ func decodeInstrument(b []byte) (Instrument, error) {
 			return Instrument{}, fmt.Errorf("not valid JSON at byte %d: %v", se.Offset, err)
 		case errors.As(err, &te):
 			return Instrument{}, fmt.Errorf("field %q at byte %d: %v", te.Field, te.Offset, err)
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			return Instrument{}, fmt.Errorf("not valid JSON: the file ends at byte %d before the instrument does", len(b))
 		}
 		return Instrument{}, fmt.Errorf("not an instrument file: %v", err)
 	}

@@ -96,6 +96,9 @@ func solveDamped(a, b []float64, n int, act []int, lambda float64, step []float6
 // columns act (row-major, len(act)²), or false when it is singular.
 func inverse(a []float64, n int, act []int) ([]float64, bool) {
 	k := len(act)
+	if k == 0 {
+		return nil, true
+	}
 	m := make([]float64, k*k)
 	d := make([]float64, k)
 	for i, p := range act {
