@@ -288,7 +288,7 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	}
 
 	m := &model{x: scan.TwoTheta, y: scan.Intensity, inst: inst, phases: phases,
-		lp: crystal.Options{Monochromator: inst.Monochromator}, bgFixed: opt.FixedBackground}
+		lp: inst.lpOptions(), bgFixed: opt.FixedBackground}
 	m.sw = weights(scan)
 	m.step = uniformStep(scan.TwoTheta)
 	m.yc = make([]float64, n)

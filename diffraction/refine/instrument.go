@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 )
@@ -95,6 +96,12 @@ func (in *Instrument) radius() float64 {
 		return peaks.DefaultRadius
 	}
 	return in.Radius
+}
+
+// lpOptions returns the crystal options whose LP factor is the
+// instrument's.
+func (in *Instrument) lpOptions() crystal.Options {
+	return crystal.Options{Monochromator: in.Monochromator}
 }
 
 // lines returns the wavelengths of the model and their weights: Kα1

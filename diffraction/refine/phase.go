@@ -96,7 +96,8 @@ func NewPhase(id string, s *crystal.Structure, inst Instrument, lo, hi float64) 
 		ttMin = 360 / math.Pi * math.Asin(min(lam[0]/(2*dMax), 1))
 	}
 	ttMax := min(360/math.Pi*math.Asin(min(lam[0]/(2*dMin), 1)), 179.9)
-	opt := crystal.Options{Monochromator: inst.Monochromator, Anomalous: true}
+	opt := inst.lpOptions()
+	opt.Anomalous = true
 	lines, err := crystal.Pattern(s, lam[0], ttMin, ttMax, opt)
 	if err != nil {
 		// No f′, f″ for this wavelength or element: without them.
