@@ -114,7 +114,11 @@ type model struct {
 
 	peaks []peak
 	work  [2]scratch // per worker of eval
-	yc    []float64
+	// extraW (deg²) broadens every line's Gaussian width during the
+	// coarse pass (Options.CoarseWidth), coarse says it is on.
+	extraW float64
+	coarse bool
+	yc     []float64
 	// Jacobian: column-major, one column per free parameter, weighted by
 	// √w; col maps a parameter to its column (−1: fixed).
 	col []int
@@ -258,7 +262,7 @@ func (m *model) computePeaks(jac bool) {
 				tt := 2 * th * deg
 				dshift := axisShift(cosT, r)
 				c := tt + zero + disp*dshift
-				gg2 := in.U*tanT*tanT + in.V*tanT + in.W + in.P/(cosT*cosT)
+				gg2 := in.U*tanT*tanT + in.V*tanT + in.W + in.P/(cosT*cosT) + m.extraW
 				gG := math.Sqrt(max(gg2, minWidth*minWidth))
 				lSize := deg * scherrerK * lam[l] / 10 / cosT // ∂Γ_L/∂(1/L), L in nm
 				lStrain := deg * 4 * tanT                     // ∂Γ_L/∂ε
@@ -267,8 +271,8 @@ func (m *model) computePeaks(jac bool) {
 				var pk peak
 				pk.c, pk.t, pk.phase = c, t, p
 				fcj(&pk.a, tt, t.fwhm, in.SL, in.HL)
-				lo := c + pk.a.lo - window*t.fwhm
-				hi := c + pk.a.hi + window*t.fwhm
+				lo := c + pk.a.lo - reach(t)
+				hi := c + pk.a.hi + reach(t)
 				if hi < xlo || lo > xhi {
 					continue
 				}

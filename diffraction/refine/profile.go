@@ -63,13 +63,20 @@ const (
 	gaussCut = 50
 )
 
-// window is the half-width, in FWHM, over which a line's profile is
-// evaluated. The Gaussian part vanishes well inside it; the Lorentzian
-// area left outside is (2/π)·atan(1/(2·window)) = 1.6 % of the
-// Lorentzian part for 20, which the background absorbs as a smooth
-// pedestal (FullProf's manual recommends cut-offs of 4–8 FWHM for
-// Gaussian and 20–30 for Lorentzian lines).
+// window sets the half-width over which a line's profile is evaluated:
+// window·√η FWHM, and at least the reach of its Gaussian part. For a
+// Lorentzian (η = 1) the area left outside is (2/π)·atan(1/(2·window)) =
+// 1.6 % for 20, which the background absorbs as a smooth pedestal; for
+// mixed lines the Lorentzian area left out, about η/(π·window·√η), is
+// smaller, and the profile at the edge stays under ηΓ²/(2πW²) = 4e-4 of
+// the line's height whatever η (FullProf's manual recommends cut-offs of
+// 4–8 FWHM for Gaussian and 20–30 for Lorentzian lines).
 const window = 20
+
+// reach returns the half-width of a line's window in degrees.
+func reach(t tch) float64 {
+	return max(gaussReach, window*math.Sqrt(t.eta)) * t.fwhm
+}
 
 // gaussReach is the half-width of the Gaussian part in FWHM, where
 // 4x²/Γ² = gaussCut.
