@@ -96,7 +96,9 @@ const (
 	defaultMaxIterations   = 40
 	defaultTolerance       = 1e-5
 	defaultCoarseWidth     = 1.0 // degrees
-	minCoarse              = 0.1
+	minCoarse              = 0.2
+	coarseTolerance        = 1e-2
+	coarseIterations       = 8
 	startSize              = 200.0 // nm, where a refined size starts
 	maxPoints              = 1 << 20
 	maxPhases              = 32
@@ -192,6 +194,8 @@ func Fit(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Optio
 type fitter struct {
 	ctx    context.Context
 	m      *model
+	scan   *diffraction.Scan
+	std    *Phase // the standard of FitInstrument, or nil
 	opt    Options
 	stages []Group
 	log    []string
@@ -202,8 +206,7 @@ type fitter struct {
 	// LM buffers
 	a, b, step, r, save []float64
 	act                 []int
-	cov                 []float64 // covariance of the free columns at the end
-	free                []int     // parameter of each column
+	free                []int // parameter of each column
 }
 
 func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Options, std *Phase) (*fitter, error) {
@@ -405,7 +408,7 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	for i := range m.par {
 		m.par[i].v = min(max(m.par[i].v, m.par[i].lo), m.par[i].hi)
 	}
-	return &fitter{ctx: ctx, m: m, opt: opt, stages: stages, start: start, bound: bound}, nil
+	return &fitter{ctx: ctx, m: m, scan: scan, std: std, opt: opt, stages: stages, start: start, bound: bound}, nil
 }
 
 // weights returns √w with w = 1/σ² (see Fit).
@@ -503,10 +506,9 @@ func (f *fitter) run() (*Result, error) {
 			// broadened by Gaussians of FWHM coarse, coarse/3, … down to
 			// minCoarse.
 			for w := coarse; w >= minCoarse && err == nil; w /= 3 {
-				m.extraW, m.coarse = w*w, true
-				_, err = f.stage(si, g)
+				err = f.coarsePass(si, g, w)
 			}
-			m.extraW, m.coarse, coarse = 0, false, -1
+			coarse = -1
 			if err != nil {
 				f.logf("stopped: %v", err)
 				break
@@ -525,6 +527,53 @@ func (f *fitter) run() (*Result, error) {
 	}
 	res := f.result(last)
 	return res, err
+}
+
+// coarsePass runs stage si with every line broadened by a Gaussian of
+// FWHM w (degrees) on every k-th point of the scan, k such that the step
+// stays under w/8 (the broadened pattern is smooth on that scale, and the
+// pass costs what the fine one does), and takes its parameters back.
+func (f *fitter) coarsePass(si int, g Group, w float64) error {
+	sub := f
+	step := f.scan.Step()
+	if k := int(w / (8 * step)); k > 1 && f.scan.Len()/k >= 100 {
+		s := *f.scan
+		s.TwoTheta, s.Intensity, s.ESD = nil, nil, nil
+		for i := 0; i < f.scan.Len(); i += k {
+			s.TwoTheta = append(s.TwoTheta, f.scan.TwoTheta[i])
+			s.Intensity = append(s.Intensity, f.scan.Intensity[i])
+			if f.scan.ESD != nil {
+				s.ESD = append(s.ESD, f.scan.ESD[i])
+			}
+		}
+		opt := f.opt
+		if opt.FixedBackground != nil {
+			opt.FixedBackground = nil
+			for i := 0; i < f.scan.Len(); i += k {
+				opt.FixedBackground = append(opt.FixedBackground, f.opt.FixedBackground[i])
+			}
+		}
+		var err error
+		sub, err = newFitter(f.ctx, &s, f.m.phases, opt, f.std)
+		if err != nil {
+			return err
+		}
+		for i := range f.m.par {
+			sub.m.par[i].v = f.m.par[i].v
+		}
+		sub.iters = f.iters
+	}
+	sub.m.extraW, sub.m.coarse = w*w, true
+	_, err := sub.stage(si, g)
+	sub.m.extraW, sub.m.coarse = 0, false
+	if sub != f {
+		for i := range f.m.par {
+			f.m.par[i].v = sub.m.par[i].v
+		}
+		f.log = append(f.log, sub.log...)
+		f.iters = sub.iters
+	}
+	return err
 }
 
 // setColumns assigns Jacobian columns to the parameters of the groups
@@ -608,6 +657,10 @@ func (f *fitter) stage(si int, groups Group) (bool, error) {
 	maxIt := f.opt.MaxIterations
 	if maxIt == 0 {
 		maxIt = defaultMaxIterations
+	}
+	if m.coarse {
+		// A coarse pass only has to bring the lines near the data.
+		tol, maxIt = coarseTolerance, min(maxIt, coarseIterations)
 	}
 	skip := map[int]bool{}
 	nf := f.setColumns(groups, skip)
@@ -713,7 +766,7 @@ func (f *fitter) stage(si int, groups Group) (bool, error) {
 	}
 	pass := ""
 	if m.coarse {
-		pass = ", broadened lines"
+		pass = fmt.Sprintf(", lines broadened by %.2g° on %d points", math.Sqrt(m.extraW), len(m.x))
 	}
 	f.logf("stage %d (%s%s): Rwp %.4f, %s", si+1, groups, pass, f.rwp(chi), state)
 	return converged, nil

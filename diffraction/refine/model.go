@@ -268,8 +268,14 @@ func (m *model) computePeaks(jac bool) {
 				lStrain := deg * 4 * tanT                     // ∂Γ_L/∂ε
 				gL := in.X*tanT + in.Y/cosT + size*lSize + strain*lStrain
 				t := newTCH(gG, gL)
-				var pk peak
-				pk.c, pk.t, pk.phase = c, t, p
+				// The next element of m.peaks is filled in place (a peak
+				// is 1.5 kB: neither copied nor cleared) and kept by
+				// extending the slice at the end.
+				if len(m.peaks) == cap(m.peaks) {
+					m.peaks = append(m.peaks, peak{})[:len(m.peaks)]
+				}
+				pk := &m.peaks[:len(m.peaks)+1][len(m.peaks)]
+				pk.c, pk.t, pk.phase, pk.nc = c, t, p, 0
 				fcj(&pk.a, tt, t.fwhm, in.SL, in.HL)
 				lo := c + pk.a.lo - reach(t)
 				hi := c + pk.a.hi + reach(t)
@@ -319,7 +325,7 @@ func (m *model) computePeaks(jac bool) {
 					add(m.iSize[p], kLorentz, a*lSize)
 					add(m.iStrain[p], kLorentz, a*lStrain)
 				}
-				m.peaks = append(m.peaks, pk)
+				m.peaks = m.peaks[:len(m.peaks)+1]
 			}
 		}
 	}

@@ -272,7 +272,7 @@ func fcj(a *asym, tt, g, sl, hl float64) {
 const (
 	asymNone     = 0.002
 	asymTwo      = 0.2
-	momentNodes  = 8 // Gauss–Legendre nodes per interval for the moments
+	momentNodes  = 4 // Gauss–Legendre nodes per interval for the moments
 	nodesPerFWHM = 5
 	minNodes     = 3
 )
