@@ -51,18 +51,6 @@ func modelScan(t testing.TB, scan *diffraction.Scan, inst Instrument, phases []*
 	}
 }
 
-func benchPhases(b *testing.B, inst Instrument, n int, lo, hi float64) []*Phase {
-	var out []*Phase
-	for _, f := range benchFiles[:n] {
-		p, err := NewPhase(f, loadCIF(b, f), inst, lo, hi)
-		if err != nil {
-			b.Fatal(err)
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 // BenchmarkFit is the whole refinement (all default stages) of phases on
 // a scan of points from 10° to 110°: the target is 3 phases on
 // 5,000 points within 100 ms on two cores.
@@ -71,7 +59,7 @@ func BenchmarkFit(b *testing.B) {
 	for _, c := range []struct{ points, phases int }{{5000, 3}, {1000, 3}, {20000, 3}, {5000, 1}, {5000, 6}} {
 		b.Run(fmt.Sprintf("points=%d/phases=%d", c.points, c.phases), func(b *testing.B) {
 			scan := grid(10, 110, 100/float64(c.points-1))
-			phases := benchPhases(b, inst, c.phases, 10, 110)
+			phases := testPhases(b, inst, 10, 110, benchFiles[:c.phases]...)
 			modelScan(b, scan, inst, phases, 150, 0.05, 7)
 			b.ReportAllocs()
 			var res *Result
@@ -106,7 +94,7 @@ func BenchmarkNewPhase(b *testing.B) {
 func BenchmarkScreen(b *testing.B) {
 	inst := DefaultInstrument(diffraction.CuKa)
 	scan := grid(10, 110, 0.02)
-	phases := benchPhases(b, inst, 6, 10, 110)
+	phases := testPhases(b, inst, 10, 110, benchFiles...)
 	modelScan(b, scan, inst, phases[:3], 150, 0, 7)
 	var cands []*Phase
 	for range 5 {

@@ -210,14 +210,9 @@ type fitter struct {
 }
 
 func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Options, std *Phase) (*fitter, error) {
-	if scan == nil {
-		return nil, errors.New("refine: no scan")
-	}
-	if err := scan.Validate(); err != nil {
-		return nil, fmt.Errorf("refine: %w", err)
-	}
-	if scan.Axis != diffraction.AxisTwoTheta {
-		return nil, fmt.Errorf("refine: the scan's abscissa is %s, not 2θ", scan.Axis)
+	inst, err := instrumentFor(scan, opt.Instrument)
+	if err != nil {
+		return nil, err
 	}
 	n := scan.Len()
 	if n > maxPoints {
@@ -228,13 +223,6 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	}
 	if len(phases) > maxPhases {
 		return nil, fmt.Errorf("refine: %d phases, more than %d", len(phases), maxPhases)
-	}
-	inst := opt.Instrument
-	if inst.Wavelength.Ka1 == 0 {
-		if !scan.Wavelength.Known() {
-			return nil, errors.New("refine: the scan has no wavelength and no instrument was given")
-		}
-		inst = DefaultInstrument(scan.Wavelength)
 	}
 	if opt.From != nil {
 		inst = opt.From.Instrument
@@ -409,6 +397,27 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		m.par[i].v = min(max(m.par[i].v, m.par[i].lo), m.par[i].hi)
 	}
 	return &fitter{ctx: ctx, m: m, scan: scan, std: std, opt: opt, stages: stages, start: start, bound: bound}, nil
+}
+
+// instrumentFor checks the scan and returns the instrument in, or, when
+// it is the zero value, the default one for the scan's wavelength.
+func instrumentFor(scan *diffraction.Scan, in Instrument) (Instrument, error) {
+	if scan == nil {
+		return in, errors.New("refine: no scan")
+	}
+	if err := scan.Validate(); err != nil {
+		return in, fmt.Errorf("refine: %w", err)
+	}
+	if scan.Axis != diffraction.AxisTwoTheta {
+		return in, fmt.Errorf("refine: the scan's abscissa is %s, not 2θ", scan.Axis)
+	}
+	if in.Wavelength.Ka1 == 0 {
+		if !scan.Wavelength.Known() {
+			return in, errors.New("refine: the scan has no wavelength and no instrument was given")
+		}
+		in = DefaultInstrument(scan.Wavelength)
+	}
+	return in, nil
 }
 
 // weights returns √w with w = 1/σ² (see Fit).

@@ -18,21 +18,8 @@ func demoScan(t *testing.T) (*diffraction.Scan, []*Phase, Instrument) {
 	t.Helper()
 	inst := testInstrument()
 	scan := grid(10, 100, 0.02)
-	mix := []synthPhase{
-		{file: "quartz.cif", weight: 0.5, size: 300},
-		{file: "calcite.cif", weight: 0.3, size: 150},
-		{file: "corundum.cif", weight: 0.2, size: 80},
-	}
-	var phases []*Phase
-	for i := range mix {
-		mix[i].s = loadCIF(t, mix[i].file)
-		mix[i].cell = mix[i].s.Cell
-		p, err := NewPhase(mix[i].file, mix[i].s, inst, 10, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		phases = append(phases, p)
-	}
+	mix := demoMix(t, [3]float64{1, 1, 1})
+	phases := testPhases(t, inst, 10, 100, "quartz.cif", "calcite.cif", "corundum.cif")
 	synthScan(t, scan, inst, mix, 0, 0.05, []float64{400, -150, 60}, 20000, 5)
 	return scan, phases, inst
 }

@@ -28,14 +28,7 @@ func FuzzModel(f *testing.F) {
 	f.Add(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 	f.Add(0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999, 0.999)
 	inst := DefaultInstrument(diffraction.CuKa)
-	var phases []*Phase
-	for _, file := range []string{"calcite.cif", "quartz.cif"} {
-		p, err := NewPhase(file, loadCIF(f, file), inst, 5, 150)
-		if err != nil {
-			f.Fatal(err)
-		}
-		phases = append(phases, p)
-	}
+	phases := testPhases(f, inst, 5, 150, "calcite.cif", "quartz.cif")
 	phases[0].Orientation = [3]int{1, 0, 4}
 	scan := grid(5, 150, 0.05)
 	for i := range scan.Intensity {
@@ -89,14 +82,7 @@ func FuzzFit(f *testing.F) {
 	f.Add([]byte{}, uint8(3))
 	f.Add([]byte{255, 255, 255, 255}, uint8(1))
 	inst := DefaultInstrument(diffraction.CuKa)
-	var phases []*Phase
-	for _, file := range []string{"nacl.cif", "si.cif"} {
-		p, err := NewPhase(file, loadCIF(f, file), inst, 25, 60)
-		if err != nil {
-			f.Fatal(err)
-		}
-		phases = append(phases, p)
-	}
+	phases := testPhases(f, inst, 25, 60, "nacl.cif", "si.cif")
 	phases[0].Orientation = [3]int{1, 1, 1}
 	f.Fuzz(func(t *testing.T, counts []byte, mode uint8) {
 		scan := grid(25, 60, 0.1)

@@ -227,18 +227,10 @@ func (m *model) computePeaks(jac bool) {
 		strain := m.value(m.iStrain[p], 0)
 		bover := m.value(m.iB[p], 0)
 		r0 := m.value(m.iPO[p], 1)
-		var poE float64
-		if m.po[p] != nil {
-			for k, e := range m.poE[p] {
-				poE += g[k] * e
-			}
-		}
+		poE := m.orientationNorm(p, g)
 		for j := range ph.refl {
 			rf := &ph.refl[j]
-			var q float64
-			for k := range g {
-				q += g[k] * rf.c[k]
-			}
+			q := rf.invD2(g)
 			if !(q > 0) {
 				continue
 			}
@@ -329,6 +321,27 @@ func (m *model) computePeaks(jac bool) {
 			}
 		}
 	}
+}
+
+// invD2 returns 1/d² = Σ_k g_k·c_k of the reflection for the metric g.
+func (r *reflection) invD2(g []float64) float64 {
+	var q float64
+	for k := range g {
+		q += g[k] * r.c[k]
+	}
+	return q
+}
+
+// orientationNorm returns H·G*·H for phase p's orientation direction H
+// and the metric g (0 without orientation).
+func (m *model) orientationNorm(p int, g []float64) float64 {
+	var e float64
+	if m.po[p] != nil {
+		for k, v := range m.poE[p] {
+			e += g[k] * v
+		}
+	}
+	return e
 }
 
 // marchDollase returns the March–Dollase factor of a reflection and its

@@ -26,6 +26,20 @@ func loadCIF(t testing.TB, name string) *crystal.Structure {
 	return &ss[0]
 }
 
+// testPhases returns phases of crystal's test structures for lo–hi.
+func testPhases(t testing.TB, inst Instrument, lo, hi float64, files ...string) []*Phase {
+	t.Helper()
+	var out []*Phase
+	for _, f := range files {
+		p, err := NewPhase(f, loadCIF(t, f), inst, lo, hi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // grid returns a Cu Kα scan lo…hi with the given step and zero counts.
 func grid(lo, hi, step float64) *diffraction.Scan {
 	n := int(math.Round((hi-lo)/step)) + 1
@@ -96,14 +110,7 @@ func TestJacobian(t *testing.T) {
 	}
 	inst := DefaultInstrument(diffraction.CuKa)
 	inst.Monochromator = 26.6
-	var phases []*Phase
-	for _, f := range []string{"quartz.cif", "calcite.cif", "corundum.cif"} {
-		p, err := NewPhase(f, loadCIF(t, f), inst, 15, 75)
-		if err != nil {
-			t.Fatal(err)
-		}
-		phases = append(phases, p)
-	}
+	phases := testPhases(t, inst, 15, 75, "quartz.cif", "calcite.cif", "corundum.cif")
 	phases[1].Orientation = [3]int{1, 0, 4}
 	all := Scale | Background | Cell | Zero | Displacement | Size | Strain | Orientation | Thermal | Widths | Lorentz
 	f, err := newFitter(context.Background(), scan, phases, Options{Instrument: inst, Stages: []Group{all}}, nil)

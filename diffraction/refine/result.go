@@ -228,18 +228,11 @@ func (f *fitter) lines(p int, g []float64) []Line {
 	s := m.par[m.iScale[p]].v
 	r0 := m.value(m.iPO[p], 1)
 	bover := m.value(m.iB[p], 0)
-	var poE float64
-	if m.po[p] != nil {
-		for k, e := range m.poE[p] {
-			poE += g[k] * e
-		}
-	}
+	poE := m.orientationNorm(p, g)
 	var out []Line
-	for j, rf := range ph.refl {
-		var q float64
-		for k := range g {
-			q += g[k] * rf.c[k]
-		}
+	for j := range ph.refl {
+		rf := &ph.refl[j]
+		q := rf.invD2(g)
 		if !(q > 0) {
 			continue
 		}

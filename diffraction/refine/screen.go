@@ -2,7 +2,6 @@ package refine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -120,21 +119,12 @@ const maxCandidates = 2000
 // whose lines sit off the data by more than about a FWHM explains little
 // even when it is present. Results are in the order of the candidates.
 func Screen(ctx context.Context, scan *diffraction.Scan, candidates []*Phase, opt ScreenOptions) ([]Screened, error) {
-	if scan == nil {
-		return nil, errors.New("refine: no scan")
-	}
-	if err := scan.Validate(); err != nil {
-		return nil, fmt.Errorf("refine: %w", err)
+	inst, err := instrumentFor(scan, opt.Instrument)
+	if err != nil {
+		return nil, err
 	}
 	if len(candidates) > maxCandidates {
 		return nil, fmt.Errorf("refine: %d candidates, more than %d", len(candidates), maxCandidates)
-	}
-	inst := opt.Instrument
-	if inst.Wavelength.Ka1 == 0 {
-		if !scan.Wavelength.Known() {
-			return nil, errors.New("refine: the scan has no wavelength and no instrument was given")
-		}
-		inst = DefaultInstrument(scan.Wavelength)
 	}
 	size := opt.Size
 	if size == 0 {

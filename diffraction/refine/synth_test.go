@@ -21,6 +21,26 @@ type synthPhase struct {
 	s      *crystal.Structure
 }
 
+// demoMix returns the demo's mixture (quartz 50, calcite 30, corundum 20
+// wt%, sizes 300, 150 and 80 nm) with true cells scaled by scale: a and b
+// times it, c divided by it.
+func demoMix(t testing.TB, scale [3]float64) []synthPhase {
+	mix := []synthPhase{
+		{file: "quartz.cif", weight: 0.5, size: 300},
+		{file: "calcite.cif", weight: 0.3, size: 150},
+		{file: "corundum.cif", weight: 0.2, size: 80},
+	}
+	for i := range mix {
+		mix[i].s = loadCIF(t, mix[i].file)
+		c := mix[i].s.Cell
+		c.A *= scale[i]
+		c.B *= scale[i]
+		c.C /= scale[i]
+		mix[i].cell = c
+	}
+	return mix
+}
+
 // synthScan simulates a Bragg–Brentano scan of a mixture independently of
 // the model's code: lines from crystal.Pattern at the true cells (Kα
 // doublet, monochromator LP), shifted by the zero and displacement of
@@ -143,23 +163,12 @@ func poissonDraw(r *rand.Rand, mu float64) float64 {
 //   - GoF below 1.5 (a correct model of a Poisson pattern gives 1).
 func synthMixture(t *testing.T, inst Instrument, zero, disp float64, standard bool, opt Options) (*Result, []synthPhase) {
 	scan := grid(10, 100, 0.02)
-	mix := []synthPhase{
-		{file: "quartz.cif", weight: 0.5, size: 300},
-		{file: "calcite.cif", weight: 0.3, size: 150, dir: [3]int{1, 0, 4}, r: 0.8},
-		{file: "corundum.cif", weight: 0.2, size: 80},
-	}
-	scale := []float64{1.002, 0.998, 1.003} // true a/a₀; c/c₀ = 1/scale
+	scale := [3]float64{1.002, 0.998, 1.003} // true a/a₀; c/c₀ = 1/scale
 	if standard {
 		scale[2] = 1
 	}
-	for i := range mix {
-		mix[i].s = loadCIF(t, mix[i].file)
-		c := mix[i].s.Cell
-		c.A *= scale[i]
-		c.B *= scale[i]
-		c.C /= scale[i]
-		mix[i].cell = c
-	}
+	mix := demoMix(t, scale)
+	mix[1].dir, mix[1].r = [3]int{1, 0, 4}, 0.8
 	synthScan(t, scan, inst, mix, zero, disp, []float64{400, -150, 60, -20, 8}, 20000, 1)
 
 	var phases []*Phase
@@ -293,26 +302,8 @@ func TestSyntheticInternalStandard(t *testing.T) {
 func TestSyntheticFarCells(t *testing.T) {
 	inst := testInstrument()
 	scan := grid(10, 100, 0.02)
-	mix := []synthPhase{
-		{file: "quartz.cif", weight: 0.5, size: 300},
-		{file: "calcite.cif", weight: 0.3, size: 150},
-		{file: "corundum.cif", weight: 0.2, size: 80},
-	}
-	scale := []float64{1.015, 0.98, 1.02}
-	var phases []*Phase
-	for i := range mix {
-		mix[i].s = loadCIF(t, mix[i].file)
-		c := mix[i].s.Cell
-		c.A *= scale[i]
-		c.B *= scale[i]
-		c.C /= scale[i]
-		mix[i].cell = c
-		p, err := NewPhase(mix[i].file, mix[i].s, inst, 10, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		phases = append(phases, p)
-	}
+	mix := demoMix(t, [3]float64{1.015, 0.98, 1.02})
+	phases := testPhases(t, inst, 10, 100, "quartz.cif", "calcite.cif", "corundum.cif")
 	synthScan(t, scan, inst, mix, 0, 0.05, []float64{400, -150, 60}, 20000, 1)
 	for _, coarse := range []float64{0, -1} {
 		res, err := Fit(context.Background(), scan, phases, Options{Instrument: inst, CellBound: 0.03, CoarseWidth: coarse})
