@@ -107,72 +107,95 @@ const (
 // Result is the outcome of a refinement.
 type Result struct {
 	// Agreement indices over the N points with P refined parameters
-	// (R. A. Young 1993, The Rietveld Method, ch. 1, eqs. 1.6–1.10):
+	// (R. A. Young 1993, The Rietveld Method, ch. 1):
 	// Rp = Σ|y−y_c|/Σy, Rwp = √(Σw(y−y_c)²/Σwy²), Rexp = √((N−P)/Σwy²),
 	// GoF = χ²/(N−P) = (Rwp/Rexp)² (the square of the "GOF" of GSAS and
 	// TOPAS). The background is included in every sum.
-	Rp, Rwp, Rexp, GoF float64
-	N, P               int
-	Iterations         int
+	Rp   float64 `json:"rp"`
+	Rwp  float64 `json:"rwp"`
+	Rexp float64 `json:"rexp"`
+	GoF  float64 `json:"gof"`
+	N    int     `json:"points"`
+	P    int     `json:"parameters"`
+	// Iterations counts the Levenberg–Marquardt steps taken.
+	Iterations int `json:"iterations"`
 	// Converged is true when the last stage converged; otherwise the
 	// result is the best state reached (the log says why it stopped).
-	Converged bool
+	Converged bool `json:"converged"`
 	// Log lists the stages and every parameter fixed or held at a bound.
-	Log []string
+	Log []string `json:"log"`
 
-	Zero, ZeroESD                 float64 // degrees 2θ
-	Displacement, DisplacementESD float64 // mm, positive above the focusing circle
+	Zero            float64 `json:"zero_shift"`       // degrees 2θ
+	ZeroESD         float64 `json:"zero_shift_esd"`   //
+	Displacement    float64 `json:"displacement"`     // mm, positive above the focusing circle
+	DisplacementESD float64 `json:"displacement_esd"` //
 	// Instrument is the instrument of the fit with its refined values.
-	Instrument Instrument
+	Instrument Instrument `json:"instrument"`
 	// BackgroundCoeffs are the refined Chebyshev coefficients.
-	BackgroundCoeffs []float64
-	Phases           []PhaseResult
+	BackgroundCoeffs []float64     `json:"background_coeffs"`
+	Phases           []PhaseResult `json:"phases"`
 
 	// Curves over the scan: the angles and observations, the background,
 	// the calculated pattern (background included) and obs − calc.
-	TwoTheta, Observed, Background, Calculated, Difference []float64
+	TwoTheta   []float64 `json:"two_theta"`
+	Observed   []float64 `json:"observed"`
+	Background []float64 `json:"background"`
+	Calculated []float64 `json:"calculated"`
+	Difference []float64 `json:"difference"`
 
 	scaleCov []float64 // covariance of the phase scales (len(Phases)²)
 }
 
 // PhaseResult is one refined phase. Standard uncertainties (ESD) are
 // those of the inverse normal matrix scaled by GoF = χ²/(N−P) (Young 1993,
-// ch. 1; Prince 1993, ibid. ch. 3), 0 for a parameter that was not
+// ch. 1; E. Prince 1993, ibid. ch. 3), 0 for a parameter that was not
 // refined or ended at a bound.
 type PhaseResult struct {
-	ID                                string
-	Scale, ScaleESD                   float64
-	WeightFraction, WeightFractionESD float64 // Hill & Howard (1987), 0–1
-	Cell, CellESD                     crystal.Cell
-	Volume, VolumeESD                 float64 // Å³
+	ID       string  `json:"id"`
+	Scale    float64 `json:"scale"`
+	ScaleESD float64 `json:"scale_esd"`
+	// WeightFraction is Hill & Howard's (1987), 0–1.
+	WeightFraction    float64      `json:"weight_fraction"`
+	WeightFractionESD float64      `json:"weight_fraction_esd"`
+	Cell              crystal.Cell `json:"cell"`
+	CellESD           crystal.Cell `json:"cell_esd"`
+	Volume            float64      `json:"volume"` // Å³
+	VolumeESD         float64      `json:"volume_esd"`
 	// Size is the crystallite size in nm from the Lorentzian 1/cosθ
 	// broadening, Scherrer K = 0.9 (Langford & Wilson 1978, J. Appl.
 	// Cryst. 11, 102); 0 when not refined.
-	Size, SizeESD float64
+	Size    float64 `json:"size"`
+	SizeESD float64 `json:"size_esd"`
 	// Strain is the microstrain ε of the Lorentzian tanθ broadening
 	// 4ε·tanθ (Stokes & Wilson 1944, Proc. Phys. Soc. 56, 174); 0 when
 	// not refined.
-	Strain, StrainESD float64
-	// Orientation is the March–Dollase direction and PO its r (1: random).
-	Orientation [3]int
-	PO, POESD   float64
+	Strain    float64 `json:"strain"`
+	StrainESD float64 `json:"strain_esd"`
+	// Orientation is the March–Dollase direction and PO its r (1: random;
+	// 0 without a direction).
+	Orientation [3]int  `json:"orientation"`
+	PO          float64 `json:"po"`
+	POESD       float64 `json:"po_esd"`
 	// B is the overall displacement factor (Å²) added to the structure's.
-	B, BESD     float64
-	Reflections []Line
+	B           float64 `json:"b"`
+	BESD        float64 `json:"b_esd"`
+	Reflections []Line  `json:"reflections"`
 	// Contribution is the phase's calculated pattern over the scan.
-	Contribution []float64
+	Contribution []float64 `json:"contribution"`
 
 	zmv float64 // cell mass × volume, for Hill–Howard
 }
 
 // Line is one reflection of a refined phase.
 type Line struct {
-	H, K, L      int
-	D            float64 // Å, at the refined cell
-	TwoTheta     float64 // observed Kα1 position (axis shift included), degrees
-	Intensity    float64 // integrated intensity, Kα1 + Kα2, counts·degree
-	F2           float64
-	Multiplicity int
+	H            int     `json:"h"`
+	K            int     `json:"k"`
+	L            int     `json:"l"`
+	D            float64 `json:"d"`         // Å, at the refined cell
+	TwoTheta     float64 `json:"two_theta"` // observed Kα1 position (axis shift included), degrees
+	Intensity    float64 `json:"intensity"` // integrated intensity, Kα1 + Kα2, counts·degree
+	F2           float64 `json:"f2"`
+	Multiplicity int     `json:"multiplicity"`
 }
 
 // Fit refines the phases against the scan by weighted least squares

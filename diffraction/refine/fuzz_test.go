@@ -2,6 +2,7 @@ package refine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
@@ -76,7 +77,8 @@ func FuzzModel(f *testing.F) {
 
 // FuzzFit refines two phases against random counts on a short scan (any
 // data at all, from flat noise to spikes): Fit must return a result whose
-// every number is finite, never panic nor fail on valid input.
+// every number is finite (and so encodes as JSON), never panic nor fail on
+// valid input.
 func FuzzFit(f *testing.F) {
 	f.Add([]byte{0, 255, 3, 7, 100, 200, 50, 1}, uint8(0))
 	f.Add([]byte{}, uint8(3))
@@ -106,6 +108,9 @@ func FuzzFit(f *testing.F) {
 			t.Fatal(err)
 		}
 		if err := finite(res); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := json.Marshal(res); err != nil {
 			t.Fatal(err)
 		}
 	})

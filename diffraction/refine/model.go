@@ -26,8 +26,8 @@ const (
 	Orientation                    // March–Dollase r of phases with an Orientation
 	Thermal                        // overall displacement factor B of every phase
 	Widths                         // instrument Gaussian widths U, V, W
-	Lorentz                        // instrument Lorentzian widths X, Y
-	Asymmetry                      // instrument axial divergence S/L, H/L
+	Lorentz                        // instrument Lorentzian widths X, Y (for a standard: with Size or Strain they are all but collinear)
+	Asymmetry                      // instrument axial divergence (S+H)/L
 )
 
 var groupNames = []string{"scale", "background", "cell", "zero", "displacement", "size", "strain",

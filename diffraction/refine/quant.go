@@ -57,18 +57,20 @@ type Absolute struct {
 	// Phases are the weight fractions of the phases other than the
 	// standard in the original sample (without the standard), 0–1, in the
 	// order of Result.Phases with the standard left out.
-	Phases []AbsolutePhase
+	Phases []AbsolutePhase `json:"phases"`
 	// Amorphous is the weight fraction of the original sample that no
 	// refined phase accounts for (amorphous or unidentified), with its
 	// standard uncertainty. It may come out slightly negative when there
 	// is none: it is a measurement, not clipped.
-	Amorphous, AmorphousESD float64
+	Amorphous    float64 `json:"amorphous"`
+	AmorphousESD float64 `json:"amorphous_esd"`
 }
 
 // AbsolutePhase is one phase's weight fraction in the original sample.
 type AbsolutePhase struct {
-	ID                                string
-	WeightFraction, WeightFractionESD float64
+	ID                string  `json:"id"`
+	WeightFraction    float64 `json:"weight_fraction"`
+	WeightFractionESD float64 `json:"weight_fraction_esd"`
 }
 
 // InternalStandard converts the relative weight fractions of the result

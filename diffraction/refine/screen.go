@@ -93,18 +93,18 @@ type ScreenOptions struct {
 
 // Screened is one candidate's outcome of Screen.
 type Screened struct {
-	ID string
+	ID string `json:"id"`
 	// Scale is the candidate's non-negative scale, comparable with
 	// PhaseResult.Scale; 0 when the data do not want the phase.
-	Scale float64
+	Scale float64 `json:"scale"`
 	// WeightFraction is the Hill–Howard fraction of the screened scales:
 	// a rough estimate, before any refinement.
-	WeightFraction float64
+	WeightFraction float64 `json:"weight_fraction"`
 	// DeltaChi2 is the increase of the weighted sum of squares when the
 	// candidate is left out and the others and the background fitted
 	// again: what the candidate explains that the others cannot (0 for a
 	// candidate with scale 0).
-	DeltaChi2 float64
+	DeltaChi2 float64 `json:"delta_chi2"`
 }
 
 // maxCandidates bounds Screen: the Gram matrix grows as its square.
