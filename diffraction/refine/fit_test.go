@@ -184,3 +184,30 @@ func TestFitBadInput(t *testing.T) {
 		t.Error("FitInstrument refined a standard's cell")
 	}
 }
+
+// A background given by the caller (here the simulation's own) held
+// fixed, alone or with a refined 2-term Chebyshev correction: the
+// fractions stay within 1 wt% of the truth.
+func TestFixedBackground(t *testing.T) {
+	scan, phases, inst := demoScan(t)
+	bg := make([]float64, scan.Len())
+	for j, c := range []float64{400, -150, 60} { // demoScan's background
+		for i, v := range chebyshev(scan.TwoTheta, 3)[j] {
+			bg[i] += c * v
+		}
+	}
+	for _, terms := range []int{0, 2} {
+		res, err := Fit(context.Background(), scan, phases, Options{Instrument: inst, FixedBackground: bg, BackgroundTerms: terms})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.BackgroundCoeffs) != terms || res.GoF > 1.5 {
+			t.Errorf("%d correction terms: %d coefficients, GoF %.2f", terms, len(res.BackgroundCoeffs), res.GoF)
+		}
+		for i, w := range []float64{0.5, 0.3, 0.2} {
+			if p := res.Phases[i]; math.Abs(p.WeightFraction-w) > 0.01 {
+				t.Errorf("%d correction terms: %s %.2f wt%%, true %.0f", terms, p.ID, 100*p.WeightFraction, 100*w)
+			}
+		}
+	}
+}
