@@ -53,7 +53,7 @@ type Options struct {
 	// their own width still overlap it and the cells and the axis converge
 	// (coarse to fine). 0 means 1°, enough for cells 1.5 % off on a
 	// laboratory scan (3 phases, 10–100°); negative turns it off. A warm
-	// start (From) skips it.
+	// start (From) skips it unless a phase is new.
 	CoarseWidth float64
 	// Progress, when not nil, is called after every iteration.
 	Progress func(Progress)
@@ -533,7 +533,7 @@ func (f *fitter) run() (*Result, error) {
 	}
 	for si, g := range f.stages {
 		last = g
-		if g&Cell != 0 && coarse > 0 && f.opt.From == nil {
+		if g&Cell != 0 && coarse > 0 && f.newPhases() {
 			// The first stage that moves the cells runs first on lines
 			// broadened by Gaussians of FWHM coarse, coarse/3, … down to
 			// minCoarse.
@@ -559,6 +559,20 @@ func (f *fitter) run() (*Result, error) {
 	}
 	res := f.result(last)
 	return res, err
+}
+
+// newPhases reports whether some phase does not start from Options.From
+// (all do without it).
+func (f *fitter) newPhases() bool {
+	if f.opt.From == nil {
+		return true
+	}
+	for _, p := range f.m.phases {
+		if !slices.ContainsFunc(f.opt.From.Phases, func(r PhaseResult) bool { return r.ID == p.ID }) {
+			return true
+		}
+	}
+	return false
 }
 
 // coarsePass runs stage si with every line broadened by a Gaussian of

@@ -211,3 +211,31 @@ func TestFixedBackground(t *testing.T) {
 		}
 	}
 }
+
+// A warm start with a phase added that is not in the earlier result: the
+// new phase starts from its structure and the coarse pass runs again for
+// it (its cell 1.5 % off), and the fractions come out right.
+func TestWarmStartNewPhase(t *testing.T) {
+	inst := testInstrument()
+	scan := grid(10, 100, 0.02)
+	mix := demoMix(t, [3]float64{1, 1, 1.015})
+	synthScan(t, scan, inst, mix, 0, 0.05, []float64{400, -150, 60}, 20000, 5)
+	phases := testPhases(t, inst, 10, 100, "quartz.cif", "calcite.cif", "corundum.cif")
+	first, err := Fit(context.Background(), scan, phases[:2], Options{Instrument: inst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Fit(context.Background(), scan, phases, Options{From: first, CellBound: 0.03})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("two phases: Rwp %.4f; three from them: Rwp %.4f, GoF %.2f", first.Rwp, res.Rwp, res.GoF)
+	if !strings.Contains(strings.Join(res.Log, "\n"), "broadened") {
+		t.Errorf("no coarse pass for the new phase; log:\n%s", strings.Join(res.Log, "\n"))
+	}
+	for i, w := range []float64{0.5, 0.3, 0.2} {
+		if p := res.Phases[i]; math.Abs(p.WeightFraction-w) > 0.01 {
+			t.Errorf("%s: %.2f wt%%, true %.0f", p.ID, 100*p.WeightFraction, 100*w)
+		}
+	}
+}
