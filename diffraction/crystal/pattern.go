@@ -100,6 +100,19 @@ func (o *Options) polarization(c2 float64) float64 {
 	return 1 + c2*c2
 }
 
+// LP returns the Lorentz–polarisation factor Pattern gives a line at 2θ
+// (degrees): the polarisation factor of the options over sin²θ·cosθ
+// (ITC Vol. C, §6.2.5), so that a whole-pattern model recomputing line
+// intensities at refined angles uses the same conventions.
+func (o *Options) LP(twoTheta float64) float64 {
+	s, c := math.Sincos(twoTheta * math.Pi / 360)
+	return o.lp(s, c)
+}
+
+func (o *Options) lp(sinT, cosT float64) float64 {
+	return o.polarization(1-2*sinT*sinT) / (sinT * sinT * cosT) // 1 − 2sin²θ = cos 2θ
+}
+
 func (o *Options) validate(lambda float64) error {
 	if o.Synchrotron && !(o.Polarization >= 0 && o.Polarization <= 1) {
 		return fmt.Errorf("crystal: polarisation fraction %g is not in 0–1", o.Polarization)
@@ -241,9 +254,7 @@ func Pattern(s *Structure, lambda, tthMin, tthMax float64, opt Options) ([]Refle
 		if tt < tthMin || tt > tthMax {
 			return
 		}
-		cosT := math.Cos(th)
-		c2 := 1 - 2*sinT*sinT // cos 2θ
-		lp := opt.polarization(c2) / (sinT * sinT * cosT)
+		lp := opt.lp(sinT, math.Cos(th))
 		out = append(out, Reflection{H: c.h[0], K: c.h[1], L: c.h[2], D: 1 / math.Sqrt(c.q), TwoTheta: tt,
 			F2: f2, Multiplicity: c.mult, Abs: weight * f2 * float64(c.mult) * lp, Ka2: ka2})
 	}

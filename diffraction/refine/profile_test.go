@@ -1,0 +1,238 @@
+package refine
+
+import (
+	"math"
+	"testing"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+)
+
+// The TCH derivatives against central differences: they enter the
+// Jacobian of every width parameter. Step 1e-6° on widths of 0.01–0.5°;
+// agreement to 1e-6 relative is what central differences give.
+func TestTCHDerivatives(t *testing.T) {
+	for _, w := range [][2]float64{{0.05, 0}, {0.05, 0.01}, {0.08, 0.08}, {0.02, 0.3}, {0.3, 0.02}} {
+		gG, gL := w[0], w[1]
+		tc := newTCH(gG, gL)
+		const h = 1e-6
+		num := func(f func(a, b float64) float64, da, db float64) float64 {
+			return (f(gG+da, gL+db) - f(gG-da, gL-db)) / (2 * h)
+		}
+		fw := func(a, b float64) float64 { return newTCH(a, b).fwhm }
+		et := func(a, b float64) float64 { return newTCH(a, b).eta }
+		// At Γ_L = 0 (Γ_L ≥ 0 always) the model uses the one-sided limit,
+		// whose forward difference errs by O(h): 1e-4 relative.
+		dL, tol := num, 1e-6
+		if gL == 0 {
+			tol = 1e-4
+			dL = func(f func(a, b float64) float64, da, db float64) float64 {
+				return (f(gG, 2*h) - f(gG, 0)) / (2 * h)
+			}
+		}
+		checks := []struct {
+			name      string
+			got, want float64
+		}{
+			{"dΓ/dΓG", tc.dFdG, num(fw, h, 0)},
+			{"dΓ/dΓL", tc.dFdL, dL(fw, 0, h)},
+			{"dη/dΓG", tc.dEdG, num(et, h, 0)},
+			{"dη/dΓL", tc.dEdL, dL(et, 0, h)},
+		}
+		for _, c := range checks {
+			if math.Abs(c.got-c.want) > tol*math.Max(1, math.Abs(c.want)) {
+				t.Errorf("ΓG=%g ΓL=%g: %s = %g, numerical %g", gG, gL, c.name, c.got, c.want)
+			}
+		}
+	}
+}
+
+// pvAt is the area-normalised pseudo-Voigt written out plainly, the
+// reference for addPV.
+func pvAt(x, g, eta float64) float64 {
+	l := 2 / (math.Pi * g) / (1 + 4*x*x/(g*g))
+	gs := 2 / g * math.Sqrt(math.Ln2/math.Pi) * math.Exp(-4*math.Ln2*x*x/(g*g))
+	return eta*l + (1-eta)*gs
+}
+
+// addPV against pvAt and its central differences, on an equally spaced
+// grid (the Gaussian by recurrence) and an uneven one (exp at every
+// point): values to 1e-12 relative, derivatives to 1e-6 of the largest
+// (the differences' own error); and the area of the profile, which is 1
+// but for the Lorentzian tail beyond ±2000 FWHM ((2/π)/4000·η).
+func TestAddPV(t *testing.T) {
+	const g, eta, o, w = 0.1, 0.4, 30.0037, 1.7
+	for _, uneven := range []bool{false, true} {
+		var x []float64
+		step := 0.003
+		for v := 29.5; v < 30.5; v += step {
+			if uneven {
+				v += 0.001 * math.Sin(v*100)
+			}
+			x = append(x, v)
+		}
+		if uneven {
+			step = 0
+		}
+		n := len(x)
+		f, fc, fg, fe := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		addPV(x, step, o, g, eta, w, f, fc, fg, fe)
+		var top [3]float64
+		for i := range n {
+			top[0] = math.Max(top[0], math.Abs(fc[i]))
+			top[1] = math.Max(top[1], math.Abs(fg[i]))
+			top[2] = math.Max(top[2], math.Abs(fe[i]))
+		}
+		const h = 1e-7
+		for i, xi := range x {
+			d := xi - o
+			if want := w * pvAt(d, g, eta); math.Abs(f[i]-want) > 1e-12*want+1e-300 {
+				t.Fatalf("uneven %v: pV(%g) = %g, want %g", uneven, d, f[i], want)
+			}
+			num := [3]float64{
+				-w * (pvAt(d+h, g, eta) - pvAt(d-h, g, eta)) / (2 * h),
+				w * (pvAt(d, g+h, eta) - pvAt(d, g-h, eta)) / (2 * h),
+				w * (pvAt(d, g, eta+h) - pvAt(d, g, eta-h)) / (2 * h),
+			}
+			for k, got := range [3]float64{fc[i], fg[i], fe[i]} {
+				if math.Abs(got-num[k]) > 1e-6*top[k] {
+					t.Fatalf("uneven %v: derivative %d at %g: %g, numerical %g", uneven, k, d, got, num[k])
+				}
+			}
+		}
+	}
+	var x []float64
+	for v := -200.0; v <= 200; v += 0.001 {
+		x = append(x, v)
+	}
+	f := make([]float64, len(x))
+	addPV(x, 0.001, 0, g, 0.5, 1, f, nil, nil, nil)
+	var area float64
+	for _, v := range f {
+		area += v * 0.001
+	}
+	if want := 1 - 0.5*1.6e-4; math.Abs(area-want) > 2e-5 {
+		t.Errorf("area %g, want %g", area, want)
+	}
+}
+
+// The model's TCH profile against crystal.Profile, the project's other
+// implementation of the same pseudo-Voigt (Caglioti Gaussian and Scherrer
+// Lorentzian widths combined by TCH), on one line without asymmetry: the
+// two must agree to rounding within the window.
+func TestTCHMatchesCrystalProfile(t *testing.T) {
+	const lambda, size = 1.5405929, 400.0 // Å, Å
+	ref := crystal.Reflection{TwoTheta: 40, D: lambda / (2 * math.Sin(20*math.Pi/180)), Intensity: 100}
+	opt := crystal.ProfileOptions{U: 0.004, V: -0.002, W: 0.005, Size: size}
+	xs := []float64{39.5, 39.9, 40, 40.03, 40.2, 41}
+	want := crystal.Profile([]crystal.Reflection{ref}, xs, opt)
+	th := 20 * math.Pi / 180
+	tn := math.Tan(th)
+	gG := math.Sqrt(opt.U*tn*tn + opt.V*tn + opt.W)
+	gL := deg * scherrerK * lambda / (size * math.Cos(th))
+	tc := newTCH(gG, gL)
+	for i, x := range xs {
+		got := 100 * pvAt(x-40, tc.fwhm, tc.eta)
+		if math.Abs(got-want[i]) > 1e-9*want[i] {
+			t.Errorf("2θ=%g: %g, crystal.Profile %g", x, got, want[i])
+		}
+	}
+}
+
+// fcjReference integrates the FCJ convolution by the midpoint rule with
+// 200,000 intervals in t = √(2θ − 2φ), independently of fcj's nodes.
+func fcjReference(x, tt, g, eta, sl, hl float64) float64 {
+	return fcjReferenceN(x, tt, g, eta, sl, hl, 20000)
+}
+
+func fcjReferenceN(x, tt, g, eta, sl, hl float64, n int) float64 {
+	mirror := tt > 90
+	t := tt
+	if mirror {
+		t, x = 180-tt, -x
+	}
+	c2t := math.Cos(t * math.Pi / 180)
+	phiMin := math.Acos(math.Min(c2t*math.Sqrt((sl+hl)*(sl+hl)+1), 1)) * 180 / math.Pi
+	phiInfl := math.Acos(math.Min(c2t*math.Sqrt((hl-sl)*(hl-sl)+1), 1)) * 180 / math.Pi
+	tMax := math.Sqrt(t - phiMin)
+	var num, den float64
+	for i := range n {
+		u := (float64(i) + 0.5) * tMax / float64(n)
+		phi := t - u*u
+		cp := math.Cos(phi * math.Pi / 180)
+		h := math.Sqrt(math.Max(cp*cp/(c2t*c2t)-1, 0))
+		w := 2 * math.Min(sl, hl)
+		if phi < phiInfl {
+			w = sl + hl - h
+		}
+		if h <= 0 || w <= 0 {
+			continue
+		}
+		wt := 2 * u * w / (h * cp)
+		num += wt * pvAt(x-(phi-t), g, eta)
+		den += wt
+	}
+	return num / den
+}
+
+// The FCJ quadrature of fcj against fcjReference: within 1e-3 of the
+// line's height (what fcj promises; counting noise on a line of 10⁶
+// counts) for laboratory asymmetries from mild to strong, narrow and broad
+// lines, low and high angles, S/L = H/L and S/L ≠ H/L, in each of fcj's
+// three regimes (Gauss–Legendre, two moment nodes, symmetric).
+func TestFCJConvergence(t *testing.T) {
+	for _, c := range []struct{ tt, g, sl, hl float64 }{
+		{10, 0.05, 0.02, 0.02},
+		{20, 0.05, 0.03, 0.015},
+		{30, 0.08, 0.02, 0.02},
+		{45, 0.1, 0.05, 0.05},
+		{60, 0.1, 0.02, 0.03},
+		{150, 0.15, 0.03, 0.03},
+		{12, 0.3, 0.01, 0.01},
+		{70, 0.1, 0.02, 0.02},    // two moment nodes
+		{85, 0.1, 0.02, 0.02},    // two moment nodes
+		{89.99, 0.1, 0.02, 0.02}, // symmetric
+	} {
+		const eta = 0.4
+		var a asym
+		fcj(&a, c.tt, c.g, c.sl, c.hl)
+		height := 0.0
+		var maxErr float64
+		for x := -1.0; x <= 1.0; x += 0.005 {
+			ref := fcjReference(x, c.tt, c.g, eta, c.sl, c.hl)
+			height = math.Max(height, ref)
+			var got float64
+			for k := range a.n {
+				got += a.w[k] * pvAt(x-a.off[k], c.g, eta)
+			}
+			maxErr = math.Max(maxErr, math.Abs(got-ref))
+		}
+		if maxErr > 1e-3*height {
+			t.Errorf("2θ=%g Γ=%g S/L=%g H/L=%g: %d nodes, max error %.2g of the height", c.tt, c.g, c.sl, c.hl, a.n, maxErr/height)
+		}
+	}
+}
+
+// Axial divergence moves intensity to lower angles below 90° and to
+// higher angles above (FCJ 1994, Fig. 2), and the weights sum to 1.
+func TestFCJDirection(t *testing.T) {
+	for _, c := range []struct {
+		tt   float64
+		sign float64
+	}{{20, -1}, {160, 1}} {
+		var a asym
+		fcj(&a, c.tt, 0.05, 0.03, 0.03)
+		var mean, sum float64
+		for k := range a.n {
+			mean += a.w[k] * a.off[k]
+			sum += a.w[k]
+		}
+		if math.Abs(sum-1) > 1e-12 || mean*c.sign <= 0 {
+			t.Errorf("2θ=%g: weights sum %g, mean shift %g", c.tt, sum, mean)
+		}
+	}
+	var a asym
+	fcj(&a, 90, 0.05, 0.03, 0.03)
+	if a.n != 1 {
+		t.Errorf("2θ=90°: %d nodes, want a symmetric line", a.n)
+	}
+}
