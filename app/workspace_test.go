@@ -217,3 +217,46 @@ func TestBadWorkspace(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkspaceVersion1 opens testdata/workspace-v1/v1.bragg, written by
+// the Bragg of issue 10's start (workspace version 1, analysis.Options
+// serialised as they were), with only the two scan paths made relative to
+// the file. Every setting, scan and overlay must come back.
+func TestWorkspaceVersion1(t *testing.T) {
+	path := filepath.Join("testdata", "workspace-v1", "v1.bragg")
+	u := newTestUI(t, newFake())
+	errs := captureErrors(u)
+	u.OpenWorkspace(path)
+	u.wait()
+	if len(*errs) > 0 {
+		t.Fatalf("errors: %q", *errs)
+	}
+	want := fullOptions()
+	want.Format = ""
+	want.Standard = "cod:9008565"
+	if !sameOptions(u.Options(), want) {
+		t.Errorf("settings:\n got %+v\nwant %+v", u.Options(), want)
+	}
+	dir := filepath.Dir(path)
+	var paths []string
+	for _, e := range u.entries {
+		paths = append(paths, e.path)
+	}
+	if w := []string{filepath.Join(dir, "quartz.xy"), filepath.Join(dir, "calcite.xy"), ""}; !slices.Equal(paths, w) {
+		t.Fatalf("scans %q, want %q", paths, w)
+	}
+	if u.current != u.entries[0] {
+		t.Errorf("on display: %+v, want quartz.xy", u.current)
+	}
+	for i, w := range [][]string{{"Quartz", "Corundum"}, {"Quartz", "Calcite"}, {"Quartz", "Calcite"}} {
+		var got []string
+		for _, r := range u.entries[i].rows {
+			if r.shown {
+				got = append(got, phaseName(r.c))
+			}
+		}
+		if !slices.Equal(got, w) {
+			t.Errorf("scan %d overlays %v, want %v", i, got, w)
+		}
+	}
+}
