@@ -52,11 +52,11 @@ type Phase struct {
 
 // DisplayName is how Bragg names a phase in lists, tables and reports:
 // "Name (Mineral)" when the mineral name says something the name does not
-// ("Iron(III) oxide (alpha) (Hematite)"), else whichever of the two there
-// is ("Quartz"), else the ID.
+// ("Iron(III) oxide (alpha) (Hematite)", but "Calcium carbonate
+// (calcite)"), else whichever of the two there is, else the ID.
 func (p *Phase) DisplayName() string {
 	switch {
-	case p.Name != "" && p.Mineral != "" && !strings.EqualFold(p.Name, p.Mineral):
+	case p.Name != "" && p.Mineral != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Mineral)):
 		return p.Name + " (" + p.Mineral + ")"
 	case p.Name != "":
 		return p.Name

@@ -112,6 +112,7 @@ func TestNamesAndSticks(t *testing.T) {
 	}{
 		{Phase{ID: "a", Name: "Iron(III) oxide (alpha)", Mineral: "Hematite"}, "Iron(III) oxide (alpha) (Hematite)", "Hematite"},
 		{Phase{ID: "b", Name: "Quartz", Mineral: "quartz"}, "Quartz", "quartz"},
+		{Phase{ID: "b2", Name: "Calcium carbonate (calcite)", Mineral: "Calcite"}, "Calcium carbonate (calcite)", "Calcite"},
 		{Phase{ID: "c", Name: "Lithium fluoride"}, "Lithium fluoride", "Lithium fluoride"},
 		{Phase{ID: "d", Mineral: "Halite"}, "Halite", "Halite"},
 		{Phase{ID: "user:x"}, "user:x", "user:x"},
