@@ -56,7 +56,7 @@ func TestManualBackgroundStarts(t *testing.T) {
 	}
 	bg := &diffraction.Scan{TwoTheta: u.current.a.Scan.TwoTheta, Intensity: u.current.a.Background}
 	for i, p := range pts {
-		if want := intensityAt(bg, p.TwoTheta); math.Abs(p.Intensity-want) > 1e-9 {
+		if want := bg.IntensityAt(p.TwoTheta); math.Abs(p.Intensity-want) > 1e-9 {
 			t.Errorf("point %d at %g°: %g, background there %g", i, p.TwoTheta, p.Intensity, want)
 		}
 	}

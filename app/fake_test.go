@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -116,7 +117,7 @@ func synthetic(n int, wl diffraction.Wavelength) *Analysis {
 
 // fakeBackend serves synthetic analyses: any path opens the synthetic
 // scan, except paths in fail, which give their error. It records the
-// options of every Open and Demo call.
+// options of every analysis.
 type fakeBackend struct {
 	mu       sync.Mutex
 	n        int
@@ -127,13 +128,13 @@ type fakeBackend struct {
 	calls    []fakeCall
 }
 
-// fakeCall is one Open ("" path: Demo) and the options it was given.
+// fakeCall is one analysis ("" path: the demo) and its options.
 type fakeCall struct {
 	path string
 	opt  analysis.Options
 }
 
-// lastCall returns the most recent Open or Demo call; ok is false if there
+// lastCall returns the most recent analysis call; ok is false if there
 // was none.
 func (f *fakeBackend) lastCall() (c fakeCall, ok bool) {
 	f.mu.Lock()
@@ -156,7 +157,9 @@ func newFake() *fakeBackend {
 	return &fakeBackend{n: 3751, wl: wl, fail: map[string]error{}}
 }
 
-func (f *fakeBackend) Open(path string, opt analysis.Options) (*Analysis, error) {
+// analyse serves Services.Analyse: the synthetic scan for any path ("" is
+// the demo), after the stages a pipeline reports.
+func (f *fakeBackend) analyse(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, fakeCall{path, opt})
 	err, wl := f.fail[path], f.wl
@@ -164,24 +167,28 @@ func (f *fakeBackend) Open(path string, opt analysis.Options) (*Analysis, error)
 	if err != nil {
 		return nil, err
 	}
+	for _, st := range []string{analysis.StagePeaks, analysis.StageIdentify} {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		progress(st, 0)
+	}
 	if opt.Wavelength.Known() { // as analysis.ResolveWavelength does
 		wl = opt.Wavelength
 		wl.Source = diffraction.FromFlag
 	}
 	a := synthetic(f.n, wl)
 	a.File = path
+	if path == "" {
+		a.Format = "demo"
+	}
 	a.Settings = opt.Settings()
 	return a, nil
 }
 
-func (f *fakeBackend) Demo(opt analysis.Options) (*Analysis, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, fakeCall{"", opt})
-	f.mu.Unlock()
-	a := synthetic(f.n, f.wl)
-	a.File, a.Format = "", "demo"
-	a.Settings = opt.Settings()
-	return a, nil
+// services are the window's services served by f.
+func (f *fakeBackend) services() Services {
+	return Services{Analyse: f.analyse, Export: f.Export, Import: f.Import}
 }
 
 // Import records the paths; a path in fail fails with that error.

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/bragg-xrd/bragg/diffraction"
-	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 // testUI is the window with its own UI queue: results that the desktop
@@ -24,10 +24,10 @@ type testUI struct {
 
 // newTestUI builds the window over b in a temporary test app and never
 // asks the desktop portal.
-func newTestUI(t *testing.T, b Backend) *testUI {
+func newTestUI(t testing.TB, b *fakeBackend) *testUI {
 	t.Helper()
 	a := test.NewTempApp(t)
-	u := &testUI{UI: New(a, b), queue: make(chan func(), 64)}
+	u := &testUI{UI: New(a, b.services()), queue: make(chan func(), 64)}
 	u.portal = false
 	u.do = func(f func()) { u.queue <- f }
 	t.Cleanup(u.win.Close)
@@ -104,8 +104,8 @@ func TestOpenShowsAnalysis(t *testing.T) {
 	}
 	e := u.current
 	want := synthetic(b.n, b.wl)
-	if rows, cols := u.peaks.Length(); rows != len(want.Peaks) || cols != len(peakColumns) {
-		t.Errorf("peak table is %d×%d, want %d×%d", rows, cols, len(want.Peaks), len(peakColumns))
+	if rows, cols := u.peaks.Length(); rows != len(want.Peaks) || cols != len(peakColumns("counts")) {
+		t.Errorf("peak table is %d×%d, want %d×%d", rows, cols, len(want.Peaks), len(peakColumns("counts")))
 	}
 	if got := e.peakCell(0, 1); got != "20.860" {
 		t.Errorf("first peak 2θ cell = %q, want 20.860 (quartz 100 at Cu Kα1)", got)
@@ -177,7 +177,7 @@ func TestToggleCandidateOverlay(t *testing.T) {
 		t.Fatalf("after ticking corundum: %d overlays, want %d", got, before+1)
 	}
 	last := u.view.Overlays[len(u.view.Overlays)-1]
-	if last.Name != "Corundum" || len(last.Sticks) == 0 || last.Color != OverlayColor(2) {
+	if last.Name != "Corundum" || len(last.Sticks) == 0 || last.Color != palette.Phase(2) {
 		t.Errorf("new overlay = %q with %d sticks, colour %v", last.Name, len(last.Sticks), last.Color)
 	}
 	// Sticks are scaled by the candidate's Scale onto relative areas,
@@ -269,7 +269,7 @@ func TestOpenSeveralAndSelect(t *testing.T) {
 	}
 }
 
-func TestDemoAndShowAnalysis(t *testing.T) {
+func TestDemo(t *testing.T) {
 	b := newFake()
 	u := newTestUI(t, b)
 	u.OpenDemo()
@@ -277,10 +277,8 @@ func TestDemoAndShowAnalysis(t *testing.T) {
 	if u.current == nil || u.current.name != "Demo pattern" {
 		t.Fatalf("demo not shown: %+v", u.current)
 	}
-	a, _ := b.Open("/elsewhere/x.xye", analysis.DefaultOptions())
-	u.ShowAnalysis(a)
-	if u.current.a != a || len(u.entries) != 2 {
-		t.Errorf("ShowAnalysis: %d entries, shown %v", len(u.entries), u.current.path)
+	if c, _ := b.lastCall(); c.path != "" {
+		t.Errorf("the demo was asked for as %q, want \"\"", c.path)
 	}
 }
 

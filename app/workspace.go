@@ -9,12 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
-	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
@@ -111,7 +109,8 @@ func readWorkspace(path string) (*workspace, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: not a valid Bragg workspace: %s", path, fmt.Sprintf(format, args...))
 	}
-	var ws workspace
+	// Settings a file leaves out keep their defaults.
+	ws := workspace{Settings: analysis.DefaultOptions()}
 	if err := json.Unmarshal(b, &ws); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
@@ -132,7 +131,7 @@ func readWorkspace(path string) (*workspace, error) {
 		return nil, fmt.Errorf("%s: workspace version %d is newer than this Bragg reads (%d): update Bragg",
 			path, ws.Version, workspaceVersion)
 	}
-	if err := checkSettings(ws.Settings); err != nil {
+	if err := ws.Settings.Validate(); err != nil {
 		return nil, bad("settings: %v", err)
 	}
 	dir := filepath.Dir(path)
@@ -153,39 +152,6 @@ func readWorkspace(path string) (*workspace, error) {
 	return &ws, nil
 }
 
-// checkSettings checks the parts of settings a user can get wrong by
-// editing a workspace by hand; the analysis checks the rest.
-func checkSettings(o analysis.Options) error {
-	if _, err := peaks.ParseBackgroundMethod(string(o.Peaks.Background.Method)); err != nil {
-		return err
-	}
-	if o.Peaks.Profile != peaks.ProfileNone {
-		if _, err := peaks.ParseProfile(string(o.Peaks.Profile)); err != nil {
-			return err
-		}
-	}
-	if w := o.Wavelength; w.Ka1 != 0 && !(w.Ka1 >= 0.01 && w.Ka1 <= 10) {
-		return fmt.Errorf("wavelength %g Å is outside 0.01–10 Å", w.Ka1)
-	}
-	if _, err := parseSigma(fmt.Sprint(o.Peaks.MinSignificance)); err != nil {
-		return err
-	}
-	el := o.Match.Elements
-	for _, l := range []struct {
-		name string
-		syms []string
-	}{{"Must contain", el.AllOf}, {"Must not contain", el.NoneOf}, {"Only these", el.Only}} {
-		got, err := parseElements(l.name, strings.Join(l.syms, ","))
-		if err != nil {
-			return err
-		}
-		if len(got) != len(l.syms) {
-			return fmt.Errorf("%s: symbols must be written once, as in Ti, O: %q", l.name, l.syms)
-		}
-	}
-	return checkRestraints(o)
-}
-
 // lineOf returns the 1-based line of byte offset off in b.
 func lineOf(b []byte, off int64) int {
 	off = min(max(off, 0), int64(len(b)))
@@ -203,6 +169,7 @@ func (u *UI) OpenWorkspace(path string) {
 		return
 	}
 	for _, e := range u.entries {
+		e.stop()
 		e.gen++ // drop loads in flight
 	}
 	u.entries, u.want = nil, nil

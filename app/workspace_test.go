@@ -120,7 +120,7 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 	shown := func(e *entry) (out []string) {
 		for _, r := range e.rows {
 			if r.shown {
-				out = append(out, phaseName(r.c))
+				out = append(out, r.c.Phase.ShortName())
 			}
 		}
 		return out
@@ -181,7 +181,8 @@ func TestBadWorkspace(t *testing.T) {
 		{"newer", `{"format": "bragg-workspace", "version": 7}`, "version 7 is newer than this Bragg reads (1)"},
 		{"wrong type", `{"format": "bragg-workspace", "version": "1"}`, `"version" should be int`},
 		{"bad background", settings(`{"Peaks": {"Background": {"method": "spline"}}}`), "unknown background method"},
-		{"bad element", settings(`{"Match": {"Elements": {"AllOf": ["Xx"]}}}`), `"Xx" is not an element`},
+		{"bad element", settings(`{"Match": {"Elements": {"AllOf": ["Xx"]}}}`), `required elements: "Xx" is not an element symbol`},
+		{"element case", settings(`{"Match": {"Elements": {"Only": ["si"]}}}`), `allowed elements: "si" is not an element symbol: symbols start with a capital letter, "Si"`},
 		{"bad wavelength", settings(`{"Wavelength": {"ka1": 154}}`), "outside 0.01–10 Å"},
 		{"scan without path", `{"format": "bragg-workspace", "version": 1, "scans": [{}]}`, "scan 1 has no path"},
 	}
@@ -252,7 +253,7 @@ func TestWorkspaceVersion1(t *testing.T) {
 		var got []string
 		for _, r := range u.entries[i].rows {
 			if r.shown {
-				got = append(got, phaseName(r.c))
+				got = append(got, r.c.Phase.ShortName())
 			}
 		}
 		if !slices.Equal(got, w) {
