@@ -134,11 +134,23 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 		t.Errorf("%d overlays drawn, want 2", got)
 	}
 
-	// The file is what the brief says: a versioned JSON document.
-	var raw map[string]any
+	// The file is a versioned JSON document, version 2, whose settings
+	// have snake_case keys of their own.
+	var raw struct {
+		Format   string
+		Version  int
+		Settings map[string]any
+	}
 	b, _ := os.ReadFile(ws)
-	if err := json.Unmarshal(b, &raw); err != nil || raw["format"] != "bragg-workspace" || raw["version"] != 1.0 {
+	if err := json.Unmarshal(b, &raw); err != nil || raw.Format != "bragg-workspace" || raw.Version != 2 {
 		t.Errorf("workspace file starts %.200s", b)
+	}
+	for _, k := range []string{"peaks.background", "peaks.min_significance", "peaks.strip_ka2", "peaks.zero_shift", "match.require",
+		"match.tolerance", "size.scherrer_k", "wavelength.ka1"} {
+		group, key, _ := strings.Cut(k, ".")
+		if _, ok := raw.Settings[group].(map[string]any)[key]; !ok {
+			t.Errorf("settings lack %s: %s", k, b)
+		}
 	}
 }
 
@@ -178,11 +190,17 @@ func TestBadWorkspace(t *testing.T) {
 		{"syntax on line 3", "{\n\"format\": \"bragg-workspace\",\n\"version\": 1,,\n}", "line 3"},
 		{"not a workspace", `{"scans": []}`, `"format" is ""`},
 		{"no version", `{"format": "bragg-workspace"}`, `no "version"`},
-		{"newer", `{"format": "bragg-workspace", "version": 7}`, "version 7 is newer than this Bragg reads (1)"},
+		{"newer", `{"format": "bragg-workspace", "version": 7}`, "version 7 is newer than this Bragg reads (2)"},
 		{"wrong type", `{"format": "bragg-workspace", "version": "1"}`, `"version" should be int`},
 		{"bad background", settings(`{"Peaks": {"Background": {"method": "spline"}}}`), "unknown background method"},
 		{"bad element", settings(`{"Match": {"Elements": {"AllOf": ["Xx"]}}}`), `required elements: "Xx" is not an element symbol`},
 		{"element case", settings(`{"Match": {"Elements": {"Only": ["si"]}}}`), `allowed elements: "si" is not an element symbol: symbols start with a capital letter, "Si"`},
+		// Version 2: the settings' own keys, checked by the same Validate.
+		{"v2 element case", `{"format": "bragg-workspace", "version": 2, "settings": {"match": {"only": ["si"]}}}`, `allowed elements: "si" is not an element symbol: symbols start with a capital letter, "Si"`},
+		{"v2 wavelength", `{"format": "bragg-workspace", "version": 2, "settings": {"wavelength": {"ka1": -1}}}`, "-1 Å is outside 0.01–10 Å"},
+		{"v2 profile", `{"format": "bragg-workspace", "version": 2, "settings": {"peaks": {"profile": "gauss"}}}`, `unknown profile "gauss"`},
+		{"v2 tolerance", `{"format": "bragg-workspace", "version": 2, "settings": {"match": {"tolerance": 0}}}`, "matching tolerance 0°"},
+		{"v2 wrong type", "{\"format\": \"bragg-workspace\", \"version\": 2,\n\"settings\": {\"peaks\": {\"strip_ka2\": \"yes\"}}}", `line 2: "settings.peaks.strip_ka2" should be bool`},
 		{"bad wavelength", settings(`{"Wavelength": {"ka1": 154}}`), "outside 0.01–10 Å"},
 		{"scan without path", `{"format": "bragg-workspace", "version": 1, "scans": [{}]}`, "scan 1 has no path"},
 	}
