@@ -168,11 +168,12 @@ func (t *table) fit(rows int, cell func(row, col int) string, maxW float32) {
 
 // peakColumns are the columns of the peak table: the number, the columns
 // every peak list has (analysis.PeakColumns) and the phases that explain
-// the peak.
-func peakColumns(intensityUnit string) []column {
+// the peak. The plot's axis gives the intensity unit, so the headers do
+// not repeat it.
+func peakColumns() []column {
 	cols := []column{{"No", 34, true, false}}
 	for _, c := range analysis.PeakColumns {
-		cols = append(cols, column{c.Header(intensityUnit), 62, true, false})
+		cols = append(cols, column{c.Header(""), 62, true, false})
 	}
 	return append(cols, column{"Phase", 130, false, true})
 }
@@ -199,7 +200,7 @@ func headerLabel() fyne.CanvasObject {
 
 func (u *UI) newPeakTable() *table {
 	var t *table
-	t = newTable(peakColumns("counts"),
+	t = newTable(peakColumns(),
 		func() (int, int) {
 			if e := u.current; e != nil && e.a != nil {
 				return len(e.a.Peaks), len(t.cols)
@@ -377,7 +378,6 @@ func (u *UI) updateTables() {
 		if e == nil || e.a == nil {
 			return
 		}
-		u.peaks.cols = peakColumns(e.a.Scan.Units())
 		u.peaks.fit(len(e.a.Peaks), e.peakCell, 200)
 	})
 	u.cands.update(func() {

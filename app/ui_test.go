@@ -104,8 +104,8 @@ func TestOpenShowsAnalysis(t *testing.T) {
 	}
 	e := u.current
 	want := synthetic(b.n, b.wl)
-	if rows, cols := u.peaks.Length(); rows != len(want.Peaks) || cols != len(peakColumns("counts")) {
-		t.Errorf("peak table is %d×%d, want %d×%d", rows, cols, len(want.Peaks), len(peakColumns("counts")))
+	if rows, cols := u.peaks.Length(); rows != len(want.Peaks) || cols != len(peakColumns()) {
+		t.Errorf("peak table is %d×%d, want %d×%d", rows, cols, len(want.Peaks), len(peakColumns()))
 	}
 	if got := e.peakCell(0, 1); got != "20.860" {
 		t.Errorf("first peak 2θ cell = %q, want 20.860 (quartz 100 at Cu Kα1)", got)

@@ -33,10 +33,15 @@ var PeakColumns = []PeakColumn{
 }
 
 // Header is the column's title with its unit, "2θ (°)" or, for a scan in
-// counts, "Area (counts·°)".
+// counts, "Area (counts·°)". A view that states the intensity unit
+// elsewhere (the window's axis) passes "": the intensity columns then have
+// none ("Area").
 func (c PeakColumn) Header(intensityUnit string) string {
 	u := c.Unit
 	if c.Intensity {
+		if intensityUnit == "" {
+			return c.Title
+		}
 		u = intensityUnit + u
 	}
 	if u == "" {
