@@ -95,12 +95,22 @@ type identifyJSON struct {
 	Candidates []candidateJSON `json:"candidates"`
 }
 
+// namedJSON is how a phase is named in identify's phases and candidates.
+type namedJSON struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Mineral string  `json:"mineral,omitempty"`
+	Formula string  `json:"formula"`
+	FOM     float64 `json:"fom"`
+}
+
+func namedOf(c match.Candidate) namedJSON {
+	p := c.Phase
+	return namedJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2)}
+}
+
 type phaseJSON struct {
-	ID            string  `json:"id"`
-	Name          string  `json:"name"`
-	Mineral       string  `json:"mineral,omitempty"`
-	Formula       string  `json:"formula"`
-	FOM           float64 `json:"fom"`
+	namedJSON
 	Scale         float64 `json:"scale"`
 	WeightPercent float64 `json:"weight_percent"`
 	Strain        float64 `json:"strain"`
@@ -108,23 +118,17 @@ type phaseJSON struct {
 }
 
 func phaseOf(c match.Candidate) phaseJSON {
-	p := c.Phase
-	return phaseJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), c.Scale, round(c.WeightPercent, 2), c.Strain, len(c.Pairs)}
+	return phaseJSON{namedOf(c), c.Scale, round(c.WeightPercent, 2), c.Strain, len(c.Pairs)}
 }
 
 type candidateJSON struct {
-	ID           string  `json:"id"`
-	Name         string  `json:"name"`
-	Mineral      string  `json:"mineral,omitempty"`
-	Formula      string  `json:"formula"`
-	FOM          float64 `json:"fom"`
+	namedJSON
 	MatchedLines int     `json:"matched_lines"`
 	Significance float64 `json:"significance"`
 }
 
 func candidateOf(c match.Candidate) candidateJSON {
-	p := c.Phase
-	return candidateJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), len(c.Pairs), round(c.Significance, 1)}
+	return candidateJSON{namedOf(c), len(c.Pairs), round(c.Significance, 1)}
 }
 
 func round(x float64, digits int) float64 {
