@@ -49,20 +49,30 @@ func fullOptions() analysis.Options {
 	return o
 }
 
-// TestOptionsJSONRoundTrip: the workspace stores analysis.Options as JSON;
-// every field must come back as it was.
-func TestOptionsJSONRoundTrip(t *testing.T) {
+// TestSettingsRoundTrip: every field of analysis.Options comes back
+// through the workspace's settings as JSON, in version 2 and version 1.
+func TestSettingsRoundTrip(t *testing.T) {
 	for _, o := range []analysis.Options{analysis.DefaultOptions(), fullOptions()} {
-		b, err := json.Marshal(o)
+		b2, err := json.Marshal(toV2(o))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got analysis.Options
-		if err := json.Unmarshal(b, &got); err != nil {
+		var v2 settingsV2
+		if err := json.Unmarshal(b2, &v2); err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, o) {
-			t.Errorf("options changed through JSON:\n got %+v\nwant %+v", got, o)
+		b1, err := json.Marshal(toV1(o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v1 settingsV1
+		if err := json.Unmarshal(b1, &v1); err != nil {
+			t.Fatal(err)
+		}
+		for name, got := range map[string]analysis.Options{"version 2": v2.options(), "version 1": v1.options()} {
+			if !reflect.DeepEqual(got, o) {
+				t.Errorf("%s: options changed through JSON:\n got %+v\nwant %+v", name, got, o)
+			}
 		}
 	}
 }

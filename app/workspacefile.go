@@ -158,6 +158,9 @@ func (s settingsV2) options() analysis.Options {
 	if p.Profile == profileNone {
 		o.Peaks.Profile = peaks.ProfileNone
 	}
+	if o.Peaks.Background.Method == peaks.BackgroundSNIP {
+		o.Peaks.Background.Method = "" // the zero value is SNIP, as in DefaultOptions
+	}
 	m := s.Match
 	o.Match = match.Options{Tolerance: m.Tolerance, MaxStrain: m.MaxStrain, MaxStrainComputed: m.MaxStrainComputed,
 		MinFOM: m.MinFOM, MinNew: m.MinNew, MinUnique: m.MinUnique, MinLines: m.MinLines, MaxPhases: m.MaxPhases, Top: m.Top,
