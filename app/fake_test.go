@@ -126,6 +126,9 @@ type fakeBackend struct {
 	exported []string
 	imported []string
 	calls    []fakeCall
+	// gate, when set, is called in the n-th analysis (1-based) once it
+	// has reported its first stage; an error stops the analysis.
+	gate func(ctx context.Context, n int) error
 }
 
 // fakeCall is one analysis ("" path: the demo) and its options.
@@ -162,16 +165,21 @@ func newFake() *fakeBackend {
 func (f *fakeBackend) analyse(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, fakeCall{path, opt})
-	err, wl := f.fail[path], f.wl
+	err, wl, n := f.fail[path], f.wl, len(f.calls)
 	f.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	for _, st := range []string{analysis.StagePeaks, analysis.StageIdentify} {
+	for i, st := range []string{analysis.StagePeaks, analysis.StageIdentify} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		progress(st, 0)
+		if i == 0 && f.gate != nil {
+			if err := f.gate(ctx, n); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if opt.Wavelength.Known() { // as analysis.ResolveWavelength does
 		wl = opt.Wavelength

@@ -1,17 +1,20 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"math"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
@@ -349,5 +352,43 @@ func TestImport(t *testing.T) {
 	}
 	if !strings.Contains(errTitle, "bad.cif") {
 		t.Errorf("error shown: %q, want one naming bad.cif", errTitle)
+	}
+}
+
+// TestSupersededLoadIsCancelled: opening a scan again while its first load
+// is still running cancels that load (its context) and drops its result;
+// meanwhile the scan list shows the stage the load is at.
+func TestSupersededLoadIsCancelled(t *testing.T) {
+	b := newFake()
+	started := make(chan struct{})
+	var first error
+	b.gate = func(ctx context.Context, n int) error {
+		if n != 1 {
+			return nil
+		}
+		close(started)
+		select {
+		case <-ctx.Done():
+			first = ctx.Err()
+		case <-time.After(10 * time.Second):
+			first = errors.New("not cancelled within 10 s")
+		}
+		return first
+	}
+	u := newTestUI(t, b)
+	errs := captureErrors(u)
+	u.Open("/data/slow.xy")
+	<-started
+	(<-u.queue)() // the first load's progress
+	if got := u.entries[0].summary(); got != analysis.StagePeaks+"…" {
+		t.Errorf("scan list shows %q while the peaks are searched", got)
+	}
+	u.Open("/data/slow.xy") // again: supersedes the first load
+	u.wait()
+	if !errors.Is(first, context.Canceled) {
+		t.Errorf("the superseded load's context: %v, want cancelled", first)
+	}
+	if len(u.entries) != 1 || u.current == nil || u.current.a == nil || len(*errs) > 0 || b.ncalls() != 2 {
+		t.Errorf("after the second load: %d entries, shown %v, errors %q, %d calls", len(u.entries), u.current, *errs, b.ncalls())
 	}
 }

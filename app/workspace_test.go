@@ -214,17 +214,17 @@ func TestBadWorkspace(t *testing.T) {
 		{"bad wavelength", settings(`{"Wavelength": {"ka1": 154}}`), "outside 0.01–10 Å"},
 		{"scan without path", `{"format": "bragg-workspace", "version": 1, "scans": [{}]}`, "scan 1 has no path"},
 	}
+	// One window meets every bad file: none may change it.
+	u := newTestUI(t, newFake())
+	u.Open("/data/kept.xy")
+	u.wait()
+	before := u.Options()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "broken.bragg")
 			if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			b := newFake()
-			u := newTestUI(t, b)
-			u.Open("/data/kept.xy")
-			u.wait()
-			before := u.Options()
 			errs := captureErrors(u)
 			u.OpenWorkspace(path)
 			u.wait()
