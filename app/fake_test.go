@@ -115,10 +115,10 @@ func synthetic(n int, wl diffraction.Wavelength) *Analysis {
 	return a
 }
 
-// fakeBackend serves synthetic analyses: any path opens the synthetic
+// fakeServices serves synthetic analyses: any path opens the synthetic
 // scan, except paths in fail, which give their error. It records the
 // options of every analysis.
-type fakeBackend struct {
+type fakeServices struct {
 	mu       sync.Mutex
 	n        int
 	wl       diffraction.Wavelength
@@ -139,7 +139,7 @@ type fakeCall struct {
 
 // lastCall returns the most recent analysis call; ok is false if there
 // was none.
-func (f *fakeBackend) lastCall() (c fakeCall, ok bool) {
+func (f *fakeServices) lastCall() (c fakeCall, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.calls) == 0 {
@@ -148,21 +148,21 @@ func (f *fakeBackend) lastCall() (c fakeCall, ok bool) {
 	return f.calls[len(f.calls)-1], true
 }
 
-func (f *fakeBackend) ncalls() int {
+func (f *fakeServices) ncalls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.calls)
 }
 
-func newFake() *fakeBackend {
+func newFake() *fakeServices {
 	wl := diffraction.CuKa
 	wl.Source = diffraction.FromFile
-	return &fakeBackend{n: 3751, wl: wl, fail: map[string]error{}}
+	return &fakeServices{n: 3751, wl: wl, fail: map[string]error{}}
 }
 
 // analyse serves Services.Analyse: the synthetic scan for any path ("" is
 // the demo), after the stages a pipeline reports.
-func (f *fakeBackend) analyse(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error) {
+func (f *fakeServices) analyse(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, fakeCall{path, opt})
 	err, wl, n := f.fail[path], f.wl, len(f.calls)
@@ -195,12 +195,12 @@ func (f *fakeBackend) analyse(ctx context.Context, path string, opt analysis.Opt
 }
 
 // services are the window's services served by f.
-func (f *fakeBackend) services() Services {
+func (f *fakeServices) services() Services {
 	return Services{Analyse: f.analyse, Export: f.Export, Import: f.Import}
 }
 
 // Import records the paths; a path in fail fails with that error.
-func (f *fakeBackend) Import(paths []string) ([]string, error) {
+func (f *fakeServices) Import(paths []string) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var ids []string
@@ -216,7 +216,7 @@ func (f *fakeBackend) Import(paths []string) ([]string, error) {
 	return ids, errors.Join(errs...)
 }
 
-func (f *fakeBackend) Export(path string, a *Analysis) error {
+func (f *fakeServices) Export(path string, a *Analysis) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if a == nil {

@@ -53,7 +53,7 @@ func TestSettingsRerun(t *testing.T) {
 	u.wait()
 
 	if got := b.ncalls(); got != n+1 {
-		t.Fatalf("Apply made %d backend calls, want 1", got-n)
+		t.Fatalf("Apply made %d analysis calls, want 1", got-n)
 	}
 	c, _ := b.lastCall()
 	mo, _ := diffraction.AnodeWavelength("Mo")
@@ -70,7 +70,7 @@ func TestSettingsRerun(t *testing.T) {
 		t.Errorf("a setting the panel does not show changed: MinRelHeight %g", o.MinRelHeight)
 	}
 	if !sameOptions(u.Options(), c.opt) || !sameOptions(u.current.opt, c.opt) {
-		t.Error("the options in force are not those the backend ran with")
+		t.Error("the options in force are not those the analysis ran with")
 	}
 	if got := u.settingsLabel.Text; !strings.Contains(got, "polynomial background") || !strings.Contains(got, "Pearson VII") ||
 		!strings.Contains(got, "≥ 4.5σ") || strings.Contains(got, "Kα2 stripped") {

@@ -27,7 +27,7 @@ type testUI struct {
 
 // newTestUI builds the window over b in a temporary test app and never
 // asks the desktop portal.
-func newTestUI(t testing.TB, b *fakeBackend) *testUI {
+func newTestUI(t testing.TB, b *fakeServices) *testUI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := &testUI{UI: New(a, b.services()), queue: make(chan func(), 64)}
@@ -337,7 +337,7 @@ func TestWavelengthText(t *testing.T) {
 	}
 }
 
-// TestImport: importing CIFs through the backend reports the new entries,
+// TestImport: importing CIFs through the services reports the new entries,
 // and a failing file is reported while the others import.
 func TestImport(t *testing.T) {
 	b := newFake()

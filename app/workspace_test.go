@@ -16,7 +16,7 @@ import (
 )
 
 // scanFiles creates empty files with the given names in a temporary
-// directory (the fake backend does not read them) and returns their paths.
+// directory (the fake services do not read them) and returns their paths.
 func scanFiles(t *testing.T, names ...string) []string {
 	t.Helper()
 	dir := t.TempDir()
