@@ -2,32 +2,90 @@
 // arguments it opens the GUI on a built-in demo pattern, with file names it
 // opens them, and with a subcommand (info, convert, peaks, identify, report,
 // gui --snapshot) it runs headless. See bragg --help.
+//
+// main builds the pieces once and passes them in: the reference database
+// (bundled and the user's), the analysis pipeline, report export and the
+// window. The command line (package cli) links no GUI toolkit; only this
+// package imports Fyne's driver.
 package main
 
 import (
-	// Runs bragg convert before the GUI and workbook packages initialise.
-	_ "github.com/bragg-xrd/bragg/internal/fastconvert"
-
+	"context"
+	"errors"
 	"os"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/bragg-xrd/bragg/app"
 	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/cli"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+	"github.com/bragg-xrd/bragg/report"
+
+	// Maps LANG=C to English before Fyne's lang package reads the locale,
+	// so that a command-line run prints no locale error.
+	_ "github.com/bragg-xrd/bragg/internal/clocale"
+	// Runs bragg convert before the GUI and workbook packages initialise.
+	_ "github.com/bragg-xrd/bragg/internal/fastconvert"
 )
 
+// version is the program version, printed by --version and in reports.
+const version = "0.1.0"
+
 func main() {
-	cli.OpenGUI = openGUI
-	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+	// No configuration directory: no user database (Store says so on
+	// import).
+	user, _ := refdb.UserPath()
+	store := refdb.NewStore(assets.RefDB, user)
+	services := newServices(store, "Bragg "+version)
+	cfg := cli.Config{
+		Version: version,
+		Store:   store,
+		GUI:     func(files []string) error { return openGUI(services, files) },
+		Snapshot: func(out string, width, height float32, files []string) error {
+			return app.Snapshot(out, fyne.NewSize(width, height), services, files...)
+		},
+	}
+	os.Exit(cli.Run(cfg, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// openGUI runs the Fyne application; only this package links the driver.
-func openGUI(files []string) error {
+// newServices wires the window to the domain: the analysis pipeline over
+// store, workbooks written by package report, CIF files imported into the
+// user database.
+func newServices(store *refdb.Store, generator string) app.Services {
+	return app.Services{
+		Analyse: func(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*analysis.Analysis, error) {
+			p := &analysis.Pipeline{Store: store, Options: opt}
+			if path == "" {
+				return p.Demo(ctx, progress)
+			}
+			return p.Open(ctx, path, progress)
+		},
+		Export: func(path string, a *analysis.Analysis) error {
+			return report.WriteFile(path, report.FromAnalysis(a, generator))
+		},
+		Import: func(paths []string) ([]string, error) {
+			ps, failed, err := store.Import(paths)
+			if err != nil {
+				return nil, err
+			}
+			ids := make([]string, len(ps))
+			for i, p := range ps {
+				ids[i] = p.ID
+			}
+			return ids, errors.Join(failed...)
+		},
+	}
+}
+
+// openGUI runs the Fyne application on files (the demo when there are
+// none) until its window closes.
+func openGUI(s app.Services, files []string) error {
 	a := fyneapp.NewWithID("io.github.bragg-xrd.bragg")
-	a.SetIcon(assets.Icon)
-	app.Generator = "Bragg " + cli.Version
-	ui := app.New(a, app.NewBackend())
+	a.SetIcon(fyne.NewStaticResource("Icon.png", assets.IconPNG()))
+	ui := app.New(a, s)
 	ui.Open(files...)
 	ui.Window().ShowAndRun()
 	return nil

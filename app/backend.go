@@ -1,67 +1,57 @@
 package app
 
-import "github.com/bragg-xrd/bragg/diffraction/analysis"
+import (
+	"context"
+	"errors"
+
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+)
 
 // Analysis is everything the window shows for one scan: the data, its
 // background, the peaks found and the identification; the same type the
 // command line works with.
 type Analysis = analysis.Analysis
 
-// Backend is the domain work the window asks for. Its methods are called
-// from a goroutine other than the UI's and must not touch widgets.
-type Backend interface {
-	// Open reads the scan at path, finds its peaks and identifies phases
-	// with the settings opt (analysis.Open).
-	Open(path string, opt analysis.Options) (*Analysis, error)
-	// Demo returns the built-in demonstration pattern, analysed with opt.
-	Demo(opt analysis.Options) (*Analysis, error)
+// Services is the domain work the window asks for. main wires in the real
+// ones (analysis.Pipeline over a refdb.Store, report.WriteFile, the
+// Store's Import); tests pass fakes. They are called off the UI goroutine
+// and must not touch widgets. A nil function makes its feature report that
+// it is not available in this build.
+type Services struct {
+	// Analyse reads the scan at path and analyses it with opt
+	// (analysis.Pipeline.Open), or the built-in demo pattern when path is
+	// "" (Pipeline.Demo), telling progress each stage. ctx is cancelled
+	// when a newer load of the same scan supersedes this one.
+	Analyse func(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error)
 	// Export writes a report of a to path (an .xlsx workbook).
-	Export(path string, a *Analysis) error
+	Export func(path string, a *Analysis) error
 	// Import adds the structures of CIF files to the user database and
 	// returns the new entries' IDs; err names the files that failed.
-	Import(paths []string) ([]string, error)
+	Import func(paths []string) ([]string, error)
 }
 
-// Funcs adapts four functions to a Backend, which is the shortest way for
-// main to wire the real packages in. A nil function makes its method return
-// an error saying the feature is not available.
-type Funcs struct {
-	OpenFunc   func(path string, opt analysis.Options) (*Analysis, error)
-	DemoFunc   func(opt analysis.Options) (*Analysis, error)
-	ExportFunc func(path string, a *Analysis) error
-	ImportFunc func(paths []string) ([]string, error)
-}
-
-// Open calls f.OpenFunc.
-func (f Funcs) Open(path string, opt analysis.Options) (*Analysis, error) {
-	if f.OpenFunc == nil {
-		return nil, errNotAvailable("opening files")
+// analyse calls s.Analyse.
+func (s Services) analyse(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error) {
+	if s.Analyse == nil {
+		return nil, errNotAvailable("opening scans")
 	}
-	return f.OpenFunc(path, opt)
+	return s.Analyse(ctx, path, opt, progress)
 }
 
-// Demo calls f.DemoFunc.
-func (f Funcs) Demo(opt analysis.Options) (*Analysis, error) {
-	if f.DemoFunc == nil {
-		return nil, errNotAvailable("the demo pattern")
-	}
-	return f.DemoFunc(opt)
-}
-
-// Export calls f.ExportFunc.
-func (f Funcs) Export(path string, a *Analysis) error {
-	if f.ExportFunc == nil {
+// export calls s.Export.
+func (s Services) export(path string, a *Analysis) error {
+	if s.Export == nil {
 		return errNotAvailable("exporting reports")
 	}
-	return f.ExportFunc(path, a)
+	return s.Export(path, a)
 }
 
-// Import calls f.ImportFunc.
-func (f Funcs) Import(paths []string) ([]string, error) {
-	if f.ImportFunc == nil {
+// importCIFs calls s.Import.
+func (s Services) importCIFs(paths []string) ([]string, error) {
+	if s.Import == nil {
 		return nil, errNotAvailable("importing structures")
 	}
-	return f.ImportFunc(paths)
+	return s.Import(paths)
 }
 
 type errNotAvailable string
@@ -69,3 +59,6 @@ type errNotAvailable string
 func (e errNotAvailable) Error() string {
 	return "app: " + string(e) + " is not available in this build"
 }
+
+// superseded reports whether err only says that a newer load took over.
+func superseded(err error) bool { return errors.Is(err, context.Canceled) }

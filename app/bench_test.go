@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 var (
@@ -29,8 +30,8 @@ func BenchmarkPatternViewRender(b *testing.B) {
 			a := synthetic(n, diffraction.CuKa)
 			v.SetScan(a.Scan, a.Background, a.Peaks)
 			v.Overlays = []Overlay{
-				stickOverlay(candRow{c: a.Match.Candidates[0], color: OverlayColor(0)}, a),
-				stickOverlay(candRow{c: a.Match.Candidates[1], color: OverlayColor(1)}, a),
+				stickOverlay(candRow{c: a.Match.Candidates[0], color: palette.Phase(0)}, a),
+				stickOverlay(candRow{c: a.Match.Candidates[1], color: palette.Phase(1)}, a),
 			}
 			w := test.NewTempWindow(b, v)
 			w.Resize(fyne.NewSize(1200, 700))

@@ -39,7 +39,7 @@ func samplePoints(s *diffraction.Scan, background []float64, n int) []peaks.Poin
 	pts := make([]peaks.Point, n)
 	for i := range pts {
 		x := lo + (hi-lo)*float64(i)/float64(n-1)
-		pts[i] = peaks.Point{TwoTheta: x, Intensity: intensityAt(curve, x)}
+		pts[i] = peaks.Point{TwoTheta: x, Intensity: curve.IntensityAt(x)}
 	}
 	return pts
 }

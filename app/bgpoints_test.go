@@ -16,7 +16,7 @@ import (
 )
 
 // manualUI opens a scan and chooses "Manual points" in the settings panel.
-func manualUI(t *testing.T) (*testUI, *fakeBackend) {
+func manualUI(t *testing.T) (*testUI, *fakeServices) {
 	t.Helper()
 	b := newFake()
 	u := newTestUI(t, b)
@@ -31,8 +31,8 @@ func manualUI(t *testing.T) (*testUI, *fakeBackend) {
 	return u, b
 }
 
-// lastPoints returns the control points of the backend's latest call.
-func lastPoints(t *testing.T, b *fakeBackend) []peaks.Point {
+// lastPoints returns the control points of the latest analysis call.
+func lastPoints(t *testing.T, b *fakeServices) []peaks.Point {
 	t.Helper()
 	c, _ := b.lastCall()
 	if c.opt.Peaks.Background.Method != peaks.BackgroundManual {
@@ -56,7 +56,7 @@ func TestManualBackgroundStarts(t *testing.T) {
 	}
 	bg := &diffraction.Scan{TwoTheta: u.current.a.Scan.TwoTheta, Intensity: u.current.a.Background}
 	for i, p := range pts {
-		if want := intensityAt(bg, p.TwoTheta); math.Abs(p.Intensity-want) > 1e-9 {
+		if want := bg.IntensityAt(p.TwoTheta); math.Abs(p.Intensity-want) > 1e-9 {
 			t.Errorf("point %d at %g°: %g, background there %g", i, p.TwoTheta, p.Intensity, want)
 		}
 	}
@@ -104,7 +104,7 @@ func TestManualBackgroundDrag(t *testing.T) {
 	v.DragEnd()
 	u.wait()
 	if b.ncalls() != n+1 {
-		t.Fatalf("drag end made %d backend calls, want 1", b.ncalls()-n)
+		t.Fatalf("drag end made %d analysis calls, want 1", b.ncalls()-n)
 	}
 	if l, h := v.VisibleRange(); l != lo || h != hi {
 		t.Errorf("dragging a handle panned the plot to %g–%g", l, h)
@@ -144,7 +144,7 @@ func TestManualBackgroundDrag(t *testing.T) {
 	v.DragEnd()
 	u.wait()
 	if l, _ := v.VisibleRange(); !(l < lo) || b.ncalls() != n {
-		t.Errorf("drag off the handles: low edge %g (was %g), %d backend calls", l, lo, b.ncalls()-n)
+		t.Errorf("drag off the handles: low edge %g (was %g), %d analysis calls", l, lo, b.ncalls()-n)
 	}
 }
 

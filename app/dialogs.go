@@ -211,7 +211,7 @@ func (u *UI) fyneSave(ext, name, dir string, then func(string)) {
 	d.Show()
 }
 
-// Export writes the report of a to path through the backend, off the UI
+// Export writes the report of a to path through the services, off the UI
 // goroutine, and says how it went.
 func (u *UI) Export(path string, a *Analysis) {
 	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
@@ -225,13 +225,13 @@ func (u *UI) Export(path string, a *Analysis) {
 		dialog.ShowInformation("Report exported", "Wrote "+path, u.win)
 	}
 	if u.inline {
-		done(u.backend.Export(path, a))
+		done(u.services.export(path, a))
 		return
 	}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
-		err := u.backend.Export(path, a)
+		err := u.services.export(path, a)
 		u.do(func() { done(err) })
 	}()
 }
@@ -250,13 +250,13 @@ func (u *UI) Import(paths []string) {
 		}
 	}
 	if u.inline {
-		done(u.backend.Import(paths))
+		done(u.services.importCIFs(paths))
 		return
 	}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
-		ids, err := u.backend.Import(paths)
+		ids, err := u.services.importCIFs(paths)
 		u.do(func() { done(ids, err) })
 	}()
 }

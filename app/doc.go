@@ -1,22 +1,35 @@
-// Package app is Bragg's desktop window: a thin Fyne front end over the
-// diffraction packages.
+// Package app is Bragg's desktop window: widgets and event wiring over the
+// diffraction packages, and nothing else.
 //
 // It turns events into calls and results into widgets and holds no science
-// of its own. The domain work (reading a scan, finding peaks, identifying
-// phases, writing a report) comes in through a [Backend], which main wires
-// to the real packages and tests replace with a fake. [PatternView] is the
-// interactive plot: a custom widget whose data trace is rasterised by hand
-// into a reused image (per-pixel-column min/max decimation), with axes,
-// ticks and legend as a few Fyne canvas objects.
+// and no rules of its own. The domain work comes in through [Services],
+// plain functions that main wires to analysis.Pipeline (over a
+// refdb.Store), report.WriteFile and the Store's Import, and that tests
+// replace with fakes. A load runs off the UI goroutine with a context that
+// a newer load of the same scan cancels; the scan list shows the stage it
+// is at (analysis.Progress). Every UI change goes through fyne.Do.
+//
+// [PatternView] is the interactive plot: a custom widget whose data trace
+// is rasterised by hand into a reused image (per-pixel-column min/max
+// decimation), with axes, ticks and legend as a few Fyne canvas objects.
+// The peak table lays out analysis.PeakColumns, the candidate table names
+// phases with refdb.Phase.ShortName, the overlays draw
+// refdb.Phase.Sticks, and phases take their colours from internal/palette,
+// as the exported report does. A table switching to another scan is laid
+// out once (tables.go).
 //
 // The settings in force (analysis.Options: background, Kα2 stripping,
 // profile, significance, wavelength override, element restraints) are
-// edited in a side panel and passed to every Backend call; applying them
-// re-runs the scan on display, and other scans when they are shown next. A
-// workspace (.bragg, versioned JSON) saves the open scans, the settings and
-// the overlays shown.
+// edited in a side panel; analysis.Options.Validate judges them, and its
+// message is the one a dialog shows. Applying them re-runs the scan on
+// display, and other scans when they are shown next. A workspace (.bragg,
+// versioned JSON, workspacefile.go) saves the open scans, the settings and
+// the overlays shown; version 2 gives the settings snake_case keys of
+// their own, and version-1 files still open.
 //
 // The package does not import fyne.io/fyne/v2/app, so it builds and tests
 // with CGO_ENABLED=0 and renders offscreen through fyne.io/fyne/v2/test;
 // [Snapshot] uses that to write a PNG of the window without a display.
+// The application icon is assets.IconPNG, which main wraps as a Fyne
+// resource.
 package app

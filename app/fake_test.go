@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -114,10 +115,10 @@ func synthetic(n int, wl diffraction.Wavelength) *Analysis {
 	return a
 }
 
-// fakeBackend serves synthetic analyses: any path opens the synthetic
+// fakeServices serves synthetic analyses: any path opens the synthetic
 // scan, except paths in fail, which give their error. It records the
-// options of every Open and Demo call.
-type fakeBackend struct {
+// options of every analysis.
+type fakeServices struct {
 	mu       sync.Mutex
 	n        int
 	wl       diffraction.Wavelength
@@ -125,17 +126,20 @@ type fakeBackend struct {
 	exported []string
 	imported []string
 	calls    []fakeCall
+	// gate, when set, is called in the n-th analysis (1-based) once it
+	// has reported its first stage; an error stops the analysis.
+	gate func(ctx context.Context, n int) error
 }
 
-// fakeCall is one Open ("" path: Demo) and the options it was given.
+// fakeCall is one analysis ("" path: the demo) and its options.
 type fakeCall struct {
 	path string
 	opt  analysis.Options
 }
 
-// lastCall returns the most recent Open or Demo call; ok is false if there
+// lastCall returns the most recent analysis call; ok is false if there
 // was none.
-func (f *fakeBackend) lastCall() (c fakeCall, ok bool) {
+func (f *fakeServices) lastCall() (c fakeCall, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.calls) == 0 {
@@ -144,25 +148,38 @@ func (f *fakeBackend) lastCall() (c fakeCall, ok bool) {
 	return f.calls[len(f.calls)-1], true
 }
 
-func (f *fakeBackend) ncalls() int {
+func (f *fakeServices) ncalls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.calls)
 }
 
-func newFake() *fakeBackend {
+func newFake() *fakeServices {
 	wl := diffraction.CuKa
 	wl.Source = diffraction.FromFile
-	return &fakeBackend{n: 3751, wl: wl, fail: map[string]error{}}
+	return &fakeServices{n: 3751, wl: wl, fail: map[string]error{}}
 }
 
-func (f *fakeBackend) Open(path string, opt analysis.Options) (*Analysis, error) {
+// analyse serves Services.Analyse: the synthetic scan for any path ("" is
+// the demo), after the stages a pipeline reports.
+func (f *fakeServices) analyse(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, fakeCall{path, opt})
-	err, wl := f.fail[path], f.wl
+	err, wl, n := f.fail[path], f.wl, len(f.calls)
 	f.mu.Unlock()
 	if err != nil {
 		return nil, err
+	}
+	for i, st := range []string{analysis.StagePeaks, analysis.StageIdentify} {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		progress(st, 0)
+		if i == 0 && f.gate != nil {
+			if err := f.gate(ctx, n); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if opt.Wavelength.Known() { // as analysis.ResolveWavelength does
 		wl = opt.Wavelength
@@ -170,22 +187,20 @@ func (f *fakeBackend) Open(path string, opt analysis.Options) (*Analysis, error)
 	}
 	a := synthetic(f.n, wl)
 	a.File = path
+	if path == "" {
+		a.Format = "demo"
+	}
 	a.Settings = opt.Settings()
 	return a, nil
 }
 
-func (f *fakeBackend) Demo(opt analysis.Options) (*Analysis, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, fakeCall{"", opt})
-	f.mu.Unlock()
-	a := synthetic(f.n, f.wl)
-	a.File, a.Format = "", "demo"
-	a.Settings = opt.Settings()
-	return a, nil
+// services are the window's services served by f.
+func (f *fakeServices) services() Services {
+	return Services{Analyse: f.analyse, Export: f.Export, Import: f.Import}
 }
 
 // Import records the paths; a path in fail fails with that error.
-func (f *fakeBackend) Import(paths []string) ([]string, error) {
+func (f *fakeServices) Import(paths []string) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var ids []string
@@ -201,7 +216,7 @@ func (f *fakeBackend) Import(paths []string) ([]string, error) {
 	return ids, errors.Join(errs...)
 }
 
-func (f *fakeBackend) Export(path string, a *Analysis) error {
+func (f *fakeServices) Export(path string, a *Analysis) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if a == nil {

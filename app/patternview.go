@@ -272,28 +272,9 @@ func (v *PatternView) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
-// palette holds the plot's colours for the current theme variant.
-type palette struct {
+// scheme holds the plot's colours for the current theme variant.
+type scheme struct {
 	bg, frame, grid, trace, backg, marker, selected color.RGBA
-}
-
-// overlayColors are distinct hues for stick patterns, chosen to stand apart
-// from the blue trace and red markers (after the Tableau 10 palette).
-var overlayColors = []color.NRGBA{
-	{0x2c, 0xa0, 0x2c, 0xff}, // green
-	{0xff, 0x7f, 0x0e, 0xff}, // orange
-	{0x94, 0x67, 0xbd, 0xff}, // purple
-	{0x8c, 0x56, 0x4b, 0xff}, // brown
-	{0xe3, 0x77, 0xc2, 0xff}, // pink
-	{0x17, 0xbe, 0xcf, 0xff}, // cyan
-	{0xbc, 0xbd, 0x22, 0xff}, // olive
-	{0x7f, 0x7f, 0x7f, 0xff}, // grey
-}
-
-// OverlayColor returns the colour the view's palette gives to the i-th
-// overlay.
-func OverlayColor(i int) color.NRGBA {
-	return overlayColors[((i%len(overlayColors))+len(overlayColors))%len(overlayColors)]
 }
 
 func rgba(c color.Color) color.RGBA {
@@ -316,7 +297,7 @@ type patternRenderer struct {
 	hoverText        *canvas.Text
 	cursor           *canvas.Line
 
-	pal palette
+	pal scheme
 
 	// Geometry and scales, computed by Layout and used by draw.
 	size                   fyne.Size
@@ -336,14 +317,14 @@ func (r *patternRenderer) applyTheme() {
 	bg := rgba(th.Color(theme.ColorNameBackground, vr))
 	dark := 0.299*float64(bg.R)+0.587*float64(bg.G)+0.114*float64(bg.B) < 128
 	if dark {
-		r.pal = palette{
+		r.pal = scheme{
 			bg: color.RGBA{0x1e, 0x1f, 0x24, 0xff}, frame: color.RGBA{0xc8, 0xc8, 0xc8, 0xff},
 			grid: color.RGBA{0x34, 0x36, 0x3c, 0xff}, trace: color.RGBA{0x8a, 0xb4, 0xf8, 0xff},
 			backg: color.RGBA{0x90, 0x90, 0x90, 0xff}, marker: color.RGBA{0xff, 0x6b, 0x6b, 0xff},
 			selected: color.RGBA{0xff, 0xd5, 0x4f, 0xff},
 		}
 	} else {
-		r.pal = palette{
+		r.pal = scheme{
 			bg: color.RGBA{0xff, 0xff, 0xff, 0xff}, frame: color.RGBA{0x30, 0x30, 0x30, 0xff},
 			grid: color.RGBA{0xea, 0xea, 0xea, 0xff}, trace: color.RGBA{0x1f, 0x3f, 0x9f, 0xff},
 			backg: color.RGBA{0xa0, 0xa0, 0xa0, 0xff}, marker: color.RGBA{0xd6, 0x27, 0x28, 0xff},
@@ -627,20 +608,6 @@ func (r *patternRenderer) dataX(px float32) float64 {
 	return r.xmin + float64(px-r.plotPos.X)/float64(max(r.plotSize.Width, 1))*(r.xmax-r.xmin)
 }
 
-// intensityAt interpolates the scan linearly at 2θ = x.
-func intensityAt(s *diffraction.Scan, x float64) float64 {
-	t := s.TwoTheta
-	i := sort.SearchFloat64s(t, x)
-	switch {
-	case i <= 0:
-		return s.Intensity[0]
-	case i >= len(t):
-		return s.Intensity[len(t)-1]
-	}
-	f := (x - t[i-1]) / (t[i] - t[i-1])
-	return s.Intensity[i-1] + f*(s.Intensity[i]-s.Intensity[i-1])
-}
-
 // hoverAt updates the read-out for a pointer at pos; a position outside the
 // plot hides it.
 func (r *patternRenderer) hoverAt(pos fyne.Position) {
@@ -660,7 +627,7 @@ func (r *patternRenderer) hoverAt(pos fyne.Position) {
 		return
 	}
 	x := r.dataX(pos.X)
-	y := intensityAt(v.Scan, x)
+	y := v.Scan.IntensityAt(x)
 	d := math.NaN()
 	if v.Scan.Wavelength.Known() {
 		d = diffraction.D(x, v.Scan.Wavelength.Ka1)
@@ -749,7 +716,7 @@ func (r *patternRenderer) draw(w, h int) image.Image {
 			continue
 		}
 		x := int(tr.px(p.TwoTheta))
-		y := int(math.Round(tr.py(intensityAt(v.Scan, p.TwoTheta))))
+		y := int(math.Round(tr.py(v.Scan.IntensityAt(p.TwoTheta))))
 		col, wid := r.pal.marker, lw+1
 		if i == v.Selected {
 			col = r.pal.selected

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +19,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
-	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 )
 
@@ -103,11 +102,20 @@ func newSettingsPanel(u *UI) *settingsPanel {
 		e.OnSubmitted = func(string) { u.ApplySettings() }
 		return e
 	}
-	p.sigma = entry("3", func(s string) error { _, err := parseSigma(s); return err })
+	// Each field checks its own value with the rules of
+	// analysis.Options.Validate, which Apply runs on the whole.
+	p.sigma = entry("3", func(s string) error {
+		o := u.opt
+		var err error
+		if o.Peaks.MinSignificance, err = parseSigma(s); err != nil {
+			return err
+		}
+		return o.Peaks.Validate()
+	})
 	p.wavelength = entry("from file", func(s string) error { _, err := parseWavelengthText(s); return err })
-	p.require = entry("e.g. Ti, O", func(s string) error { _, err := parseElements("Must contain", s); return err })
-	p.exclude = entry("e.g. Pu, Ne", func(s string) error { _, err := parseElements("Must not contain", s); return err })
-	p.only = entry("any element", func(s string) error { _, err := parseElements("Only these", s); return err })
+	p.require = entry("e.g. Ti, O", func(s string) error { return match.Elements{AllOf: match.ParseElements(s)}.Validate() })
+	p.exclude = entry("e.g. Pu, Ne", func(s string) error { return match.Elements{NoneOf: match.ParseElements(s)}.Validate() })
+	p.only = entry("any element", func(s string) error { return match.Elements{Only: match.ParseElements(s)}.Validate() })
 
 	p.apply = widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), u.ApplySettings)
 	p.apply.Importance = widget.HighImportance
@@ -179,7 +187,8 @@ func (p *settingsPanel) fill(opt analysis.Options) {
 }
 
 // read returns base with the panel's settings, or an error naming the
-// first field that does not read.
+// first field that does not read or the first setting that
+// analysis.Options.Validate rejects.
 func (p *settingsPanel) read(base analysis.Options) (analysis.Options, error) {
 	opt := base
 	for _, c := range backgroundChoices {
@@ -207,17 +216,12 @@ func (p *settingsPanel) read(base analysis.Options) (analysis.Options, error) {
 	if opt.Wavelength, err = parseWavelengthText(p.wavelength.Text); err != nil {
 		return base, err
 	}
-	el := &opt.Match.Elements
-	if el.AllOf, err = parseElements("Must contain", p.require.Text); err != nil {
-		return base, err
+	opt.Match.Elements = match.Elements{
+		AllOf:  match.ParseElements(p.require.Text),
+		NoneOf: match.ParseElements(p.exclude.Text),
+		Only:   match.ParseElements(p.only.Text),
 	}
-	if el.NoneOf, err = parseElements("Must not contain", p.exclude.Text); err != nil {
-		return base, err
-	}
-	if el.Only, err = parseElements("Only these", p.only.Text); err != nil {
-		return base, err
-	}
-	if err := checkRestraints(opt); err != nil {
+	if err := opt.Validate(); err != nil {
 		return base, err
 	}
 	return opt, nil
@@ -340,11 +344,12 @@ func sameOptions(a, b analysis.Options) bool {
 	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
 }
 
-// parseSigma reads the minimum significance in σ.
+// parseSigma reads the minimum significance in σ, with a decimal point or
+// comma; peaks.Options.Validate judges the value.
 func parseSigma(s string) (float64, error) {
 	t := strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || math.IsNaN(v) || v < 0 || v > 1000 {
+	if err != nil {
 		return 0, fmt.Errorf("minimum peak significance %q: want a number of σ such as 3", s)
 	}
 	return v, nil
@@ -383,38 +388,6 @@ func wavelengthInput(w diffraction.Wavelength) string {
 		}
 	}
 	return strconv.FormatFloat(w.Ka1, 'g', -1, 64)
-}
-
-// parseElements reads a list of element symbols separated by commas or
-// spaces, in any case ("ti, O" → Ti, O), without repeats. field names the
-// list in the error.
-func parseElements(field, s string) ([]string, error) {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		sym := strings.ToUpper(f[:1]) + strings.ToLower(f[1:])
-		if _, ok := crystal.AtomicMass(sym); !ok {
-			return nil, fmt.Errorf("%s: %q is not an element symbol", field, f)
-		}
-		if !slices.Contains(out, sym) {
-			out = append(out, sym)
-		}
-	}
-	return out, nil
-}
-
-// checkRestraints rejects element restraints that no phase can meet.
-func checkRestraints(opt analysis.Options) error {
-	el := opt.Match.Elements
-	var errs []error
-	for _, x := range el.AllOf {
-		if slices.Contains(el.NoneOf, x) {
-			errs = append(errs, fmt.Errorf("%s is both required and excluded", x))
-		}
-		if len(el.Only) > 0 && !slices.Contains(el.Only, x) {
-			errs = append(errs, fmt.Errorf("%s is required but not among the only-these elements", x))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // settingsSummary describes the processing and identification settings in

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
@@ -52,7 +53,7 @@ func TestSettingsRerun(t *testing.T) {
 	u.wait()
 
 	if got := b.ncalls(); got != n+1 {
-		t.Fatalf("Apply made %d backend calls, want 1", got-n)
+		t.Fatalf("Apply made %d analysis calls, want 1", got-n)
 	}
 	c, _ := b.lastCall()
 	mo, _ := diffraction.AnodeWavelength("Mo")
@@ -69,7 +70,7 @@ func TestSettingsRerun(t *testing.T) {
 		t.Errorf("a setting the panel does not show changed: MinRelHeight %g", o.MinRelHeight)
 	}
 	if !sameOptions(u.Options(), c.opt) || !sameOptions(u.current.opt, c.opt) {
-		t.Error("the options in force are not those the backend ran with")
+		t.Error("the options in force are not those the analysis ran with")
 	}
 	if got := u.settingsLabel.Text; !strings.Contains(got, "polynomial background") || !strings.Contains(got, "Pearson VII") ||
 		!strings.Contains(got, "≥ 4.5σ") || strings.Contains(got, "Kα2 stripped") {
@@ -81,7 +82,7 @@ func TestSettingsRerun(t *testing.T) {
 	var shown []string
 	for _, r := range u.current.rows {
 		if r.shown {
-			shown = append(shown, phaseName(r.c))
+			shown = append(shown, r.c.Phase.ShortName())
 		}
 	}
 	if !slices.Equal(shown, []string{"Quartz", "Halite"}) {
@@ -93,7 +94,9 @@ func TestSettingsRerun(t *testing.T) {
 }
 
 // TestElementRestraints: the element entries reach match.Options.Elements,
-// normalised; impossible restraints are refused.
+// each symbol once; symbols in the wrong case and impossible restraints
+// are refused with analysis.Options.Validate's own message, the one the
+// command line prints.
 func TestElementRestraints(t *testing.T) {
 	b := newFake()
 	u := newTestUI(t, b)
@@ -101,8 +104,8 @@ func TestElementRestraints(t *testing.T) {
 	u.Open("/data/a.xy")
 	u.wait()
 	p := u.settings
-	p.require.SetText("ti, O")
-	p.exclude.SetText("Pu ne")
+	p.require.SetText("Ti, O")
+	p.exclude.SetText("Pu Ne")
 	p.only.SetText("Ti,Mn,O,Ti")
 	p.wavelength.SetText("CuKa")
 	u.ApplySettings()
@@ -110,22 +113,42 @@ func TestElementRestraints(t *testing.T) {
 	c, _ := b.lastCall()
 	el := c.opt.Match.Elements
 	if !slices.Equal(el.AllOf, []string{"Ti", "O"}) || !slices.Equal(el.NoneOf, []string{"Pu", "Ne"}) ||
-		!slices.Equal(el.Only, []string{"Ti", "Mn", "O"}) {
-		t.Errorf("Match.Elements = %+v", el)
+		!slices.Equal(el.Only, []string{"Ti", "Mn", "O"}) || len(*errs) > 0 {
+		t.Errorf("Match.Elements = %+v, errors %q", el, *errs)
 	}
 	if got := u.settingsLabel.Text; !strings.Contains(got, "with Ti,O · without Pu,Ne · only Ti,Mn,O") {
 		t.Errorf("status shows %q", got)
 	}
-	if p.require.Text != "Ti, O" {
-		t.Errorf("panel shows the applied restraint as %q, want it normalised", p.require.Text)
+	if p.only.Text != "Ti, Mn, O" {
+		t.Errorf("panel shows the applied restraint as %q, want each symbol once", p.only.Text)
 	}
 
-	n := b.ncalls()
-	p.exclude.SetText("Pu, Ti")
-	u.ApplySettings()
-	u.wait()
-	if b.ncalls() != n || len(*errs) != 1 || !strings.Contains((*errs)[0], "Ti is both required and excluded") {
-		t.Errorf("contradictory restraints: %d calls, errors %q", b.ncalls()-n, *errs)
+	for _, c := range []struct {
+		field *widget.Entry
+		text  string
+		edit  func(*analysis.Options)
+	}{
+		{p.exclude, "Pu, Ti", func(o *analysis.Options) { o.Match.Elements.NoneOf = []string{"Pu", "Ti"} }},
+		{p.require, "ti, O", func(o *analysis.Options) { o.Match.Elements.AllOf = []string{"ti", "O"} }},
+		{p.only, "Ti, Mn, Xx", func(o *analysis.Options) { o.Match.Elements.Only = []string{"Ti", "Mn", "Xx"} }},
+	} {
+		*errs = nil
+		n := b.ncalls()
+		before := c.field.Text
+		c.field.SetText(c.text)
+		u.ApplySettings()
+		u.wait()
+		// The message is the one Validate gives for these settings.
+		o := u.Options()
+		c.edit(&o)
+		want := o.Validate()
+		if want == nil || b.ncalls() != n || len(*errs) != 1 || (*errs)[0] != "Settings not applied: "+want.Error() {
+			t.Errorf("%q: %d calls, errors %q, want one saying %v", c.text, b.ncalls()-n, *errs, want)
+		}
+		if c.field.Validate() == nil && c.text != "Pu, Ti" { // a contradiction spans two fields
+			t.Errorf("%q: the field does not flag itself", c.text)
+		}
+		c.field.SetText(before)
 	}
 }
 
@@ -139,18 +162,21 @@ func TestBadSettingsChangeNothing(t *testing.T) {
 		{"wavelength", "wavelength", "CuKz", `"CuKz"`},
 		{"wavelength in nm", "wavelength", "154", "outside 0.01–10 Å"},
 		{"sigma", "sigma", "three", "minimum peak significance"},
-		{"element", "only", "Ti, Xx", `"Xx" is not an element`},
+		{"element", "only", "Ti, Xx", `allowed elements: "Xx" is not an element symbol`},
+		{"element case", "only", "Ti, mn", `"mn" is not an element symbol: symbols start with a capital letter, "Mn"`},
 	}
+	// One window meets every bad setting: none may change it.
+	b := newFake()
+	u := newTestUI(t, b)
+	u.Open("/data/a.xy")
+	u.wait()
+	before, a := u.Options(), u.current.a
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := newFake()
-			u := newTestUI(t, b)
 			errs := captureErrors(u)
-			u.Open("/data/a.xy")
-			u.wait()
-			before, a := u.Options(), u.current.a
 			n := b.ncalls()
 			p := u.settings
+			p.fill(u.Options())              // the panel as the settings in force
 			p.background.SetSelected("None") // a good change alongside the bad one
 			map[string]func(string){"wavelength": p.wavelength.SetText, "sigma": p.sigma.SetText,
 				"only": p.only.SetText}[tc.field](tc.text)

@@ -14,16 +14,16 @@ import (
 )
 
 // Snapshot renders the main window offscreen at size with files loaded
-// through b (the demo pattern when there are none) and writes it to out as
+// through s (the demo pattern when there are none) and writes it to out as
 // a PNG. It uses Fyne's software renderer, so it needs no display; loads
 // run inline so the picture shows finished analyses. A file that fails to
 // load is an error. out is replaced atomically.
-func Snapshot(out string, size fyne.Size, b Backend, files ...string) error {
+func Snapshot(out string, size fyne.Size, s Services, files ...string) error {
 	a := test.NewApp()
 	defer a.Quit()
 	a.Settings().SetTheme(lightTheme{theme.DefaultTheme()})
 
-	u := New(a, b)
+	u := New(a, s)
 	u.inline = true
 	u.portal = false
 	var loadErr error

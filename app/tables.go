@@ -4,19 +4,29 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
-// column is one column of a table: its title, width and alignment.
+// column is one column of a table: its title, width before the first
+// scan, and alignment.
 type column struct {
 	title string
 	width float32
 	right bool // numbers: aligned right
+	// cut says that the column is narrower than some of its text, which
+	// then ends in an ellipsis (table.fit decides).
+	cut bool
 }
 
 // alignment is the text alignment of a column's cells and header.
@@ -27,57 +37,157 @@ func (c column) alignment() fyne.TextAlign {
 	return fyne.TextAlignLeading
 }
 
-// setColumns gives t bold headers with the columns' titles and alignment,
-// and the columns' widths.
-func setColumns(t *widget.Table, cols []column) {
-	t.ShowHeaderColumn = false
-	t.CreateHeader = headerLabel
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(cols) {
-			l := o.(*widget.Label)
-			l.SetText(cols[id.Col].title)
-			l.Alignment = cols[id.Col].alignment()
-		}
-	}
-	for i, c := range cols {
-		t.SetColumnWidth(i, c.width)
+// style aligns a cell's label for the column, and truncates its text only
+// in a column too narrow for some of it: truncation shapes a label's text
+// again on every refresh (Fyne 2.7's truncateLimit builds a new shaper
+// each time), which made it the largest cost of a table layout.
+func (c column) style(l *widget.Label) {
+	l.Alignment = c.alignment()
+	if c.cut {
+		l.Truncation = fyne.TextTruncateEllipsis
+	} else {
+		l.Truncation = fyne.TextTruncateOff
 	}
 }
 
-// Peak table columns.
-var peakColumns = []column{
-	{"No", 34, true},
-	{"2θ (°)", 62, true},
-	{"d (Å)", 62, true},
-	{"Height", 60, true},
-	{"Area", 60, true},
-	{"FWHM (°)", 56, true},
-	{"I (%)", 50, true},
-	{"Phase", 130, false},
+// table is a widget.Table whose layout changes are batched: Fyne's
+// SetColumnWidth lays the whole table out again (and shapes the text of
+// every visible cell) on each call, so fitting n columns to a new scan cost
+// n layouts. update makes all of a scan switch's changes and then lays the
+// table out once.
+type table struct {
+	widget.Table
+	cols     []column
+	batching bool
+	blank    bool // Length says no rows: scrolling lays out no cells
+	// layouts counts the full layouts, for the test that a scan switch
+	// costs one per table.
+	layouts int
+}
+
+// newTable builds a table with bold headers over cols.
+func newTable(cols []column, length func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *table {
+	t := &table{cols: slices.Clone(cols)}
+	t.Length = func() (int, int) {
+		if t.blank {
+			return 0, len(t.cols)
+		}
+		return length()
+	}
+	t.CreateCell, t.UpdateCell = create, update
+	t.ShowHeaderRow = true
+	t.CreateHeader = headerLabel
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(t.cols) {
+			l := o.(*widget.Label)
+			t.cols[id.Col].style(l)
+			l.SetText(t.cols[id.Col].title)
+		}
+	}
+	for i, c := range cols { // before the table is extended: no layout yet
+		t.SetColumnWidth(i, c.width)
+	}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// CreateRenderer wraps the table's renderer so that update can hold its
+// refreshes.
+func (t *table) CreateRenderer() fyne.WidgetRenderer {
+	return &batchRenderer{WidgetRenderer: t.Table.CreateRenderer(), t: t}
+}
+
+// batchRenderer is a table's renderer that skips refreshes while the table
+// is in update.
+type batchRenderer struct {
+	fyne.WidgetRenderer
+	t *table
+}
+
+// Refresh lays the table out, unless an update is in progress.
+func (r *batchRenderer) Refresh() {
+	if r.t.batching {
+		return
+	}
+	r.t.layouts++
+	r.WidgetRenderer.Refresh()
+}
+
+// scrollToTop scrolls to the first row. Fyne's ScrollToTop fills every
+// visible cell again, which update does anyway: it scrolls a blank table.
+func (t *table) scrollToTop() {
+	t.blank = true
+	t.ScrollToTop()
+	t.blank = false
+}
+
+// update runs f, which may set column widths, titles, selection and the
+// scroll position, and then lays the table out once.
+func (t *table) update(f func()) {
+	t.batching = true
+	f()
+	t.batching = false
+	t.Refresh()
+}
+
+// fit sets each column to its header and its widest cell (of the first
+// 500 rows, enough to see the widest values), up to maxW units. Text is
+// measured once per shape: digits are set in the same width in the theme's
+// fonts, so "26.639" and "31.692" measure alike.
+func (t *table) fit(rows int, cell func(row, col int) string, maxW float32) {
+	// Header cells may not pick up the override: measure at full size.
+	th := fyne.CurrentApp().Settings().Theme()
+	size := th.Size(theme.SizeNameText)
+	pad := 2*th.Size(theme.SizeNameInnerPadding) + 4
+	widths := map[string]float32{}
+	measure := func(s string) float32 {
+		k := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return '0'
+			}
+			return r
+		}, s)
+		w, ok := widths[k]
+		if !ok {
+			w = fyne.MeasureText(k, size, fyne.TextStyle{Bold: true}).Width
+			widths[k] = w
+		}
+		return w
+	}
+	for c := range t.cols {
+		w := measure(t.cols[c].title)
+		for r := range min(rows, 500) {
+			if s := cell(r, c); s != "" {
+				w = max(w, measure(s))
+			}
+		}
+		t.cols[c].cut = w+pad > maxW
+		t.SetColumnWidth(c, min(w+pad, maxW))
+	}
+}
+
+// peakColumns are the columns of the peak table: the number, the columns
+// every peak list has (analysis.PeakColumns) and the phases that explain
+// the peak. The plot's axis gives the intensity unit, so the headers do
+// not repeat it.
+func peakColumns() []column {
+	cols := []column{{"No", 34, true, false}}
+	for _, c := range analysis.PeakColumns {
+		cols = append(cols, column{c.Header(""), 62, true, false})
+	}
+	return append(cols, column{"Phase", 130, false, true})
 }
 
 // peakCell returns the text of one cell of the peak table.
 func (e *entry) peakCell(row, col int) string {
 	p := e.a.Peaks[row]
-	switch col {
-	case 0:
-		return fmt.Sprint(row + 1)
-	case 1:
-		return fmt.Sprintf("%.3f", p.TwoTheta)
-	case 2:
-		return fmt.Sprintf("%.4f", p.D)
-	case 3:
-		return fmt.Sprintf("%.0f", p.Height)
-	case 4:
-		return fmt.Sprintf("%.1f", p.Area)
-	case 5:
-		return fmt.Sprintf("%.3f", p.FWHM)
-	case 6:
-		return fmt.Sprintf("%.1f", p.RelIntensity)
-	case 7:
-		if row < len(e.peakPhase) {
-			return e.peakPhase[row]
-		}
+	switch {
+	case col == 0:
+		return strconv.Itoa(row + 1)
+	case col <= len(analysis.PeakColumns):
+		return analysis.PeakColumns[col-1].Format(p)
+	case row < len(e.peakPhase):
+		return e.peakPhase[row]
 	}
 	return ""
 }
@@ -85,17 +195,17 @@ func (e *entry) peakCell(row, col int) string {
 func headerLabel() fyne.CanvasObject {
 	l := widget.NewLabel("")
 	l.TextStyle = fyne.TextStyle{Bold: true}
-	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
 
-func (u *UI) newPeakTable() *widget.Table {
-	t := widget.NewTableWithHeaders(
+func (u *UI) newPeakTable() *table {
+	var t *table
+	t = newTable(peakColumns(),
 		func() (int, int) {
 			if e := u.current; e != nil && e.a != nil {
-				return len(e.a.Peaks), len(peakColumns)
+				return len(e.a.Peaks), len(t.cols)
 			}
-			return 0, len(peakColumns)
+			return 0, len(t.cols)
 		},
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -109,10 +219,9 @@ func (u *UI) newPeakTable() *widget.Table {
 				l.SetText("")
 				return
 			}
-			l.Alignment = peakColumns[id.Col].alignment()
+			t.cols[id.Col].style(l)
 			l.SetText(e.peakCell(id.Row, id.Col))
 		})
-	setColumns(t, peakColumns)
 	t.OnSelected = func(id widget.TableCellID) {
 		u.view.Selected = id.Row
 		u.view.Refresh()
@@ -126,13 +235,13 @@ func (u *UI) newPeakTable() *widget.Table {
 
 // Candidate table columns.
 var candColumns = []column{
-	{"Show", 54, false},
-	{"#", 28, true},
-	{"Phase", 140, false},
-	{"Formula", 80, false},
-	{"FOM", 50, true},
-	{"wt%", 50, true},
-	{"Peaks", 54, true},
+	{"Show", 54, false, false},
+	{"#", 28, true, false},
+	{"Phase", 140, false, true},
+	{"Formula", 80, false, true},
+	{"FOM", 50, true, false},
+	{"wt%", 50, true, false},
+	{"Peaks", 54, true, false},
 }
 
 // candCell returns the text of one cell of the candidate table.
@@ -143,7 +252,7 @@ func candCell(r candRow, col int) string {
 			return fmt.Sprint(r.rank)
 		}
 	case 2:
-		name := phaseName(r.c)
+		name := r.c.Phase.ShortName()
 		if r.identified {
 			name = "✓ " + name
 		}
@@ -167,8 +276,9 @@ func candCell(r candRow, col int) string {
 	return ""
 }
 
-func (u *UI) newCandidateTable() *widget.Table {
-	t := widget.NewTableWithHeaders(
+func (u *UI) newCandidateTable() *table {
+	var t *table
+	t = newTable(candColumns,
 		func() (int, int) {
 			if e := u.current; e != nil {
 				return len(e.rows), len(candColumns)
@@ -179,7 +289,7 @@ func (u *UI) newCandidateTable() *widget.Table {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			chk := widget.NewCheck("", nil)
-			sw := canvas.NewRectangle(overlayColors[0])
+			sw := canvas.NewRectangle(palette.Phase(0))
 			sw.SetMinSize(fyne.NewSize(14, 14))
 			sw.CornerRadius = 2
 			return container.NewStack(l, container.NewHBox(chk, container.NewCenter(sw)))
@@ -216,10 +326,9 @@ func (u *UI) newCandidateTable() *widget.Table {
 			box.Hide()
 			l.Show()
 			l.TextStyle = fyne.TextStyle{Bold: r.identified && id.Col == 2}
-			l.Alignment = candColumns[id.Col].alignment()
+			t.cols[id.Col].style(l)
 			l.SetText(candCell(r, id.Col))
 		})
-	setColumns(t, candColumns)
 	t.OnSelected = func(id widget.TableCellID) {
 		// Selecting a row toggles its sticks, like clicking the check.
 		if e := u.current; e != nil && id.Row < len(e.rows) && id.Col != 0 {
@@ -258,20 +367,29 @@ func (d denseTheme) Size(n fyne.ThemeSizeName) float32 {
 	return s
 }
 
-// autosize sets each column of t to fit its header and its widest cell,
-// up to maxW units.
-func autosize(t *widget.Table, titles []string, rows int, cell func(row, col int) string, maxW float32) {
-	// Header cells may not pick up the override: measure at full size.
-	th := fyne.CurrentApp().Settings().Theme()
-	size := th.Size(theme.SizeNameText)
-	pad := 2*th.Size(theme.SizeNameInnerPadding) + 4
-	for c, title := range titles {
-		w := fyne.MeasureText(title, size, fyne.TextStyle{Bold: true}).Width
-		for r := range min(rows, 500) { // enough rows to see the widest values
-			if s := cell(r, c); s != "" {
-				w = max(w, fyne.MeasureText(s, size, fyne.TextStyle{Bold: true}).Width)
-			}
+// updateTables shows the scan on display in the tables: its columns
+// fitted to its values, no selection, scrolled to the top; each table is
+// laid out once.
+func (u *UI) updateTables() {
+	e := u.current
+	u.peaks.update(func() {
+		u.peaks.UnselectAll()
+		u.peaks.scrollToTop()
+		if e == nil || e.a == nil {
+			return
 		}
-		t.SetColumnWidth(c, min(w+pad, maxW))
-	}
+		u.peaks.fit(len(e.a.Peaks), e.peakCell, 200)
+	})
+	u.cands.update(func() {
+		u.cands.scrollToTop()
+		if e == nil || e.a == nil {
+			return
+		}
+		u.cands.fit(len(e.rows), func(r, c int) string {
+			if c == 0 {
+				return "MMMM" // check box and colour swatch
+			}
+			return candCell(e.rows[r], c)
+		}, 150)
+	})
 }

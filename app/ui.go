@@ -1,7 +1,7 @@
 package app
 
 import (
-	"cmp"
+	"context"
 	"fmt"
 	"image/color"
 	"math"
@@ -21,6 +21,7 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/scan"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 // ScanExtensions are the file extensions the open dialogs offer: those of
@@ -40,9 +41,9 @@ var ScanExtensions = func() []string {
 // UI is Bragg's main window: the list of opened scans, the pattern view,
 // the peak table, the candidate phases and a status bar.
 type UI struct {
-	app     fyne.App
-	win     fyne.Window
-	backend Backend
+	app      fyne.App
+	win      fyne.Window
+	services Services
 
 	// inline runs loads and exports on the calling goroutine (snapshots).
 	inline bool
@@ -66,8 +67,8 @@ type UI struct {
 
 	view      *PatternView
 	list      *widget.List
-	peaks     *widget.Table
-	cands     *widget.Table
+	peaks     *table
+	cands     *table
 	peaksHead *widget.Label
 	candsHead *widget.Label
 
@@ -84,12 +85,15 @@ type entry struct {
 	path    string // "" is the demo pattern
 	name    string
 	loading bool
+	stage   string // of the load in progress (analysis.Progress)
 	a       *Analysis
 	// opt are the settings a was computed with; tried those of the latest
 	// load, finished or not, successful or not.
 	opt, tried analysis.Options
-	// gen counts loads: a result from a superseded load is dropped.
-	gen int
+	// gen counts loads: a result from a superseded load is dropped, and
+	// cancel stops the load in flight.
+	gen    int
+	cancel context.CancelFunc
 	// wantShown, when not nil, says which candidates (phaseKey) to
 	// overlay once the next analysis arrives (a reopened workspace).
 	wantShown map[string]bool
@@ -109,9 +113,10 @@ type candRow struct {
 	color      color.NRGBA
 }
 
-// New builds the main window over b. It does not show it.
-func New(a fyne.App, b Backend) *UI {
-	u := &UI{app: a, backend: b, portal: portalAvailable(), do: fyne.Do, opt: analysis.DefaultOptions()}
+// New builds the main window over the domain services s. It does not show
+// it.
+func New(a fyne.App, s Services) *UI {
+	u := &UI{app: a, services: s, portal: portalAvailable(), do: fyne.Do, opt: analysis.DefaultOptions()}
 	u.win = a.NewWindow("Bragg")
 	u.build()
 	u.win.Resize(fyne.NewSize(1200, 760))
@@ -261,7 +266,7 @@ func (u *UI) zoom(f float64) {
 	u.view.Zoom(f, (lo+hi)/2)
 }
 
-// Open loads each path through the backend, each on its own goroutine,
+// Open loads each path through the services, each on its own goroutine,
 // and shows the last one when it is ready. A file that fails to load is
 // reported in a dialog naming it and leaves the list as it was. With no
 // paths it opens the demo pattern, as `bragg gui` does.
@@ -279,7 +284,7 @@ func (u *UI) Open(paths ...string) {
 	}
 }
 
-// OpenDemo loads the backend's demonstration pattern.
+// OpenDemo loads the built-in demonstration pattern.
 func (u *UI) OpenDemo() {
 	e := u.addEntry("")
 	u.want = e
@@ -301,24 +306,44 @@ func (u *UI) addEntry(path string) *entry {
 }
 
 // load (re)analyses e with the settings in force, off the UI goroutine. A
-// load started later supersedes it: its result is then dropped.
+// load started later supersedes it: it is cancelled and its result
+// dropped. The scan list shows the stage the load is at.
 func (u *UI) load(e *entry) {
+	e.stop()
 	e.loading = true
 	e.gen++
 	gen, opt, path := e.gen, u.opt, e.path
 	e.tried = opt
+	e.stage = ""
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
 	u.list.Refresh()
+	current := func() bool { return e.gen == gen && slices.Contains(u.entries, e) }
+	progress := func(stage string, _ float64) {
+		u.do(func() {
+			if current() && e.loading {
+				e.stage = stage
+				u.list.Refresh()
+			}
+		})
+	}
 	u.run(func() (*Analysis, error) {
-		if path == "" {
-			return u.backend.Demo(opt)
-		}
-		return u.backend.Open(path, opt)
+		return u.services.analyse(ctx, path, opt, progress)
 	}, func(a *Analysis, err error) {
-		if e.gen != gen || !slices.Contains(u.entries, e) {
+		cancel()
+		if !current() || superseded(err) {
 			return // superseded, or closed meanwhile
 		}
 		u.finish(e, opt, a, err)
 	})
+}
+
+// stop cancels e's load in flight, if any.
+func (e *entry) stop() {
+	if e.cancel != nil {
+		e.cancel()
+		e.cancel = nil
+	}
 }
 
 // run calls load off the UI goroutine (inline in snapshot mode) and
@@ -367,28 +392,8 @@ func (u *UI) finish(e *entry, opt analysis.Options, a *Analysis, err error) {
 	}
 }
 
-// ShowAnalysis adds an analysis that is already done (the demo, or one main
-// computed) to the list and shows it.
-func (u *UI) ShowAnalysis(a *Analysis) {
-	if a == nil || a.Scan == nil {
-		return
-	}
-	e := u.find(a.File)
-	if e == nil {
-		name := filepath.Base(a.File)
-		if a.File == "" {
-			name = "Demo pattern"
-		}
-		e = &entry{path: a.File, name: name}
-		u.entries = append(u.entries, e)
-	}
-	e.opt, e.tried = u.opt, u.opt // unknown: taken as the settings in force
-	u.setAnalysis(e, a)
-	u.list.Refresh()
-	u.selectEntry(e)
-}
-
 func (u *UI) remove(e *entry) {
+	e.stop()
 	e.gen++ // drop a load in flight
 	for i, x := range u.entries {
 		if x == e {
@@ -425,6 +430,8 @@ func (e *entry) displayName() string {
 // summary is the second line of the scan list.
 func (e *entry) summary() string {
 	switch {
+	case e.loading && e.stage != "" && e.stage != analysis.StageDone:
+		return e.stage + "…"
 	case e.loading:
 		return "loading…"
 	case e.a == nil:
@@ -434,7 +441,7 @@ func (e *entry) summary() string {
 	if n := len(e.a.Match.Phases); n > 0 {
 		names := make([]string, 0, n)
 		for _, c := range e.a.Match.Phases {
-			names = append(names, phaseName(c))
+			names = append(names, c.Phase.ShortName())
 		}
 		parts = append(parts, strings.Join(names, " + "))
 	} else {
@@ -482,9 +489,17 @@ func (u *UI) setAnalysis(e *entry, a *Analysis) {
 			e.rows = append([]candRow{{c: c, identified: true}}, e.rows...)
 		}
 	}
+	// Colours as palette gives them: the identified phases in the order
+	// of Match.Phases, as the report's figure has them, then the others.
+	slot := len(a.Match.Phases)
 	for i := range e.rows {
 		r := &e.rows[i]
-		r.color = OverlayColor(i)
+		if j := slices.IndexFunc(a.Match.Phases, func(c match.Candidate) bool { return phaseKey(c) == phaseKey(r.c) }); j >= 0 {
+			r.color = palette.Phase(j)
+		} else {
+			r.color = palette.Phase(slot)
+			slot++
+		}
 		shown, ok := prev[phaseKey(r.c)]
 		switch {
 		case e.wantShown != nil:
@@ -502,7 +517,7 @@ func (u *UI) setAnalysis(e *entry, a *Analysis) {
 			if p.Peak < 0 || p.Peak >= len(e.peakPhase) {
 				continue
 			}
-			name := phaseName(c)
+			name := c.Phase.ShortName()
 			switch cur := e.peakPhase[p.Peak]; {
 			case cur == "":
 				e.peakPhase[p.Peak] = name
@@ -523,18 +538,6 @@ func phaseKey(c match.Candidate) string {
 	return c.Phase.Name + "|" + c.Phase.Formula
 }
 
-// phaseName is the name a user knows a phase by: the mineral name when
-// there is one.
-func phaseName(c match.Candidate) string {
-	if c.Phase == nil {
-		return "?"
-	}
-	if c.Phase.Mineral != "" {
-		return c.Phase.Mineral
-	}
-	return c.Phase.Name
-}
-
 // show makes e (nil: nothing) the scan on display.
 func (u *UI) show(e *entry) {
 	if u.current != nil {
@@ -550,80 +553,32 @@ func (u *UI) show(e *entry) {
 		u.win.SetTitle("Bragg — " + e.displayName())
 	}
 	u.updateOverlays()
-	u.autosizeTables()
-	u.peaks.UnselectAll()
-	u.peaks.Refresh()
-	u.cands.Refresh()
-	u.peaks.ScrollToTop()
-	u.cands.ScrollToTop()
+	u.updateTables()
 	u.updateStatus()
 	if e != nil && e.a != nil && !e.loading && !sameOptions(e.tried, u.opt) {
 		u.load(e) // analysed with other settings: re-run, the old on show meanwhile
 	}
 }
 
-// autosizeTables fits the table columns to the scan on display.
-func (u *UI) autosizeTables() {
-	e := u.current
-	if e == nil || e.a == nil {
-		return
-	}
-	titles := make([]string, len(peakColumns))
-	for i, c := range peakColumns {
-		titles[i] = c.title
-	}
-	autosize(u.peaks, titles, len(e.a.Peaks), e.peakCell, 200)
-	titles = make([]string, len(candColumns))
-	for i, c := range candColumns {
-		titles[i] = c.title
-	}
-	autosize(u.cands, titles, len(e.rows), func(r, c int) string {
-		if c == 0 {
-			return "MMMM" // check box and colour swatch
-		}
-		return candCell(e.rows[r], c)
-	}, 150)
-}
-
-// stickOverlay turns a candidate's reference lines into sticks at the
-// scan's wavelength. match scales reference intensities (0–100) onto the
-// observed relative integrated intensities, on which the peak with the
-// largest area is 100 (diffraction/match, newObserved); multiplying by that
-// peak's height over 100 turns them into counts, so that the sticks compare
-// with the net peak heights.
+// stickOverlay turns a candidate's stick pattern (refdb.Phase.Sticks at the
+// scan's wavelength and the fitted strain) into counts. match scales
+// reference intensities (0–100) onto the observed relative integrated
+// intensities, on which the peak with the largest area is 100
+// (diffraction/match, newObserved); multiplying by that peak's height over
+// 100 turns them into counts, so that the sticks compare with the net peak
+// heights.
 func stickOverlay(r candRow, a *Analysis) Overlay {
-	o := Overlay{Name: phaseName(r.c), Color: r.color}
-	if r.c.Phase == nil || a == nil || a.Scan == nil {
+	o := Overlay{Name: r.c.Phase.ShortName(), Color: r.color}
+	if a == nil || a.Scan == nil {
 		return o
-	}
-	s := a.Scan
-	lambda := diffraction.CuKa.Ka1
-	if s.Wavelength.Known() {
-		lambda = s.Wavelength.Ka1
 	}
 	scale := r.c.Scale * countsPerUnit(a)
 	if !(scale > 0) {
 		scale = countsPerUnit(a) / 4 // no fitted scale: a quarter of the strongest peak
 	}
-	for _, l := range r.c.Phase.Lines {
-		tt, ok := diffraction.TwoTheta(l.D*(1+r.c.Strain), lambda)
-		if !ok {
-			continue
-		}
-		o.Sticks = append(o.Sticks, Stick{TwoTheta: tt, Height: l.I * scale})
+	for _, st := range r.c.Phase.Sticks(a.Scan.Wavelength.Ka1, r.c.Strain) {
+		o.Sticks = append(o.Sticks, Stick{TwoTheta: st.TwoTheta, Height: st.I * scale})
 	}
-	// Reflections at the same angle (symmetry-distinct hkl with equal d,
-	// such as quartz 101 and 011) add up into one observed peak: one stick.
-	slices.SortFunc(o.Sticks, func(a, b Stick) int { return cmp.Compare(a.TwoTheta, b.TwoTheta) })
-	merged := o.Sticks[:0]
-	for _, st := range o.Sticks {
-		if n := len(merged); n > 0 && st.TwoTheta-merged[n-1].TwoTheta < 1e-3 {
-			merged[n-1].Height += st.Height
-			continue
-		}
-		merged = append(merged, st)
-	}
-	o.Sticks = merged
 	return o
 }
 

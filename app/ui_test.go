@@ -1,11 +1,13 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"math"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 // testUI is the window with its own UI queue: results that the desktop
@@ -24,10 +27,10 @@ type testUI struct {
 
 // newTestUI builds the window over b in a temporary test app and never
 // asks the desktop portal.
-func newTestUI(t *testing.T, b Backend) *testUI {
+func newTestUI(t testing.TB, b *fakeServices) *testUI {
 	t.Helper()
 	a := test.NewTempApp(t)
-	u := &testUI{UI: New(a, b), queue: make(chan func(), 64)}
+	u := &testUI{UI: New(a, b.services()), queue: make(chan func(), 64)}
 	u.portal = false
 	u.do = func(f func()) { u.queue <- f }
 	t.Cleanup(u.win.Close)
@@ -104,8 +107,8 @@ func TestOpenShowsAnalysis(t *testing.T) {
 	}
 	e := u.current
 	want := synthetic(b.n, b.wl)
-	if rows, cols := u.peaks.Length(); rows != len(want.Peaks) || cols != len(peakColumns) {
-		t.Errorf("peak table is %d×%d, want %d×%d", rows, cols, len(want.Peaks), len(peakColumns))
+	if rows, cols := u.peaks.Length(); rows != len(want.Peaks) || cols != len(peakColumns()) {
+		t.Errorf("peak table is %d×%d, want %d×%d", rows, cols, len(want.Peaks), len(peakColumns()))
 	}
 	if got := e.peakCell(0, 1); got != "20.860" {
 		t.Errorf("first peak 2θ cell = %q, want 20.860 (quartz 100 at Cu Kα1)", got)
@@ -177,7 +180,7 @@ func TestToggleCandidateOverlay(t *testing.T) {
 		t.Fatalf("after ticking corundum: %d overlays, want %d", got, before+1)
 	}
 	last := u.view.Overlays[len(u.view.Overlays)-1]
-	if last.Name != "Corundum" || len(last.Sticks) == 0 || last.Color != OverlayColor(2) {
+	if last.Name != "Corundum" || len(last.Sticks) == 0 || last.Color != palette.Phase(2) {
 		t.Errorf("new overlay = %q with %d sticks, colour %v", last.Name, len(last.Sticks), last.Color)
 	}
 	// Sticks are scaled by the candidate's Scale onto relative areas,
@@ -269,7 +272,7 @@ func TestOpenSeveralAndSelect(t *testing.T) {
 	}
 }
 
-func TestDemoAndShowAnalysis(t *testing.T) {
+func TestDemo(t *testing.T) {
 	b := newFake()
 	u := newTestUI(t, b)
 	u.OpenDemo()
@@ -277,10 +280,8 @@ func TestDemoAndShowAnalysis(t *testing.T) {
 	if u.current == nil || u.current.name != "Demo pattern" {
 		t.Fatalf("demo not shown: %+v", u.current)
 	}
-	a, _ := b.Open("/elsewhere/x.xye", analysis.DefaultOptions())
-	u.ShowAnalysis(a)
-	if u.current.a != a || len(u.entries) != 2 {
-		t.Errorf("ShowAnalysis: %d entries, shown %v", len(u.entries), u.current.path)
+	if c, _ := b.lastCall(); c.path != "" {
+		t.Errorf("the demo was asked for as %q, want \"\"", c.path)
 	}
 }
 
@@ -336,7 +337,7 @@ func TestWavelengthText(t *testing.T) {
 	}
 }
 
-// TestImport: importing CIFs through the backend reports the new entries,
+// TestImport: importing CIFs through the services reports the new entries,
 // and a failing file is reported while the others import.
 func TestImport(t *testing.T) {
 	b := newFake()
@@ -351,5 +352,43 @@ func TestImport(t *testing.T) {
 	}
 	if !strings.Contains(errTitle, "bad.cif") {
 		t.Errorf("error shown: %q, want one naming bad.cif", errTitle)
+	}
+}
+
+// TestSupersededLoadIsCancelled: opening a scan again while its first load
+// is still running cancels that load (its context) and drops its result;
+// meanwhile the scan list shows the stage the load is at.
+func TestSupersededLoadIsCancelled(t *testing.T) {
+	b := newFake()
+	started := make(chan struct{})
+	var first error
+	b.gate = func(ctx context.Context, n int) error {
+		if n != 1 {
+			return nil
+		}
+		close(started)
+		select {
+		case <-ctx.Done():
+			first = ctx.Err()
+		case <-time.After(10 * time.Second):
+			first = errors.New("not cancelled within 10 s")
+		}
+		return first
+	}
+	u := newTestUI(t, b)
+	errs := captureErrors(u)
+	u.Open("/data/slow.xy")
+	<-started
+	(<-u.queue)() // the first load's progress
+	if got := u.entries[0].summary(); got != analysis.StagePeaks+"…" {
+		t.Errorf("scan list shows %q while the peaks are searched", got)
+	}
+	u.Open("/data/slow.xy") // again: supersedes the first load
+	u.wait()
+	if !errors.Is(first, context.Canceled) {
+		t.Errorf("the superseded load's context: %v, want cancelled", first)
+	}
+	if len(u.entries) != 1 || u.current == nil || u.current.a == nil || len(*errs) > 0 || b.ncalls() != 2 {
+		t.Errorf("after the second load: %d entries, shown %v, errors %q, %d calls", len(u.entries), u.current, *errs, b.ncalls())
 	}
 }

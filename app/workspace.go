@@ -1,61 +1,18 @@
 package app
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2/dialog"
-
-	"github.com/bragg-xrd/bragg/diffraction/analysis"
-	"github.com/bragg-xrd/bragg/diffraction/peaks"
-	"github.com/bragg-xrd/bragg/internal/atomic"
 )
-
-// WorkspaceExt is the extension of Bragg workspace files.
-const WorkspaceExt = ".bragg"
-
-// Workspace files: a small JSON document that names itself and carries a
-// version, so that a later Bragg can read an older file and an older one
-// refuses a newer file clearly.
-const (
-	workspaceFormat  = "bragg-workspace"
-	workspaceVersion = 1
-)
-
-// workspace is the saved state of the window: the open scans, the settings
-// in force and which candidates each scan overlays.
-type workspace struct {
-	Format  string `json:"format"`  // workspaceFormat
-	Version int    `json:"version"` // workspaceVersion
-	// Settings are the analysis settings in force (analysis.Options).
-	Settings analysis.Options `json:"settings"`
-	Scans    []workspaceScan  `json:"scans"`
-	// Current is the index in Scans of the scan on display, -1 for none.
-	Current int `json:"current"`
-}
-
-// workspaceScan is one open scan.
-type workspaceScan struct {
-	// Path is the scan file, absolute when saved; a relative path (written
-	// by hand) is taken relative to the workspace file.
-	Path string `json:"path,omitempty"`
-	// Demo marks the built-in demo pattern, which has no file.
-	Demo bool `json:"demo,omitempty"`
-	// Overlays are the IDs of the candidate phases whose reference lines
-	// are shown; null (or absent) shows the identified phases.
-	Overlays []string `json:"overlays"`
-}
 
 // workspace returns the state of the window.
 func (u *UI) workspace() workspace {
-	ws := workspace{Format: workspaceFormat, Version: workspaceVersion, Settings: u.opt, Current: -1}
+	ws := workspace{Settings: u.opt, Current: -1}
 	for _, e := range u.entries {
 		s := workspaceScan{Path: e.path, Demo: e.path == ""}
 		if !s.Demo {
@@ -93,105 +50,6 @@ func (u *UI) SaveWorkspace(path string) error {
 	return writeWorkspace(path, u.workspace())
 }
 
-func writeWorkspace(path string, ws workspace) error {
-	b, err := json.MarshalIndent(ws, "", "  ")
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	b = append(b, '\n')
-	return atomic.WriteFile(path, func(w io.Writer) error { _, err := w.Write(b); return err })
-}
-
-// readWorkspace reads and checks a workspace file. Errors name the file.
-func readWorkspace(path string) (*workspace, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err // *PathError names the file
-	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: not a valid Bragg workspace: %s", path, fmt.Sprintf(format, args...))
-	}
-	var ws workspace
-	if err := json.Unmarshal(b, &ws); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return nil, bad("line %d: %v", lineOf(b, se.Offset), se)
-		case errors.As(err, &te):
-			return nil, bad("line %d: %q should be %s, not %s", lineOf(b, te.Offset), te.Field, te.Type, te.Value)
-		}
-		return nil, bad("%v", err)
-	}
-	switch {
-	case ws.Format != workspaceFormat:
-		return nil, bad(`"format" is %q, want %q`, ws.Format, workspaceFormat)
-	case ws.Version < 1:
-		return nil, bad(`no "version"`)
-	case ws.Version > workspaceVersion:
-		return nil, fmt.Errorf("%s: workspace version %d is newer than this Bragg reads (%d): update Bragg",
-			path, ws.Version, workspaceVersion)
-	}
-	if err := checkSettings(ws.Settings); err != nil {
-		return nil, bad("settings: %v", err)
-	}
-	dir := filepath.Dir(path)
-	for i := range ws.Scans {
-		s := &ws.Scans[i]
-		switch {
-		case s.Demo:
-			s.Path = ""
-		case s.Path == "":
-			return nil, bad("scan %d has no path", i+1)
-		case !filepath.IsAbs(s.Path):
-			s.Path = filepath.Join(dir, s.Path)
-		}
-	}
-	if ws.Current < -1 || ws.Current >= len(ws.Scans) {
-		ws.Current = len(ws.Scans) - 1
-	}
-	return &ws, nil
-}
-
-// checkSettings checks the parts of settings a user can get wrong by
-// editing a workspace by hand; the analysis checks the rest.
-func checkSettings(o analysis.Options) error {
-	if _, err := peaks.ParseBackgroundMethod(string(o.Peaks.Background.Method)); err != nil {
-		return err
-	}
-	if o.Peaks.Profile != peaks.ProfileNone {
-		if _, err := peaks.ParseProfile(string(o.Peaks.Profile)); err != nil {
-			return err
-		}
-	}
-	if w := o.Wavelength; w.Ka1 != 0 && !(w.Ka1 >= 0.01 && w.Ka1 <= 10) {
-		return fmt.Errorf("wavelength %g Å is outside 0.01–10 Å", w.Ka1)
-	}
-	if _, err := parseSigma(fmt.Sprint(o.Peaks.MinSignificance)); err != nil {
-		return err
-	}
-	el := o.Match.Elements
-	for _, l := range []struct {
-		name string
-		syms []string
-	}{{"Must contain", el.AllOf}, {"Must not contain", el.NoneOf}, {"Only these", el.Only}} {
-		got, err := parseElements(l.name, strings.Join(l.syms, ","))
-		if err != nil {
-			return err
-		}
-		if len(got) != len(l.syms) {
-			return fmt.Errorf("%s: symbols must be written once, as in Ti, O: %q", l.name, l.syms)
-		}
-	}
-	return checkRestraints(o)
-}
-
-// lineOf returns the 1-based line of byte offset off in b.
-func lineOf(b []byte, off int64) int {
-	off = min(max(off, 0), int64(len(b)))
-	return 1 + bytes.Count(b[:off], []byte{'\n'})
-}
-
 // OpenWorkspace replaces the open scans by those of the workspace at path
 // and makes its settings the ones in force. A workspace that does not read
 // is reported and changes nothing; a scan file that is missing is reported
@@ -203,6 +61,7 @@ func (u *UI) OpenWorkspace(path string) {
 		return
 	}
 	for _, e := range u.entries {
+		e.stop()
 		e.gen++ // drop loads in flight
 	}
 	u.entries, u.want = nil, nil

@@ -16,7 +16,7 @@ import (
 )
 
 // scanFiles creates empty files with the given names in a temporary
-// directory (the fake backend does not read them) and returns their paths.
+// directory (the fake services do not read them) and returns their paths.
 func scanFiles(t *testing.T, names ...string) []string {
 	t.Helper()
 	dir := t.TempDir()
@@ -49,20 +49,30 @@ func fullOptions() analysis.Options {
 	return o
 }
 
-// TestOptionsJSONRoundTrip: the workspace stores analysis.Options as JSON;
-// every field must come back as it was.
-func TestOptionsJSONRoundTrip(t *testing.T) {
+// TestSettingsRoundTrip: every field of analysis.Options comes back
+// through the workspace's settings as JSON, in version 2 and version 1.
+func TestSettingsRoundTrip(t *testing.T) {
 	for _, o := range []analysis.Options{analysis.DefaultOptions(), fullOptions()} {
-		b, err := json.Marshal(o)
+		b2, err := json.Marshal(toV2(o))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got analysis.Options
-		if err := json.Unmarshal(b, &got); err != nil {
+		var v2 settingsV2
+		if err := json.Unmarshal(b2, &v2); err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, o) {
-			t.Errorf("options changed through JSON:\n got %+v\nwant %+v", got, o)
+		b1, err := json.Marshal(toV1(o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v1 settingsV1
+		if err := json.Unmarshal(b1, &v1); err != nil {
+			t.Fatal(err)
+		}
+		for name, got := range map[string]analysis.Options{"version 2": v2.options(), "version 1": v1.options()} {
+			if !reflect.DeepEqual(got, o) {
+				t.Errorf("%s: options changed through JSON:\n got %+v\nwant %+v", name, got, o)
+			}
 		}
 	}
 }
@@ -120,7 +130,7 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 	shown := func(e *entry) (out []string) {
 		for _, r := range e.rows {
 			if r.shown {
-				out = append(out, phaseName(r.c))
+				out = append(out, r.c.Phase.ShortName())
 			}
 		}
 		return out
@@ -134,11 +144,23 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 		t.Errorf("%d overlays drawn, want 2", got)
 	}
 
-	// The file is what the brief says: a versioned JSON document.
-	var raw map[string]any
+	// The file is a versioned JSON document, version 2, whose settings
+	// have snake_case keys of their own.
+	var raw struct {
+		Format   string
+		Version  int
+		Settings map[string]any
+	}
 	b, _ := os.ReadFile(ws)
-	if err := json.Unmarshal(b, &raw); err != nil || raw["format"] != "bragg-workspace" || raw["version"] != 1.0 {
+	if err := json.Unmarshal(b, &raw); err != nil || raw.Format != "bragg-workspace" || raw.Version != 2 {
 		t.Errorf("workspace file starts %.200s", b)
+	}
+	for _, k := range []string{"peaks.background", "peaks.min_significance", "peaks.strip_ka2", "peaks.zero_shift", "match.require",
+		"match.tolerance", "size.scherrer_k", "wavelength.ka1"} {
+		group, key, _ := strings.Cut(k, ".")
+		if _, ok := raw.Settings[group].(map[string]any)[key]; !ok {
+			t.Errorf("settings lack %s: %s", k, b)
+		}
 	}
 }
 
@@ -178,24 +200,31 @@ func TestBadWorkspace(t *testing.T) {
 		{"syntax on line 3", "{\n\"format\": \"bragg-workspace\",\n\"version\": 1,,\n}", "line 3"},
 		{"not a workspace", `{"scans": []}`, `"format" is ""`},
 		{"no version", `{"format": "bragg-workspace"}`, `no "version"`},
-		{"newer", `{"format": "bragg-workspace", "version": 7}`, "version 7 is newer than this Bragg reads (1)"},
+		{"newer", `{"format": "bragg-workspace", "version": 7}`, "version 7 is newer than this Bragg reads (2)"},
 		{"wrong type", `{"format": "bragg-workspace", "version": "1"}`, `"version" should be int`},
 		{"bad background", settings(`{"Peaks": {"Background": {"method": "spline"}}}`), "unknown background method"},
-		{"bad element", settings(`{"Match": {"Elements": {"AllOf": ["Xx"]}}}`), `"Xx" is not an element`},
+		{"bad element", settings(`{"Match": {"Elements": {"AllOf": ["Xx"]}}}`), `required elements: "Xx" is not an element symbol`},
+		{"element case", settings(`{"Match": {"Elements": {"Only": ["si"]}}}`), `allowed elements: "si" is not an element symbol: symbols start with a capital letter, "Si"`},
+		// Version 2: the settings' own keys, checked by the same Validate.
+		{"v2 element case", `{"format": "bragg-workspace", "version": 2, "settings": {"match": {"only": ["si"]}}}`, `allowed elements: "si" is not an element symbol: symbols start with a capital letter, "Si"`},
+		{"v2 wavelength", `{"format": "bragg-workspace", "version": 2, "settings": {"wavelength": {"ka1": -1}}}`, "-1 Å is outside 0.01–10 Å"},
+		{"v2 profile", `{"format": "bragg-workspace", "version": 2, "settings": {"peaks": {"profile": "gauss"}}}`, `unknown profile "gauss"`},
+		{"v2 tolerance", `{"format": "bragg-workspace", "version": 2, "settings": {"match": {"tolerance": 0}}}`, "matching tolerance 0°"},
+		{"v2 wrong type", "{\"format\": \"bragg-workspace\", \"version\": 2,\n\"settings\": {\"peaks\": {\"strip_ka2\": \"yes\"}}}", `line 2: "settings.peaks.strip_ka2" should be bool`},
 		{"bad wavelength", settings(`{"Wavelength": {"ka1": 154}}`), "outside 0.01–10 Å"},
 		{"scan without path", `{"format": "bragg-workspace", "version": 1, "scans": [{}]}`, "scan 1 has no path"},
 	}
+	// One window meets every bad file: none may change it.
+	u := newTestUI(t, newFake())
+	u.Open("/data/kept.xy")
+	u.wait()
+	before := u.Options()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "broken.bragg")
 			if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			b := newFake()
-			u := newTestUI(t, b)
-			u.Open("/data/kept.xy")
-			u.wait()
-			before := u.Options()
 			errs := captureErrors(u)
 			u.OpenWorkspace(path)
 			u.wait()
@@ -216,4 +245,47 @@ func TestBadWorkspace(t *testing.T) {
 			t.Errorf("errors: %q", *errs)
 		}
 	})
+}
+
+// TestWorkspaceVersion1 opens testdata/workspace-v1/v1.bragg, written by
+// the Bragg of issue 10's start (workspace version 1, analysis.Options
+// serialised as they were), with only the two scan paths made relative to
+// the file. Every setting, scan and overlay must come back.
+func TestWorkspaceVersion1(t *testing.T) {
+	path := filepath.Join("testdata", "workspace-v1", "v1.bragg")
+	u := newTestUI(t, newFake())
+	errs := captureErrors(u)
+	u.OpenWorkspace(path)
+	u.wait()
+	if len(*errs) > 0 {
+		t.Fatalf("errors: %q", *errs)
+	}
+	want := fullOptions()
+	want.Format = ""
+	want.Standard = "cod:9008565"
+	if !sameOptions(u.Options(), want) {
+		t.Errorf("settings:\n got %+v\nwant %+v", u.Options(), want)
+	}
+	dir := filepath.Dir(path)
+	var paths []string
+	for _, e := range u.entries {
+		paths = append(paths, e.path)
+	}
+	if w := []string{filepath.Join(dir, "quartz.xy"), filepath.Join(dir, "calcite.xy"), ""}; !slices.Equal(paths, w) {
+		t.Fatalf("scans %q, want %q", paths, w)
+	}
+	if u.current != u.entries[0] {
+		t.Errorf("on display: %+v, want quartz.xy", u.current)
+	}
+	for i, w := range [][]string{{"Quartz", "Corundum"}, {"Quartz", "Calcite"}, {"Quartz", "Calcite"}} {
+		var got []string
+		for _, r := range u.entries[i].rows {
+			if r.shown {
+				got = append(got, r.c.Phase.ShortName())
+			}
+		}
+		if !slices.Equal(got, w) {
+			t.Errorf("scan %d overlays %v, want %v", i, got, w)
+		}
+	}
 }

@@ -1,13 +1,10 @@
 package assets
 
-import (
-	_ "embed"
-
-	"fyne.io/fyne/v2"
-)
+import _ "embed"
 
 //go:embed Icon.png
 var iconPNG []byte
 
-// Icon is Bragg's application icon: a diffraction pattern on blue.
-var Icon = fyne.NewStaticResource("Icon.png", iconPNG)
+// IconPNG returns Bragg's application icon, a diffraction pattern on blue,
+// as PNG bytes (also FyneApp.toml's Icon).
+func IconPNG() []byte { return iconPNG }

@@ -1,7 +1,15 @@
-// Package cli is Bragg's command line: the subcommands info, convert, peaks,
-// identify, simulate, report, db and gui --snapshot, over the same domain API as the GUI.
-// Data go to standard output, messages to standard error; the exit status is
-// 0 on success, 1 on an error and 2 on a usage error.
+// Package cli is Bragg's command line: the subcommands info, convert,
+// peaks, identify, simulate, report, db and gui, over the same domain API
+// as the window (analysis.Pipeline, refdb.Store, report).
+//
+// main builds the pieces and passes them in a [Config]: the reference
+// database, the version, and the functions that open or render the
+// window, so that this package links no GUI toolkit. Data go to standard
+// output, messages to standard error; the exit status is 0 on success, 1
+// on an error and 2 on a usage error (a bad flag, or settings that
+// analysis.Options.Validate rejects: one line naming the bad value). The
+// JSON outputs are named types in json.go, each with a golden file in
+// testdata/golden.
 package cli
 
 import (
@@ -13,15 +21,26 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/cmdline"
-
-	// Imported before anything that links Fyne: maps LANG=C to English so
-	// that Fyne prints no locale error on a command-line run.
-	_ "github.com/bragg-xrd/bragg/internal/clocale"
 )
 
-// Version is the program version, printed by --version and in reports.
-const Version = "0.1.0"
+// Config is what main passes to the command line: the pieces it built.
+type Config struct {
+	// Version is the program version, printed by --version and in reports.
+	Version string
+	// Store is the reference database (bundled and user) that the
+	// analysis searches and the db command shows and changes.
+	Store *refdb.Store
+	// GUI opens the main window on the given scan files (the demo when
+	// there are none) and returns when it is closed; nil in a build
+	// without a display driver.
+	GUI func(files []string) error
+	// Snapshot renders the main window offscreen at width × height with
+	// the files loaded (the demo when there are none) and writes it to out
+	// as a PNG; nil when the window cannot be built.
+	Snapshot func(out string, width, height float32, files []string) error
+}
 
 // command is one subcommand.
 type command struct {
@@ -34,8 +53,9 @@ type command struct {
 	minArgs, maxArgs int
 }
 
-// env carries the streams of one invocation.
+// env carries the configuration and the streams of one invocation.
 type env struct {
+	cfg            Config
 	stdout, stderr io.Writer
 }
 
@@ -50,11 +70,6 @@ func init() {
 	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, simulateCmd, reportCmd, dbCmd, guiCmd}
 }
 
-// OpenGUI opens the main window on the given scan files (the demo when
-// there are none) and returns when it is closed. main sets it; it is nil in
-// a build without a display driver, such as the tests.
-var OpenGUI func(files []string) error
-
 func lookup(name string) *command {
 	for _, c := range commands {
 		if c.name == name {
@@ -64,10 +79,10 @@ func lookup(name string) *command {
 	return nil
 }
 
-// Run runs the command line args (without the program name) and returns the
-// exit status.
-func Run(args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
+// Run runs the command line args (without the program name) with the
+// pieces of cfg and returns the exit status.
+func Run(cfg Config, args []string, stdout, stderr io.Writer) int {
+	e := &env{cfg: cfg, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		return e.gui(nil)
 	}
@@ -81,10 +96,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 				return 0
 			}
 		}
-		usage(stdout)
+		usage(stdout, cfg.Version)
 		return 0
 	case "-version", "--version", "version":
-		fmt.Fprintln(stdout, "bragg", Version)
+		fmt.Fprintln(stdout, "bragg", cfg.Version)
 		return 0
 	}
 	c := lookup(args[0])
@@ -114,7 +129,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := run(pos); err != nil {
 		if errors.Is(err, cmdline.ErrUsage) {
-			e.warnf("%s: %v", c.name, errors.Unwrap(err))
+			e.warnf("%s: %s", c.name, strings.TrimPrefix(err.Error(), cmdline.ErrUsage.Error()+": "))
 			return 2
 		}
 		e.warnf("%v", err)
@@ -125,18 +140,18 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 // gui opens the window, or says why it cannot.
 func (e *env) gui(files []string) int {
-	if err := openGUI(files); err != nil {
+	if err := e.openGUI(files); err != nil {
 		e.warnf("%v", err)
 		return 1
 	}
 	return 0
 }
 
-func openGUI(files []string) error {
-	if OpenGUI == nil {
+func (e *env) openGUI(files []string) error {
+	if e.cfg.GUI == nil {
 		return errors.New("this build has no GUI; see bragg --help for the commands")
 	}
-	return OpenGUI(files)
+	return e.cfg.GUI(files)
 }
 
 func (c *command) flags(e *env) (*flag.FlagSet, func([]string) error) {
@@ -160,7 +175,7 @@ func hasFlags(fs *flag.FlagSet) bool {
 	return n > 0
 }
 
-func usage(w io.Writer) {
+func usage(w io.Writer, version string) {
 	fmt.Fprintf(w, `Bragg %s — powder X-ray diffraction: read scans, find peaks, identify phases.
 
 usage:
@@ -169,7 +184,7 @@ usage:
   bragg COMMAND [flags] ARGS
 
 commands:
-`, Version)
+`, version)
 	cs := append([]*command(nil), commands...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {

@@ -16,10 +16,15 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction/scan"
 )
 
+// testConfig is the command line's configuration in the tests: the
+// bundled database and a user database in a temporary folder (TestMain),
+// and no window.
+var testConfig Config
+
 // run runs the command line and returns its exit status and streams.
 func run(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	rc := Run(args, &out, &errb)
+	rc := Run(testConfig, args, &out, &errb)
 	return rc, out.String(), errb.String()
 }
 
@@ -210,8 +215,9 @@ func TestUsage(t *testing.T) {
 	if rc, _, _ := run("nosuchcommand"); rc != 2 {
 		t.Errorf("unknown command: exit %d, want 2", rc)
 	}
-	if rc, _, _ := run("report", "x.xy"); rc != 2 {
-		t.Errorf("report without -o: exit %d, want 2", rc)
+	// The message says what is wrong (it once said only "usage").
+	if rc, _, errs := run("report", "x.xy"); rc != 2 || errs != "bragg: report: -o OUT.xlsx is required\n" {
+		t.Errorf("report without -o: exit %d, stderr %q; want 2 and what is missing", rc, errs)
 	}
 	if rc, _, _ := run("identify", "--top"); rc != 2 {
 		t.Errorf("flag without value: exit %d, want 2", rc)
@@ -301,5 +307,39 @@ func TestPeaksInstrument(t *testing.T) {
 		if math.Abs(got-want) > 0.15*want {
 			t.Errorf("instrumental FWHM at %g°: %.4f°, want %.4f° ± 15 %%", tt, got, want)
 		}
+	}
+}
+
+// TestBadSettingsAreUsageErrors: settings that analysis.Options.Validate
+// rejects stop the command before it reads anything: exit 2, one line on
+// stderr naming the bad value (the same words the window shows), nothing
+// on stdout and no output file.
+func TestBadSettingsAreUsageErrors(t *testing.T) {
+	f := demoFile(t)
+	out := filepath.Join(t.TempDir(), "r.xlsx")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"identify", f, "--require", "Xx"}, `bragg: identify: required elements: "Xx" is not an element symbol`},
+		{[]string{"identify", f, "--require", "si"}, `bragg: identify: required elements: "si" is not an element symbol: symbols start with a capital letter, "Si"`},
+		{[]string{"identify", f, "--only", "Ti,O", "--require", "Mn"}, "Mn is required but not among the allowed elements Ti,O"},
+		{[]string{"identify", f, "--top", "-2"}, "candidate list length -2 is negative"},
+		{[]string{"identify", "missing.xy", "--exclude", "pb"}, `excluded elements: "pb"`}, // before the file is read
+		{[]string{"report", f, "-o", out, "--require", "Xx"}, `"Xx" is not an element symbol`},
+		{[]string{"peaks", f, "--min-sigma", "-1"}, "minimum significance -1"},
+		{[]string{"peaks", f, "--scherrer-k", "90"}, "Scherrer constant 90"},
+		{[]string{"db", "search", "--elements", "fe"}, `"fe" is not an element symbol: symbols start with a capital letter, "Fe"`},
+	} {
+		rc, stdout, errs := run(c.args...)
+		if rc != 2 || stdout != "" || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, rc, stdout, errs, c.want)
+		}
+		if c.args[0] != "db" && strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: stderr is not one line: %q", c.args, errs)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("report with bad settings wrote a file")
 	}
 }

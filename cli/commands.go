@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/cli/convert"
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
@@ -38,13 +36,26 @@ func wavelengthFlag(fs *flag.FlagSet, opt *analysis.Options) {
 	})
 }
 
-// read reads a scan and warns on stderr when its wavelength is assumed.
-func (e *env) read(path string, opt analysis.Options) (*analysis.Analysis, error) {
-	a, err := analysis.Read(path, opt)
+// pipeline returns the analysis pipeline with opt. Settings that
+// analysis.Options.Validate rejects are a usage error (exit 2).
+func (e *env) pipeline(opt analysis.Options) (*analysis.Pipeline, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", cmdline.ErrUsage, err)
+	}
+	return &analysis.Pipeline{Store: e.cfg.Store, Options: opt}, nil
+}
+
+// open runs p on one file, saying on stderr when the wavelength is
+// assumed and which axis correction the internal standard gave.
+func (e *env) open(p *analysis.Pipeline, path string) (*analysis.Analysis, error) {
+	a, err := p.Open(context.Background(), path, nil)
 	if err != nil {
 		return nil, err
 	}
 	e.warnAssumed(path, a.Scan)
+	if a.AxisFit != nil {
+		e.warnf("%s: axis fitted to %s", path, a.Settings["internal_standard"])
+	}
 	return a, nil
 }
 
@@ -53,26 +64,6 @@ func (e *env) warnAssumed(path string, s *diffraction.Scan) {
 	if s.Wavelength.Source == diffraction.Assumed {
 		e.warnf("%s: the file gives no wavelength; assuming Cu Kα (λ = %.7g Å); set it with --wavelength", path, s.Wavelength.Ka1)
 	}
-}
-
-// writeJSON writes v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// wavelengthJSON is the "wavelength" object of every JSON output.
-type wavelengthJSON struct {
-	Anode  string  `json:"anode,omitempty"`
-	Ka1    float64 `json:"ka1"`
-	Ka2    float64 `json:"ka2"`
-	Ratio  float64 `json:"ratio"`
-	Source string  `json:"source"`
-}
-
-func wlJSON(w diffraction.Wavelength) wavelengthJSON {
-	return wavelengthJSON{Anode: w.Anode, Ka1: w.Ka1, Ka2: w.Ka2, Ratio: w.Ratio, Source: string(w.Source)}
 }
 
 var infoCmd = &command{
@@ -103,17 +94,7 @@ var infoCmd = &command{
 				meta = map[string]string{}
 			}
 			if *asJSON {
-				return writeJSON(e.stdout, struct {
-					File        string            `json:"file"`
-					Format      string            `json:"format"`
-					Axis        string            `json:"axis"`
-					Points      int               `json:"points"`
-					TwoThetaMin float64           `json:"two_theta_min"`
-					TwoThetaMax float64           `json:"two_theta_max"`
-					Step        float64           `json:"step"`
-					Wavelength  wavelengthJSON    `json:"wavelength"`
-					Metadata    map[string]string `json:"metadata"`
-				}{path, format, axisJSON(s.Axis), s.Len(), s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step(), wlJSON(s.Wavelength), meta})
+				return writeJSON(e.stdout, infoJSON{path, format, axisJSON(s.Axis), s.Len(), s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step(), wlJSON(s.Wavelength), meta})
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintf(tw, "file\t%s\n", path)
@@ -175,8 +156,13 @@ var peaksCmd = &command{
 		})
 		instrument := fs.String("instrument", "", "with --size: fit the instrumental U, V, W to the peaks of this scan of a standard (LaB6, Si) instead of --caglioti")
 		return func(args []string) error {
+			p, err := e.pipeline(opt)
+			if err != nil {
+				return err
+			}
+			p.Until = analysis.StagePeaks
 			if *instrument != "" {
-				std, err := e.findPeaks(*instrument, opt)
+				std, err := e.open(p, *instrument)
 				if err != nil {
 					return err
 				}
@@ -185,10 +171,10 @@ var peaksCmd = &command{
 				if err != nil {
 					return fmt.Errorf("%s: %w", *instrument, err)
 				}
-				opt.Size.Instrument = c
+				p.Options.Size.Instrument = c
 				e.warnf("%s: instrumental width U=%.5g V=%.5g W=%.5g deg²", *instrument, c.U, c.V, c.W)
 			}
-			a, err := e.findPeaks(args[0], opt)
+			a, err := e.open(p, args[0])
 			if err != nil {
 				return err
 			}
@@ -199,76 +185,34 @@ var peaksCmd = &command{
 			var sizes []*float64
 			var wh *peaks.WH
 			if *size {
-				for _, p := range a.Peaks {
-					if t, err := peaks.Scherrer(p, lam, opt.Size); err == nil {
+				for _, pk := range a.Peaks {
+					if t, err := peaks.Scherrer(pk, lam, p.Options.Size); err == nil {
 						nm := t / 10
 						sizes = append(sizes, &nm)
 					} else {
 						sizes = append(sizes, nil)
 					}
 				}
-				if w, err := peaks.WilliamsonHall(a.Peaks, lam, opt.Size); err == nil {
+				if w, err := peaks.WilliamsonHall(a.Peaks, lam, p.Options.Size); err == nil {
 					wh = &w
 				} else {
 					e.warnf("%s: no Williamson–Hall fit: %v", args[0], err)
 				}
 			}
 			if *asJSON {
-				ps := a.Peaks
-				if ps == nil {
-					ps = []diffraction.Peak{}
+				out := peaksJSON{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: a.Peaks, Broad: a.Broad}
+				if out.Peaks == nil {
+					out.Peaks = []diffraction.Peak{}
 				}
-				// JSON has no infinity: a size too large to measure (no
-				// size broadening) is null.
-				type whJSON struct {
-					SizeNM      *float64 `json:"size_nm"`
-					SigmaSizeNM *float64 `json:"sigma_size_nm"`
-					Strain      float64  `json:"strain"`
-					SigmaStrain float64  `json:"sigma_strain"`
-					Peaks       int      `json:"peaks"`
-				}
-				type sizeJSON struct {
-					ScherrerNM     []*float64 `json:"scherrer_nm"`
-					WilliamsonHall *whJSON    `json:"williamson_hall"`
-				}
-				out := struct {
-					File       string             `json:"file"`
-					Wavelength wavelengthJSON     `json:"wavelength"`
-					Peaks      []diffraction.Peak `json:"peaks"`
-					Broad      []diffraction.Peak `json:"broad,omitempty"`
-					Size       *sizeJSON          `json:"size,omitempty"`
-				}{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: ps, Broad: a.Broad}
 				if *size {
 					out.Size = &sizeJSON{ScherrerNM: sizes}
 					if wh != nil {
-						w := &whJSON{Strain: wh.Strain, SigmaStrain: wh.SigmaStrain, Peaks: wh.Peaks}
-						if !math.IsInf(wh.Size, 0) {
-							sz, ss := wh.Size/10, wh.SigmaSize/10
-							w.SizeNM, w.SigmaSizeNM = &sz, &ss
-						}
-						out.Size.WilliamsonHall = w
+						out.Size.WilliamsonHall = whOf(*wh)
 					}
 				}
 				return writeJSON(e.stdout, out)
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-			head := "no\t2θ (°)\td (Å)\theight\tarea\tFWHM (°)\tI rel\t"
-			if *size {
-				head += "size (nm)\t"
-			}
-			fmt.Fprintln(tw, head)
-			for i, p := range a.Peaks {
-				fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.0f\t%.1f\t%.3f\t%.1f\t", i+1, p.TwoTheta, p.D, p.Height, p.Area, p.FWHM, p.RelIntensity)
-				if *size {
-					if sizes[i] != nil {
-						fmt.Fprintf(tw, "%.1f\t", *sizes[i])
-					} else {
-						fmt.Fprint(tw, "–\t")
-					}
-				}
-				fmt.Fprintln(tw)
-			}
-			if err := tw.Flush(); err != nil {
+			if err := writePeaksText(e.stdout, a, sizes, *size); err != nil {
 				return err
 			}
 			for _, b := range a.Broad {
@@ -286,12 +230,42 @@ var peaksCmd = &command{
 	},
 }
 
-// matchFlags declares the identification flags.
+// writePeaksText writes the peak table (analysis.PeakColumns), numbered,
+// with the crystallite size per peak when withSize.
+func writePeaksText(w io.Writer, a *analysis.Analysis, sizes []*float64, withSize bool) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "no\t")
+	for _, c := range analysis.PeakColumns {
+		fmt.Fprint(tw, c.Header(a.Scan.Units()), "\t")
+	}
+	if withSize {
+		fmt.Fprint(tw, "size (nm)\t")
+	}
+	fmt.Fprintln(tw)
+	for i, p := range a.Peaks {
+		fmt.Fprintf(tw, "%d\t", i+1)
+		for _, c := range analysis.PeakColumns {
+			fmt.Fprint(tw, c.Format(p), "\t")
+		}
+		if withSize {
+			if sizes[i] != nil {
+				fmt.Fprintf(tw, "%.1f\t", *sizes[i])
+			} else {
+				fmt.Fprint(tw, "–\t")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+// matchFlags declares the identification flags. The element lists are
+// split here and judged by analysis.Options.Validate.
 func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	fs.IntVar(&opt.Match.Top, "top", opt.Match.Top, "length of the ranked candidate list")
 	elems := func(dst *[]string) func(string) error {
 		return func(s string) error {
-			*dst = splitElements(s)
+			*dst = match.ParseElements(s)
 			return nil
 		}
 	}
@@ -300,79 +274,13 @@ func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	fs.Func("only", "comma-separated elements: candidates may contain no others", elems(&opt.Match.Elements.Only))
 }
 
-func splitElements(s string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		out = append(out, f)
-	}
-	return out
-}
-
 // analyse runs the whole pipeline on one file.
 func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, error) {
-	db, err := assets.All()
+	p, err := e.pipeline(opt)
 	if err != nil {
 		return nil, err
 	}
-	a, err := e.findPeaks(path, opt)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Identify(context.Background(), db, opt); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
-// findPeaks reads a scan and finds its peaks, on the axis corrected by
-// the internal standard when --standard names one (the fit is reported
-// on stderr).
-func (e *env) findPeaks(path string, opt analysis.Options) (*analysis.Analysis, error) {
-	a, err := e.read(path, opt)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.FindPeaks(opt); err != nil {
-		return nil, err
-	}
-	if opt.Standard != "" {
-		db, err := assets.All()
-		if err != nil {
-			return nil, err
-		}
-		if err := a.CalibrateAxis(db, opt); err != nil {
-			return nil, err
-		}
-		e.warnf("%s: axis fitted to %s", path, a.Settings["internal_standard"])
-	}
-	return a, nil
-}
-
-type phaseJSON struct {
-	ID            string  `json:"id"`
-	Name          string  `json:"name"`
-	Mineral       string  `json:"mineral,omitempty"`
-	Formula       string  `json:"formula"`
-	FOM           float64 `json:"fom"`
-	Scale         float64 `json:"scale"`
-	WeightPercent float64 `json:"weight_percent"`
-	Strain        float64 `json:"strain"`
-	MatchedLines  int     `json:"matched_lines"`
-}
-
-type candidateJSON struct {
-	ID           string  `json:"id"`
-	Name         string  `json:"name"`
-	Mineral      string  `json:"mineral,omitempty"`
-	Formula      string  `json:"formula"`
-	FOM          float64 `json:"fom"`
-	MatchedLines int     `json:"matched_lines"`
-	Significance float64 `json:"significance"`
-}
-
-func round(x float64, digits int) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
-	return v
+	return e.open(p, path)
 }
 
 var identifyCmd = &command{
@@ -391,20 +299,12 @@ var identifyCmd = &command{
 			}
 			m := a.Match
 			if *asJSON {
-				out := struct {
-					File       string          `json:"file"`
-					Wavelength wavelengthJSON  `json:"wavelength"`
-					Peaks      int             `json:"peaks"`
-					Phases     []phaseJSON     `json:"phases"`
-					Candidates []candidateJSON `json:"candidates"`
-				}{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: len(a.Peaks), Phases: []phaseJSON{}, Candidates: []candidateJSON{}}
+				out := identifyJSON{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: len(a.Peaks), Phases: []phaseJSON{}, Candidates: []candidateJSON{}}
 				for _, c := range m.Phases {
-					p := c.Phase
-					out.Phases = append(out.Phases, phaseJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), c.Scale, round(c.WeightPercent, 2), c.Strain, len(c.Pairs)})
+					out.Phases = append(out.Phases, phaseOf(c))
 				}
 				for _, c := range m.Candidates {
-					p := c.Phase
-					out.Candidates = append(out.Candidates, candidateJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2), len(c.Pairs), round(c.Significance, 1)})
+					out.Candidates = append(out.Candidates, candidateOf(c))
 				}
 				return writeJSON(e.stdout, out)
 			}
@@ -416,7 +316,7 @@ var identifyCmd = &command{
 				tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "  phase\tformula\tFOM\twt %\tlines\tid")
 				for _, c := range m.Phases {
-					fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", phaseName(c), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
+					fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", c.Phase.DisplayName(), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
 				}
 				tw.Flush()
 			}
@@ -424,23 +324,11 @@ var identifyCmd = &command{
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "  rank\tphase\tformula\tFOM\tlines\tid")
 			for i, c := range m.Candidates {
-				fmt.Fprintf(tw, "  %d\t%s\t%s\t%.1f\t%d\t%s\n", i+1, phaseName(c), c.Phase.Formula, c.FOM, len(c.Pairs), c.Phase.ID)
+				fmt.Fprintf(tw, "  %d\t%s\t%s\t%.1f\t%d\t%s\n", i+1, c.Phase.DisplayName(), c.Phase.Formula, c.FOM, len(c.Pairs), c.Phase.ID)
 			}
 			return tw.Flush()
 		}
 	},
-}
-
-// phaseName is "Name (Mineral)" or whichever of the two there is.
-func phaseName(c match.Candidate) string {
-	p := c.Phase
-	switch {
-	case p.Mineral != "" && !strings.EqualFold(p.Mineral, p.Name) && p.Name != "":
-		return p.Name + " (" + p.Mineral + ")"
-	case p.Name != "":
-		return p.Name
-	}
-	return p.Mineral
 }
 
 var reportCmd = &command{
@@ -460,7 +348,7 @@ var reportCmd = &command{
 			if err != nil {
 				return err
 			}
-			return report.WriteFile(*out, report.FromAnalysis(a, "Bragg "+Version))
+			return report.WriteFile(*out, report.FromAnalysis(a, "Bragg "+e.cfg.Version))
 		}
 	},
 }

@@ -10,8 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 	"github.com/bragg-xrd/bragg/internal/cmdline"
@@ -36,7 +37,15 @@ the user's configuration directory, searched together with the bundled ones).
 		var q refdb.Query
 		fs.StringVar(&q.Formula, "formula", "", "search: element proportions, in any order and any multiple (Al2O3)")
 		elems := func(dst *[]string) func(string) error {
-			return func(s string) error { *dst = splitElements(s); return nil }
+			return func(s string) error {
+				*dst = match.ParseElements(s)
+				for _, x := range *dst {
+					if err := crystal.CheckSymbol(x); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
 		}
 		fs.Func("elements", "search: comma-separated elements an entry must all contain", elems(&q.AllOf))
 		fs.Func("any", "search: comma-separated elements of which an entry contains at least one", elems(&q.AnyOf))
@@ -84,7 +93,7 @@ the user's configuration directory, searched together with the bundled ones).
 				if len(rest) == 0 {
 					return fmt.Errorf("%w: remove needs IDs", cmdline.ErrUsage)
 				}
-				return e.dbRemove(rest)
+				return e.cfg.Store.Remove(rest...)
 			case "export":
 				if *out == "" {
 					return fmt.Errorf("%w: export needs -o OUT.cif", cmdline.ErrUsage)
@@ -96,33 +105,14 @@ the user's configuration directory, searched together with the bundled ones).
 	},
 }
 
-type entryJSON struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	Mineral    string   `json:"mineral,omitempty"`
-	Formula    string   `json:"formula"`
-	Elements   []string `json:"elements"`
-	System     string   `json:"crystal_system"`
-	SpaceGroup string   `json:"space_group"`
-	SGNumber   int      `json:"space_group_number,omitempty"`
-	Source     string   `json:"source"`
-}
-
-func entryOf(p *refdb.Phase) entryJSON {
-	return entryJSON{p.ID, p.Name, p.Mineral, p.Formula, p.Elements, p.System, p.Structure.SpaceGroup, p.Structure.SpaceGroupNumber, p.Source}
-}
-
 func (e *env) dbSearch(q refdb.Query, asJSON bool) error {
-	db, err := assets.All()
+	db, err := e.cfg.Store.DB()
 	if err != nil {
 		return err
 	}
 	hits := db.Search(q)
 	if asJSON {
-		out := struct {
-			Count   int         `json:"count"`
-			Entries []entryJSON `json:"entries"`
-		}{len(hits), []entryJSON{}}
+		out := dbSearchJSON{len(hits), []entryJSON{}}
 		for _, h := range hits {
 			out.Entries = append(out.Entries, entryOf(h.Phase))
 		}
@@ -142,7 +132,7 @@ func (e *env) dbSearch(q refdb.Query, asJSON bool) error {
 }
 
 func (e *env) dbShow(id string, asJSON bool) error {
-	db, err := assets.All()
+	db, err := e.cfg.Store.DB()
 	if err != nil {
 		return err
 	}
@@ -155,10 +145,7 @@ func (e *env) dbShow(id string, asJSON bool) error {
 	}
 	w := e.stdout
 	c := p.Structure.Cell
-	fmt.Fprintf(w, "%s  %s", p.ID, p.Name)
-	if p.Mineral != "" {
-		fmt.Fprintf(w, " (%s)", p.Mineral)
-	}
+	fmt.Fprintf(w, "%s  %s", p.ID, p.DisplayName())
 	fmt.Fprintf(w, "\nformula     %s", p.Formula)
 	if sf := p.Structure.StructuralFormula; sf != "" && sf != p.Formula {
 		fmt.Fprintf(w, " (structural %s)", sf)
@@ -200,7 +187,7 @@ func (e *env) dbShow(id string, asJSON bool) error {
 }
 
 func (e *env) dbStats(asJSON bool) error {
-	db, err := assets.All()
+	db, err := e.cfg.Store.DB()
 	if err != nil {
 		return err
 	}
@@ -215,19 +202,8 @@ func (e *env) dbStats(asJSON bool) error {
 		missing = []string{}
 	}
 	if asJSON {
-		type coverage struct {
-			Listed  int      `json:"listed"`
-			Present int      `json:"present"`
-			Missing []string `json:"missing"`
-		}
-		return writeJSON(e.stdout, struct {
-			Version   string         `json:"version"`
-			Entries   int            `json:"entries"`
-			BySource  map[string]int `json:"by_source"`
-			ByLicense map[string]int `json:"by_license"`
-			BySystem  map[string]int `json:"by_crystal_system"`
-			Common    coverage       `json:"common_phases"`
-		}{db.Version, len(db.Phases), bySource, byLicense, bySystem, coverage{len(refdb.CommonPhases), len(present), missing}})
+		return writeJSON(e.stdout, dbStatsJSON{db.Version, len(db.Phases), bySource, byLicense, bySystem,
+			coverageJSON{len(refdb.CommonPhases), len(present), missing}})
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "database %s: %d entries\n", db.Version, len(db.Phases))
@@ -281,17 +257,8 @@ var sourceNotes = map[string]string{
 	"bragg": "bragg (entered by the project from publications)",
 }
 
-func (e *env) userDB() (string, *refdb.DB, error) {
-	path, err := refdb.UserPath()
-	if err != nil {
-		return "", nil, err
-	}
-	db, err := refdb.LoadUser(path)
-	return path, db, err
-}
-
 func (e *env) dbImport(files []string) error {
-	ps, failed, err := assets.Import(files)
+	ps, failed, err := e.cfg.Store.Import(files)
 	if err != nil {
 		return err
 	}
@@ -307,21 +274,8 @@ func (e *env) dbImport(files []string) error {
 	return nil
 }
 
-func (e *env) dbRemove(ids []string) error {
-	path, user, err := e.userDB()
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if !user.Remove(id) {
-			return fmt.Errorf("no user entry %q (bundled entries cannot be removed)", id)
-		}
-	}
-	return refdb.SaveUser(path, user)
-}
-
 func (e *env) dbExport(ids []string, out string) error {
-	_, user, err := e.userDB()
+	user, err := e.cfg.Store.User()
 	if err != nil {
 		return err
 	}

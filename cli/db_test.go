@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bragg-xrd/bragg/assets"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
 
 // TestMain points the user's configuration directory (os.UserConfigDir
@@ -17,6 +20,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir)
+	user, err := refdb.UserPath()
+	if err != nil {
+		panic(err)
+	}
+	testConfig = Config{Version: "test", Store: refdb.NewStore(assets.RefDB, user)}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

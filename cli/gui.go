@@ -1,12 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 
-	"fyne.io/fyne/v2"
-
-	"github.com/bragg-xrd/bragg/app"
 	"github.com/bragg-xrd/bragg/internal/cmdline"
 )
 
@@ -18,13 +16,16 @@ var guiCmd = &command{
 		size := fs.String("size", "1280x800", "window size of the snapshot, WIDTHxHEIGHT in pixels")
 		return func(files []string) error {
 			if *out == "" {
-				return openGUI(files)
+				return e.openGUI(files)
 			}
 			var w, h float32
 			if _, err := fmt.Sscanf(*size, "%gx%g", &w, &h); err != nil || w < 320 || h < 240 || w > 8000 || h > 8000 {
 				return fmt.Errorf("%w: --size %q: want WIDTHxHEIGHT between 320x240 and 8000x8000", cmdline.ErrUsage, *size)
 			}
-			return app.Snapshot(*out, fyne.NewSize(w, h), app.NewBackend(), files...)
+			if e.cfg.Snapshot == nil {
+				return errors.New("this build cannot render the window")
+			}
+			return e.cfg.Snapshot(*out, w, h, files)
 		}
 	},
 }

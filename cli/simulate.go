@@ -11,6 +11,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/cmdline"
 )
 
@@ -84,7 +85,7 @@ var simulateCmd = &command{
 				}
 			}
 			if *asJSON {
-				return writeJSON(e.stdout, simulateJSON(path, s, len(ss), wl, lo, hi, opt, kept))
+				return writeJSON(e.stdout, simulateOut(path, s, len(ss), wl, lo, hi, opt, kept))
 			}
 			return writeSimulateTSV(e, path, s, len(ss), wl, lo, hi, opt, kept)
 		}
@@ -139,10 +140,7 @@ func settingsText(opt crystal.Options) string {
 
 func writeSimulateTSV(e *env, path string, s *crystal.Structure, nBlocks int, wl diffraction.Wavelength, lo, hi float64, opt crystal.Options, refl []crystal.Reflection) error {
 	w := bufio.NewWriter(e.stdout)
-	name := s.Name
-	if s.Mineral != "" {
-		name += " (" + s.Mineral + ")"
-	}
+	name := (&refdb.Phase{Name: s.Name, Mineral: s.Mineral}).DisplayName()
 	fmt.Fprintf(w, "# file: %s\n", path)
 	fmt.Fprintf(w, "# structure: %s, %s, Z = %g", oneLine(name), s.Formula(), s.Z())
 	if nBlocks > 1 {
@@ -179,45 +177,13 @@ func writeSimulateTSV(e *env, path string, s *crystal.Structure, nBlocks int, wl
 	return w.Flush()
 }
 
-type simLineJSON struct {
-	TwoTheta     float64 `json:"two_theta"`
-	D            float64 `json:"d"`
-	Intensity    float64 `json:"intensity"`
-	H            int     `json:"h"`
-	K            int     `json:"k"`
-	L            int     `json:"l"`
-	Multiplicity int     `json:"multiplicity"`
-	F2           float64 `json:"f2"`
-	Ka2          bool    `json:"ka2,omitempty"`
-}
-
-func simulateJSON(path string, s *crystal.Structure, nBlocks int, wl diffraction.Wavelength, lo, hi float64, opt crystal.Options, refl []crystal.Reflection) any {
+// simulateOut is the JSON of a simulated pattern.
+func simulateOut(path string, s *crystal.Structure, nBlocks int, wl diffraction.Wavelength, lo, hi float64, opt crystal.Options, refl []crystal.Reflection) simulateJSON {
 	lines := make([]simLineJSON, len(refl))
 	for i, r := range refl {
 		lines[i] = simLineJSON{r.TwoTheta, r.D, r.Intensity, r.H, r.K, r.L, r.Multiplicity, r.F2, r.Ka2}
 	}
-	type structureJSON struct {
-		Name             string       `json:"name"`
-		Mineral          string       `json:"mineral,omitempty"`
-		Formula          string       `json:"formula"`
-		Z                float64      `json:"z"`
-		Cell             crystal.Cell `json:"cell"`
-		Volume           float64      `json:"volume"`
-		Density          float64      `json:"density"`
-		SpaceGroup       string       `json:"space_group"`
-		SpaceGroupNumber int          `json:"space_group_number,omitempty"`
-		Operators        int          `json:"operators"`
-		SymmetryFrom     string       `json:"symmetry_from"`
-		Blocks           int          `json:"blocks"`
-	}
-	return struct {
-		File       string         `json:"file"`
-		Structure  structureJSON  `json:"structure"`
-		Wavelength wavelengthJSON `json:"wavelength"`
-		Range      [2]float64     `json:"two_theta_range"`
-		Settings   string         `json:"settings"`
-		Lines      []simLineJSON  `json:"lines"`
-	}{
+	return simulateJSON{
 		File: path,
 		Structure: structureJSON{s.Name, s.Mineral, s.Formula(), s.Z(), s.Cell, s.Volume(), s.Density(),
 			s.SpaceGroup, s.SpaceGroupNumber, len(s.Ops), s.SymmetrySource(), nBlocks},

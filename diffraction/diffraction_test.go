@@ -3,6 +3,7 @@ package diffraction
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -82,4 +83,46 @@ func ExampleD() {
 	// The NaCl (200) reflection at 31.69° 2θ with Cu Kα1.
 	fmt.Printf("%.4f Å\n", D(31.69, CuKa.Ka1))
 	// Output: 2.8212 Å
+}
+
+func TestIntensityAt(t *testing.T) {
+	s := &Scan{TwoTheta: []float64{10, 10.02, 10.04}, Intensity: []float64{100, 200, 150}}
+	for _, c := range []struct{ x, want float64 }{
+		{9, 100},        // before the first point: the first
+		{10, 100},       // on a point
+		{10.01, 150},    // half way from 100 to 200
+		{10.035, 162.5}, // three quarters from 200 to 150
+		{10.04, 150},
+		{11, 150}, // after the last point: the last
+	} {
+		if got := s.IntensityAt(c.x); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("IntensityAt(%g) = %g, want %g", c.x, got, c.want)
+		}
+	}
+}
+
+func TestWavelengthCheck(t *testing.T) {
+	cu := CuKa
+	for _, c := range []struct {
+		name string
+		w    Wavelength
+		want string // "" for no error
+	}{
+		{"unknown", Wavelength{}, ""},
+		{"Cu Kα", cu, ""},
+		{"nm for Å", Wavelength{Ka1: 154}, "154 Å is outside 0.01–10 Å"},
+		{"negative", Wavelength{Ka1: -1.5}, "outside"},
+		{"NaN", Wavelength{Ka1: math.NaN()}, "NaN Å is outside"},
+		{"Kα2 in nm", Wavelength{Ka1: 1.54, Ka2: 154.4, Ratio: 0.5}, "Kα2: 154.4 Å"},
+		{"ratio above 1", Wavelength{Ka1: 1.54, Ka2: 1.544, Ratio: 2}, "I(Kα2)/I(Kα1) = 2 is outside 0–1"},
+		{"ratio without Kα2", Wavelength{Ka1: 1.54, Ratio: 0.5}, "without a Kα2"},
+	} {
+		err := c.w.Check()
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
 }

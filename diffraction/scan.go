@@ -55,6 +55,29 @@ func (s *Scan) Step() float64 {
 	return d[len(d)/2]
 }
 
+// IntensityAt interpolates the intensity linearly at abscissa x; outside
+// the scan it is the first or last point's. The scan must have a point.
+func (s *Scan) IntensityAt(x float64) float64 {
+	t := s.TwoTheta
+	i := sort.SearchFloat64s(t, x)
+	switch {
+	case i <= 0:
+		return s.Intensity[0]
+	case i >= len(t):
+		return s.Intensity[len(t)-1]
+	}
+	f := (x - t[i-1]) / (t[i] - t[i-1])
+	return s.Intensity[i-1] + f*(s.Intensity[i]-s.Intensity[i-1])
+}
+
+// Units returns the unit of the intensities: Meta["units"], else "counts".
+func (s *Scan) Units() string {
+	if u := s.Meta["units"]; u != "" {
+		return u
+	}
+	return "counts"
+}
+
 // Validate checks what every consumer of a Scan relies on: at least two
 // points, equal lengths, finite values, the abscissa strictly increasing
 // and, for 2θ, within [0°, 180°) (a first point at 0° is a measurement of

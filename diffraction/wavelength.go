@@ -95,6 +95,50 @@ func normAnode(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// MinWavelength and MaxWavelength bound a wavelength in Å. Laboratory and
+// synchrotron X-rays lie between about 0.1 and 3 Å (International Tables
+// for Crystallography Vol. C, Table 4.2.2.1: Ag Kβ 0.497 Å to Cr Kα 2.29 Å
+// for the anodes; hard synchrotron beams to 0.1 Å); a value outside
+// 0.01–10 Å is a typo (nm, keV) or not X-ray diffraction.
+const (
+	MinWavelength = 0.01
+	MaxWavelength = 10.0
+)
+
+func checkLambda(v float64) error {
+	if !(v >= MinWavelength && v <= MaxWavelength) {
+		return fmt.Errorf("%g Å is outside %g–%g Å", v, MinWavelength, MaxWavelength)
+	}
+	return nil
+}
+
+// Check reports a wavelength that no diffractometer has: Kα1 (and Kα2 and
+// Kβ when set) outside MinWavelength–MaxWavelength or not a number, or a
+// Kα2/Kα1 ratio outside 0–1. The unknown wavelength (Ka1 == 0) passes.
+func (w Wavelength) Check() error {
+	if w.Ka1 == 0 {
+		return nil
+	}
+	for _, l := range []struct {
+		name string
+		v    float64
+		set  bool
+	}{{"Kα1", w.Ka1, true}, {"Kα2", w.Ka2, w.Ka2 != 0}, {"Kβ", w.Kb, w.Kb != 0}} {
+		if l.set {
+			if err := checkLambda(l.v); err != nil {
+				return fmt.Errorf("wavelength %s: %w", l.name, err)
+			}
+		}
+	}
+	if !(w.Ratio >= 0 && w.Ratio <= 1) {
+		return fmt.Errorf("wavelength: I(Kα2)/I(Kα1) = %g is outside 0–1", w.Ratio)
+	}
+	if w.Ratio > 0 && w.Ka2 == 0 {
+		return fmt.Errorf("wavelength: I(Kα2)/I(Kα1) = %g without a Kα2 line", w.Ratio)
+	}
+	return nil
+}
+
 // ParseWavelength reads a wavelength the way a user types it: an anode line
 // ("CuKa" for the doublet, "CuKa1", "CuKa2", "CuKb", case-insensitive, "α"
 // and "β" accepted) or a number in ångström ("1.5406"), which is taken as
@@ -102,10 +146,8 @@ func normAnode(s string) string {
 func ParseWavelength(s string) (Wavelength, error) {
 	t := strings.TrimSpace(s)
 	if v, err := strconv.ParseFloat(t, 64); err == nil {
-		// Laboratory and synchrotron X-rays lie between about 0.1 and 3 Å;
-		// a value outside 0.01–10 Å is a typo (nm, or keV).
-		if !(v >= 0.01 && v <= 10) {
-			return Wavelength{}, fmt.Errorf("wavelength %q: %g Å is outside 0.01–10 Å", s, v)
+		if err := checkLambda(v); err != nil {
+			return Wavelength{}, fmt.Errorf("wavelength %q: %w", s, err)
 		}
 		return Wavelength{Ka1: v}, nil
 	}

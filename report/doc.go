@@ -14,6 +14,12 @@
 //
 // The table sheets have bold, frozen header rows that repeat on every
 // printed page; every sheet prints landscape, one page wide, with the scan's
-// name and page numbers in the footer. The figure is drawn with gonum/plot by Plot, which the
-// command line and the GUI also use to export a picture.
+// name and page numbers in the footer. The figure is drawn with gonum/plot
+// by Plot.
+//
+// What the window also shows comes from one place: phase names from
+// refdb.Phase.DisplayName and ShortName, stick patterns from
+// refdb.Phase.Sticks (at the fitted strain), phase colours from
+// internal/palette (the i-th identified phase has the window's colour),
+// and the Peaks sheet's columns and decimals from analysis.PeakColumns.
 package report

@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"sort"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -18,33 +17,14 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"github.com/bragg-xrd/bragg/diffraction"
-	"github.com/bragg-xrd/bragg/diffraction/refdb"
+	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 // ScreenDPI is the resolution at which Plot and PlotImage lay out their
 // figure: text and line widths given in points come out at the size a
 // screen shows them.
 const ScreenDPI = 96
-
-// Phase colours, in the order of Result.Phases (the "tab10" qualitative
-// palette of matplotlib and Vega without its grey, which is taken by the
-// background).
-var phaseColors = []color.RGBA{
-	{0x1f, 0x77, 0xb4, 0xff}, // blue
-	{0xff, 0x7f, 0x0e, 0xff}, // orange
-	{0x2c, 0xa0, 0x2c, 0xff}, // green
-	{0xd6, 0x27, 0x28, 0xff}, // red
-	{0x94, 0x67, 0xbd, 0xff}, // purple
-	{0x8c, 0x56, 0x4b, 0xff}, // brown
-	{0xe3, 0x77, 0xc2, 0xff}, // pink
-	{0xbc, 0xbd, 0x22, 0xff}, // olive
-	{0x17, 0xbe, 0xcf, 0xff}, // cyan
-}
-
-// PhaseColor returns the colour Plot gives the i-th identified phase
-// (0-based), so that other views can use the same colours.
-func PhaseColor(i int) color.RGBA { return phaseColors[i%len(phaseColors)] }
 
 var (
 	observedColor   = color.RGBA{0x20, 0x20, 0x20, 0xff}
@@ -102,7 +82,7 @@ func render(in *Input, widthPx, heightPx, dpi int) (*image.RGBA, error) {
 	p := plot.New()
 	p.Title.Text = in.File
 	p.X.Label.Text = "2θ (°), " + wavelengthShort(s.Wavelength)
-	p.Y.Label.Text = "Intensity (" + units(s) + ")"
+	p.Y.Label.Text = "Intensity (" + s.Units() + ")"
 	p.X.Min, p.X.Max = s.TwoTheta[0], s.TwoTheta[n-1]
 	p.Add(plotter.NewGrid())
 
@@ -152,8 +132,8 @@ func render(in *Input, widthPx, heightPx, dpi int) (*image.RGBA, error) {
 	}
 	for i, c := range in.Result.Phases {
 		base := ymin - float64(i+1)*band
-		st := phaseSticks(in, c.Phase.Lines, base, 0.85*band/100)
-		st.Color = PhaseColor(i)
+		st := phaseSticks(in, c, base, 0.85*band)
+		st.Color = palette.Phase(i)
 		st.Width = vg.Points(1.5)
 		p.Add(st)
 		legend.Add(phaseLabel(c.Phase), st)
@@ -170,7 +150,7 @@ func render(in *Input, widthPx, heightPx, dpi int) (*image.RGBA, error) {
 			if pk.TwoTheta < s.TwoTheta[0] || pk.TwoTheta > s.TwoTheta[n-1] {
 				continue
 			}
-			pts = append(pts, plotter.XY{X: pk.TwoTheta, Y: intensityAt(s, pk.TwoTheta) + lift})
+			pts = append(pts, plotter.XY{X: pk.TwoTheta, Y: s.IntensityAt(pk.TwoTheta) + lift})
 		}
 		if len(pts) > 0 {
 			sc, err := plotter.NewScatter(pts)
@@ -242,35 +222,28 @@ func decimate(x, y []float64, cols int) plotter.XYs {
 	return out
 }
 
-// intensityAt returns the observed intensity at the scan point nearest to
-// twoTheta.
-func intensityAt(s *diffraction.Scan, twoTheta float64) float64 {
-	i := sort.SearchFloat64s(s.TwoTheta, twoTheta)
-	switch {
-	case i == 0:
-		return s.Intensity[0]
-	case i == len(s.TwoTheta):
-		return s.Intensity[i-1]
-	case twoTheta-s.TwoTheta[i-1] < s.TwoTheta[i]-twoTheta:
-		return s.Intensity[i-1]
-	}
-	return s.Intensity[i]
-}
-
-// phaseSticks places a phase's reference lines that fall inside the scan
-// at 2θ from Bragg's law at the scan's Kα1, standing on base, perUnit × I
-// high.
-func phaseSticks(in *Input, lines []refdb.Line, base, perUnit float64) *sticks {
+// phaseSticks places the stick pattern of a phase (refdb.Phase.Sticks at
+// the scan's Kα1 and the strain search-match fitted, as the window draws
+// it) that falls inside the scan, standing on base, the tallest stick
+// height high.
+func phaseSticks(in *Input, c match.Candidate, base, height float64) *sticks {
 	s := in.Scan
 	lo, hi := s.TwoTheta[0], s.TwoTheta[s.Len()-1]
 	st := &sticks{base: base, xmin: lo, xmax: hi}
-	for _, l := range lines {
-		tt, ok := diffraction.TwoTheta(l.D, in.lambda())
-		if !ok || tt < lo || tt > hi {
+	all := c.Phase.Sticks(in.lambda(), c.Strain)
+	top := 0.0
+	for _, l := range all {
+		top = math.Max(top, l.I)
+	}
+	if !(top > 0) {
+		return st
+	}
+	for _, l := range all {
+		if l.TwoTheta < lo || l.TwoTheta > hi {
 			continue
 		}
-		st.x = append(st.x, tt)
-		st.h = append(st.h, perUnit*l.I)
+		st.x = append(st.x, l.TwoTheta)
+		st.h = append(st.h, height*l.I/top)
 	}
 	return st
 }
@@ -355,12 +328,4 @@ func (downTriangle) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) 
 	path.Close()
 	c.SetColor(sty.Color)
 	c.Fill(path)
-}
-
-// units returns the intensity unit of a scan.
-func units(s *diffraction.Scan) string {
-	if u := s.Meta["units"]; u != "" {
-		return u
-	}
-	return "counts"
 }

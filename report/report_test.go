@@ -20,6 +20,7 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 var outDir = flag.String("out", "", "also write the test workbook and figure to this directory, to look at")
@@ -489,7 +490,7 @@ func TestPlot(t *testing.T) {
 	// The calcite sticks are drawn in the first phase colour, the peak
 	// markers in theirs.
 	for name, want := range map[string][3]uint8{
-		"phase 1": {PhaseColor(0).R, PhaseColor(0).G, PhaseColor(0).B},
+		"phase 1": {palette.Phase(0).R, palette.Phase(0).G, palette.Phase(0).B},
 		"peaks":   {peakColor.R, peakColor.G, peakColor.B},
 	} {
 		count := 0
@@ -535,7 +536,7 @@ func TestPlotTwoPhases(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		want := PhaseColor(i)
+		want := palette.Phase(i)
 		count := 0
 		for y := range img.Bounds().Max.Y {
 			for x := range img.Bounds().Max.X {

@@ -75,19 +75,10 @@ func lineName(w diffraction.Wavelength) string {
 	return fmt.Sprintf("λ = %.5f Å", w.Ka1)
 }
 
-// phaseLabel is the name users know a phase by: "Calcite (CaCO3)", or
-// "Calcium carbonate, calcite (CaCO3)" when the name is not the mineral's.
+// phaseLabel names a phase in the figure's legend and above its matched
+// lines: its short name and formula, "Calcite (CaCO3)".
 func phaseLabel(p *refdb.Phase) string {
-	name := p.Name
-	switch {
-	case p.Mineral != "" && name == "":
-		name = p.Mineral
-	case p.Mineral != "" && !strings.EqualFold(p.Mineral, name):
-		name += ", " + p.Mineral
-	}
-	if name == "" {
-		name = p.ID
-	}
+	name := p.ShortName()
 	if p.Formula != "" && p.Formula != name {
 		name += " (" + p.Formula + ")"
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 )
 
@@ -40,7 +41,6 @@ const (
 	fmtAngle = "0.000"  // 2θ, Δ2θ, FWHM, degrees
 	fmtD     = "0.0000" // d-spacings, Å; also the 2θ step
 	fmtInt1  = "0.0"    // intensities, heights, FOM, weight %
-	fmtArea  = "0.00"
 	fmtScale = "0.000"
 )
 
@@ -55,8 +55,9 @@ type book struct {
 	st        struct {
 		title, section, header, label, value, warn, note int
 		noteIndent                                       int
-		integer, angle, d, int1, area, scale             int
+		integer, angle, d, int1, scale                   int
 		angleLeft, dLeft, text, flag                     int
+		decimals                                         map[int]int // by number of decimals
 	}
 }
 
@@ -159,7 +160,6 @@ func (b *book) styles() {
 	b.st.angle = num(fmtAngle, "")
 	b.st.d = num(fmtD, "")
 	b.st.int1 = num(fmtInt1, "")
-	b.st.area = num(fmtArea, "")
 	b.st.scale = num(fmtScale, "")
 	b.st.angleLeft = num(fmtAngle, "left")
 	b.st.dLeft = num(fmtD, "left")
@@ -316,7 +316,7 @@ func (b *book) summary() {
 		b.header(sh, row, "Phase", "Formula", "FOM", "Scale", "Weight %", "Matched lines", "Reference")
 		row++
 		for _, c := range in.Result.Phases {
-			b.set(sh, 1, row, phaseName(c), 0)
+			b.set(sh, 1, row, c.Phase.DisplayName(), 0)
 			b.set(sh, 2, row, c.Phase.Formula, 0)
 			b.set(sh, 3, row, c.FOM, b.st.int1)
 			b.set(sh, 4, row, c.Scale, b.st.scale)
@@ -360,35 +360,6 @@ func (b *book) figure(img []byte) {
 			Positioning: "oneCell",
 		},
 	}))
-}
-
-// phaseName is the name column of a phase: its name, and its mineral name
-// when that differs.
-func phaseName(c match.Candidate) string {
-	p := c.Phase
-	name := p.Name
-	switch {
-	case name == "":
-		name = p.Mineral
-	case p.Mineral != "" && !strings.EqualFold(p.Mineral, name):
-		name += " (" + p.Mineral + ")"
-	}
-	if name == "" {
-		name = p.ID
-	}
-	return name
-}
-
-// shortName is how the Peaks sheet names a phase: the mineral name when
-// there is one.
-func shortName(c match.Candidate) string {
-	if c.Phase.Mineral != "" {
-		return c.Phase.Mineral
-	}
-	if c.Phase.Name != "" {
-		return c.Phase.Name
-	}
-	return c.Phase.ID
 }
 
 // identified reports whether the candidate is among the identified phases.
@@ -470,23 +441,32 @@ func (b *book) phases() {
 	}
 }
 
-// peaks writes the Peaks sheet, naming for each peak the identified phases
-// and reflections that explain it.
+// peaks writes the Peaks sheet: the columns of every peak list
+// (analysis.PeakColumns, with their decimals), and for each peak the
+// identified phases and reflections that explain it.
 func (b *book) peaks() {
 	const sh = SheetPeaks
 	in := b.in
-	b.widths(sh, 7, 10, 10, 17, 18, 11, 12, 50)
-	for col, st := range map[string]int{"A": b.st.integer, "B": b.st.angle, "C": b.st.d, "D": b.st.int1, "E": b.st.area, "F": b.st.angle, "G": b.st.int1} {
-		b.check(b.f.SetColStyle(sh, col, st))
+	cols := analysis.PeakColumns
+	titles := []string{"No."}
+	widths := []float64{7}
+	b.check(b.f.SetColStyle(sh, "A", b.st.integer))
+	for i, c := range cols {
+		t := c.Header(in.Scan.Units())
+		titles = append(titles, t)
+		widths = append(widths, max(10, float64(utf8.RuneCountInString(t))+2))
+		name, _ := excelize.ColumnNumberToName(i + 2)
+		b.check(b.f.SetColStyle(sh, name, b.decimals(c.Decimals)))
 	}
-	u := units(in.Scan)
-	b.header(sh, 1, "No.", "2θ (°)", "d (Å)", "Height ("+u+")", "Area ("+u+"·°)", "FWHM (°)", "Rel. I (%)", "Phase")
+	last := len(cols) + 2 // the Phase column
+	b.widths(sh, append(widths, 50)...)
+	b.header(sh, 1, append(titles, "Phase")...)
 	b.freeze(sh, 1)
 	b.printTitles(sh, 1)
 	explains := make([][]string, len(in.Peaks))
 	for _, c := range in.Result.Phases {
 		for _, p := range c.Pairs {
-			explains[p.Peak] = append(explains[p.Peak], shortName(c)+" ("+hkl(c.Phase.Lines[p.Line])+")")
+			explains[p.Peak] = append(explains[p.Peak], c.Phase.ShortName()+" ("+hkl(c.Phase.Lines[p.Line])+")")
 		}
 	}
 	if len(in.Peaks) == 0 {
@@ -496,21 +476,36 @@ func (b *book) peaks() {
 	for i, pk := range in.Peaks {
 		r := i + 2
 		b.set(sh, 1, r, i+1, 0)
-		b.set(sh, 2, r, pk.TwoTheta, 0)
-		if finite(pk.D) && pk.D > 0 {
-			b.set(sh, 3, r, pk.D, 0)
+		for j, c := range cols {
+			if v := c.Value(pk); finite(v) {
+				b.set(sh, j+2, r, v, 0)
+			}
 		}
-		b.set(sh, 4, r, pk.Height, 0)
-		b.set(sh, 5, r, pk.Area, 0)
-		b.set(sh, 6, r, pk.FWHM, 0)
-		b.set(sh, 7, r, pk.RelIntensity, 0)
 		if len(explains[i]) > 0 {
-			b.set(sh, 8, r, strings.Join(explains[i], "; "), b.st.text)
+			b.set(sh, last, r, strings.Join(explains[i], "; "), b.st.text)
 		} else if len(in.Result.Phases) > 0 {
-			b.set(sh, 8, r, "unexplained", b.st.noteIndent)
+			b.set(sh, last, r, "unexplained", b.st.noteIndent)
 		}
 	}
-	b.check(b.f.AutoFilter(sh, "A1:"+cell(8, len(in.Peaks)+1), nil))
+	b.check(b.f.AutoFilter(sh, "A1:"+cell(last, len(in.Peaks)+1), nil))
+}
+
+// decimals returns the style of a number shown with n decimals.
+func (b *book) decimals(n int) int {
+	if id, ok := b.st.decimals[n]; ok {
+		return id
+	}
+	f := "0"
+	if n > 0 {
+		f += "." + strings.Repeat("0", n)
+	}
+	id, err := b.f.NewStyle(&excelize.Style{CustomNumFmt: &f})
+	b.check(err)
+	if b.st.decimals == nil {
+		b.st.decimals = map[int]int{}
+	}
+	b.st.decimals[n] = id
+	return id
 }
 
 // data writes the Data sheet, the pattern point by point, with a native
@@ -519,7 +514,7 @@ func (b *book) data() {
 	const sh = SheetData
 	in, s := b.in, b.in.Scan
 	n := s.Len()
-	u := units(s)
+	u := s.Units()
 	cols := []string{"2θ (°)", "Intensity (" + u + ")"}
 	if in.Background != nil {
 		cols = append(cols, "Background ("+u+")", "Net ("+u+")")

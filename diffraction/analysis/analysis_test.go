@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/diffraction"
 )
 
@@ -41,11 +40,8 @@ func TestResolveWavelength(t *testing.T) {
 // ±1.5 FWHM, which misses a share of each pseudo-Voigt's tails) and for
 // overlapping lines.
 func TestDemo(t *testing.T) {
-	db, err := assets.RefDB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Demo(context.Background(), db, DefaultOptions())
+	p := testPipeline(DefaultOptions())
+	a, err := p.Demo(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +59,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	// The demo is the same every time (fixed seed).
+	db, _ := p.Store.Bundled()
 	b, _ := DemoScan(db)
 	for i := range b.Intensity {
 		if b.Intensity[i] != a.Scan.Intensity[i] {
@@ -72,17 +69,13 @@ func TestDemo(t *testing.T) {
 }
 
 func TestOpenErrorsNameTheFile(t *testing.T) {
-	db, err := assets.RefDB()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.xy")
 	os.WriteFile(empty, nil, 0o644)
 	words := filepath.Join(dir, "words.txt")
 	os.WriteFile(words, []byte("hello\nworld\n"), 0o644)
 	for _, p := range []string{filepath.Join(dir, "missing.xy"), empty, words} {
-		_, err := Open(context.Background(), p, db, DefaultOptions())
+		_, err := testPipeline(DefaultOptions()).Open(context.Background(), p, nil)
 		if err == nil {
 			t.Errorf("%s: no error", p)
 			continue

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -89,22 +88,6 @@ func DemoScan(db *refdb.DB) (*diffraction.Scan, error) {
 		s.Intensity[i] = poisson(rng, bg+peakCounts*calc[i]/top)
 	}
 	return s, nil
-}
-
-// Demo simulates the demo scan and analyses it.
-func Demo(ctx context.Context, db *refdb.DB, opt Options) (*Analysis, error) {
-	s, err := DemoScan(db)
-	if err != nil {
-		return nil, err
-	}
-	a := &Analysis{File: DemoFile, Format: "simulated", Scan: s}
-	if err := a.FindPeaks(opt); err != nil {
-		return nil, err
-	}
-	if err := a.Identify(ctx, db, opt); err != nil {
-		return nil, err
-	}
-	return a, nil
 }
 
 func findMineral(db *refdb.DB, name string) *refdb.Phase {

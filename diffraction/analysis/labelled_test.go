@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
@@ -79,10 +78,6 @@ func sameProportions(formula, label string) bool {
 // logged (go test -v).
 func TestLabelledScans(t *testing.T) {
 	needShared(t)
-	db, err := assets.RefDB()
-	if err != nil {
-		t.Fatal(err)
-	}
 	opt := DefaultOptions()
 	opt.Wavelength = diffraction.CuKa // none of these files gives it; all were measured with Cu Kα
 	scans := labelledScans(t)
@@ -95,7 +90,7 @@ func TestLabelledScans(t *testing.T) {
 		wg.Go(func() {
 			for i := range next {
 				s := scans[i]
-				a, err := Open(context.Background(), s.path, db, opt)
+				a, err := testPipeline(opt).Open(context.Background(), s.path, nil)
 				if err != nil {
 					lines[i] = fmt.Sprintf("%s: %v", s.path, err)
 					continue

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/diffraction"
 )
 
@@ -27,10 +26,6 @@ func needShared(t *testing.T) {
 // as the only one concluded present.
 func TestAutoAnalyzerSinglePhase(t *testing.T) {
 	needShared(t)
-	db, err := assets.RefDB()
-	if err != nil {
-		t.Fatal(err)
-	}
 	opt := DefaultOptions()
 	opt.Wavelength = diffraction.CuKa // the files carry none; their authors used Cu Kα
 	for _, c := range []struct{ file, formula string }{
@@ -38,7 +33,7 @@ func TestAutoAnalyzerSinglePhase(t *testing.T) {
 		{"LiMn2O4.xy", "LiMn2O4"}, {"Mn2O3.xy", "Mn2O3"}, {"MnF2.xy", "MnF2"}, {"MnO2.xy", "MnO2"},
 		{"LiMnO2.xy", "LiMnO2"},
 	} {
-		a, err := Open(context.Background(), filepath.Join(sharedScans, "xy/xrd_autoanalyzer", c.file), db, opt)
+		a, err := testPipeline(opt).Open(context.Background(), filepath.Join(sharedScans, "xy/xrd_autoanalyzer", c.file), nil)
 		if err != nil {
 			t.Errorf("%s: %v", c.file, err)
 			continue
@@ -59,10 +54,6 @@ func TestAutoAnalyzerSinglePhase(t *testing.T) {
 // halite among them: the labelled phase must be the only one concluded.
 func TestRRUFFSinglePhase(t *testing.T) {
 	needShared(t)
-	db, err := assets.RefDB()
-	if err != nil {
-		t.Fatal(err)
-	}
 	opt := DefaultOptions()
 	opt.Wavelength = diffraction.CuKa // RRUFF measures with Cu Kα; the CSV does not say
 	dir := filepath.Join(sharedScans, "csv/wpem_xred/monophase/RRUFF90/RRUFFdata90")
@@ -70,7 +61,7 @@ func TestRRUFFSinglePhase(t *testing.T) {
 		{"R070534.csv", "NaCl"}, {"R040036.csv", "BaSO4"}, {"R050262.csv", "FeCO3"}, {"R050676.csv", "MgCO3"},
 		{"R070279.csv", "Au"}, {"R100131.csv", "Al2O3"}, {"R040012.csv", "CaSO4"}, {"R050298.csv", "PbCO3"},
 	} {
-		a, err := Open(context.Background(), filepath.Join(dir, c.file), db, opt)
+		a, err := testPipeline(opt).Open(context.Background(), filepath.Join(dir, c.file), nil)
 		if err != nil {
 			t.Errorf("%s: %v", c.file, err)
 			continue
@@ -93,11 +84,7 @@ func TestRRUFFSinglePhase(t *testing.T) {
 // coinciding line).
 func TestNoFalseIdentification(t *testing.T) {
 	needShared(t)
-	db, err := assets.RefDB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Open(context.Background(), filepath.Join(sharedScans, "xy/fityk_samples/nacl01.dat"), db, DefaultOptions())
+	a, err := testPipeline(DefaultOptions()).Open(context.Background(), filepath.Join(sharedScans, "xy/fityk_samples/nacl01.dat"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,14 +100,10 @@ func TestNoFalseIdentification(t *testing.T) {
 // scan holds about 20 LaB6 reflections of ≥ 5 % intensity).
 func TestInternalStandard(t *testing.T) {
 	needShared(t)
-	db, err := assets.RefDB()
-	if err != nil {
-		t.Fatal(err)
-	}
 	opt := DefaultOptions()
 	opt.Wavelength = diffraction.CuKa
 	opt.Standard = "cod:1000055" // LaB6
-	a, err := Open(context.Background(), filepath.Join(sharedScans, "gsas/gsas2_tutorials/NIST660CBI.gsas"), db, opt)
+	a, err := testPipeline(opt).Open(context.Background(), filepath.Join(sharedScans, "gsas/gsas2_tutorials/NIST660CBI.gsas"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,11 +128,10 @@ func TestAmorphousHump(t *testing.T) {
 	needShared(t)
 	opt := DefaultOptions()
 	opt.Wavelength = diffraction.CuKa
-	a, err := Read(filepath.Join(sharedScans, "xy/xrd_autoanalyzer/TiO2.xy"), opt)
+	p := testPipeline(opt)
+	p.Until = StagePeaks
+	a, err := p.Open(context.Background(), filepath.Join(sharedScans, "xy/xrd_autoanalyzer/TiO2.xy"), nil)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.FindPeaks(opt); err != nil {
 		t.Fatal(err)
 	}
 	if len(a.Broad) != 1 || a.Broad[0].TwoTheta < 12 || a.Broad[0].TwoTheta > 18 || a.Broad[0].FWHM < 5 {

@@ -1,6 +1,7 @@
 package crystal
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -37,6 +38,23 @@ func (e *element) f0(s2 float64) float64 {
 		f += e.A[i] * math.Exp(-e.B[i]*s2)
 	}
 	return f
+}
+
+// CheckSymbol reports whether sym is an element symbol as chemistry writes
+// it: "Si", not "si" or "SI" (the case tells Co from CO), nor "Xx". The
+// error quotes sym and, for a symbol in the wrong case, suggests the right
+// one.
+func CheckSymbol(sym string) error {
+	if lookupElement(sym) != nil {
+		return nil
+	}
+	if len(sym) > 0 && len(sym) <= 3 {
+		fixed := strings.ToUpper(sym[:1]) + strings.ToLower(sym[1:])
+		if lookupElement(fixed) != nil {
+			return fmt.Errorf("%q is not an element symbol: symbols start with a capital letter, %q", sym, fixed)
+		}
+	}
+	return fmt.Errorf("%q is not an element symbol", sym)
 }
 
 // AtomicMass returns the standard atomic weight (g/mol) of an element

@@ -13,7 +13,8 @@ import (
 )
 
 // Elements restrains the candidate phases by chemistry, as the element
-// filter of HighScore or Match! does. Symbols are case-sensitive ("Fe").
+// filter of HighScore or Match! does. Symbols are case-sensitive ("Fe");
+// Validate rejects others.
 type Elements struct {
 	AllOf  []string // a phase must contain every one of these
 	NoneOf []string // and none of these
@@ -102,6 +103,9 @@ const strainStep = 5e-4
 // present. w must be known (the caller substitutes an assumed wavelength
 // and says so). ctx cancels a long search.
 func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, db []refdb.Phase, opt Options) (Result, error) {
+	if err := opt.Validate(); err != nil {
+		return Result{}, fmt.Errorf("match: %w", err)
+	}
 	if !w.Known() {
 		return Result{}, errors.New("match: the wavelength is unknown")
 	}

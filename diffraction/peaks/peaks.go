@@ -202,7 +202,7 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 	if n < MinPoints {
 		return Result{}, fmt.Errorf("peaks: %d data points; at least %d are needed", n, MinPoints)
 	}
-	if err := opt.check(); err != nil {
+	if err := opt.Validate(); err != nil {
 		return Result{}, err
 	}
 	for i, e := range s.ESD {
@@ -465,7 +465,11 @@ func dropKa2(pk []diffraction.Peak, w diffraction.Wavelength) []diffraction.Peak
 	return out
 }
 
-func (o Options) check() error {
+// Validate reports the first setting that cannot be used (a negative
+// window, a significance that is not a number, an unknown profile or
+// background, a bad axis correction), naming it and its value. Find calls
+// it.
+func (o Options) Validate() error {
 	switch {
 	case o.BackgroundIterations < 0:
 		return fmt.Errorf("peaks: negative background window %d", o.BackgroundIterations)

@@ -36,6 +36,21 @@ type SizeOptions struct {
 	Instrument Caglioti `json:"instrument"` // instrumental FWHM, from a standard (e.g. LaB6)
 }
 
+// Validate reports a Scherrer constant outside 0.5–2.5 other than 0 (the
+// default): the published values for crystallite shapes and breadth
+// definitions lie between 0.62 and 2.08 (Langford & Wilson 1978). It also
+// reports an instrumental U, V, W that is not a number.
+func (o SizeOptions) Validate() error {
+	if o.K != 0 && !(o.K >= 0.5 && o.K <= 2.5) {
+		return fmt.Errorf("peaks: Scherrer constant %g is outside 0.5–2.5", o.K)
+	}
+	c := o.Instrument
+	if !finite(c.U) || !finite(c.V) || !finite(c.W) {
+		return fmt.Errorf("peaks: instrumental width U=%g V=%g W=%g is not three numbers", c.U, c.V, c.W)
+	}
+	return nil
+}
+
 func (o SizeOptions) k() float64 {
 	if o.K == 0 {
 		return DefaultScherrerK

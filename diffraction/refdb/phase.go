@@ -1,6 +1,13 @@
 package refdb
 
-import "github.com/bragg-xrd/bragg/diffraction/crystal"
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+)
 
 // Line is one reference reflection, computed for Cu Kα1.
 type Line struct {
@@ -49,4 +56,65 @@ type Phase struct {
 	Duplicates []string          `json:"duplicates,omitempty"`
 	Structure  crystal.Structure `json:"structure"`
 	Lines      []Line            `json:"lines"` // Cu Kα1 stick pattern, by decreasing d
+}
+
+// DisplayName is how Bragg names a phase in lists, tables and reports:
+// "Name (Mineral)" when the mineral name says something the name does not
+// ("Iron(III) oxide (alpha) (Hematite)", but "Calcium carbonate
+// (calcite)"), else whichever of the two there is, else the ID.
+func (p *Phase) DisplayName() string {
+	switch {
+	case p.Name != "" && p.Mineral != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Mineral)):
+		return p.Name + " (" + p.Mineral + ")"
+	case p.Name != "":
+		return p.Name
+	case p.Mineral != "":
+		return p.Mineral
+	}
+	return p.ID
+}
+
+// ShortName is the name for narrow places (a legend, a table cell that
+// names the phases of a peak): the mineral name, which is what a user
+// knows most phases by, else the name, else the ID.
+func (p *Phase) ShortName() string {
+	switch {
+	case p.Mineral != "":
+		return p.Mineral
+	case p.Name != "":
+		return p.Name
+	}
+	return p.ID
+}
+
+// Stick is one line of a stick pattern.
+type Stick struct {
+	TwoTheta float64 // degrees
+	I        float64 // relative intensity, on the scale of Line.I
+}
+
+// Sticks returns the phase's stick pattern at wavelength lambda (Å), with
+// every d-spacing scaled by 1 + strain (the strain search-match fitted, 0
+// for the reference as computed): 2θ by Bragg's law, ascending, lines past
+// 2θ = 180° left out. Reflections at the same angle (symmetry-distinct hkl
+// of equal d, such as quartz 101 and 011) add into one stick, as a
+// measurement sees them.
+func (p *Phase) Sticks(lambda, strain float64) []Stick {
+	out := make([]Stick, 0, len(p.Lines))
+	for _, l := range p.Lines {
+		if tt, ok := diffraction.TwoTheta(l.D*(1+strain), lambda); ok {
+			out = append(out, Stick{TwoTheta: tt, I: l.I})
+		}
+	}
+	slices.SortFunc(out, func(a, b Stick) int { return cmp.Compare(a.TwoTheta, b.TwoTheta) })
+	merged := out[:0]
+	for _, s := range out {
+		// 0.001° is far below any measured peak width.
+		if n := len(merged); n > 0 && s.TwoTheta-merged[n-1].TwoTheta < 1e-3 {
+			merged[n-1].I += s.I
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
 }

@@ -129,8 +129,10 @@ func (db *DB) Remove(id string) bool {
 }
 
 // With returns a database holding db's phases followed by other's (the
-// bundled and the user's together), and db's refused list; the phases are
-// shared, not copied.
+// bundled and the user's together) and db's refused list, or db itself
+// when other has none. The Phase values are copied into one slice (their
+// lines and structures are shared): a Store does it once per change of
+// the user database, not per search.
 func (db *DB) With(other *DB) *DB {
 	if other == nil || len(other.Phases) == 0 {
 		return db

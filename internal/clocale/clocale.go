@@ -1,8 +1,13 @@
 // Package clocale maps the POSIX "C" locale to English before Fyne reads
-// the locale, so that a command-line run under LANG=C (scripts, CI,
+// the locale, so that a command-line run under LANG=C.UTF-8 (scripts, CI,
 // containers) does not print Fyne's "Error parsing user locale C" on
 // standard error. The C locale means "no localisation", which for Fyne is
 // its English fallback anyway.
+//
+// It is still needed although the command line (package cli) links no GUI:
+// the one bragg binary links Fyne through main, and Fyne's lang package
+// reads the locale in its init, which runs in every process, whatever the
+// command.
 //
 // main imports it for its side effect. It must be initialised before
 // fyne.io/fyne/v2/lang: Go initialises packages, among those whose imports
@@ -10,7 +15,7 @@
 // Language Specification, "Package initialization"), and this package,
 // importing only the standard library, sorts before the locale packages
 // Fyne's lang package waits for (github.com/jeandeaual/go-locale,
-// github.com/nicksnyder/go-i18n). A test in main checks the effect.
+// github.com/nicksnyder/go-i18n). TestCLocale in main checks the effect.
 package clocale
 
 import (

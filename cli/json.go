@@ -1,0 +1,212 @@
+package cli
+
+import (
+	"encoding/json"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+)
+
+// The JSON every command writes with --json: a contract for scripts
+// (README, "Machine-readable output"). Names stay; fields may be added.
+// testdata/golden holds one output of each (go test ./cli -run TestGolden
+// -update rewrites them). bragg db show --json writes the refdb.Phase as
+// the database stores it.
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// wavelengthJSON is the "wavelength" object of every JSON output.
+type wavelengthJSON struct {
+	Anode  string  `json:"anode,omitempty"`
+	Ka1    float64 `json:"ka1"`
+	Ka2    float64 `json:"ka2"`
+	Ratio  float64 `json:"ratio"`
+	Source string  `json:"source"`
+}
+
+func wlJSON(w diffraction.Wavelength) wavelengthJSON {
+	return wavelengthJSON{Anode: w.Anode, Ka1: w.Ka1, Ka2: w.Ka2, Ratio: w.Ratio, Source: string(w.Source)}
+}
+
+// infoJSON is bragg info --json.
+type infoJSON struct {
+	File        string            `json:"file"`
+	Format      string            `json:"format"`
+	Axis        string            `json:"axis"`
+	Points      int               `json:"points"`
+	TwoThetaMin float64           `json:"two_theta_min"`
+	TwoThetaMax float64           `json:"two_theta_max"`
+	Step        float64           `json:"step"`
+	Wavelength  wavelengthJSON    `json:"wavelength"`
+	Metadata    map[string]string `json:"metadata"`
+}
+
+// peaksJSON is bragg peaks --json: the peaks as diffraction.Peak writes
+// them (two_theta, d, height, area, fwhm, rel_intensity).
+type peaksJSON struct {
+	File       string             `json:"file"`
+	Wavelength wavelengthJSON     `json:"wavelength"`
+	Peaks      []diffraction.Peak `json:"peaks"`
+	Broad      []diffraction.Peak `json:"broad,omitempty"`
+	Size       *sizeJSON          `json:"size,omitempty"`
+}
+
+// sizeJSON is the size analysis of bragg peaks --size --json. JSON has no
+// infinity: a size too large to measure (no size broadening) is null.
+type sizeJSON struct {
+	ScherrerNM     []*float64 `json:"scherrer_nm"`
+	WilliamsonHall *whJSON    `json:"williamson_hall"`
+}
+
+type whJSON struct {
+	SizeNM      *float64 `json:"size_nm"`
+	SigmaSizeNM *float64 `json:"sigma_size_nm"`
+	Strain      float64  `json:"strain"`
+	SigmaStrain float64  `json:"sigma_strain"`
+	Peaks       int      `json:"peaks"`
+}
+
+func whOf(wh peaks.WH) *whJSON {
+	w := &whJSON{Strain: wh.Strain, SigmaStrain: wh.SigmaStrain, Peaks: wh.Peaks}
+	if !math.IsInf(wh.Size, 0) {
+		sz, ss := wh.Size/10, wh.SigmaSize/10
+		w.SizeNM, w.SigmaSizeNM = &sz, &ss
+	}
+	return w
+}
+
+// identifyJSON is bragg identify --json.
+type identifyJSON struct {
+	File       string          `json:"file"`
+	Wavelength wavelengthJSON  `json:"wavelength"`
+	Peaks      int             `json:"peaks"`
+	Phases     []phaseJSON     `json:"phases"`
+	Candidates []candidateJSON `json:"candidates"`
+}
+
+// namedJSON is how a phase is named in identify's phases and candidates.
+type namedJSON struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Mineral string  `json:"mineral,omitempty"`
+	Formula string  `json:"formula"`
+	FOM     float64 `json:"fom"`
+}
+
+func namedOf(c match.Candidate) namedJSON {
+	p := c.Phase
+	return namedJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2)}
+}
+
+type phaseJSON struct {
+	namedJSON
+	Scale         float64 `json:"scale"`
+	WeightPercent float64 `json:"weight_percent"`
+	Strain        float64 `json:"strain"`
+	MatchedLines  int     `json:"matched_lines"`
+}
+
+func phaseOf(c match.Candidate) phaseJSON {
+	return phaseJSON{namedOf(c), c.Scale, round(c.WeightPercent, 2), c.Strain, len(c.Pairs)}
+}
+
+type candidateJSON struct {
+	namedJSON
+	MatchedLines int     `json:"matched_lines"`
+	Significance float64 `json:"significance"`
+}
+
+func candidateOf(c match.Candidate) candidateJSON {
+	return candidateJSON{namedOf(c), len(c.Pairs), round(c.Significance, 1)}
+}
+
+func round(x float64, digits int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
+	return v
+}
+
+// dbSearchJSON is bragg db search --json.
+type dbSearchJSON struct {
+	Count   int         `json:"count"`
+	Entries []entryJSON `json:"entries"`
+}
+
+type entryJSON struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Mineral    string   `json:"mineral,omitempty"`
+	Formula    string   `json:"formula"`
+	Elements   []string `json:"elements"`
+	System     string   `json:"crystal_system"`
+	SpaceGroup string   `json:"space_group"`
+	SGNumber   int      `json:"space_group_number,omitempty"`
+	Source     string   `json:"source"`
+}
+
+func entryOf(p *refdb.Phase) entryJSON {
+	return entryJSON{p.ID, p.Name, p.Mineral, p.Formula, p.Elements, p.System, p.Structure.SpaceGroup, p.Structure.SpaceGroupNumber, p.Source}
+}
+
+// dbStatsJSON is bragg db stats --json.
+type dbStatsJSON struct {
+	Version   string         `json:"version"`
+	Entries   int            `json:"entries"`
+	BySource  map[string]int `json:"by_source"`
+	ByLicense map[string]int `json:"by_license"`
+	BySystem  map[string]int `json:"by_crystal_system"`
+	Common    coverageJSON   `json:"common_phases"`
+}
+
+type coverageJSON struct {
+	Listed  int      `json:"listed"`
+	Present int      `json:"present"`
+	Missing []string `json:"missing"`
+}
+
+// simulateJSON is bragg simulate --json.
+type simulateJSON struct {
+	File       string         `json:"file"`
+	Structure  structureJSON  `json:"structure"`
+	Wavelength wavelengthJSON `json:"wavelength"`
+	Range      [2]float64     `json:"two_theta_range"`
+	Settings   string         `json:"settings"`
+	Lines      []simLineJSON  `json:"lines"`
+}
+
+type structureJSON struct {
+	Name             string       `json:"name"`
+	Mineral          string       `json:"mineral,omitempty"`
+	Formula          string       `json:"formula"`
+	Z                float64      `json:"z"`
+	Cell             crystal.Cell `json:"cell"`
+	Volume           float64      `json:"volume"`
+	Density          float64      `json:"density"`
+	SpaceGroup       string       `json:"space_group"`
+	SpaceGroupNumber int          `json:"space_group_number,omitempty"`
+	Operators        int          `json:"operators"`
+	SymmetryFrom     string       `json:"symmetry_from"`
+	Blocks           int          `json:"blocks"`
+}
+
+type simLineJSON struct {
+	TwoTheta     float64 `json:"two_theta"`
+	D            float64 `json:"d"`
+	Intensity    float64 `json:"intensity"`
+	H            int     `json:"h"`
+	K            int     `json:"k"`
+	L            int     `json:"l"`
+	Multiplicity int     `json:"multiplicity"`
+	F2           float64 `json:"f2"`
+	Ka2          bool    `json:"ka2,omitempty"`
+}

@@ -1,0 +1,261 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+	"github.com/bragg-xrd/bragg/diffraction/scan"
+)
+
+// Progress is told, as a pipeline runs, the stage it starts (one of the
+// Stage names) and the share of the whole run done before it, 0–1; at the
+// end it is told StageDone and 1. It is called on the pipeline's
+// goroutine; a nil Progress is not called.
+type Progress func(stage string, done float64)
+
+// The stages of the pipeline, as Progress reports them and Pipeline.Until
+// names them.
+const (
+	StageRead     = "reading"
+	StagePeaks    = "finding peaks"
+	StageIdentify = "identifying phases"
+	StageDone     = "done"
+)
+
+// Pipeline runs Bragg's analysis of a scan: settle the wavelength, find the
+// peaks (twice with an internal standard: as measured, then on the axis
+// fitted to the standard's lines), identify the phases. The command line,
+// the window, the reports and the demo all run this one sequence, so that
+// they give the same answers for the same settings.
+type Pipeline struct {
+	// Store is the reference database searched, and where the internal
+	// standard (Options.Standard) is looked up. Only the stages that need
+	// it read it.
+	Store *refdb.Store
+	// Options are the settings of every stage; Open and Analyse refuse
+	// settings that Options.Validate rejects.
+	Options Options
+	// Until, when set, names the last stage to run: StagePeaks gives the
+	// peaks without identifying phases (bragg peaks).
+	Until string
+}
+
+// stage is one step of the pipeline after reading. They run in the order
+// of stages; a new step (such as a whole-pattern fit) is one more entry.
+type stage struct {
+	name string
+	// cost is the stage's share of a typical run's time, for Progress.
+	cost float64
+	run  func(ctx context.Context, r *run) error
+}
+
+// costRead is the share of reading the file, which only Open does.
+const costRead = 0.1
+
+var stages = []stage{
+	{StagePeaks, 0.3, findPeaks},
+	{StageIdentify, 0.6, identify},
+}
+
+// run is one pass of a Pipeline over one scan.
+type run struct {
+	p  *Pipeline
+	a  *Analysis
+	db *refdb.DB // read when a stage first needs it
+	// searches counts the peak searches, which dominate a run's time.
+	searches int
+}
+
+// database returns the reference database, read on first use.
+func (r *run) database() (*refdb.DB, error) {
+	if r.db == nil {
+		if r.p.Store == nil {
+			return nil, fmt.Errorf("%s: no reference database to search", r.a.File)
+		}
+		db, err := r.p.Store.DB()
+		if err != nil {
+			return nil, err
+		}
+		r.db = db
+	}
+	return r.db, nil
+}
+
+// Open reads the scan file at path (in Options.Format, or the format its
+// content shows) and runs the pipeline on it. Errors name the file.
+func (p *Pipeline) Open(ctx context.Context, path string, progress Progress) (*Analysis, error) {
+	if err := p.Options.Validate(); err != nil {
+		return nil, err
+	}
+	total := costRead + p.cost()
+	if progress != nil {
+		progress(StageRead, 0)
+	}
+	s, format, err := scan.ReadFileAs(path, p.Options.Format)
+	if err != nil {
+		return nil, err
+	}
+	return p.analyse(ctx, &Analysis{File: path, Format: format, Scan: s}, progress, costRead/total)
+}
+
+// Analyse runs the pipeline on a scan already in memory, named file in
+// messages and in the result (which keeps s, its wavelength settled).
+func (p *Pipeline) Analyse(ctx context.Context, file string, s *diffraction.Scan, progress Progress) (*Analysis, error) {
+	if err := p.Options.Validate(); err != nil {
+		return nil, err
+	}
+	return p.analyse(ctx, &Analysis{File: file, Scan: s}, progress, 0)
+}
+
+// Demo simulates the built-in demonstration scan (DemoScan, from the
+// bundled database) and analyses it.
+func (p *Pipeline) Demo(ctx context.Context, progress Progress) (*Analysis, error) {
+	if err := p.Options.Validate(); err != nil {
+		return nil, err
+	}
+	if p.Store == nil {
+		return nil, fmt.Errorf("demo: no reference database")
+	}
+	db, err := p.Store.Bundled()
+	if err != nil {
+		return nil, err
+	}
+	s, err := DemoScan(db)
+	if err != nil {
+		return nil, err
+	}
+	return p.analyse(ctx, &Analysis{File: DemoFile, Format: "simulated", Scan: s}, progress, 0)
+}
+
+// cost is the summed cost of the stages that run.
+func (p *Pipeline) cost() float64 {
+	c := 0.0
+	for _, st := range stages {
+		c += st.cost
+		if st.name == p.Until {
+			break
+		}
+	}
+	return c
+}
+
+// analyse runs the stages on a, whose scan is read; done0 is the share of
+// the run already done (reading).
+func (p *Pipeline) analyse(ctx context.Context, a *Analysis, progress Progress, done0 float64) (*Analysis, error) {
+	if err := checkAxis(a.File, a.Scan); err != nil {
+		return nil, err
+	}
+	ResolveWavelength(a.Scan, p.Options.Wavelength)
+	r := &run{p: p, a: a}
+	scale := (1 - done0) / p.cost()
+	done := done0
+	for _, st := range stages {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if progress != nil {
+			progress(st.name, done)
+		}
+		if err := st.run(ctx, r); err != nil {
+			return nil, err
+		}
+		done += st.cost * scale
+		if st.name == p.Until {
+			break
+		}
+	}
+	if progress != nil {
+		progress(StageDone, 1)
+	}
+	return a, nil
+}
+
+// search runs the background and peak search with opt.
+func (r *run) search(opt Options) error {
+	r.searches++
+	res, err := peaks.Find(r.a.Scan, opt.Peaks)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.a.File, err)
+	}
+	r.a.Background, r.a.Peaks, r.a.Broad = res.Background, res.Peaks, res.Broad
+	r.a.Settings = opt.Settings()
+	return nil
+}
+
+// standardMinI is the smallest relative intensity of an internal
+// standard's line used for the axis fit: weaker lines are often not
+// found, or overlap the sample's own.
+const standardMinI = 5
+
+// findPeaks finds the peaks. With an internal standard it finds them on
+// the axis as measured, fits the zero shift and specimen displacement to
+// the standard's lines (peaks.FitAxis: Δ2θ = Z − 2s·cosθ/R) and finds them
+// again with that correction, so that every position, d-spacing and the
+// identification use the corrected axis.
+func findPeaks(ctx context.Context, r *run) error {
+	opt := r.p.Options
+	if opt.Standard == "" {
+		return r.search(opt)
+	}
+	db, err := r.database()
+	if err != nil {
+		return err
+	}
+	std := db.Get(opt.Standard)
+	if std == nil {
+		return fmt.Errorf("%s: no internal standard %q in the database (see bragg db search)", r.a.File, opt.Standard)
+	}
+	var refD []float64
+	for _, l := range std.Lines {
+		if l.I >= standardMinI {
+			refD = append(refD, l.D)
+		}
+	}
+	// The peaks as found, without a correction, are what FitAxis wants.
+	raw := opt
+	raw.Peaks.Axis = peaks.Axis{Radius: opt.Peaks.Axis.Radius}
+	if err := r.search(raw); err != nil {
+		return err
+	}
+	fit, err := peaks.FitAxis(r.a.Peaks, refD, r.a.Scan.Wavelength.Ka1, opt.Peaks.Axis.Radius, 0, true)
+	if err != nil {
+		return fmt.Errorf("%s: internal standard %s: %w", r.a.File, std.ID, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	corrected := opt
+	corrected.Peaks.Axis = fit.Axis
+	if err := r.search(corrected); err != nil {
+		return err
+	}
+	r.a.Settings["internal_standard"] = fmt.Sprintf("%s (%s): zero shift %+.4f ± %.4f°, displacement %+.3f ± %.3f mm, %d lines, rms %.4f°",
+		std.ID, std.Name, fit.Axis.ZeroShift, fit.SigmaZeroShift, fit.Axis.Displacement, fit.SigmaDisplacement, fit.Matched, fit.RMS)
+	r.a.AxisFit = &fit
+	return nil
+}
+
+// identify matches the peaks against the database. With no peaks the
+// result is empty: nothing can be identified, which is not an error.
+func identify(ctx context.Context, r *run) error {
+	a := r.a
+	if len(a.Peaks) == 0 {
+		a.Match = match.Result{}
+		return nil
+	}
+	db, err := r.database()
+	if err != nil {
+		return err
+	}
+	s := a.Scan
+	res, err := match.Identify(ctx, a.Peaks, s.Wavelength, s.TwoTheta[0], s.TwoTheta[s.Len()-1], db.Phases, r.p.Options.Match)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.File, err)
+	}
+	a.Match = res
+	return nil
+}

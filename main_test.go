@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bragg-xrd/bragg/assets"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+)
+
+// TestServices runs the window's real services: the demo through the
+// analysis pipeline, its report, and a CIF imported into a user database.
+func TestServices(t *testing.T) {
+	dir := t.TempDir()
+	store := refdb.NewStore(assets.RefDB, filepath.Join(dir, "user.refdb"))
+	s := newServices(store, "Bragg test")
+	var stages []string
+	a, err := s.Analyse(context.Background(), "", analysis.DefaultOptions(), func(stage string, _ float64) { stages = append(stages, stage) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.File != analysis.DemoFile || len(a.Match.Phases) != 3 || len(stages) == 0 {
+		t.Errorf("demo: %q, %d phases, stages %q", a.File, len(a.Match.Phases), stages)
+	}
+	out := filepath.Join(dir, "demo.xlsx")
+	if err := s.Export(out, a); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("report: %v", err)
+	}
+	ids, err := s.Import([]string{filepath.Join("diffraction", "crystal", "testdata", "rutile.cif"), filepath.Join(dir, "missing.cif")})
+	if len(ids) != 1 || ids[0] != "user:rutile" || err == nil || !strings.Contains(err.Error(), "missing.cif") {
+		t.Errorf("import: %q, %v", ids, err)
+	}
+	if db, err := store.DB(); err != nil || db.Get("user:rutile") == nil {
+		t.Errorf("the imported entry is not searched: %v", err)
+	}
+}
+
+// TestCLocale: under LANG=C.UTF-8, Fyne's lang package, which initialises
+// in every run of the binary, logs "Error parsing user locale C" on
+// standard error unless internal/clocale ran first. The test binary links
+// the same packages as bragg; a child run of it shows what a command-line
+// run prints.
+func TestCLocale(t *testing.T) {
+	if os.Getenv("BRAGG_LOCALE_CHILD") != "" {
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCLocale$")
+	cmd.Env = append(os.Environ(), "BRAGG_LOCALE_CHILD=1", "LANG=C.UTF-8", "LC_ALL=", "LC_MESSAGES=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if strings.Contains(string(out), "locale") {
+		t.Errorf("a run under LANG=C.UTF-8 printed:\n%s", out)
+	}
+}
