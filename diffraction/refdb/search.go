@@ -2,10 +2,13 @@ package refdb
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
 )
 
 // Query selects entries; every set criterion must hold. The zero Query
@@ -31,6 +34,57 @@ type Query struct {
 	Strongest []float64
 	// DTolerance is the relative tolerance of the d-spacings; 0 means 1 %.
 	DTolerance float64
+}
+
+// MaxStrongest is how many d-spacings a Hanawalt search takes: the three
+// strongest lines, as the Hanawalt index lists them.
+const MaxStrongest = 3
+
+// ParseDSpacings reads the d-spacings of a Hanawalt search as a user
+// writes them: numbers in Å separated by commas, semicolons or spaces,
+// strongest first ("3.34, 4.26, 1.82"). An empty s is no d-spacing.
+func ParseDSpacings(s string) ([]float64, error) {
+	var ds []float64
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q is not a d-spacing in Å", f)
+		}
+		ds = append(ds, v)
+	}
+	if len(ds) > MaxStrongest {
+		return nil, fmt.Errorf("%d d-spacings: a search takes at most %d, the strongest first", len(ds), MaxStrongest)
+	}
+	return ds, nil
+}
+
+// Validate reports the first criterion of q that cannot be meant: an
+// element symbol that is not one as chemistry writes it ("Si", not "si"),
+// more than MaxStrongest d-spacings or one that is not positive, or a
+// d tolerance outside 0–10 %.
+func (q Query) Validate() error {
+	for _, l := range []struct {
+		name string
+		syms []string
+	}{{"elements", q.AllOf}, {"any of the elements", q.AnyOf}, {"none of the elements", q.NoneOf}} {
+		for _, e := range l.syms {
+			if err := crystal.CheckSymbol(e); err != nil {
+				return fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
+	}
+	if len(q.Strongest) > MaxStrongest {
+		return fmt.Errorf("%d d-spacings: a search takes at most %d", len(q.Strongest), MaxStrongest)
+	}
+	for _, d := range q.Strongest {
+		if !(d > 0) || math.IsInf(d, 0) {
+			return fmt.Errorf("d-spacing %g Å is not positive", d)
+		}
+	}
+	if !(q.DTolerance >= 0 && q.DTolerance <= 0.1) {
+		return fmt.Errorf("d tolerance %g is outside 0–0.1 (10 %%)", q.DTolerance)
+	}
+	return nil
 }
 
 // Hit is an entry found by Search; Score orders Hanawalt hits (the mean
