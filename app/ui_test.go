@@ -337,24 +337,6 @@ func TestWavelengthText(t *testing.T) {
 	}
 }
 
-// TestImport: importing CIFs through the services reports the new entries,
-// and a failing file is reported while the others import.
-func TestImport(t *testing.T) {
-	b := newFake()
-	b.fail["/x/bad.cif"] = errors.New("bad.cif:3: unexpected value")
-	u := newTestUI(t, b)
-	var errTitle string
-	u.onError = func(title string, err error) { errTitle = title + ": " + err.Error() }
-	u.Import([]string{"/x/good.cif", "/x/bad.cif"})
-	u.wait()
-	if len(b.imported) != 1 || b.imported[0] != "/x/good.cif" {
-		t.Errorf("imported %v, want the good file only", b.imported)
-	}
-	if !strings.Contains(errTitle, "bad.cif") {
-		t.Errorf("error shown: %q, want one naming bad.cif", errTitle)
-	}
-}
-
 // TestSupersededLoadIsCancelled: opening a scan again while its first load
 // is still running cancels that load (its context) and drops its result;
 // meanwhile the scan list shows the stage the load is at.
