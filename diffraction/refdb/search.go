@@ -99,13 +99,17 @@ type Hit struct {
 // Eng. Chem. Anal. Ed. 10, 457: index by the strongest lines).
 func (db *DB) Search(q Query) []Hit {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
-	textFormula := ""
+	var textFormula, formula proportions
+	textIsFormula := false
 	if f, ok := CompactFormula(q.Text); ok {
-		textFormula = ElementCount(f)
+		textFormula, textIsFormula = proportionsOf(ElementCount(f))
 	}
-	formula := q.Formula
-	if f, ok := CompactFormula(formula); ok {
-		formula = ElementCount(f)
+	if q.Formula != "" {
+		f := q.Formula
+		if c, ok := CompactFormula(f); ok {
+			f = ElementCount(c)
+		}
+		formula, _ = proportionsOf(f) // none: nothing matches
 	}
 	sg := normSG(q.SpaceGroup)
 	tol := q.DTolerance
@@ -115,11 +119,11 @@ func (db *DB) Search(q Query) []Hit {
 	var hits []Hit
 	for i := range db.Phases {
 		p := &db.Phases[i]
-		if text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula+"\x00"+p.ChemicalFormula), text) &&
-			(textFormula == "" || !SameFormula(p.Formula, textFormula)) {
+		if text != "" && !containsFold(text, p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula) &&
+			(!textIsFormula || !textFormula.same(p.Formula)) {
 			continue
 		}
-		if q.Formula != "" && !SameFormula(p.Formula, formula) {
+		if q.Formula != "" && (formula.counts == nil || !formula.same(p.Formula)) {
 			continue
 		}
 		if !elementsOK(p.Elements, q) {
@@ -143,6 +147,39 @@ func (db *DB) Search(q Query) []Hit {
 		})
 	}
 	return hits
+}
+
+// containsFold reports whether one of fields contains sub, which is in
+// lower case, ignoring case. An ASCII sub (what users type) is looked for
+// byte by byte with ASCII folding, without allocating: a search of 100,000
+// entries per keystroke; any other goes through strings.ToLower.
+func containsFold(sub string, fields ...string) bool {
+	ascii := true
+	for i := range len(sub) {
+		ascii = ascii && sub[i] < 0x80
+	}
+	for _, f := range fields {
+		if !ascii {
+			if strings.Contains(strings.ToLower(f), sub) {
+				return true
+			}
+			continue
+		}
+	scan:
+		for i := 0; i+len(sub) <= len(f); i++ {
+			for j := range len(sub) {
+				c := f[i+j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if c != sub[j] {
+					continue scan
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func elementsOK(els []string, q Query) bool {

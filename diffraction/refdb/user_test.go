@@ -141,6 +141,33 @@ func TestParseFormula(t *testing.T) {
 	}
 }
 
+// TestSameFormula: proportions of the elements, in any order and any
+// multiple; an element written twice counts twice.
+func TestSameFormula(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"Al2O3", "O3Al2", true},
+		{"Al2O3", "AlO1.5", true},
+		{"Al2O3", "Al4O6", true},
+		{"Al2O3", "AlO", false},
+		{"Al2O3", "Al2O3Si", false},
+		{"Al2O3Si", "Al2O3", false},
+		{"H2O", "HOH", true},
+		{"AB", "AA", false}, // two tokens each, one element missing
+		{"CaCO3", "CCaO3", true},
+		{"NaCl", "nacl", false},
+	} {
+		if got := SameFormula(c.a, c.b); got != c.same {
+			t.Errorf("SameFormula(%q, %q) = %v", c.a, c.b, got)
+		}
+		if got := SameFormula(c.b, c.a); got != c.same {
+			t.Errorf("SameFormula(%q, %q) = %v", c.b, c.a, got)
+		}
+	}
+}
+
 func TestParseDSpacingsAndValidate(t *testing.T) {
 	for _, c := range []struct {
 		in   string
