@@ -311,7 +311,6 @@ func (b *dbBrowser) setHits(hits []refdb.Hit, total int, err error) {
 	b.hits, b.total = hits, total
 	b.count.SetText(fmt.Sprintf("%d of %d entries", len(hits), total))
 	b.count.Refresh()
-	b.list.UnselectAll()
 	b.list.Refresh()
 	i := 0
 	if b.sel != nil {
@@ -320,11 +319,11 @@ func (b *dbBrowser) setHits(hits []refdb.Hit, total int, err error) {
 		}
 	}
 	if len(hits) == 0 {
+		b.list.UnselectAll()
 		b.showEntry(nil)
 		return
 	}
-	b.list.Select(i)
-	b.list.ScrollTo(i)
+	b.list.Select(i) // and scrolls to it
 	if hits[i].Phase != b.sel {
 		b.showEntry(hits[i].Phase)
 	}
@@ -336,7 +335,6 @@ func (b *dbBrowser) selectID(id string) bool {
 	i := slices.IndexFunc(b.hits, func(h refdb.Hit) bool { return h.Phase.ID == id })
 	if i >= 0 {
 		b.list.Select(i)
-		b.list.ScrollTo(i)
 	}
 	return i >= 0
 }
