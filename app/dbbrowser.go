@@ -49,12 +49,13 @@ type dbBrowser struct {
 	total  int // entries in the database
 	gen    int // counts searches; an older result is dropped
 	sel    *refdb.Phase
+	want   string  // the ID to select when a search finds it, else sel's
+	note   string  // said after the count of the next search's result
 	lambda float64 // of the simulation on display
 
 	title, sub *widget.Label
 	fields     map[string]*widget.Label
 	wl         *widget.Select
-	wlOptions  []float64 // the wavelength of each option of wl
 	plot       *linePlot
 	lines      *widget.Table
 	atoms      *widget.Table
@@ -86,8 +87,6 @@ func (u *UI) ShowBrowser() {
 	if u.browser == nil {
 		u.browser = newDBBrowser(u)
 		u.browser.win.SetOnClosed(func() { u.browser = nil })
-	} else {
-		u.browser.refreshWavelengths()
 	}
 	u.browser.win.Show()
 	u.browser.win.RequestFocus()
@@ -111,7 +110,7 @@ func newDBBrowser(u *UI) *dbBrowser {
 	b.win.Resize(fyne.NewSize(1240, 800))
 	// Start on the phase identified in the scan on display, if any.
 	if e := u.current; e != nil && e.a != nil && len(e.a.Match.Phases) > 0 {
-		b.sel = e.a.Match.Phases[0].Phase
+		b.want = e.a.Match.Phases[0].Phase.ID
 	}
 	b.search()
 	return b
@@ -208,8 +207,8 @@ func (b *dbBrowser) build() {
 	actions := container.NewHBox(b.overlayBtn, b.teachBtn, b.exportBtn, layout.NewSpacer(), b.removeNote, b.removeBtn)
 	card := container.NewVBox(b.title, b.sub, form)
 
-	b.wl = widget.NewSelect(nil, func(string) { b.simulateSelected() })
-	b.refreshWavelengths()
+	b.wl = widget.NewSelect(wavelengthOptions(), func(string) { b.simulateSelected() })
+	b.wl.SetSelected(scanWavelength)
 	b.plot = newLinePlot()
 	b.plot.Empty = "Select an entry to see its pattern"
 	b.plot.Color = palette.Phase(0)
@@ -309,15 +308,22 @@ func (b *dbBrowser) setHits(hits []refdb.Hit, total int, err error) {
 		return
 	}
 	b.hits, b.total = hits, total
-	b.count.SetText(fmt.Sprintf("%d of %d entries", len(hits), total))
+	count := fmt.Sprintf("%d of %d entries", len(hits), total)
+	if b.note != "" {
+		count += "; " + b.note
+		b.note = ""
+	}
+	b.count.SetText(count)
 	b.count.Refresh()
 	b.list.Refresh()
 	i := 0
-	if b.sel != nil {
-		if j := slices.IndexFunc(hits, func(h refdb.Hit) bool { return h.Phase.ID == b.sel.ID }); j >= 0 {
-			i = j
-		}
+	if b.want == "" && b.sel != nil {
+		b.want = b.sel.ID
 	}
+	if j := slices.IndexFunc(hits, func(h refdb.Hit) bool { return h.Phase.ID == b.want }); j >= 0 {
+		i = j
+	}
+	b.want = ""
 	if len(hits) == 0 {
 		b.list.UnselectAll()
 		b.showEntry(nil)
@@ -327,16 +333,6 @@ func (b *dbBrowser) setHits(hits []refdb.Hit, total int, err error) {
 	if hits[i].Phase != b.sel {
 		b.showEntry(hits[i].Phase)
 	}
-}
-
-// selectID selects the entry with the given ID among the hits; it reports
-// whether there is one.
-func (b *dbBrowser) selectID(id string) bool {
-	i := slices.IndexFunc(b.hits, func(h refdb.Hit) bool { return h.Phase.ID == id })
-	if i >= 0 {
-		b.list.Select(i)
-	}
-	return i >= 0
 }
 
 // isUser reports whether p is one of the user's entries.
@@ -427,37 +423,35 @@ func entryFlags(p *refdb.Phase) []string {
 	return out
 }
 
-// refreshWavelengths offers the wavelength of the scan on display, if
-// any, and the Kα1 lines of the anodes; the scan's is the default.
-func (b *dbBrowser) refreshWavelengths() {
-	var opts []string
-	b.wlOptions = b.wlOptions[:0]
-	if e := b.u.current; e != nil && e.a != nil && e.a.Scan.Wavelength.Known() {
-		opts = append(opts, fmt.Sprintf("the scan on display (%.5f Å)", e.a.Scan.Wavelength.Ka1))
-		b.wlOptions = append(b.wlOptions, e.a.Scan.Wavelength.Ka1)
-	}
+// scanWavelength is the first option of the browser's wavelengths: that
+// of the scan on display when the pattern is computed, Cu Kα1 when there
+// is none (the plot's legend gives the λ used).
+const scanWavelength = "the scan on display"
+
+// wavelengthOptions are the browser's choices of wavelength: the scan's,
+// then the Kα1 lines of the anodes.
+func wavelengthOptions() []string {
+	opts := []string{scanWavelength}
 	for _, a := range teachAnodes {
 		w, _ := diffraction.AnodeWavelength(a)
 		opts = append(opts, anodeLabel(a, w.Ka1))
-		b.wlOptions = append(b.wlOptions, w.Ka1)
 	}
-	sel := b.wl.Selected
-	b.wl.Options = opts
-	if !slices.Contains(opts, sel) {
-		sel = opts[0]
-		if len(opts) == len(teachAnodes) { // no scan: Cu
-			sel = opts[slices.Index(teachAnodes, "Cu")]
-		}
-	}
-	b.wl.SetSelected(sel)
+	return opts
 }
 
-// wavelength is the one chosen for the simulated pattern.
-func (b *dbBrowser) wavelength() float64 {
-	if i := slices.Index(b.wl.Options, b.wl.Selected); i >= 0 {
-		return b.wlOptions[i]
+// wavelength is the one chosen for the simulated pattern, and the 2θ
+// range to compute: the scan's when its wavelength is chosen, else 5–90°.
+func (b *dbBrowser) wavelength() (lambda, lo, hi float64) {
+	lambda, lo, hi = diffraction.CuKa.Ka1, teachLo, teachHi
+	if i := slices.Index(b.wl.Options, b.wl.Selected); i > 0 {
+		w, _ := diffraction.AnodeWavelength(teachAnodes[i-1])
+		return w.Ka1, lo, hi
 	}
-	return diffraction.CuKa.Ka1
+	if e := b.u.current; e != nil && e.a != nil && e.a.Scan.Wavelength.Known() {
+		s := e.a.Scan
+		return s.Wavelength.Ka1, max(s.TwoTheta[0], 0.5), min(s.TwoTheta[s.Len()-1], 179)
+	}
+	return lambda, lo, hi
 }
 
 // simulateSelected computes the selected entry's pattern at the chosen
@@ -467,12 +461,7 @@ func (b *dbBrowser) simulateSelected() {
 	if p == nil || b.plot == nil {
 		return
 	}
-	lambda := b.wavelength()
-	lo, hi := teachLo, teachHi
-	if e := b.u.current; e != nil && e.a != nil && b.wl.Selected == b.wl.Options[0] && len(b.wlOptions) > len(teachAnodes) {
-		s := e.a.Scan
-		lo, hi = max(s.TwoTheta[0], 0.5), min(s.TwoTheta[s.Len()-1], 179)
-	}
+	lambda, lo, hi := b.wavelength()
 	b.lambda = lambda
 	b.lines.Refresh() // its 2θ column
 	if len(p.Structure.Sites) == 0 {
@@ -488,7 +477,7 @@ func (b *dbBrowser) simulateSelected() {
 				return
 			}
 			b.plot.Sim, b.plot.Selected = sim, -1
-			b.plot.Name = p.ShortName()
+			b.plot.Name = fmt.Sprintf("%s, λ %.5f Å", p.ShortName(), lambda)
 			if err != nil {
 				b.plot.Empty = "Cannot simulate: " + err.Error()
 			}
@@ -639,12 +628,11 @@ func (b *dbBrowser) imported(ps []refdb.Phase, failed []error, err error) {
 			msgs = append(msgs, f.Error())
 		}
 	}
-	if len(ps) > 0 {
-		b.text.SetText("") // show the new entry among all
+	if len(ps) > 0 { // show the new entries among all, the last selected
+		b.want = ps[len(ps)-1].ID
+		b.note = "imported " + strings.Join(phaseIDs(ps), ", ")
 		b.clearCriteria()
 		b.search()
-		b.selectID(ps[len(ps)-1].ID)
-		b.count.SetText(fmt.Sprintf("Imported %s. %s", strings.Join(phaseIDs(ps), ", "), b.count.Text))
 	}
 	if len(msgs) > 0 {
 		b.u.reportError(b.win, "Not imported", errors.New(strings.Join(msgs, "\n\n")))
@@ -672,9 +660,9 @@ func phaseIDs(ps []refdb.Phase) []string {
 	return out
 }
 
-// clearCriteria empties the search fields besides the text.
+// clearCriteria empties the search fields (without searching).
 func (b *dbBrowser) clearCriteria() {
-	for _, e := range []*widget.Entry{b.formula, b.allOf, b.anyOf, b.noneOf, b.sg, b.dsp, b.dtol} {
+	for _, e := range []*widget.Entry{b.text, b.formula, b.allOf, b.anyOf, b.noneOf, b.sg, b.dsp, b.dtol} {
 		e.Text = ""
 		e.Refresh()
 	}
@@ -762,6 +750,7 @@ func (b *dbBrowser) remove(id string) {
 				return
 			}
 			b.sel = nil
+			b.note = "removed " + id
 			b.search()
 		}
 	})
@@ -790,7 +779,7 @@ func (b *dbBrowser) export(p *refdb.Phase, path string) {
 				b.u.reportError(b.win, "Could not export "+p.ID, err)
 				return
 			}
-			b.count.SetText("Wrote " + path)
+			b.count.SetText(fmt.Sprintf("%d of %d entries; wrote %s", len(b.hits), b.total, path))
 		}
 	})
 }

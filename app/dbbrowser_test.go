@@ -138,8 +138,8 @@ func TestBrowserImportRemoveExport(t *testing.T) {
 	if db.Get("user:hematite") == nil || db.Get("bragg:hematite") == nil {
 		t.Fatal("keep both did not keep both")
 	}
-	if b.sel == nil || b.sel.ID != "user:hematite" || b.removeBtn.Disabled() {
-		t.Fatalf("the new entry is not selected, or not removable: %v", b.sel)
+	if b.sel == nil || b.sel.ID != "user:hematite" || b.removeBtn.Disabled() || !strings.Contains(b.count.Text, "imported user:hematite") {
+		t.Fatalf("the new entry is not selected, or not removable: %v, %q", b.sel, b.count.Text)
 	}
 	if len(*errs) != 0 {
 		t.Errorf("errors: %q", *errs)
@@ -159,8 +159,8 @@ func TestBrowserImportRemoveExport(t *testing.T) {
 	}
 
 	b.remove("user:hematite")
-	if db, _ := u.services.Store.DB(); db.Get("user:hematite") != nil {
-		t.Error("not removed")
+	if db, _ := u.services.Store.DB(); db.Get("user:hematite") != nil || !strings.Contains(b.count.Text, "removed user:hematite") {
+		t.Errorf("not removed: %q", b.count.Text)
 	}
 
 	// NaCl with a stated formula Na2Cl, which its sites contradict.

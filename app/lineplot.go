@@ -372,7 +372,7 @@ func (r *linePlotRenderer) layoutLegend(size float32) {
 		es = append(es, entry{p.Name, p.Color})
 	}
 	if p.Sim != nil && p.Measured != nil {
-		es = append(es, entry{p.Measured.Name + " (measured)", r.colour(theme.ColorNameDisabled)})
+		es = append(es, entry{p.Measured.Name + " (measured)", r.measuredColour()})
 	}
 	r.texts(&r.legend, len(es), size, fyne.TextStyle{})
 	for len(r.legendSw) < len(es) {
@@ -407,6 +407,12 @@ func (r *linePlotRenderer) layoutLegend(size float32) {
 		r.legend[i].Move(fyne.NewPos(x0+pad+swW+pad, y))
 		r.legend[i].Resize(fyne.NewSize(w, rowH))
 	}
+}
+
+// measuredColour is a mid grey between the theme's text and background:
+// the data under the simulation, visible but not competing with it.
+func (r *linePlotRenderer) measuredColour() color.RGBA {
+	return rgba(blend(r.colour(theme.ColorNameForeground), r.colour(theme.ColorNameBackground), 0.55))
 }
 
 // screenX and screenY map data to widget units relative to the plot area.
@@ -498,12 +504,12 @@ func (r *linePlotRenderer) draw(w, h int) image.Image {
 		hi, _ := slices.BinarySearch(x, r.hi)
 		return max(lo-1, 0), min(hi, len(x)-1)
 	}
-	if m := p.Measured; m != nil && len(m.X) > 1 {
-		lo, hi := span(m.X)
-		c.polyline(m.X, m.Y, lo, hi, tr, lw, rgba(r.colour(theme.ColorNameDisabled)))
-	}
 	col := rgba(p.Color)
 	bg := r.colour(theme.ColorNameBackground)
+	if m := p.Measured; m != nil && len(m.X) > 1 {
+		lo, hi := span(m.X)
+		c.polyline(m.X, m.Y, lo, hi, tr, lw, r.measuredColour())
+	}
 	base := h - 1
 	if len(p.Sim.X) > 1 {
 		// The profile as a light area under its outline: each pixel

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/palette"
 )
@@ -70,6 +71,8 @@ type teachWindow struct {
 	constrainChk                  *widget.Check
 	sliders                       [6]*widget.Slider
 	values                        [6]*widget.Label
+	cellGrid                      *fyne.Container
+	controls                      *fyne.Container // the left column
 	symLabel                      *widget.Label
 	scans                         *widget.Select
 	plot                          *linePlot
@@ -81,16 +84,24 @@ type teachWindow struct {
 // phase p when not nil; a new window starts with the phase identified in
 // the scan on display, or silicon.
 func (u *UI) ShowTeaching(p *refdb.Phase) {
+	compare := ""
 	if u.teach == nil {
 		u.teach = newTeachWindow(u)
 		if p == nil {
 			p = u.defaultTeachPhase()
+			if e := u.current; e != nil && e.a != nil && slices.ContainsFunc(e.a.Match.Phases, func(c match.Candidate) bool { return c.Phase == p }) {
+				compare = e.displayName() // the phase of the scan: show the scan under it
+			}
 		}
 		u.teach.win.SetOnClosed(func() { u.teach = nil })
 	}
 	t := u.teach
+	t.refreshScans()
 	if p != nil {
 		t.setPhase(p.DisplayName(), &p.Structure)
+	}
+	if compare != "" {
+		t.scans.SetSelected(compare)
 	}
 	t.win.Show()
 	t.win.RequestFocus()
@@ -200,7 +211,7 @@ func (t *teachWindow) build() {
 	waveBox := container.NewVBox(head("Wavelength"), t.anode, t.lambdaSl, t.lambdaLbl)
 
 	// Cell.
-	t.constrainChk = widget.NewCheck("Keep the symmetry of the crystal system", func(on bool) {
+	t.constrainChk = widget.NewCheck("Keep the crystal system's symmetry", func(on bool) {
 		if t.setting {
 			return
 		}
@@ -208,7 +219,8 @@ func (t *teachWindow) build() {
 		t.setCell(t.cell) // re-tie the parameters
 	})
 	t.constrainChk.SetChecked(true)
-	grid := container.New(layout.NewFormLayout())
+	t.cellGrid = container.New(layout.NewFormLayout())
+	grid := t.cellGrid
 	for i, n := range []string{"a", "b", "c", "α", "β", "γ"} {
 		i := i
 		t.sliders[i] = widget.NewSlider(0, 1)
@@ -243,9 +255,9 @@ func (t *teachWindow) build() {
 	t.refreshScans()
 	scanBox := container.NewVBox(head("Compare with a scan"), t.scans)
 
-	left := container.NewVScroll(container.NewPadded(container.NewVBox(
-		phaseBox, widget.NewSeparator(), waveBox, widget.NewSeparator(), cellBox, widget.NewSeparator(), scanBox)))
-	left.SetMinSize(fyne.NewSize(350, 0))
+	t.controls = container.NewVBox(phaseBox, widget.NewSeparator(), waveBox, widget.NewSeparator(), cellBox, widget.NewSeparator(), scanBox)
+	left := container.NewVScroll(container.NewPadded(t.controls))
+	left.SetMinSize(fyne.NewSize(380, 0))
 
 	t.plot = newLinePlot()
 	t.plot.Empty = "Pick a phase to see its pattern"
@@ -271,7 +283,7 @@ func (t *teachWindow) build() {
 	right := container.NewVSplit(container.NewBorder(nil, t.status, nil, nil, t.plot), bottom)
 	right.Offset = 0.52
 	main := container.NewHSplit(left, right)
-	main.Offset = 0.28
+	main.Offset = 0.3
 	t.win.SetContent(main)
 	t.showWavelength()
 }
@@ -458,8 +470,9 @@ func (t *teachWindow) setCell(c crystal.Cell) {
 		if i >= 3 {
 			unit = "°"
 		}
-		t.values[i].SetText(fmt.Sprintf("%8.4f%s", p[i], unit))
+		t.values[i].SetText(fmt.Sprintf("%.4f%s", p[i], unit))
 	}
+	t.cellGrid.Refresh() // lay out the values' new widths
 	t.setting = false
 	t.recompute()
 }
@@ -601,7 +614,7 @@ func (t *teachWindow) show(sim *simulation, lowered bool, err error) {
 		t.symLabel.SetText(fmt.Sprintf("Symmetry %s (%s): equivalent reflections fall on one line.", sg, t.base.CrystalSystem()))
 		t.symLabel.Importance = widget.MediumImportance
 	}
-	t.symLabel.Refresh()
+	t.controls.Refresh() // wrapped texts may have changed height
 	t.showSelection()
 }
 
@@ -719,6 +732,7 @@ func (b *braggPanel) show(hkl [3]int, cell crystal.Cell, lambda float64, line *s
 		b.twoTheta.SetText("none")
 		b.numbers.SetText(fmt.Sprintf("sin θ = nλ/2d = %d × %.5f / (2 × %.5f) = %.4f > 1\n"+
 			"No angle diffracts: this reflection needs λ ≤ 2d/n = %.5f Å.", n, lambda, d, s, 2*dhkl))
+		b.box.Refresh()
 		return
 	}
 	th := math.Asin(s) * 180 / math.Pi
@@ -727,4 +741,5 @@ func (b *braggPanel) show(hkl [3]int, cell crystal.Cell, lambda float64, line *s
 	rhs := 2 * d * math.Sin(th*math.Pi/180)
 	b.numbers.SetText(fmt.Sprintf("%d × %.5f Å = 2 × %.5f Å × sin %.4f°\n%.5f Å = %.5f Å",
 		n, lambda, d, th, float64(n)*lambda, rhs))
+	b.box.Refresh() // wrapped texts may have changed height
 }
