@@ -144,23 +144,12 @@ func (b *dbBrowser) build() {
 	b.count.Wrapping = fyne.TextWrapWord
 	importBtn := widget.NewButtonWithIcon("Import CIF…", theme.ContentAddIcon(), b.askImport)
 
-	b.list = widget.NewList(func() int { return len(b.hits) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabel("name")
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("id")
-			sub.SizeName = theme.SizeNameCaptionText
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&tightVBox{}, name, sub)
-		},
+	b.list = widget.NewList(func() int { return len(b.hits) }, twoLineItem,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id >= len(b.hits) {
-				return
+			if id < len(b.hits) {
+				p := b.hits[id].Phase
+				setTwoLines(o, p.DisplayName(), strings.Join(nonEmpty(p.Formula, p.Structure.SpaceGroup, p.ID), " · "))
 			}
-			p := b.hits[id].Phase
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(p.DisplayName())
-			c.Objects[1].(*widget.Label).SetText(strings.Join(nonEmpty(p.Formula, p.Structure.SpaceGroup, p.ID), " · "))
 		})
 	b.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(b.hits) && b.hits[id].Phase != b.sel {

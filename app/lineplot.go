@@ -144,7 +144,6 @@ type linePlotRenderer struct {
 
 	xLabels, yLabels, hklTexts []*canvas.Text
 	legend                     []*canvas.Text
-	legendSw                   []*canvas.Rectangle
 	legendBg                   *canvas.Rectangle
 	xTitle, yTitle, empty      *canvas.Text
 	readBg                     *canvas.Rectangle
@@ -175,8 +174,8 @@ func (r *linePlotRenderer) Objects() []fyne.CanvasObject {
 		}
 	}
 	objs = append(objs, r.legendBg)
-	for i, t := range r.legend {
-		objs = append(objs, r.legendSw[i], t)
+	for _, t := range r.legend {
+		objs = append(objs, t)
 	}
 	return append(objs, r.readBg, r.readout)
 }
@@ -360,51 +359,36 @@ func (r *linePlotRenderer) layoutHKL(size float32) {
 }
 
 // layoutLegend names the phase and the measured scan in the top-right
-// corner.
+// corner, each in the colour it is drawn in.
 func (r *linePlotRenderer) layoutLegend(size float32) {
 	p := r.p
-	type entry struct {
-		name string
-		col  color.Color
-	}
-	var es []entry
+	var names []string
+	var cols []color.Color
 	if p.Sim != nil && p.Name != "" {
-		es = append(es, entry{p.Name, p.Color})
+		names, cols = append(names, p.Name), append(cols, p.Color)
 	}
 	if p.Sim != nil && p.Measured != nil {
-		es = append(es, entry{p.Measured.Name + " (measured)", r.measuredColour()})
+		names, cols = append(names, p.Measured.Name+" (measured)"), append(cols, r.measuredColour())
 	}
-	r.texts(&r.legend, len(es), size, fyne.TextStyle{})
-	for len(r.legendSw) < len(es) {
-		r.legendSw = append(r.legendSw, canvas.NewRectangle(color.Black))
-	}
-	r.legendSw = r.legendSw[:len(es)]
-	if len(es) == 0 {
+	r.texts(&r.legend, len(names), size, fyne.TextStyle{Bold: true})
+	if len(names) == 0 {
 		r.legendBg.Hide()
 		return
 	}
 	r.legendBg.Show()
 	pad := r.p.Theme().Size(theme.SizeNamePadding)
-	const swW = 16
 	w, rowH := float32(0), float32(0)
-	for i, e := range es {
-		r.legend[i].Text = e.name
+	for i, n := range names {
+		r.legend[i].Text, r.legend[i].Color = n, cols[i]
 		ms := r.legend[i].MinSize()
 		w, rowH = max(w, ms.Width), max(rowH, ms.Height)
 	}
-	w = min(w, r.plotSize.Width/2)
-	boxW, boxH := pad+swW+pad+w+pad, pad+rowH*float32(len(es))
-	x0 := r.plotPos.X + r.plotSize.Width - boxW - pad
+	x0 := r.plotPos.X + r.plotSize.Width - w - 3*pad
 	y0 := r.plotPos.Y + pad
 	r.legendBg.Move(fyne.NewPos(x0, y0))
-	r.legendBg.Resize(fyne.NewSize(boxW, boxH))
-	for i, e := range es {
-		y := y0 + pad/2 + rowH*float32(i)
-		sw := r.legendSw[i]
-		sw.FillColor = e.col
-		sw.Move(fyne.NewPos(x0+pad, y+rowH/2-1.5))
-		sw.Resize(fyne.NewSize(swW, 3))
-		r.legend[i].Move(fyne.NewPos(x0+pad+swW+pad, y))
+	r.legendBg.Resize(fyne.NewSize(w+2*pad, rowH*float32(len(names))+pad))
+	for i := range names {
+		r.legend[i].Move(fyne.NewPos(x0+pad, y0+pad/2+rowH*float32(i)))
 		r.legend[i].Resize(fyne.NewSize(w, rowH))
 	}
 }

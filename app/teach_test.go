@@ -2,6 +2,7 @@ package app
 
 import (
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -206,5 +207,31 @@ func TestEwaldSceneRejectsUnreachable(t *testing.T) {
 	sc, err := newEwaldScene(c, 1.5406, [3]int{2, 0, 0}, 3, nil)
 	if err != nil || sc.Zone == [3]int{} || gcd3(sc.Zone) != 1 {
 		t.Fatalf("200: %v, zone %v", err, sc.Zone)
+	}
+}
+
+// TestTeachOpenCIFAndCompare: a CIF opened from a file is shown, and one
+// of the open scans is drawn under its pattern, at the scan's wavelength
+// and over its range.
+func TestTeachOpenCIFAndCompare(t *testing.T) {
+	u, errs := newInlineUI(t)
+	u.Open("/data/a.xy") // the fake's synthetic scan: Cu Kα, 5–80°
+	u.ShowTeaching(nil)
+	tw := u.teach
+	tw.openCIF(filepath.Join("..", "diffraction", "crystal", "testdata", "nacl.cif"))
+	if tw.name != "Sodium chloride (halite)" || tw.base.SpaceGroupNumber != 225 || tw.sim == nil {
+		t.Fatalf("opened %q", tw.name)
+	}
+	tw.lambdaSl.SetValue(0.8)
+	tw.scans.SetSelected("a.xy")
+	if m := tw.plot.Measured; m == nil || len(m.X) != u.current.a.Scan.Len() {
+		t.Fatal("the scan is not drawn")
+	}
+	if tw.lambda != diffraction.CuKa.Ka1 || tw.sim.Lo != 5 || tw.sim.Hi != 80 {
+		t.Errorf("compared at λ %g over %g–%g°", tw.lambda, tw.sim.Lo, tw.sim.Hi)
+	}
+	tw.openCIF("/nowhere/x.cif")
+	if len(*errs) != 1 || !strings.Contains((*errs)[0], "x.cif") {
+		t.Errorf("errors %q", *errs)
 	}
 }

@@ -137,22 +137,13 @@ func (u *UI) build() {
 
 	u.list = widget.NewList(
 		func() int { return len(u.entries) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabel("scan name")
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("format")
-			sub.SizeName = theme.SizeNameCaptionText
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&tightVBox{}, name, sub)
-		},
+		twoLineItem,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(u.entries) {
 				return
 			}
 			e := u.entries[id]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(e.name)
-			c.Objects[1].(*widget.Label).SetText(e.summary())
+			setTwoLines(o, e.name, e.summary())
 		})
 	u.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(u.entries) && u.entries[id] != u.current {
@@ -724,6 +715,23 @@ func (u *UI) showError(title string, err error) {
 	d := dialog.NewCustom(title, "OK", content, u.win)
 	d.Resize(fyne.NewSize(460, 180))
 	d.Show()
+}
+
+// twoLineItem is the template of a two-line list item: a name over a
+// caption, each truncated; setTwoLines fills one.
+func twoLineItem() fyne.CanvasObject {
+	name := widget.NewLabel("name")
+	name.Truncation = fyne.TextTruncateEllipsis
+	sub := widget.NewLabel("caption")
+	sub.SizeName = theme.SizeNameCaptionText
+	sub.Truncation = fyne.TextTruncateEllipsis
+	return container.New(&tightVBox{}, name, sub)
+}
+
+func setTwoLines(o fyne.CanvasObject, name, caption string) {
+	c := o.(*fyne.Container)
+	c.Objects[0].(*widget.Label).SetText(name)
+	c.Objects[1].(*widget.Label).SetText(caption)
 }
 
 // tightVBox stacks objects vertically without padding, for two-line list

@@ -32,7 +32,7 @@ func TestSnapshotViews(t *testing.T) {
 		dir = t.TempDir()
 	}
 	s := withStore(t, newFake().services())
-	for _, v := range []string{ViewBrowser, ViewTeach} { // About: TestAbout
+	for _, v := range []string{ViewBrowser, ViewTeach} { // About's content: TestAbout
 		out := filepath.Join(dir, v+".png")
 		if err := Snapshot(out, fyne.NewSize(1000, 640), v, s, "/data/quartz-calcite.xy"); err != nil {
 			t.Fatalf("%s: %v", v, err)
@@ -111,10 +111,6 @@ func TestAbout(t *testing.T) {
 	}
 	if bundled.Version == "" || len(bundled.Phases) < 1000 {
 		t.Errorf("bundled database %q, %d phases", bundled.Version, len(bundled.Phases))
-	}
-	w.Resize(fyne.NewSize(760, 720))
-	if n := distinctColors(w.Canvas().Capture()); n < 100 {
-		t.Errorf("About has %d distinct colours; looks blank", n)
 	}
 	if _, err := u.ShowView("nope"); err == nil {
 		t.Error("an unknown view opened")
