@@ -17,9 +17,8 @@ import (
 // website is the project's home, as FyneApp.toml gives it.
 const website = "https://github.com/bragg-xrd/bragg"
 
-// aboutFacts is what About says of the program and its database.
+// aboutFacts is what About says of the database.
 type aboutFacts struct {
-	Version   string
 	DBVersion string
 	Bundled   int // bundled entries
 	Replaced  int // of them, left out because a user entry replaces them
@@ -29,9 +28,9 @@ type aboutFacts struct {
 	Err       error // reading the database
 }
 
-// aboutFacts reads the version and the database's counts.
+// aboutFacts reads the database's counts.
 func (u *UI) aboutFacts() aboutFacts {
-	f := aboutFacts{Version: firstNonEmpty(u.services.Version, "development build")}
+	var f aboutFacts
 	s := u.services.Store
 	if s == nil {
 		return f
@@ -82,9 +81,8 @@ func (f aboutFacts) databaseText() string {
 // the program is built on.
 func (u *UI) ShowAbout() fyne.Window {
 	w := u.app.NewWindow("About Bragg")
-	f := u.aboutFacts()
 
-	title := widget.NewLabelWithStyle("Bragg "+f.Version, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle("Bragg "+firstNonEmpty(u.services.Version, "development build"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	icon := canvas.NewImageFromResource(fyne.NewStaticResource("Icon.png", assets.IconPNG()))
 	icon.FillMode = canvas.ImageFillContain
@@ -95,7 +93,7 @@ func (u *UI) ShowAbout() fyne.Window {
 	link := widget.NewHyperlink(website, mustURL(website))
 	head := container.NewBorder(nil, nil, icon, nil, container.NewVBox(title, tagline, link))
 
-	db := widget.NewLabel(f.databaseText())
+	db := widget.NewLabel("Reading the reference database…")
 	db.Wrapping = fyne.TextWrapWord
 
 	code := widget.NewLabel("The program is free software under the MIT licence, Copyright (c) 2026 The Bragg authors. " +
@@ -122,6 +120,15 @@ func (u *UI) ShowAbout() fyne.Window {
 		section("Built on"), refs,
 		section("Using the window"), use)
 	w.SetContent(container.NewVScroll(container.NewPadded(body)))
+	// The user's database is read from its file: off the UI goroutine.
+	work := &worker{do: u.do, inline: u.inline}
+	work.submit(func() func() {
+		f := u.aboutFacts()
+		return func() {
+			db.SetText(f.databaseText())
+			body.Refresh() // its height may have changed
+		}
+	})
 	w.Resize(fyne.NewSize(760, 720))
 	w.Show()
 	return w

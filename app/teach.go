@@ -41,9 +41,11 @@ const (
 // written out with the numbers of the selected line, the Ewald
 // construction of that line, and a measured scan to compare with.
 type teachWindow struct {
-	u    *UI
-	win  fyne.Window
-	work worker
+	u   *UI
+	win fyne.Window
+	// work computes patterns, finder searches the database: one worker
+	// each, so that a search does not replace a waiting pattern.
+	work, finder worker
 
 	// The state; changed on the UI goroutine only.
 	name      string
@@ -141,6 +143,7 @@ func newTeachWindow(u *UI) *teachWindow {
 	t := &teachWindow{u: u, win: u.app.NewWindow("Bragg — teaching mode"), constrain: true,
 		lambda: diffraction.CuKa.Ka1, lo: teachLo, hi: teachHi}
 	t.work = worker{do: u.do, inline: u.inline}
+	t.finder = worker{do: u.do, inline: u.inline}
 	t.build()
 	t.win.Resize(fyne.NewSize(1280, 800))
 	return t
@@ -302,7 +305,7 @@ func (t *teachWindow) find() {
 		t.hitBox.Hide()
 		return
 	}
-	t.work.submit(func() func() {
+	t.finder.submit(func() func() {
 		db, err := store.DB()
 		var hits []refdb.Hit
 		if err == nil {

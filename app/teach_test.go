@@ -3,6 +3,7 @@ package app
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -233,5 +234,27 @@ func TestTeachOpenCIFAndCompare(t *testing.T) {
 	tw.openCIF("/nowhere/x.cif")
 	if len(*errs) != 1 || !strings.Contains((*errs)[0], "x.cif") {
 		t.Errorf("errors %q", *errs)
+	}
+}
+
+// TestTeachAsync: with the work off the UI goroutine, a wavelength dragged
+// through many values ends with the pattern of the last one, and a search
+// typed meanwhile lists its phases.
+func TestTeachAsync(t *testing.T) {
+	u := newTestUI(t, newFake())
+	u.services = withStore(t, u.services)
+	u.ShowTeaching(nil)
+	tw := u.teach
+	u.waitWorkers(&tw.work, &tw.finder)
+	for i := range 20 {
+		tw.lambdaSl.SetValue(1 + float64(i)*0.05)
+	}
+	tw.search.SetText("halite")
+	u.waitWorkers(&tw.work, &tw.finder)
+	if tw.sim == nil || tw.sim.Lambda != 1.95 || tw.lambda != 1.95 {
+		t.Errorf("after the drag: λ %g, pattern at %v", tw.lambda, tw.sim)
+	}
+	if !slices.ContainsFunc(tw.hits, func(h refdb.Hit) bool { return h.Phase.ID == "cod:9008678" }) || tw.hitBox.Hidden {
+		t.Errorf("search: %d hits, list hidden %v", len(tw.hits), tw.hitBox.Hidden)
 	}
 }

@@ -37,6 +37,28 @@ func newTestUI(t testing.TB, b *fakeServices) *testUI {
 	return u
 }
 
+// waitWorkers runs the queued UI work until the workers are idle.
+func (u *testUI) waitWorkers(ws ...*worker) {
+	for {
+		busy := false
+		for _, w := range ws {
+			w.mu.Lock()
+			busy = busy || w.busy
+			w.mu.Unlock()
+		}
+		select {
+		case f := <-u.queue:
+			f()
+			continue
+		default:
+		}
+		if !busy {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // wait runs the queued UI work until every load and export has finished.
 func (u *testUI) wait() {
 	done := make(chan struct{})
