@@ -76,7 +76,7 @@ type teachWindow struct {
 	cellGrid                      *fyne.Container
 	controls                      *fyne.Container // the left column
 	symLabel                      *widget.Label
-	scans                         *widget.Select
+	scans                         *openingSelect
 	plot                          *linePlot
 	bragg                         *braggPanel
 	ewald                         *ewaldView
@@ -249,7 +249,7 @@ func (t *teachWindow) build() {
 	cellBox := container.NewVBox(head("Cell"), t.constrainChk, grid, t.symLabel, reset)
 
 	// A measured scan to compare with.
-	t.scans = widget.NewSelect(nil, func(s string) {
+	t.scans = newOpeningSelect(t.refreshScans, func(s string) {
 		if !t.setting {
 			t.compareWith(s)
 		}
@@ -505,6 +505,27 @@ func (t *teachWindow) showWavelength() {
 		t.anode.SetSelected(name)
 	}
 	t.lambdaLbl.SetText(fmt.Sprintf("λ = %.5f Å", t.lambda))
+}
+
+// openingSelect is a Select that calls onOpen before it opens, to bring
+// its options up to date (the scans of the main window change while the
+// teaching window is open).
+type openingSelect struct {
+	widget.Select
+	onOpen func()
+}
+
+func newOpeningSelect(onOpen func(), changed func(string)) *openingSelect {
+	s := &openingSelect{onOpen: onOpen}
+	s.OnChanged = changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// Tapped updates the options, then opens the list.
+func (s *openingSelect) Tapped(ev *fyne.PointEvent) {
+	s.onOpen()
+	s.Select.Tapped(ev)
 }
 
 // refreshScans lists the analysed scans of the main window.

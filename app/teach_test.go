@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -224,6 +226,11 @@ func TestTeachOpenCIFAndCompare(t *testing.T) {
 		t.Fatalf("opened %q", tw.name)
 	}
 	tw.lambdaSl.SetValue(0.8)
+	u.Open("/data/b.xy") // opened after the teaching window: listed when the list opens
+	test.Tap(tw.scans)
+	if !slices.Contains(tw.scans.Options, "b.xy") {
+		t.Errorf("scans offered: %q", tw.scans.Options)
+	}
 	tw.scans.SetSelected("a.xy")
 	if m := tw.plot.Measured; m == nil || len(m.X) != u.current.a.Scan.Len() {
 		t.Fatal("the scan is not drawn")
