@@ -40,9 +40,14 @@ func hitIDs(b *dbBrowser) []string {
 }
 
 // TestBrowserSearchAndCard: the browser searches as `bragg db search`
-// does and shows the card of the entry found.
+// does, shows the card of the entry found, and overlays it on the scan on
+// display, once, as a row of the candidate table.
 func TestBrowserSearchAndCard(t *testing.T) {
 	u, _ := newInlineUI(t)
+	if err := u.overlayReference(&refdb.Phase{ID: "x"}); err == nil {
+		t.Error("overlay without a scan")
+	}
+	u.Open("/data/a.xy")
 	u.ShowBrowser()
 	b := u.browser
 	db, _ := u.services.Store.DB()
@@ -81,6 +86,18 @@ func TestBrowserSearchAndCard(t *testing.T) {
 	}
 	if !b.removeBtn.Disabled() || !strings.Contains(b.removeNote.Text, "cannot be removed") {
 		t.Error("a bundled entry offers removal")
+	}
+	for range 2 {
+		test.Tap(b.overlayBtn)
+	}
+	n := 0
+	for _, r := range u.current.rows {
+		if r.c.Phase.ID == "cod:2300259" && r.shown {
+			n++
+		}
+	}
+	if n != 1 || !slices.ContainsFunc(u.view.Overlays, func(o Overlay) bool { return o.Name == "Gypsum" && len(o.Sticks) > 0 }) {
+		t.Errorf("gypsum rows %d, overlays %+v", n, u.view.Overlays)
 	}
 
 	// The other criteria, as bragg db search's flags.
@@ -173,31 +190,6 @@ func TestBrowserImportRemoveExport(t *testing.T) {
 	b.importFiles([]string{bad})
 	if len(*errs) != 1 || !strings.Contains((*errs)[0], "bad-nacl.cif") || !strings.Contains((*errs)[0], "sanity gate refused it (formula)") {
 		t.Errorf("gate refusal reported as %q", *errs)
-	}
-}
-
-// TestOverlayReference: the browser's overlay puts the entry's sticks over
-// the scan on display, once, as a row of the candidate table.
-func TestOverlayReference(t *testing.T) {
-	u, _ := newInlineUI(t)
-	if err := u.overlayReference(&refdb.Phase{ID: "x"}); err == nil {
-		t.Error("overlay without a scan")
-	}
-	u.Open("/data/a.xy")
-	u.ShowBrowser()
-	b := u.browser
-	b.text.SetText("gypsum")
-	for range 2 {
-		test.Tap(b.overlayBtn)
-	}
-	n := 0
-	for _, r := range u.current.rows {
-		if r.c.Phase.ID == "cod:2300259" && r.shown {
-			n++
-		}
-	}
-	if n != 1 || !slices.ContainsFunc(u.view.Overlays, func(o Overlay) bool { return o.Name == "Gypsum" && len(o.Sticks) > 0 }) {
-		t.Errorf("gypsum rows %d, overlays %+v", n, u.view.Overlays)
 	}
 }
 

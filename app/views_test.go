@@ -34,7 +34,7 @@ func TestSnapshotViews(t *testing.T) {
 	s := withStore(t, newFake().services())
 	for _, v := range []string{ViewBrowser, ViewTeach} { // About's content: TestAbout
 		out := filepath.Join(dir, v+".png")
-		if err := Snapshot(out, fyne.NewSize(1000, 640), v, s, "/data/quartz-calcite.xy"); err != nil {
+		if err := Snapshot(out, fyne.NewSize(900, 600), v, s, "/data/quartz-calcite.xy"); err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
 		f, err := os.Open(out)
