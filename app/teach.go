@@ -275,7 +275,11 @@ func (t *teachWindow) build() {
 	t.bragg = newBraggPanel()
 	t.ewald = newEwaldView()
 	t.ewald.Empty = "Select a line to see its Ewald construction"
-	ewaldBox := container.NewBorder(head("Ewald construction"), nil, nil, nil, t.ewald)
+	key := widget.NewLabel("● a line of the pattern at that d   ○ none (absent or too weak)   grey circle: |g| = 1/d, " +
+		"every orientation in a powder")
+	key.Wrapping = fyne.TextWrapWord
+	key.SizeName = theme.SizeNameCaptionText
+	ewaldBox := container.NewBorder(head("Ewald construction"), key, nil, nil, t.ewald)
 	braggBox := container.NewBorder(head("Bragg's law"), nil, nil, nil, container.NewVScroll(t.bragg.box))
 	bottom := container.NewHSplit(braggBox, ewaldBox)
 	bottom.Offset = 0.5
