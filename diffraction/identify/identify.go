@@ -156,22 +156,39 @@ type Phase struct {
 	Fit *refine.PhaseResult
 	// Required marks a phase the user required (Options.Require).
 	Required bool
+	// LookAlikes are database phases of other chemistry with the same
+	// structure and cell that fit as well: the data determine the
+	// structure type, not the compound (a spinel: Fe3O4, MgFe2O4 or a
+	// spinel missing from the database).
+	LookAlikes []*refdb.Phase
+	// Unresolved says that the look-alikes leave the chemistry open: the
+	// phase's prior is not better than every look-alike's (Prior; a
+	// common phase among rare ones is taken). It is then not concluded
+	// present; its lines stay in the model (explained, by a structure
+	// whose chemistry is open).
+	Unresolved bool
 }
+
+// Concluded reports whether the phase is concluded present: its chemistry
+// is determined, or the user required it.
+func (p Phase) Concluded() bool { return !p.Unresolved || p.Required }
 
 // Verdicts of Decision.
 const (
-	Accepted     = "accepted"
-	Required     = "required"
-	Rejected     = "not significant"
-	Dropped      = "dropped"
-	Replaced     = "replaced"
-	LookAlike    = "look-alike kept out"
-	NoScale      = "scale not significant"
-	FitFailed    = "fit failed"
-	NoNewPeaks   = "no peaks of its own"
-	Chance       = "chance coincidence"
-	Contradicted = "contradicted by the data"
-	UserRejects  = "rejected by the user"
+	Accepted      = "accepted"
+	Required      = "required"
+	Rejected      = "not significant"
+	Dropped       = "dropped"
+	Replaced      = "replaced"
+	LookAlike     = "look-alike kept out"
+	NoScale       = "scale not significant"
+	FitFailed     = "fit failed"
+	NoNewPeaks    = "no peaks of its own"
+	Chance        = "chance coincidence"
+	Contradicted  = "contradicted by the data"
+	UnlikelyPhase = "unlikely"
+	SameStructure = "same structure, other chemistry"
+	UserRejects   = "rejected by the user"
 )
 
 // Decision is what the fit did with one candidate, and why.
@@ -210,6 +227,9 @@ type candidate struct {
 	// profile is the candidate's pattern at unit scale for ranking
 	// (computed on first use).
 	profile []float64
+	// evidence is the significance of its match to the unexplained peaks
+	// when it was last tried (match.Evidence).
+	evidence float64
 }
 
 // runner holds one identification.
@@ -392,6 +412,16 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 			return nil, err
 		}
 	}
+	ambiguous := map[int][]*refdb.Phase{}
+	for k := len(required); k < len(accepted); k++ {
+		others, err := r.sameStructure(accepted, cur, k)
+		if err != nil {
+			return nil, err
+		}
+		if len(others) > 0 {
+			ambiguous[k] = others
+		}
+	}
 	report(0.9)
 	if len(accepted) > 0 {
 		// The final refinement: every stage, from the last state.
@@ -401,6 +431,17 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 	}
 	if err := r.finish(res, accepted, len(required), cur); err != nil {
 		return nil, err
+	}
+	oxide := r.oxide(accepted)
+	for k, others := range ambiguous {
+		ph := &res.Phases[k]
+		ph.LookAlikes = others
+		pk, _ := Prior(ph.Entry, oxide)
+		for _, o := range others {
+			if po, _ := Prior(o, oxide); po <= pk {
+				ph.Unresolved = true
+			}
+		}
 	}
 	report(1)
 	return res, nil
@@ -551,13 +592,17 @@ func (r *runner) decide(p *refdb.Phase, verdict, reason string) {
 }
 
 // stages returns the refinement schedule: quick (a candidate's trial:
-// scales and background, then cells, displacement and sizes) or full
+// scales and background, then cells and displacement; crystallite sizes
+// are held — a candidate free to shrink its crystallites to a few
+// nanometres broadens its lines over the whole pattern and takes up any
+// hump or misfit, and costs as much to compute as its lines are wide) or
+// full
 // (refine.DefaultStages, with the instrument's widths and asymmetry from
 // the second stage on when it is not calibrated); with an internal
 // standard, the zero shift from the second stage on.
 func (r *runner) stages(quick bool) []refine.Group {
 	s1 := refine.Scale | refine.Background
-	s2 := s1 | refine.Cell | refine.Displacement | refine.Size
+	s2 := s1 | refine.Cell | refine.Displacement
 	st := []refine.Group{s1, s2}
 	if !quick {
 		st = refine.DefaultStages()
@@ -587,7 +632,7 @@ func (r *runner) fit(cs []*candidate, from *refine.Result, quick bool) (*refine.
 		// The search lined the candidate's lines up within its matching
 		// window (0.15°): a single coarse pass at twice that width is
 		// enough to bring the cell in.
-		opt.MaxIterations, opt.CoarseWidth = 15, 2*r.search.Tolerance
+		opt.MaxIterations, opt.CoarseWidth = 15, -1
 	}
 	res, err := refine.Fit(r.ctx, r.scan, phases, opt)
 	if err != nil {
@@ -662,6 +707,7 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 				}
 				continue
 			}
+			c.evidence = ev.Significance
 			batch = append(batch, c)
 		}
 		if len(batch) == 0 {
@@ -684,6 +730,13 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 				r.tried[t.c.entry.ID] = true
 				r.decide(t.c.entry, Contradicted, fmt.Sprintf("its line %d%d%d at %.2f° 2θ is calculated at %.0f above the background where %.0f are observed",
 					l.H, l.K, l.L, l.TwoTheta, l.calc, l.obs))
+				t.newPeaks = -1
+				continue
+			}
+			if pts, why := Prior(t.c.entry, r.oxide(accepted)); pts >= Unlikely && t.newPeaks >= t.needed {
+				r.tried[t.c.entry.ID] = true
+				r.decide(t.c.entry, UnlikelyPhase, fmt.Sprintf("its lines fit (Rwp %.4f → %.4f, explains %d peaks left unexplained), but %s: a phase missing from the database is likelier; accept it yourself if the sample holds it",
+					cur.Rwp, t.fit.Rwp, t.newPeaks, strings.Join(why, ", ")))
 				t.newPeaks = -1
 				continue
 			}
@@ -721,8 +774,8 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 	ft := fTest(cur, best.fit, r.res)
 	last := len(best.fit.Phases) - 1
 	sig := scaleSignificance(best.fit, last, r.res)
-	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained",
-		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/chi2(cur), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks)
+	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained (match significance %.1f)",
+		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/chi2(cur), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks, best.c.evidence)
 	r.tried[best.c.entry.ID] = true
 	switch {
 	case ft.P > r.opt.Alpha:
@@ -920,7 +973,7 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 	var sets [][]*candidate
 	for _, o := range alts {
 		set := slices.Clone(accepted)
-		set[k] = o
+		set[k] = in(o, c)
 		sets = append(sets, set)
 	}
 	oxide := r.oxide(slices.Delete(slices.Clone(accepted), k, k+1))
@@ -963,7 +1016,16 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 	}
 	out := slices.Clone(accepted)
 	out[k] = best
-	return out, bestFit, nil
+	// The fit was made with best dressed as c: refine it as itself, from
+	// that state.
+	from := *bestFit
+	from.Phases = slices.Clone(bestFit.Phases)
+	from.Phases[k].ID = best.entry.ID
+	fit, err := r.fit(out, &from, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, fit, nil
 }
 
 // similar reports whether two candidates are look-alikes: isostructural
@@ -1167,4 +1229,100 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Bounds of sameStructure: a look-alike of another chemistry has the same
+// space group and a database cell within the search's tolerance of the
+// refined one (match.Options.MaxStrain: the cell the data give must be
+// one the look-alike could have — ZnO's a = 3.250 Å rules out GaN's
+// 3.189 Å, but Fe3O4's 8.396 Å allows CoFe2O4's 8.392 Å), angles within
+// sameAngle degrees; at most maxSameStructure of the closest are refined.
+const (
+	sameAngle        = 0.5
+	maxSameStructure = 4
+)
+
+// sameStructure refines, in place of the accepted phase k, the database
+// phases of the same structure type and other elements that the element
+// restraints admit, and returns those that fit as well (indistinguishable):
+// then the pattern shows the structure, and the chemistry of the phase is
+// not determined by the data.
+func (r *runner) sameStructure(accepted []*candidate, cur *refine.Result, k int) ([]*refdb.Phase, error) {
+	c := accepted[k]
+	st := &c.entry.Structure
+	if st.SpaceGroupNumber == 0 {
+		return nil, nil
+	}
+	type near struct {
+		p *refdb.Phase
+		d float64
+	}
+	var ns []near
+	for i := range r.db {
+		p := &r.db[i]
+		o := &p.Structure
+		if p.ID == c.entry.ID || o.SpaceGroupNumber != st.SpaceGroupNumber || slices.Equal(p.Elements, c.entry.Elements) ||
+			!r.search.Elements.Admits(p.Elements) || slices.Contains(r.opt.Reject, p.ID) {
+			continue
+		}
+		fc := cur.Phases[k].Cell
+		d := 0.0
+		for _, v := range [][2]float64{{o.Cell.A, fc.A}, {o.Cell.B, fc.B}, {o.Cell.C, fc.C}} {
+			d = max(d, math.Abs(v[0]/v[1]-1))
+		}
+		for _, v := range [][2]float64{{o.Cell.Alpha, fc.Alpha}, {o.Cell.Beta, fc.Beta}, {o.Cell.Gamma, fc.Gamma}} {
+			if math.Abs(v[0]-v[1]) > sameAngle {
+				d = math.Inf(1)
+			}
+		}
+		bound := r.search.MaxStrain
+		if p.Computed {
+			bound = r.search.MaxStrainComputed
+		}
+		if d <= bound {
+			ns = append(ns, near{p, d})
+		}
+	}
+	sort.SliceStable(ns, func(i, j int) bool { return ns[i].d < ns[j].d })
+	var out []*refdb.Phase
+	for _, n := range ns[:min(len(ns), maxSameStructure)] {
+		// Lined up on the accepted phase's refined cell: the look-alike's
+		// own cell may differ by up to sameCell.
+		strain := math.Cbrt(cur.Phases[k].Volume/n.p.Structure.Cell.Volume()) - 1
+		o, err := r.candidate(n.p, strain, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		if o == nil {
+			continue
+		}
+		set := slices.Clone(accepted)
+		set[k] = in(o, c)
+		fit, err := r.fit(set, cur, true)
+		if err != nil {
+			if ctxErr := r.ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			continue
+		}
+		if indistinguishable(fit, cur, r.opt.Alpha, r.res) {
+			out = append(out, n.p)
+			r.decide(n.p, SameStructure, fmt.Sprintf("same structure as %s, other elements, fits as well (Rwp %.4f against %.4f): the data do not tell the chemistry",
+				c.entry.DisplayName(), fit.Rwp, cur.Rwp))
+		}
+	}
+	return out, nil
+}
+
+// in returns candidate o dressed as the accepted c for a refinement warm
+// started from c's: its phase takes c's ID, so that it starts from c's
+// refined scale, cell (when the symmetry is the same), crystallite size
+// and axis — a look-alike is compared on the lattice and line widths the
+// data gave, not on its database cell and the instrument's bare widths.
+func in(o, c *candidate) *candidate {
+	ph := *o.phase
+	ph.ID = c.phase.ID
+	d := *o
+	d.phase = &ph
+	return &d
 }
