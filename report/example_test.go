@@ -19,7 +19,8 @@ func ExampleWrite() {
 	}
 	scan.Wavelength.Source = diffraction.Assumed
 	var buf bytes.Buffer
-	err := report.Write(&buf, report.Input{File: "tiny.xy", Format: "xy", Scan: scan, Generator: "Bragg"})
+	in := report.Input{File: "tiny.xy", Format: "xy", Scan: scan, Generator: "Bragg", Lab: report.Lab{Operator: "A. Technician"}}
+	err := report.Write(&buf, in)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -30,9 +31,8 @@ func ExampleWrite() {
 	}
 	defer f.Close()
 	fmt.Println(f.GetSheetList())
-	src, _ := f.GetCellValue("Summary", "B11")
-	fmt.Println(src)
+	fmt.Println(in.Verdict().Warnings)
 	// Output:
-	// [Summary Phases Peaks Data]
-	// assumed Cu Kα: the scan file gives no wavelength
+	// [Summary Phases Candidates Assignments Peaks Data]
+	// [No peaks were found: nothing could be identified. The wavelength is assumed (Cu Kα): the scan file gives none.]
 }
