@@ -299,7 +299,7 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 
 // writeSummary writes the summary workbook of a batch: a row per scan
 // (file, sample, phases and amounts, Rwp, peaks, unexplained peaks,
-// warnings, workbook, status), the rows with warnings and the failed ones
+// warnings, status, workbook), the rows with warnings and the failed ones
 // highlighted, and a sheet saying when and how the batch ran.
 func writeSummary(ctx context.Context, path string, res *BatchResult, files []ScanFile, opt BatchOptions) error {
 	return writeFile(ctx, path, func(w io.Writer) error {
@@ -330,8 +330,8 @@ func summaryBook(res *BatchResult, files []ScanFile, opt BatchOptions, dir strin
 		{title: "Unexplained peaks", width: 11, style: b.st.integer},
 		{title: "Strongest unexplained (%)", width: 12, style: b.st.int1},
 		{title: "Warnings", width: 50, wrap: true},
-		{title: "Workbook", width: 30},
 		{title: "Status", width: 30, wrap: true},
+		{title: "Workbook", width: 30},
 	}
 	var rows [][]any
 	failed, warned := 0, 0
@@ -340,7 +340,7 @@ func summaryBook(res *BatchResult, files []ScanFile, opt BatchOptions, dir strin
 		r := []any{i + 1, files[i].Rel, s.Sample}
 		if s.Err != nil {
 			failed++
-			rows = append(rows, append(r, nil, nil, nil, nil, nil, nil, nil, "failed: "+s.Err.Error()))
+			rows = append(rows, append(r, nil, nil, nil, nil, nil, nil, "failed: "+s.Err.Error()))
 			continue
 		}
 		if len(v.Warnings) > 0 {
@@ -351,19 +351,19 @@ func summaryBook(res *BatchResult, files []ScanFile, opt BatchOptions, dir strin
 		if err != nil {
 			rel = s.Workbook
 		}
-		rows = append(rows, append(r, rel, "ok"))
+		rows = append(rows, append(r, "ok", rel))
 	}
 	last := b.table(sh, cols, rows)
 	// Links to each scan's workbook, relative, so that the folder can move.
 	for i, s := range res.Scans {
 		if s.Err == nil {
 			if rel, err := filepath.Rel(dir, s.Workbook); err == nil {
-				b.check(b.f.SetCellHyperLink(sh, cell(10, i+2), filepath.ToSlash(rel), "External"))
+				b.check(b.f.SetCellHyperLink(sh, cell(11, i+2), filepath.ToSlash(rel), "External"))
 			}
 		}
 	}
 	if len(rows) > 0 {
-		b.highlight(sh, "A2:"+cell(len(cols), last), "$K2<>\"ok\"", "FFC7CE", "9C0006")
+		b.highlight(sh, "A2:"+cell(len(cols), last), "$J2<>\"ok\"", "FFC7CE", "9C0006")
 		b.highlight(sh, "A2:"+cell(len(cols), last), "LEN($I2)>0", "FFEB9C", "9C5700")
 	}
 	b.pageSetup(sh, "landscape", 0)
