@@ -218,7 +218,8 @@ func Batch(ctx context.Context, paths []string, opt BatchOptions) (*BatchResult,
 // workbookNames names the workbook of each file in dir: its relative path
 // with the extension .xlsx, or, when two files (scan.raw and scan.xy) or a
 // file and the summary would share that name, with the file's extension
-// kept (scan.raw.xlsx). A name still shared is "" for all but the first.
+// kept (scan.raw.xlsx); files of one name from different folders given
+// one by one are numbered after the first: scan.xy (2).xlsx.
 func workbookNames(files []ScanFile, dir string) []string {
 	plain := func(f ScanFile) string { return strings.TrimSuffix(f.Rel, filepath.Ext(f.Rel)) + ".xlsx" }
 	count := map[string]int{SummaryName: 1}
@@ -226,14 +227,14 @@ func workbookNames(files []ScanFile, dir string) []string {
 		count[plain(f)]++
 	}
 	out := make([]string, len(files))
-	taken := map[string]bool{}
+	taken := map[string]bool{SummaryName: true}
 	for i, f := range files {
 		name := plain(f)
 		if count[name] > 1 {
 			name = f.Rel + ".xlsx"
 		}
-		if taken[name] {
-			continue
+		for k := 2; taken[name]; k++ {
+			name = fmt.Sprintf("%s (%d).xlsx", f.Rel, k)
 		}
 		taken[name] = true
 		out[i] = filepath.Join(dir, name)
@@ -244,10 +245,6 @@ func workbookNames(files []ScanFile, dir string) []string {
 // one analyses one scan and writes its workbook to out.
 func (opt *BatchOptions) one(ctx context.Context, path, out string) ScanReport {
 	r := ScanReport{File: path}
-	if out == "" {
-		r.Err = fmt.Errorf("%s: not reported: another file of the batch has the same name", path)
-		return r
-	}
 	if _, err := os.Stat(out); err == nil && !opt.Force {
 		r.Err = fmt.Errorf("%s exists: not overwritten", out)
 		return r

@@ -57,7 +57,7 @@ func TestWorkbookNames(t *testing.T) {
 		{"d/summary.xrdml", "summary.xrdml"}, {"e/b.xy", "b.xy"},
 	}
 	got := workbookNames(files, "out")
-	want := []string{"out/a.xy.xlsx", "out/a.raw.xlsx", "out/b.xy.xlsx", "out/sub/b.xlsx", "out/summary.xrdml.xlsx", ""}
+	want := []string{"out/a.xy.xlsx", "out/a.raw.xlsx", "out/b.xy.xlsx", "out/sub/b.xlsx", "out/summary.xrdml.xlsx", "out/b.xy (2).xlsx"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got: %q\nwant: %q", got, want)
 	}
@@ -275,5 +275,35 @@ func TestBatchShared(t *testing.T) {
 	defer f.Close()
 	if rows := rowsOf(t, f, "Scans"); len(rows) != len(files)+1 {
 		t.Errorf("summary has %d rows for %d scans", len(rows)-1, len(files))
+	}
+}
+
+// BenchmarkBatch100 reports 100 scans of the shared collection (every
+// other file of it, in order: every format and size it has), on every
+// core, into a fresh folder each time.
+func BenchmarkBatch100(b *testing.B) {
+	files, err := ScanFiles([]string{sharedScans})
+	if err != nil || len(files) == 0 {
+		b.Skipf("%s is absent (../shared is not part of the repository): %v", sharedScans, err)
+	}
+	var paths []string
+	for i := 0; i < len(files) && len(paths) < 100; i += 2 {
+		paths = append(paths, files[i].Path)
+	}
+	if len(paths) < 100 {
+		b.Skipf("only %d scans", len(paths))
+	}
+	opt := testBatchOptions("")
+	if _, err := opt.Pipeline.Store.DB(); err != nil { // read once, as a process does
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		opt.OutDir = b.TempDir()
+		res, err := Batch(context.Background(), paths, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.Failed()), "failed")
 	}
 }

@@ -208,9 +208,12 @@ func sheetFigure(in *Input) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Not compressed: the workbook's package deflates it, faster than
+	// the PNG encoder filters and compresses it, to about the same size.
 	var buf bytes.Buffer
-	if err := encodePNG(&buf, img); err != nil {
-		return nil, err
+	enc := png.Encoder{CompressionLevel: png.NoCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("report: encoding figure: %w", err)
 	}
 	return buf.Bytes(), nil
 }
