@@ -568,6 +568,7 @@ func TestCellText(t *testing.T) {
 }
 
 func TestWrappedLines(t *testing.T) {
+	// A column w wide holds 1.1·w − 1 characters of text a line.
 	for _, c := range []struct {
 		text  string
 		width float64
@@ -575,9 +576,9 @@ func TestWrappedLines(t *testing.T) {
 	}{
 		{"", 10, 1},
 		{"short", 10, 1},
-		{"three words here", 10, 3},      // 9 characters a line: "three" | "words" | "here"
-		{"three words here", 12, 2},      // "three words" | "here"
-		{"aaaa bbbb cccc dddd", 10, 2},   // "aaaa bbbb" | "cccc dddd"
+		{"three words here", 9, 3},       // 8.9 characters a line: "three" | "words" | "here"
+		{"three words here", 11, 2},      // 11.1: "three words" | "here"
+		{"aaaa bbbb cccc dddd", 10, 2},   // 10: "aaaa bbbb" | "cccc dddd"
 		{"line one\nline two", 40, 2},    // two paragraphs
 		{strings.Repeat("x", 30), 10, 1}, // a word longer than the column stays on its line
 	} {

@@ -3,9 +3,12 @@ package report
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -183,4 +186,50 @@ func BenchmarkMixtureWrite(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len())/1e3, "kB/op")
+}
+
+var printed = flag.Bool("libreoffice", false, "print the mixture report through LibreOffice and count its pages (needs libreoffice and pdfinfo; -out keeps the PDF)")
+
+// TestPrintedPages prints the report of the dara NiO–Li2CO3–TiO2 mixture
+// through LibreOffice, as a lab prints it, and requires at most six
+// pages: the summary with its figure, phases, candidates, assignments,
+// peaks, and the data as its chart (it was 143, 139 of them data). Opt-in
+// (-libreoffice): the conversion takes 10–40 s.
+func TestPrintedPages(t *testing.T) {
+	if !*printed {
+		t.Skip("-libreoffice not given")
+	}
+	for _, tool := range []string{"libreoffice", "pdfinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	a := analyse(t, "xrdml/dara_mixtures/NiO_0p2030-Li2CO3_0p2999-TiO2_0p5025--8min.xrdml")
+	dir := t.TempDir()
+	if *outDir != "" {
+		dir = *outDir
+	}
+	xlsx := filepath.Join(dir, "printed.xlsx")
+	if err := WriteFile(xlsx, FromAnalysis(a, "Bragg test")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("libreoffice", "--headless", "--convert-to", "pdf", "--outdir", dir, xlsx)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir()) // a profile of its own
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("libreoffice: %v\n%s", err, out)
+	}
+	info, err := exec.Command("pdfinfo", filepath.Join(dir, "printed.pdf")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	for _, l := range strings.Split(string(info), "\n") {
+		if v, ok := strings.CutPrefix(l, "Pages:"); ok {
+			pages, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	t.Logf("%d pages", pages)
+	if pages != 6 {
+		t.Errorf("printed report of %d pages, want 6 (a page per sheet)", pages)
+	}
 }
