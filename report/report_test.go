@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"flag"
-	"fmt"
 	"image/png"
 	"io"
 	"math"
@@ -670,5 +669,3 @@ func BenchmarkFigure10k(b *testing.B) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-func fmtNum(v float64, format string) string { return fmt.Sprintf(format, v) }
