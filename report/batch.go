@@ -319,7 +319,7 @@ func summaryBook(res *BatchResult, files []ScanFile, opt BatchOptions, dir strin
 	b.check(err)
 	cols := []column{
 		{title: "No.", width: 6, style: b.st.integer},
-		{title: "File"},
+		{title: "File", whole: true},
 		{title: "Sample", width: 24, wrap: true},
 		{title: "Phases (weight %)", width: 44, wrap: true},
 		{title: "Rwp (%)", width: 8, style: b.st.int1},

@@ -121,19 +121,23 @@ func testInput(n int) Input {
 	}
 	found := match.Candidate{Phase: cal, FOM: 92.5, Scale: scale, WeightPercent: 100, Pairs: pairs}
 	weak := match.Candidate{Phase: qz, FOM: 21.3, Scale: 9, Pairs: []match.Pair{{Peak: 1, Line: 1, Delta: -0.03}}}
+	long := match.Candidate{Phase: &refdb.Phase{ID: longID, Name: "Guidottiite", Lines: qz.Lines}, FOM: 5}
 	return Input{
 		File:       "limestone.xy",
 		Format:     "xy",
 		Scan:       s,
 		Background: bg,
 		Peaks:      peaks,
-		Result:     match.Result{Phases: []match.Candidate{found}, Candidates: []match.Candidate{found, weak}},
+		Result:     match.Result{Phases: []match.Candidate{found}, Candidates: []match.Candidate{found, weak, long}},
 		Generator:  "Bragg test",
 		Options:    testOptions(),
 		Database:   "test database, 2 phases",
 		Date:       time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC),
 	}
 }
+
+// longID is the longest ID of the bundled database.
+const longID = "avogadro-crystals:mn1-854fe1-656mg0-537si0-953o9h4-guidottiite"
 
 // testOptions are the defaults with element restraints, which the report
 // must record.
@@ -290,8 +294,9 @@ func TestWrite(t *testing.T) {
 	if !strings.HasPrefix(cand[1], "1|test:calcite|") || !strings.HasSuffix(cand[1], "|yes") || !strings.HasPrefix(cand[2], "2|test:quartz|") {
 		t.Errorf("Candidates rows %q", cand[1:3])
 	}
-	if w, _ := f.GetColWidth(SheetCandidates, "B"); w < float64(len("test:calcite")) {
-		t.Errorf("ID column %g characters wide, clips %q", w, "test:calcite")
+	// The longest ID of the database has 62 characters: never clipped.
+	if w, _ := f.GetColWidth(SheetCandidates, "B"); w < float64(len(longID)) {
+		t.Errorf("ID column %g characters wide, clips %q", w, longID)
 	}
 	// Assignments: the 104 line, reference and observed.
 	as := rowsOf(t, f, SheetAssignments)

@@ -22,7 +22,7 @@ func (b *book) phases() {
 		{title: "No.", width: 5, style: b.st.integer},
 		{title: "Phase", wrap: true, width: 20},
 		{title: "Formula"},
-		{title: "ID"},
+		{title: "ID", whole: true},
 		{title: "Weight %", width: 9, style: b.st.int1},
 		{title: "± wt %", width: 8, style: b.st.int1},
 		{title: "FOM", width: 7, style: b.st.int1},
@@ -201,7 +201,7 @@ func (b *book) candidates() {
 	in := b.in
 	cols := []column{
 		{title: "Rank", width: 6, style: b.st.integer},
-		{title: "ID"},
+		{title: "ID", whole: true},
 		{title: "Phase", width: 30, wrap: true},
 		{title: "Formula"},
 		{title: "FOM", width: 7, style: b.st.int1},

@@ -221,21 +221,25 @@ func (b *book) set(sheet string, col, row int, v any, style int) {
 }
 
 // column is one column of a table sheet: its title, width in characters
-// (0: fitted to the title and the values), the style of its values (0:
-// text, top-aligned) and whether its text wraps within the width.
+// (0: fitted to the title and the values, up to maxWidth unless whole),
+// the style of its values (0: text, top-aligned) and whether its text
+// wraps within the width.
 type column struct {
 	title string
 	width float64
 	style int
 	wrap  bool
+	// whole fits the column to its longest value however long: an ID
+	// clipped or wrapped is not an ID.
+	whole bool
 }
 
 // table lays out a table sheet: the header row (two lines high when a
 // title is wider than its column), frozen and repeated on every printed
 // page, the rows (each a value per column, nil for an empty cell, or a
 // styled value), and an autofilter over them. Column widths fit the
-// longest value (so that an ID is never clipped) up to maxWidth, wider
-// text wrapping. It returns the number of the last row.
+// longest value up to maxWidth (IDs whole), wider text wrapping. It
+// returns the number of the last row.
 func (b *book) table(sheet string, cols []column, rows [][]any) int {
 	wrap := false
 	for i, c := range cols {
@@ -247,7 +251,9 @@ func (b *book) table(sheet string, cols []column, rows [][]any) int {
 					w = max(w, float64(utf8.RuneCountInString(s))+2)
 				}
 			}
-			w = min(w, maxWidth)
+			if !c.whole {
+				w = min(w, maxWidth)
+			}
 		}
 		name := colName(i + 1)
 		b.check(b.f.SetColWidth(sheet, name, name, w))
