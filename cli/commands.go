@@ -283,6 +283,17 @@ func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	fs.Func("only", "comma-separated elements: candidates may contain no others", elems(&opt.Match.Elements.Only))
 }
 
+// identifyFlags declares the flags of every command that identifies
+// phases (wavelength and format, processing, search-match) and returns
+// the options they fill.
+func identifyFlags(fs *flag.FlagSet) *analysis.Options {
+	opt := analysis.DefaultOptions()
+	wavelengthFlag(fs, &opt)
+	peaksFlags(fs, &opt)
+	matchFlags(fs, &opt)
+	return &opt
+}
+
 // analyse runs the whole pipeline on one file.
 func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, error) {
 	p, err := e.pipeline(opt)
@@ -301,12 +312,9 @@ var identifyCmd = &command{
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom, matched_lines, significance}]}; one line per file for several")
 		jobs := jobsFlag(fs)
-		opt := analysis.DefaultOptions()
-		wavelengthFlag(fs, &opt)
-		peaksFlags(fs, &opt)
-		matchFlags(fs, &opt)
+		opt := identifyFlags(fs)
 		return func(args []string) error {
-			p, err := e.pipeline(opt)
+			p, err := e.pipeline(*opt)
 			if err != nil {
 				return err
 			}

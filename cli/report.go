@@ -15,7 +15,6 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
-	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 	"github.com/bragg-xrd/bragg/internal/cmdline"
 	"github.com/bragg-xrd/bragg/report"
@@ -76,10 +75,7 @@ var reportCmd = &command{
 		force := fs.Bool("force", false, "batch: overwrite existing workbooks")
 		var lab labFlags
 		lab.declare(fs)
-		opt := analysis.DefaultOptions()
-		wavelengthFlag(fs, &opt)
-		peaksFlags(fs, &opt)
-		matchFlags(fs, &opt)
+		opt := identifyFlags(fs)
 		return func(args []string) error {
 			if *out == "" {
 				return fmt.Errorf("%w: -o OUT.xlsx (or -o OUTDIR for several scans) is required", cmdline.ErrUsage)
@@ -91,7 +87,7 @@ var reportCmd = &command{
 			if err != nil {
 				return err
 			}
-			p, err := e.pipeline(opt)
+			p, err := e.pipeline(*opt)
 			if err != nil {
 				return err
 			}
@@ -252,10 +248,7 @@ var plotCmd = &command{
 		labels := fs.Int("labels", report.DefaultLabels, "hkl labels per phase, on its strongest lines (0: none)")
 		var lab labFlags
 		lab.declare(fs)
-		opt := analysis.DefaultOptions()
-		wavelengthFlag(fs, &opt)
-		peaksFlags(fs, &opt)
-		matchFlags(fs, &opt)
+		opt := identifyFlags(fs)
 		return func(args []string) error {
 			if *out == "" {
 				return fmt.Errorf("%w: -o FIGURE.png|svg|pdf is required", cmdline.ErrUsage)
@@ -275,7 +268,7 @@ var plotCmd = &command{
 			if err != nil {
 				return err
 			}
-			a, err := e.analyse(args[0], opt)
+			a, err := e.analyse(args[0], *opt)
 			if err != nil {
 				return err
 			}

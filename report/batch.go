@@ -8,14 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/scan"
 	"github.com/bragg-xrd/bragg/internal/atomic"
+	"github.com/bragg-xrd/bragg/internal/workers"
 )
 
 // ScanFile is one scan file of a batch: its path, and its path relative
@@ -159,50 +158,24 @@ func Batch(ctx context.Context, paths []string, opt BatchOptions) (*BatchResult,
 	if _, err := os.Stat(summary); err == nil && !opt.Force {
 		return nil, fmt.Errorf("%s exists: not overwritten", summary)
 	}
-	jobs := opt.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
 	res := &BatchResult{Scans: make([]ScanReport, len(files))}
 	outs := workbookNames(files, opt.OutDir)
-	type done struct {
-		i int
-		r ScanReport
-	}
-	next := make(chan int)
-	results := make(chan done)
-	var wg sync.WaitGroup
-	for range min(jobs, len(files)) {
-		wg.Go(func() {
-			for i := range next {
-				results <- done{i, opt.one(ctx, files[i].Path, outs[i])}
-			}
-		})
-	}
-	go func() {
-		defer close(next)
-		for i := range files {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
 	n := 0
-	started := make([]bool, len(files))
-	for d := range results {
+	ended := make([]bool, len(files))
+	err = workers.Run(ctx, len(files), opt.Jobs, func(ctx context.Context, i int) ScanReport {
+		return opt.one(ctx, files[i].Path, outs[i])
+	}, func(i int, r ScanReport) error {
 		n++
-		started[d.i] = true
-		res.Scans[d.i] = d.r
+		ended[i] = true
+		res.Scans[i] = r
 		if opt.Progress != nil {
-			opt.Progress(BatchProgress{Done: n, Total: len(files), Scan: d.r})
+			opt.Progress(BatchProgress{Done: n, Total: len(files), Scan: r})
 		}
-	}
-	if err := ctx.Err(); err != nil {
-		for i, s := range started {
-			if !s {
+		return nil
+	})
+	if err != nil {
+		for i, e := range ended {
+			if !e {
 				res.Scans[i] = ScanReport{File: files[i].Path, Err: err}
 			}
 		}

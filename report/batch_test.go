@@ -63,8 +63,8 @@ func TestWorkbookNames(t *testing.T) {
 	}
 }
 
-// demoXY is the demo pattern as a two-column text file, with no
-// wavelength, as plain .xy exports have none.
+// demoXY is the demo pattern as a two-column text file (scan.WriteXY,
+// which states its Kα1 wavelength in a comment).
 func demoXY(t testing.TB) []byte {
 	t.Helper()
 	db, err := testStore.Bundled()

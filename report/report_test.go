@@ -643,8 +643,8 @@ func zipFile(t *testing.T, b []byte, name string) string {
 
 var sink []byte
 
-func benchmarkWrite(b *testing.B, n int) {
-	in := testInput(n)
+// benchmarkWrite writes the workbook of in.
+func benchmarkWrite(b *testing.B, in Input) {
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
@@ -657,9 +657,9 @@ func benchmarkWrite(b *testing.B, n int) {
 	b.ReportMetric(float64(buf.Len())/1e3, "kB/op")
 }
 
-func BenchmarkWrite1k(b *testing.B)   { benchmarkWrite(b, 1000) }
-func BenchmarkWrite10k(b *testing.B)  { benchmarkWrite(b, 10000) }
-func BenchmarkWrite100k(b *testing.B) { benchmarkWrite(b, 100000) }
+func BenchmarkWrite1k(b *testing.B)   { benchmarkWrite(b, testInput(1000)) }
+func BenchmarkWrite10k(b *testing.B)  { benchmarkWrite(b, testInput(10000)) }
+func BenchmarkWrite100k(b *testing.B) { benchmarkWrite(b, testInput(100000)) }
 
 func BenchmarkFigure10k(b *testing.B) {
 	in := testInput(10000)

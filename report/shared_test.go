@@ -176,16 +176,7 @@ func BenchmarkMixture(b *testing.B) {
 
 // BenchmarkMixtureWrite is the workbook alone of BenchmarkMixture.
 func BenchmarkMixtureWrite(b *testing.B) {
-	in := FromAnalysis(analyse(b, "xrdml/dara_mixtures/NiO_0p2030-Li2CO3_0p2999-TiO2_0p5025--8min.xrdml"), "Bragg test")
-	var buf bytes.Buffer
-	b.ReportAllocs()
-	for b.Loop() {
-		buf.Reset()
-		if err := Write(&buf, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(buf.Len())/1e3, "kB/op")
+	benchmarkWrite(b, FromAnalysis(analyse(b, "xrdml/dara_mixtures/NiO_0p2030-Li2CO3_0p2999-TiO2_0p5025--8min.xrdml"), "Bragg test"))
 }
 
 var printed = flag.Bool("libreoffice", false, "print the mixture report through LibreOffice and count its pages (needs libreoffice and pdfinfo; -out keeps the PDF)")

@@ -82,17 +82,24 @@ func (b *book) phases() {
 		r = append(r, sg, cellText(st.Cell, nil, p.System), p.Source, citation(p), p.License)
 		rows = append(rows, r)
 	}
-	last := b.table(sh, cols, rows)
-	if len(rows) == 0 {
-		b.note(sh, 0, len(cols), "No phase identified.")
-		last = 2
-	}
 	n := "Weight % by the " + b.v.Quantification + ". FOM 0–100 (see Candidates). Strain: the change of all d-spacings search-match applied to line the phase up with the peaks."
 	if fit {
 		n += " Refined values with their standard uncertainties in parentheses (last digits), scaled by the goodness of fit."
 	}
-	b.note(sh, last, len(cols), n)
-	b.pageSetup(sh, "landscape", 0)
+	b.tableSheet(sh, cols, rows, "No phase identified.", n, "landscape")
+}
+
+// tableSheet lays out a table sheet (book.table), says empty under the
+// header when there are no rows, explains the table in a note below it,
+// and prints it in the orientation, one page wide.
+func (b *book) tableSheet(sh string, cols []column, rows [][]any, empty, note, orientation string) {
+	last := b.table(sh, cols, rows)
+	if len(rows) == 0 {
+		b.note(sh, 0, len(cols), empty)
+		last = 2
+	}
+	b.note(sh, last, len(cols), note)
+	b.pageSetup(sh, orientation, 0)
 }
 
 // orNil is v, or nil (an empty cell) for 0.
@@ -233,15 +240,9 @@ func (b *book) candidates() {
 			p.Coverage, p.Explained, p.Position, p.Intensity, p.Strain, p.Chance,
 			c.Significance, len(c.Pairs), 100 * c.Strain, acc})
 	}
-	last := b.table(sh, cols, rows)
-	if len(rows) == 0 {
-		b.note(sh, 0, len(cols), "No candidates.")
-		last = 2
-	}
-	b.note(sh, last, len(cols), "FOM = 100 · C · (0.6 + 0.4 E) · (0.7 + 0.3 P) · (0.7 + 0.3 A) · S · G. C: share of the phase's reference intensity observed; "+
+	b.tableSheet(sh, cols, rows, "No candidates.", "FOM = 100 · C · (0.6 + 0.4 E) · (0.7 + 0.3 P) · (0.7 + 0.3 A) · S · G. C: share of the phase's reference intensity observed; "+
 		"E: share of the observed intensity it accounts for; P: position agreement; A: intensity agreement; S: penalty for the strain applied; "+
-		"G: weight of the match's significance (−log10 of the chance that as many lines match at random).")
-	b.pageSetup(sh, "landscape", 0)
+		"G: weight of the match's significance (−log10 of the chance that as many lines match at random).", "landscape")
 }
 
 // assignments writes the Assignments sheet: for each accepted phase its
@@ -279,18 +280,12 @@ func (b *book) assignments() {
 		}
 		rows = append(rows, append(r, l.I, pk.RelIntensity, as.pair.Peak+1))
 	}
-	last := b.table(sh, cols, rows)
-	if len(rows) == 0 {
-		b.note(sh, 0, len(cols), "No lines assigned.")
-		last = 2
-	}
 	how := "with the d-spacings scaled by the strain search-match applied"
 	if in.Fit != nil {
 		how = "at the cell and 2θ axis (zero shift, specimen displacement) of the whole-pattern fit"
 	}
-	b.note(sh, last, len(cols), fmt.Sprintf("d ref: the database's; d fitted and 2θ calc %s, by Bragg's law at λ(Kα1) = %.6f Å (Kα2 lines at their own wavelength). "+
-		"Δ2θ = 2θ obs − 2θ calc. I ref: reference intensity, strongest line 100; I obs: peak height relative to the strongest peak.", how, in.lambda()))
-	b.pageSetup(sh, "portrait", 0)
+	b.tableSheet(sh, cols, rows, "No lines assigned.", fmt.Sprintf("d ref: the database's; d fitted and 2θ calc %s, by Bragg's law at λ(Kα1) = %.6f Å (Kα2 lines at their own wavelength). "+
+		"Δ2θ = 2θ obs − 2θ calc. I ref: reference intensity, strongest line 100; I obs: peak height relative to the strongest peak.", how, in.lambda()), "portrait")
 }
 
 // peaks writes the Peaks sheet: the columns of every peak list
@@ -349,12 +344,6 @@ func (b *book) peaks() {
 		}
 		rows = append(rows, r)
 	}
-	last := b.table(sh, cols, rows)
-	if len(rows) == 0 {
-		b.note(sh, 0, len(cols), "No peaks.")
-		last = 2
-	}
-	b.note(sh, last, len(cols), fmt.Sprintf("Net height and area above the background; I rel: height relative to the strongest peak. Size: Scherrer's equation from the FWHM (see Summary, Processing). "+
-		"Unexplained peaks of %s %% or more of the strongest are marked.", num(unexplainedWarn)))
-	b.pageSetup(sh, "portrait", 0)
+	b.tableSheet(sh, cols, rows, "No peaks.", fmt.Sprintf("Net height and area above the background; I rel: height relative to the strongest peak. Size: Scherrer's equation from the FWHM (see Summary, Processing). "+
+		"Unexplained peaks of %s %% or more of the strongest are marked.", num(unexplainedWarn)), "portrait")
 }
