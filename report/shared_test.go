@@ -224,3 +224,18 @@ func TestPrintedPages(t *testing.T) {
 		t.Errorf("printed report of %d pages, want 6 (a page per sheet)", pages)
 	}
 }
+
+// BenchmarkFigureMixture is the Summary's figure of BenchmarkMixture's
+// scan: a noisy measured pattern, unlike the synthetic one of
+// BenchmarkFigure10k.
+func BenchmarkFigureMixture(b *testing.B) {
+	in := FromAnalysis(analyse(b, "xrdml/dara_mixtures/NiO_0p2030-Li2CO3_0p2999-TiO2_0p5025--8min.xrdml"), "Bragg test")
+	b.ReportAllocs()
+	for b.Loop() {
+		png, err := sheetFigure(&in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = png
+	}
+}
