@@ -91,6 +91,9 @@ var reportCmd = &command{
 			if err != nil {
 				return err
 			}
+			if ext := filepath.Ext(*out); len(args) == 1 && ext != "" && !strings.EqualFold(ext, ".xlsx") && !isDir(args[0]) && !isDir(*out) {
+				return fmt.Errorf("%w: -o %s: a workbook is written as .xlsx (a batch writes into a folder)", cmdline.ErrUsage, *out)
+			}
 			if !isBatch(args, *out) {
 				a, err := e.open(p, args[0])
 				if err != nil {
@@ -111,15 +114,12 @@ var reportCmd = &command{
 // isBatch reports whether `bragg report args -o out` is a batch: anything
 // but one file and an .xlsx that is not a folder.
 func isBatch(args []string, out string) bool {
-	if len(args) != 1 || !strings.EqualFold(filepath.Ext(out), ".xlsx") {
-		return true
-	}
-	for _, p := range []string{args[0], out} {
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return true
-		}
-	}
-	return false
+	return len(args) != 1 || !strings.EqualFold(filepath.Ext(out), ".xlsx") || isDir(args[0]) || isDir(out)
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // batch runs report.Batch with a progress bar on a terminal and a line

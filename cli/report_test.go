@@ -122,6 +122,10 @@ func TestReportBatch(t *testing.T) {
 	if rc, _, errs := run("report", in, "-o", out, "--force", "--wavelength", "CuKa"); rc != 1 || !strings.Contains(errs, "2 reported") {
 		t.Errorf("second batch with --force: exit %d, %q", rc, errs)
 	}
+	// One file and an -o that is no workbook is a mistake, not a folder.
+	if rc, _, errs := run("report", filepath.Join(in, "demoa.xy"), "-o", filepath.Join(out, "r.xls")); rc != 2 || !strings.Contains(errs, "a workbook is written as .xlsx") {
+		t.Errorf("-o r.xls: exit %d, %q", rc, errs)
+	}
 	// A batch takes each scan's sample from its file.
 	if rc, _, errs := run("report", in, "-o", out, "--sample", "S-1"); rc != 2 || !strings.Contains(errs, "--sample names the sample of one scan") {
 		t.Errorf("--sample in a batch: exit %d, %q", rc, errs)
