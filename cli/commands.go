@@ -284,14 +284,15 @@ func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
 }
 
 // identifyFlags declares the flags of every command that identifies
-// phases (wavelength and format, processing, search-match) and returns
-// the options they fill.
-func identifyFlags(fs *flag.FlagSet) *analysis.Options {
+// phases (wavelength and format, processing, search-match, the
+// whole-pattern fit) and returns the options they fill, and the function
+// that reads --instrument once they are parsed (fitFlags).
+func identifyFlags(fs *flag.FlagSet) (*analysis.Options, func(*env) error) {
 	opt := analysis.DefaultOptions()
 	wavelengthFlag(fs, &opt)
 	peaksFlags(fs, &opt)
 	matchFlags(fs, &opt)
-	return &opt
+	return &opt, fitFlags(fs, &opt)
 }
 
 // analyse runs the whole pipeline on one file.
@@ -305,59 +306,27 @@ func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, er
 
 var identifyCmd = &command{
 	name: "identify", args: "FILE...", minArgs: 1, maxArgs: -1,
-	summary: "Find the peaks and match them against the bundled reference database: the phases\n" +
-		"Bragg concludes are present (with weight % by the RIR method) and the ranked candidates.\n" +
-		"Several files, or folders (searched for scan files), are analysed on every core (--jobs);\n" +
-		"with --json they give JSON Lines, one object a file.",
+	summary: "Find the peaks, propose candidates from the bundled reference database by search-match,\nand decide which phases are present, and how much of each (weight % ± esd), by fitting\nthe whole pattern; the peaks left unexplained are listed. --quick decides by the peak\nsearch alone. Several files, or folders (searched for scan files), are analysed on every\ncore (--jobs); with --json they give JSON Lines, one object a file.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom, matched_lines, significance}]}; one line per file for several")
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, method, phases[{id, name, formula, fom, scale, weight_percent, weight_percent_esd, cell, size_nm …}], candidates[{id, name, formula, fom, matched_lines, significance}], fit{rwp …}, unexplained{…}, decisions[…], quick_estimate[…]}; one line per file for several")
 		jobs := jobsFlag(fs)
-		opt := identifyFlags(fs)
+		opt, instrument := identifyFlags(fs)
 		return func(args []string) error {
+			if err := instrument(e); err != nil {
+				return err
+			}
 			p, err := e.pipeline(*opt)
 			if err != nil {
 				return err
 			}
 			return e.eachScan(p, args, *jobs, *asJSON, func(a *analysis.Analysis, lines bool) error {
-				return e.writeIdentify(a, *asJSON, lines)
+				if *asJSON {
+					return writeJSONAs(e.stdout, identifyOf(a), lines)
+				}
+				return writeIdentifyText(e.stdout, a)
 			})
 		}
 	},
-}
-
-// writeIdentify writes the identification of a: as JSON (one line when
-// lines), or as text.
-func (e *env) writeIdentify(a *analysis.Analysis, asJSON, lines bool) error {
-	m := a.Match
-	if asJSON {
-		out := identifyJSON{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: len(a.Peaks), Phases: []phaseJSON{}, Candidates: []candidateJSON{}}
-		for _, c := range m.Phases {
-			out.Phases = append(out.Phases, phaseOf(c))
-		}
-		for _, c := range m.Candidates {
-			out.Candidates = append(out.Candidates, candidateOf(c))
-		}
-		return writeJSONAs(e.stdout, out, lines)
-	}
-	fmt.Fprintf(e.stdout, "%s: %d peaks, %s\n\n", a.File, len(a.Peaks), a.Scan.Wavelength)
-	if len(m.Phases) == 0 {
-		fmt.Fprintln(e.stdout, "No phase identified with confidence.")
-	} else {
-		fmt.Fprintln(e.stdout, "Identified phases:")
-		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  phase\tformula\tFOM\twt %\tlines\tid")
-		for _, c := range m.Phases {
-			fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", c.Phase.DisplayName(), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
-		}
-		tw.Flush()
-	}
-	fmt.Fprintln(e.stdout, "\nCandidates:")
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  rank\tphase\tformula\tFOM\tlines\tid")
-	for i, c := range m.Candidates {
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%.1f\t%d\t%s\n", i+1, c.Phase.DisplayName(), c.Phase.Formula, c.FOM, len(c.Pairs), c.Phase.ID)
-	}
-	return tw.Flush()
 }
 
 func oneLine(s string) string {

@@ -75,7 +75,7 @@ var reportCmd = &command{
 		force := fs.Bool("force", false, "batch: overwrite existing workbooks")
 		var lab labFlags
 		lab.declare(fs)
-		opt := identifyFlags(fs)
+		opt, instrument := identifyFlags(fs)
 		return func(args []string) error {
 			if *out == "" {
 				return fmt.Errorf("%w: -o OUT.xlsx (or -o OUTDIR for several scans) is required", cmdline.ErrUsage)
@@ -85,6 +85,9 @@ var reportCmd = &command{
 			}
 			l, err := lab.resolve()
 			if err != nil {
+				return err
+			}
+			if err := instrument(e); err != nil {
 				return err
 			}
 			p, err := e.pipeline(*opt)
@@ -248,7 +251,7 @@ var plotCmd = &command{
 		labels := fs.Int("labels", report.DefaultLabels, "hkl labels per phase, on its strongest lines (0: none)")
 		var lab labFlags
 		lab.declare(fs)
-		opt := identifyFlags(fs)
+		opt, instrument := identifyFlags(fs)
 		return func(args []string) error {
 			if *out == "" {
 				return fmt.Errorf("%w: -o FIGURE.png|svg|pdf is required", cmdline.ErrUsage)
@@ -266,6 +269,9 @@ var plotCmd = &command{
 			}
 			l, err := lab.resolve()
 			if err != nil {
+				return err
+			}
+			if err := instrument(e); err != nil {
 				return err
 			}
 			a, err := e.analyse(args[0], *opt)
