@@ -84,7 +84,7 @@ func demoXY(t testing.TB) []byte {
 
 func testBatchOptions(out string) BatchOptions {
 	return BatchOptions{
-		Pipeline:  &analysis.Pipeline{Store: testStore, Options: analysis.DefaultOptions()},
+		Pipeline:  &analysis.Pipeline{Store: testStore, Options: quick()},
 		OutDir:    out,
 		Generator: "Bragg test",
 		Lab:       Lab{Laboratory: "Test lab", Operator: "A. Technician"},
@@ -229,10 +229,12 @@ func TestBatchCancel(t *testing.T) {
 	}
 }
 
-// TestBatchShared reports every scan of the shared collection (218 files
-// of 30 formats and sources, among them parameter files, notes and time-
-// of-flight data that Bragg cannot analyse): a workbook for each that can
-// be, a reason for each that cannot, and the summary.
+// TestBatchShared reports every scan of the shared collection (214 files
+// of 30 formats and sources, among them label files, notes and time-of-
+// flight data that Bragg cannot analyse): a workbook for each that can
+// be, a reason for each that cannot, and the summary. Search-match decides
+// (the quick estimate): the whole-pattern identification takes seconds a
+// scan, ten minutes for the folder, and what is tested here is the batch.
 func TestBatchShared(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reports every shared scan")
@@ -280,7 +282,7 @@ func TestBatchShared(t *testing.T) {
 
 // BenchmarkBatch100 reports 100 scans of the shared collection (every
 // other file of it, in order: every format and size it has), on every
-// core, into a fresh folder each time.
+// core, into a fresh folder each time, search-match deciding (--quick).
 func BenchmarkBatch100(b *testing.B) {
 	files, err := ScanFiles([]string{sharedScans})
 	if err != nil || len(files) == 0 {

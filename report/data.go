@@ -38,7 +38,7 @@ func (b *book) data() {
 		dash  bool
 	}
 	var cols []series
-	if f := in.Fit; f != nil {
+	if f := in.fit(); f != nil {
 		cols = []series{
 			{"Observed (" + u + ")", f.Observed, "202020", false},
 			{"Background (" + u + ")", f.Background, "999999", true},

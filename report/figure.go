@@ -24,8 +24,6 @@ import (
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"github.com/bragg-xrd/bragg/diffraction/match"
-	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
@@ -299,7 +297,7 @@ func (f *Figure) draw(dc draw.Canvas) error {
 		return err
 	}
 	legend.Add("Observed", observed)
-	if fit := in.Fit; fit != nil {
+	if fit := in.fit(); fit != nil {
 		bg, err := line(fit.Background, backgroundColor, 0.6, true)
 		if err != nil {
 			return err
@@ -462,7 +460,6 @@ func (f *Figure) phaseSticks(a accepted, base, height float64) *sticks {
 // accepted phase, placed over their peaks.
 func (f *Figure) hklLabels(acc []accepted, tops []float64) *labels {
 	in := &f.in
-	s := in.Scan
 	lb := &labels{style: draw.TextStyle{
 		Font:     font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(hklSize)},
 		Rotation: math.Pi / 2,
@@ -473,25 +470,20 @@ func (f *Figure) hklLabels(acc []accepted, tops []float64) *labels {
 	if f.opt.Labels < 0 {
 		return lb
 	}
-	lo, hi := s.TwoTheta[0], s.TwoTheta[s.Len()-1]
-	for i, a := range acc {
-		if a.match == nil {
+	// Each phase's strongest lines that fall on a peak, at most Labels.
+	count := make([]int, len(acc))
+	as := in.assignments(acc)
+	slices.SortStableFunc(as, func(x, y assignment) int { return -cmpFloat(x.iRef, y.iRef) })
+	for _, a := range as {
+		if a.ka2 || count[a.phase] == f.opt.Labels {
 			continue
 		}
-		pairs := slices.Clone(a.match.Pairs)
-		slices.SortStableFunc(pairs, func(x, y match.Pair) int {
-			return -cmpFloat(a.phase.Lines[x.Line].I, a.phase.Lines[y.Line].I)
+		count[a.phase]++
+		pk := in.Peaks[a.peak]
+		lb.items = append(lb.items, label{
+			x: pk.TwoTheta, y: tops[a.peak],
+			text: hklShort(a.h, a.k, a.l), color: palette.Phase(a.phase), rank: pk.RelIntensity,
 		})
-		for _, pr := range pairs[:min(len(pairs), f.opt.Labels)] {
-			pk := in.Peaks[pr.Peak]
-			if pk.TwoTheta < lo || pk.TwoTheta > hi {
-				continue
-			}
-			lb.items = append(lb.items, label{
-				x: pk.TwoTheta, y: tops[pr.Peak],
-				text: hklShort(a.phase.Lines[pr.Line]), color: palette.Phase(i), rank: pk.RelIntensity,
-			})
-		}
 	}
 	// The strongest peaks are labelled first; a label that would overlap
 	// one already placed is left out.
@@ -511,8 +503,8 @@ func cmpFloat(a, b float64) int {
 
 // hklShort writes Miller indices as a label: "104" when every index is a
 // single non-negative digit, else "1 −1 0".
-func hklShort(l refdb.Line) string {
-	h := [3]int{l.H, l.K, l.L}
+func hklShort(hh, kk, ll int) string {
+	h := [3]int{hh, kk, ll}
 	short := true
 	for _, v := range h {
 		short = short && v >= 0 && v <= 9
@@ -542,8 +534,8 @@ func (f *Figure) peakTops(lift float64) []float64 {
 	in := &f.in
 	s := in.Scan
 	curves := [][]float64{s.Intensity}
-	if in.Fit != nil {
-		curves = append(curves, in.Fit.Calculated)
+	if fit := in.fit(); fit != nil {
+		curves = append(curves, fit.Calculated)
 	}
 	out := make([]float64, len(in.Peaks))
 	for i, pk := range in.Peaks {

@@ -9,10 +9,9 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
-	"github.com/bragg-xrd/bragg/diffraction/refdb"
-	"github.com/bragg-xrd/bragg/diffraction/refine"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
@@ -27,11 +26,12 @@ type Input struct {
 	Peaks      []diffraction.Peak // observed peaks; match.Pair.Peak indexes this slice
 	Broad      []diffraction.Peak // maxima far broader than the peaks (amorphous scattering)
 	Result     match.Result       // identified phases and ranked candidates
-	// Fit is the whole-pattern fit of the accepted phases, nil when there
-	// is none; FitPhases[i] is the database entry of Fit.Phases[i]. With
-	// a fit, its phases are the accepted ones, with its weight fractions.
-	Fit       *refine.Result
-	FitPhases []*refdb.Phase
+	// Identification is the whole-pattern identification (package
+	// identify): when set, its phases are the accepted ones, with the
+	// fit's weight fractions, curves and refined values, and its
+	// explanation of each peak; nil when it did not run (the quick
+	// estimate), and search-match's conclusion is the answer.
+	Identification *identify.Result
 	// Options are the settings of the analysis, recorded on the Summary
 	// sheet; AxisFit the axis correction fitted to an internal standard.
 	Options analysis.Options
@@ -128,22 +128,27 @@ func (in *Input) validate() error {
 	return in.validateFit()
 }
 
-// validateFit checks that the fit is of this scan and names its phases.
+// validateFit checks that the identification's fit is of this scan and
+// names its phases, and that it explains these peaks.
 func (in *Input) validateFit() error {
-	f := in.Fit
-	if f == nil {
-		if len(in.FitPhases) > 0 {
-			return errors.New("report: phases of a fit but no fit")
-		}
+	id := in.Identification
+	if id == nil {
 		return nil
 	}
-	if len(in.FitPhases) != len(f.Phases) {
-		return fmt.Errorf("report: the fit has %d phases, %d are named", len(f.Phases), len(in.FitPhases))
+	if id.Peaks != nil && len(id.Peaks) != len(in.Peaks) {
+		return fmt.Errorf("report: the identification explains %d peaks, there are %d", len(id.Peaks), len(in.Peaks))
 	}
-	for i, p := range in.FitPhases {
-		if p == nil || p.ID != f.Phases[i].ID {
-			return fmt.Errorf("report: fitted phase %d (%s) is not the database entry named for it", i+1, f.Phases[i].ID)
+	for i, p := range id.Phases {
+		if p.Entry == nil || p.Fit == nil {
+			return fmt.Errorf("report: identified phase %d has no database entry or no refined values", i+1)
 		}
+	}
+	f := id.Fit
+	if f == nil {
+		if len(id.Phases) > 0 {
+			return errors.New("report: identified phases without a fit")
+		}
+		return nil
 	}
 	n := in.Scan.Len()
 	for _, c := range []struct {
@@ -156,6 +161,13 @@ func (in *Input) validateFit() error {
 		for i, v := range c.v {
 			if !finite(v) {
 				return fmt.Errorf("report: point %d of the fit's %s curve is not a finite number", i+1, c.name)
+			}
+		}
+	}
+	for _, e := range id.Peaks {
+		for _, k := range e.Phases {
+			if k < 0 || k >= len(id.Phases) {
+				return fmt.Errorf("report: a peak is explained by phase %d of %d", k+1, len(id.Phases))
 			}
 		}
 	}

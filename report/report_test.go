@@ -20,6 +20,7 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/diffraction/refine"
@@ -140,9 +141,11 @@ func testInput(n int) Input {
 const longID = "avogadro-crystals:mn1-854fe1-656mg0-537si0-953o9h4-guidottiite"
 
 // testOptions are the defaults with element restraints, which the report
-// must record.
+// must record, and search-match deciding alone (the quick estimate), as
+// the test's result is search-match's.
 func testOptions() analysis.Options {
 	o := analysis.DefaultOptions()
+	o.Fit.PeaksOnly = true
 	o.Match.Elements.AllOf = []string{"Ca", "O"}
 	o.Match.Elements.NoneOf = []string{"Pb"}
 	return o
@@ -216,9 +219,9 @@ func TestWrite(t *testing.T) {
 	// Every table sheet: its header, frozen, filtered, repeated on each
 	// printed page.
 	headers := map[string]string{
-		SheetPhases:      "No.|Phase|Formula|ID|Weight %|± wt %|FOM|Matched lines|Strain (%)|Space group|Reference cell (Å, °)|Source|Citation|Licence",
+		SheetPhases:      "No.|Phase|Formula|ID|Weight %|± wt %|FOM|Matched lines|Δ cell (%)|Space group|Reference cell (Å, °)|Source|Citation|Licence",
 		SheetCandidates:  "Rank|ID|Phase|Formula|FOM|Coverage C|Explained E|Position P|Intensity A|Strain S|Chance G|Significance|Matched lines|Strain (%)|Accepted",
-		SheetAssignments: "Phase|hkl|Line|d ref (Å)|d fitted (Å)|2θ calc (°)|2θ obs (°)|Δ2θ (°)|I ref (%)|I obs (%)|Peak no.",
+		SheetAssignments: "Phase|hkl|Line|d ref (Å)|d fitted (Å)|2θ calc (°)|2θ obs (°)|Δ2θ (°)|I calc (%)|I obs (%)|Peak no.",
 		SheetPeaks:       "No.|2θ (°)|d (Å)|Height (counts)|Area (counts·°)|FWHM (°)|I rel (%)|Size (nm)|Phase|hkl",
 		SheetData:        "2θ (°)|Intensity (counts)|Background (counts)",
 	}
@@ -448,15 +451,15 @@ func TestInvalidInput(t *testing.T) {
 		{"nil phase", func(in *Input) { in.Result.Candidates[1].Phase = nil }, "candidate 2 has no phase"},
 		{"peak out of range", func(in *Input) { in.Result.Phases[0].Pairs[0].Peak = 99 }, "peak 100 of 8"},
 		{"line out of range", func(in *Input) { in.Result.Candidates[1].Pairs[0].Line = -1 }, "line 0 of 2"},
-		{"fit phases without a fit", func(in *Input) { in.FitPhases = []*refdb.Phase{calcite()} }, "phases of a fit but no fit"},
 		{"fit of another scan", func(in *Input) {
-			in.Fit = &refine.Result{Phases: []refine.PhaseResult{{ID: "test:calcite"}}, TwoTheta: []float64{1}}
-			in.FitPhases = []*refdb.Phase{calcite()}
+			in.Identification = &identify.Result{Fit: &refine.Result{TwoTheta: []float64{1}}}
 		}, "the fit's angles curve has 1 points"},
-		{"fit phase unnamed", func(in *Input) {
-			in.Fit = &refine.Result{Phases: []refine.PhaseResult{{ID: "test:calcite"}}}
-			in.FitPhases = []*refdb.Phase{quartz()}
-		}, "fitted phase 1 (test:calcite)"},
+		{"phase without refined values", func(in *Input) {
+			in.Identification = &identify.Result{Phases: []identify.Phase{{Entry: calcite()}}}
+		}, "identified phase 1 has no database entry or no refined values"},
+		{"other peaks explained", func(in *Input) {
+			in.Identification = &identify.Result{Peaks: make([]identify.PeakExplanation, 3)}
+		}, "the identification explains 3 peaks, there are 8"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

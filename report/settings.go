@@ -47,15 +47,60 @@ func searchRows(in *Input) []setting {
 	if in.Database != "" {
 		db = in.Database
 	}
+	// With the whole-pattern fit deciding, search-match's own conclusion
+	// is only the quick estimate.
+	acceptance := "Acceptance"
+	if !in.Options.Fit.PeaksOnly {
+		acceptance = "Quick estimate"
+	}
 	return []setting{
 		{"Reference database", db},
 		{"Element restraints", elementWords(m.Elements.AllOf, m.Elements.NoneOf, m.Elements.Only)},
 		{"Matching", fmt.Sprintf("a line matches a peak within ±%s° 2θ (up to half the peak's FWHM for broad peaks); d-spacings scaled by up to ±%s %% (±%s %% for computed structures)",
 			num(m.Tolerance), num(100*m.MaxStrain), num(100*m.MaxStrainComputed))},
-		{"Acceptance", fmt.Sprintf("FOM at least %s and %d matched lines; a further phase explains at least %s %% of the intensity left unexplained, with %s %% of its reference intensity on peaks of its own; at most %d phases",
+		{acceptance, fmt.Sprintf("FOM at least %s and %d matched lines; a further phase explains at least %s %% of the intensity left unexplained, with %s %% of its reference intensity on peaks of its own; at most %d phases",
 			num(m.MinFOM), m.MinLines, num(100*m.MinNew), num(100*m.MinUnique), m.MaxPhases)},
 		{"Candidates listed", strconv.Itoa(m.Top)},
 	}
+}
+
+// fitRows describes the whole-pattern identification: how it decides,
+// the instrument, the microabsorption correction, the user's own choices
+// of phases and, with a fit, the 2θ axis it refined.
+func fitRows(in *Input) []setting {
+	f := in.Options.Fit
+	if f.PeaksOnly {
+		return []setting{{"Decision", "by the peak search alone (a quick estimate): no whole-pattern fit"}}
+	}
+	rows := []setting{{"Decision", fmt.Sprintf("the search's %d best candidates refined against every point of the scan (Rietveld), added one at a time: "+
+		"a phase is accepted when it lowers χ² significantly (F test at α = %s, the residuals' serial correlation allowed for) and its scale stands "+
+		"%s standard uncertainties from zero; at most %d phases", f.Pool, num(f.Alpha), num(f.MinScaleSigma), f.MaxPhases)}}
+	if len(f.Phases) > 0 {
+		rows[0] = setting{"Decision", "none: the phases given refined as they are (" + strings.Join(f.Phases, ", ") + ")"}
+	}
+	inst := "the default laboratory instrument for the wavelength; line widths and asymmetry refined with the phases"
+	if f.Calibrated {
+		inst = "calibrated on " + f.Instrument.Source + ": line widths and asymmetry held"
+	}
+	rows = append(rows, setting{"Instrument", inst})
+	micro := "none"
+	if f.ParticleSize > 0 {
+		micro = fmt.Sprintf("Brindley's correction for grains of %s µm", num(f.ParticleSize))
+	}
+	rows = append(rows, setting{"Microabsorption", micro})
+	if len(f.Require) > 0 {
+		rows = append(rows, setting{"Phases required", strings.Join(f.Require, ", ")})
+	}
+	if len(f.Reject) > 0 {
+		rows = append(rows, setting{"Phases rejected", strings.Join(f.Reject, ", ")})
+	}
+	if in.Options.Standard != "" && f.StandardWeight > 0 {
+		rows = append(rows, setting{"Internal standard", fmt.Sprintf("%s, %s %% of the measured mixture by weight: absolute fractions and the amorphous content", in.Options.Standard, num(100*f.StandardWeight))})
+	}
+	if r := in.fit(); r != nil {
+		rows = append(rows, setting{"2θ axis refined", fmt.Sprintf("zero shift %s°, specimen displacement %s mm", withESD(r.Zero, r.ZeroESD, 4), withESD(r.Displacement, r.DisplacementESD, 3))})
+	}
+	return rows
 }
 
 // elementWords states the element restraints, "none" when there are none.

@@ -66,8 +66,11 @@ func (b *book) summary() {
 	if len(v.Phases) > 0 {
 		kv("Quantification", v.Quantification, b.st.value)
 	}
-	if f := in.Fit; f != nil {
+	if f := in.fit(); f != nil {
 		kv("Fit", fmt.Sprintf("Rwp %.2f %%, Rexp %.2f %%, GoF %.2f (χ²/(N−P), %d points, %d parameters)", 100*f.Rwp, 100*f.Rexp, f.GoF, f.N, f.P), b.st.value)
+		if ab := in.Identification.Absolute; ab != nil {
+			kv("Amorphous", fmt.Sprintf("%.1f ± %.1f wt %% amorphous or unidentified (internal standard %s)", 100*ab.Amorphous, 100*ab.AmorphousESD, in.Options.Standard), b.st.bold)
+		}
 	}
 	for i, w := range v.Warnings {
 		if i == v.peaksWarning {
@@ -121,6 +124,8 @@ func (b *book) summary() {
 	rows(processingRows(in))
 	section("Search-match")
 	rows(searchRows(in))
+	section("Whole-pattern identification")
+	rows(fitRows(in))
 
 	section("Report")
 	kv("Date", in.Date.Format("2006-01-02 15:04"), b.st.value)

@@ -2,11 +2,13 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
@@ -17,7 +19,7 @@ import (
 // values.
 func (b *book) phases() {
 	const sh = SheetPhases
-	fit := b.in.Fit != nil
+	fit := b.in.fit() != nil
 	cols := []column{
 		{title: "No.", width: 5, style: b.st.integer},
 		{title: "Phase", wrap: true, width: 20},
@@ -27,7 +29,7 @@ func (b *book) phases() {
 		{title: "± wt %", width: 8, style: b.st.int1},
 		{title: "FOM", width: 7, style: b.st.int1},
 		{title: "Matched lines", width: 9, style: b.st.integer},
-		{title: "Strain (%)", width: 8, style: b.st.part},
+		{title: "Δ cell (%)", width: 8, style: b.st.part},
 	}
 	po := false // a column for preferred orientation when a phase has it
 	for _, a := range b.acc {
@@ -58,14 +60,19 @@ func (b *book) phases() {
 			r = append(r, "n/a", nil)
 		}
 		if m := a.match; m != nil {
-			r = append(r, m.FOM, len(m.Pairs), 100*m.Strain)
+			r = append(r, m.FOM, len(m.Pairs))
 		} else {
-			r = append(r, nil, nil, nil)
+			r = append(r, nil, nil)
+		}
+		if c, ok := a.cellChange(); ok {
+			r = append(r, 100*c)
+		} else {
+			r = append(r, nil)
 		}
 		if fit {
 			f := a.fit
 			r = append(r, cellText(f.Cell, &f.CellESD, p.System))
-			if f.Size > 0 {
+			if sizeMeasured(f.Size, f.SizeESD) {
 				r = append(r, f.Size, orNil(f.SizeESD))
 			} else {
 				r = append(r, nil, nil)
@@ -82,9 +89,13 @@ func (b *book) phases() {
 		r = append(r, sg, cellText(st.Cell, nil, p.System), p.Source, citation(p), p.License)
 		rows = append(rows, r)
 	}
-	n := "Weight % by the " + b.v.Quantification + ". FOM 0–100 (see Candidates). Strain: the change of all d-spacings search-match applied to line the phase up with the peaks."
+	n := "Weight % by the " + b.v.Quantification + ". FOM 0–100 and matched lines from search-match (see Candidates). " +
+		"Δ cell: the change of the cell from the database's that lines the phase up with the data"
 	if fit {
-		n += " Refined values with their standard uncertainties in parentheses (last digits), scaled by the goodness of fit."
+		n += ", from the refined volume. Refined values with their standard uncertainties in parentheses (last digits), scaled by the goodness of fit; " +
+			"a size is given when the lines are measurably broader than the instrument's."
+	} else {
+		n += ": the strain search-match applied to all d-spacings."
 	}
 	b.tableSheet(sh, cols, rows, "No phase identified.", n, "landscape")
 }
@@ -100,6 +111,13 @@ func (b *book) tableSheet(sh string, cols []column, rows [][]any, empty, note, o
 	}
 	b.note(sh, last, len(cols), note)
 	b.pageSetup(sh, orientation, 0)
+}
+
+// sizeMeasured says whether a refined crystallite size is measured: the
+// lines broader than the instrument's, to within half the size (the rule of
+// the command line's identify output).
+func sizeMeasured(size, esd float64) bool {
+	return size > 0 && size < 2000 && esd < size/2
 }
 
 // orNil is v, or nil (an empty cell) for 0.
@@ -202,7 +220,10 @@ func citation(p *refdb.Phase) string {
 }
 
 // candidates writes the Candidates sheet: the ranked search-match list
-// with the parts of each figure of merit.
+// with the parts of each figure of merit, and, with a whole-pattern
+// identification, what the fit did with each candidate it tried and why
+// (identify.Decision); candidates it tried from its own searches follow
+// the ranked ones.
 func (b *book) candidates() {
 	const sh = SheetCandidates
 	in := b.in
@@ -223,26 +244,70 @@ func (b *book) candidates() {
 		{title: "Strain (%)", width: 8, style: b.st.part},
 		{title: "Accepted", width: 9, style: b.st.flag},
 	}
+	id := in.Identification
+	if id != nil {
+		cols = append(cols, column{title: "Fit", width: 14, wrap: true}, column{title: "Why", width: 70, wrap: true})
+	}
+	// What the fit decided for each ID, in the order it decided.
+	decided := map[string][]identify.Decision{}
+	var order []string
+	if id != nil {
+		for _, d := range id.Decisions {
+			if _, ok := decided[d.ID]; !ok {
+				order = append(order, d.ID)
+			}
+			decided[d.ID] = append(decided[d.ID], d)
+		}
+	}
+	accepted := func(pid string) string {
+		for _, a := range b.acc {
+			if a.phase.ID == pid {
+				return "yes"
+			}
+		}
+		return ""
+	}
+	// fit returns the Fit and Why cells of an ID, once.
+	fit := func(pid string) []any {
+		if id == nil {
+			return nil
+		}
+		var verdicts, reasons []string
+		for _, d := range decided[pid] {
+			verdicts, reasons = append(verdicts, d.Verdict), append(reasons, d.Reason)
+		}
+		delete(decided, pid)
+		if len(verdicts) == 0 {
+			return []any{nil, nil}
+		}
+		return []any{strings.Join(verdicts, "; "), strings.Join(reasons, "; ")}
+	}
 	var rows [][]any
 	for i, c := range in.Result.Candidates {
 		p := c.Parts
-		acc := ""
-		for _, a := range b.acc {
-			if a.phase.ID == c.Phase.ID {
-				acc = "yes"
-			}
-		}
 		name := c.Phase.DisplayName()
 		if c.Phase.Computed {
 			name += " (computed)"
 		}
-		rows = append(rows, []any{i + 1, c.Phase.ID, name, c.Phase.Formula, c.FOM,
+		r := []any{i + 1, c.Phase.ID, name, c.Phase.Formula, c.FOM,
 			p.Coverage, p.Explained, p.Position, p.Intensity, p.Strain, p.Chance,
-			c.Significance, len(c.Pairs), 100 * c.Strain, acc})
+			c.Significance, len(c.Pairs), 100 * c.Strain, accepted(c.Phase.ID)}
+		rows = append(rows, append(r, fit(c.Phase.ID)...))
 	}
-	b.tableSheet(sh, cols, rows, "No candidates.", "FOM = 100 · C · (0.6 + 0.4 E) · (0.7 + 0.3 P) · (0.7 + 0.3 A) · S · G. C: share of the phase's reference intensity observed; "+
-		"E: share of the observed intensity it accounts for; P: position agreement; A: intensity agreement; S: penalty for the strain applied; "+
-		"G: weight of the match's significance (−log10 of the chance that as many lines match at random).", "landscape")
+	for _, pid := range order {
+		if ds, left := decided[pid]; left {
+			r := []any{nil, pid, ds[0].Name, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, accepted(pid)}
+			rows = append(rows, append(r, fit(pid)...))
+		}
+	}
+	note := "FOM = 100 · C · (0.6 + 0.4 E) · (0.7 + 0.3 P) · (0.7 + 0.3 A) · S · G. C: share of the phase's reference intensity observed; " +
+		"E: share of the observed intensity it accounts for; P: position agreement; A: intensity agreement; S: penalty for the strain applied; " +
+		"G: weight of the match's significance (−log10 of the chance that as many lines match at random)."
+	if id != nil {
+		note += " Fit and Why: what the whole-pattern identification did with each candidate it tried, in the order it tried them, and the numbers that decided; " +
+			"rows without a rank are candidates its own searches of the unexplained peaks proposed."
+	}
+	b.tableSheet(sh, cols, rows, "No candidates.", note, "landscape")
 }
 
 // assignments writes the Assignments sheet: for each accepted phase its
@@ -260,62 +325,81 @@ func (b *book) assignments() {
 		{title: "2θ calc (°)", width: 10, style: b.st.angle},
 		{title: "2θ obs (°)", width: 10, style: b.st.angle},
 		{title: "Δ2θ (°)", width: 9, style: b.st.angle},
-		{title: "I ref (%)", width: 9, style: b.st.int1},
+		{title: "I calc (%)", width: 9, style: b.st.int1},
 		{title: "I obs (%)", width: 9, style: b.st.int1},
 		{title: "Peak no.", width: 8, style: b.st.integer},
 	}
 	var rows [][]any
-	for _, as := range in.sortedAssignments(b.acc) {
-		a := b.acc[as.phase]
-		l, pk := a.phase.Lines[as.pair.Line], in.Peaks[as.pair.Peak]
+	for _, as := range in.assignments(b.acc) {
+		a, pk := b.acc[as.phase], in.Peaks[as.peak]
 		line := "Kα1"
 		if as.ka2 {
 			line = "Kα2"
 		}
-		r := []any{a.phase.ShortName(), hkl(l), line, l.D}
-		if d, tt, ok := in.calc(a, l, as.ka2); ok {
-			r = append(r, d, tt, pk.TwoTheta, pk.TwoTheta-tt)
+		r := []any{a.phase.ShortName(), hkl(as.h, as.k, as.l), line, orNil(as.dRef), as.dFit}
+		if finite(as.tt) {
+			r = append(r, as.tt, pk.TwoTheta, pk.TwoTheta-as.tt)
 		} else {
-			r = append(r, nil, nil, pk.TwoTheta, nil)
+			r = append(r, nil, pk.TwoTheta, nil)
 		}
-		rows = append(rows, append(r, l.I, pk.RelIntensity, as.pair.Peak+1))
+		rows = append(rows, append(r, as.iRef, pk.RelIntensity, as.peak+1))
 	}
-	how := "with the d-spacings scaled by the strain search-match applied"
-	if in.Fit != nil {
-		how = "at the cell and 2θ axis (zero shift, specimen displacement) of the whole-pattern fit"
+	how := fmt.Sprintf("with the d-spacings scaled by the strain search-match applied, by Bragg's law at λ(Kα1) = %.6f Å (Kα2 lines at their own wavelength); "+
+		"I calc: the database's intensity", in.lambda())
+	if in.fit() != nil {
+		how = "at the refined cell and 2θ axis (zero shift, specimen displacement) of the whole-pattern fit, each reflection on the nearest peak the fit says the phase explains; " +
+			"I calc: the fit's integrated intensity"
 	}
-	b.tableSheet(sh, cols, rows, "No lines assigned.", fmt.Sprintf("d ref: the database's; d fitted and 2θ calc %s, by Bragg's law at λ(Kα1) = %.6f Å (Kα2 lines at their own wavelength). "+
-		"Δ2θ = 2θ obs − 2θ calc. I ref: reference intensity, strongest line 100; I obs: peak height relative to the strongest peak.", how, in.lambda()), "portrait")
+	b.tableSheet(sh, cols, rows, "No lines assigned.", "d ref: the database's; d fitted and 2θ calc "+how+
+		", relative to the phase's strongest line. Δ2θ = 2θ obs − 2θ calc. I obs: peak height relative to the strongest peak.", "portrait")
 }
 
 // peaks writes the Peaks sheet: the columns of every peak list
 // (analysis.PeakColumns, with their decimals), the crystallite size by
-// Scherrer's equation, and the phases and reflections that explain each
-// peak; unexplained peaks that matter are marked.
+// Scherrer's equation, with a whole-pattern identification the share of
+// the peak the model explains, and the phases and reflections that explain
+// each peak; unexplained peaks that matter are marked.
 func (b *book) peaks() {
 	const sh = SheetPeaks
 	in := b.in
+	var expl []identify.PeakExplanation
+	if id := in.Identification; id != nil && len(id.Peaks) == len(in.Peaks) {
+		expl = id.Peaks
+	}
 	cols := []column{{title: "No.", width: 6, style: b.st.integer}}
 	for _, c := range analysis.PeakColumns {
 		t := c.Header(in.Scan.Units())
 		cols = append(cols, column{title: t, width: max(10, float64(len([]rune(t)))+2), style: b.decimals(c.Decimals)})
 	}
+	cols = append(cols, column{title: "Size (nm)", width: 9, style: b.st.int1})
+	if expl != nil {
+		cols = append(cols, column{title: "Explained (%)", width: 10, style: b.st.int1})
+	}
 	cols = append(cols,
-		column{title: "Size (nm)", width: 9, style: b.st.int1},
 		column{title: "Phase", width: 30, style: b.st.text},
 		column{title: "hkl", width: 16, style: b.st.text})
+	// The phases of each peak: the identification's (the largest share
+	// first), else those whose lines search-match put on it.
 	names := make([][]string, len(in.Peaks))
 	hkls := make([][]string, len(in.Peaks))
+	for i, e := range expl {
+		for _, k := range e.Phases {
+			names[i] = append(names[i], b.acc[k].phase.ShortName())
+		}
+	}
 	for _, as := range in.assignments(b.acc) {
-		p := as.pair.Peak
-		a := b.acc[as.phase]
-		h := hkl(a.phase.Lines[as.pair.Line])
+		h := hkl(as.h, as.k, as.l)
 		if as.ka2 {
 			h += " (Kα2)"
 		}
-		names[p] = append(names[p], a.phase.ShortName())
-		hkls[p] = append(hkls[p], h)
+		if expl == nil {
+			if name := b.acc[as.phase].phase.ShortName(); !slices.Contains(names[as.peak], name) {
+				names[as.peak] = append(names[as.peak], name)
+			}
+		}
+		hkls[as.peak] = append(hkls[as.peak], h)
 	}
+	explained := in.explained(b.acc)
 	lambda := in.lambda()
 	var rows [][]any
 	for i, pk := range in.Peaks {
@@ -332,8 +416,11 @@ func (b *book) peaks() {
 		} else {
 			r = append(r, nil)
 		}
+		if expl != nil {
+			r = append(r, 100*expl[i].Explained)
+		}
 		switch {
-		case len(names[i]) > 0:
+		case explained[i]:
 			r = append(r, strings.Join(names[i], "; "), strings.Join(hkls[i], "; "))
 		case len(b.acc) == 0:
 			r = append(r, nil, nil)
@@ -344,6 +431,10 @@ func (b *book) peaks() {
 		}
 		rows = append(rows, r)
 	}
-	b.tableSheet(sh, cols, rows, "No peaks.", fmt.Sprintf("Net height and area above the background; I rel: height relative to the strongest peak. Size: Scherrer's equation from the FWHM (see Summary, Processing). "+
-		"Unexplained peaks of %s %% or more of the strongest are marked.", num(unexplainedWarn)), "portrait")
+	note := "Net height and area above the background; I rel: height relative to the strongest peak. Size: Scherrer's equation from the FWHM (see Summary, Processing). "
+	if expl != nil {
+		note += "Explained: the calculated net intensity at the peak over the observed one; a peak is unexplained when the fit accounts for less than half of it " +
+			"and the rest stands more than three standard uncertainties above the model; the phases listed make a fifth or more of the calculated intensity there. "
+	}
+	b.tableSheet(sh, cols, rows, "No peaks.", note+fmt.Sprintf("Unexplained peaks of %s %% or more of the strongest are marked.", num(unexplainedWarn)), "portrait")
 }

@@ -46,7 +46,7 @@ func phaseLabel(p *refdb.Phase) string {
 }
 
 // hkl writes Miller indices as "1 0 4".
-func hkl(l refdb.Line) string { return fmt.Sprintf("%d %d %d", l.H, l.K, l.L) }
+func hkl(h, k, l int) string { return fmt.Sprintf("%d %d %d", h, k, l) }
 
 // sortedKeys returns the keys of m in order.
 func sortedKeys(m map[string]string) []string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/diffraction/refine"
@@ -21,24 +22,36 @@ type accepted struct {
 	fit   *refine.PhaseResult // its refined values; nil without a fit
 }
 
+// fit is the whole-pattern fit of the identification, nil when there is
+// none.
+func (in *Input) fit() *refine.Result {
+	if in.Identification == nil {
+		return nil
+	}
+	return in.Identification.Fit
+}
+
 // accepted returns the phases the report concludes present: those of the
-// whole-pattern fit when there is one (with their search-match results
-// where search-match proposed them), else those search-match accepted.
-// The i-th has colour palette.Phase(i).
+// whole-pattern identification when there is one (with their search-match
+// results where search-match ranked them), else those search-match
+// accepted. The i-th has colour palette.Phase(i).
 func (in *Input) accepted() []accepted {
-	if in.Fit == nil {
+	id := in.Identification
+	if id == nil {
 		out := make([]accepted, len(in.Result.Phases))
 		for i := range in.Result.Phases {
 			out[i] = accepted{phase: in.Result.Phases[i].Phase, match: &in.Result.Phases[i]}
 		}
 		return out
 	}
-	out := make([]accepted, len(in.Fit.Phases))
-	for i := range in.Fit.Phases {
-		a := accepted{phase: in.FitPhases[i], fit: &in.Fit.Phases[i]}
-		for j := range in.Result.Phases {
-			if in.Result.Phases[j].Phase.ID == a.phase.ID {
-				a.match = &in.Result.Phases[j]
+	out := make([]accepted, len(id.Phases))
+	for i, p := range id.Phases {
+		a := accepted{phase: p.Entry, fit: p.Fit}
+		for _, list := range [][]match.Candidate{in.Result.Phases, in.Result.Candidates} {
+			for j := range list {
+				if a.match == nil && list[j].Phase.ID == p.Entry.ID {
+					a.match = &list[j]
+				}
 			}
 		}
 		out[i] = a
@@ -59,65 +72,140 @@ func (a accepted) weight() (wt, esd float64, ok bool) {
 	return 0, 0, false
 }
 
-// assignment is one reference line of an accepted phase matched to an
-// observed peak.
-type assignment struct {
-	phase int // index in accepted
-	pair  match.Pair
-	ka2   bool // the peak is the line's resolved Kα2 component
+// cellChange is the relative change of the phase's cell that lines it up
+// with the data: the cube root of the refined over the reference volume
+// with a fit, else the strain search-match applied to its d-spacings.
+func (a accepted) cellChange() (float64, bool) {
+	if a.fit != nil {
+		if v0 := a.phase.Structure.Cell.Volume(); v0 > 0 && a.fit.Volume > 0 {
+			return math.Cbrt(a.fit.Volume/v0) - 1, true
+		}
+		return 0, false
+	}
+	if a.match != nil {
+		return a.match.Strain, true
+	}
+	return 0, false
 }
 
-// assignments lists the matched lines of every accepted phase that has a
-// search-match result: its Kα1 pairs and the resolved Kα2 components.
+// assignment is one reflection of an accepted phase placed by the model,
+// and the observed peak it falls on.
+type assignment struct {
+	phase   int // index in accepted
+	peak    int // index in Input.Peaks
+	h, k, l int
+	// dRef is the database's d-spacing, dFit the one at the phase's
+	// fitted cell (at the strain search-match applied, without a fit);
+	// tt the 2θ where the model puts the line; iRef its intensity
+	// relative to the phase's strongest line (0–100).
+	dRef, dFit, tt, iRef float64
+	ka2                  bool // the peak is the line's resolved Kα2 component
+}
+
+// assignments lists the lines of every accepted phase that fall on
+// observed peaks. With a whole-pattern fit, the fit's reflections (at the
+// refined cell and 2θ axis) each on the nearest peak within the matching
+// window that the identification says the phase explains; without one,
+// the lines search-match paired with peaks, Kα2 components included.
+// They come by phase, then by decreasing d, Kα1 before Kα2.
 func (in *Input) assignments(acc []accepted) []assignment {
 	var out []assignment
 	for i, a := range acc {
-		if a.match == nil {
-			continue
+		switch {
+		case a.fit != nil:
+			out = append(out, in.fitAssignments(i, a)...)
+		case a.match != nil:
+			out = append(out, in.matchAssignments(i, a)...)
 		}
-		for _, p := range a.match.Pairs {
-			out = append(out, assignment{phase: i, pair: p})
+	}
+	slices.SortStableFunc(out, func(a, b assignment) int {
+		switch {
+		case a.phase != b.phase:
+			return a.phase - b.phase
+		case a.dRef > b.dRef:
+			return -1
+		case a.dRef < b.dRef:
+			return 1
+		case a.ka2 != b.ka2 && !a.ka2:
+			return -1
+		case a.ka2 != b.ka2:
+			return 1
 		}
-		for _, p := range a.match.Ka2Pairs {
-			out = append(out, assignment{phase: i, pair: p, ka2: true})
+		return 0
+	})
+	return out
+}
+
+// matchAssignments are the pairs search-match made for phase i.
+func (in *Input) matchAssignments(i int, a accepted) []assignment {
+	var out []assignment
+	add := func(p match.Pair, ka2 bool) {
+		l := a.phase.Lines[p.Line]
+		lambda := in.lambda()
+		if ka2 {
+			lambda = in.Scan.Wavelength.Ka2
 		}
+		d := l.D * (1 + a.match.Strain)
+		tt, ok := diffraction.TwoTheta(d, lambda)
+		if !ok {
+			tt = math.NaN()
+		}
+		out = append(out, assignment{phase: i, peak: p.Peak, h: l.H, k: l.K, l: l.L, dRef: l.D, dFit: d, tt: tt, iRef: l.I, ka2: ka2})
+	}
+	for _, p := range a.match.Pairs {
+		add(p, false)
+	}
+	for _, p := range a.match.Ka2Pairs {
+		add(p, true)
 	}
 	return out
 }
 
-// calc returns the line's d-spacing at the phase's fitted cell and the 2θ
-// where the model puts it: at the refined cell and 2θ axis of the
-// whole-pattern fit, else with the d-spacings scaled by the strain
-// search-match applied (so that Δ2θ shows what neither explains). ok is
-// false when the line is beyond 2θ = 180°.
-func (in *Input) calc(a accepted, l refdb.Line, ka2 bool) (d, tt float64, ok bool) {
-	w := in.Scan.Wavelength
-	lambda := in.lambda()
-	if ka2 {
-		lambda = w.Ka2
+// minFitLine is the smallest intensity (per cent of the phase's strongest
+// reflection) of a fitted reflection placed on a peak: weaker lines are
+// below what a routine scan shows.
+const minFitLine = 1.0
+
+// fitAssignments places the fit's reflections of phase i on the observed
+// peaks the identification says the phase explains (any peak, when it
+// gives no explanation): the nearest within the search's matching window,
+// widened to half the peak's FWHM for broad peaks.
+func (in *Input) fitAssignments(i int, a accepted) []assignment {
+	var top float64
+	for _, r := range a.fit.Reflections {
+		top = math.Max(top, r.Intensity)
 	}
-	if a.fit != nil {
-		d = a.fit.Cell.DSpacing(l.H, l.K, l.L)
-		tt, ok = diffraction.TwoTheta(d, lambda)
-		// The fit's reflection of the same spacing has the refined axis
-		// shift in its position (Kα1); the Kα2 line is shifted alike.
-		for _, r := range a.fit.Reflections {
-			if math.Abs(r.D-d) <= 1e-6*d {
-				if t1, ok1 := diffraction.TwoTheta(d, in.lambda()); ok1 {
-					tt += r.TwoTheta - t1
-				}
-				break
-			}
+	if !(top > 0) {
+		return nil
+	}
+	var expl []identify.PeakExplanation
+	if in.Identification != nil {
+		expl = in.Identification.Peaks
+	}
+	tol := in.Options.Match.Tolerance
+	var out []assignment
+	for _, r := range a.fit.Reflections {
+		if 100*r.Intensity/top < minFitLine {
+			continue
 		}
-		return d, tt, ok
+		best, bestD := -1, math.Inf(1)
+		for k, pk := range in.Peaks {
+			d := math.Abs(pk.TwoTheta - r.TwoTheta)
+			if d > math.Max(tol, pk.FWHM/2) || d >= bestD {
+				continue
+			}
+			if expl != nil && !slices.Contains(expl[k].Phases, i) {
+				continue
+			}
+			best, bestD = k, d
+		}
+		if best < 0 {
+			continue
+		}
+		out = append(out, assignment{phase: i, peak: best, h: r.H, k: r.K, l: r.L,
+			dRef: a.phase.Structure.Cell.DSpacing(r.H, r.K, r.L), dFit: r.D, tt: r.TwoTheta, iRef: 100 * r.Intensity / top})
 	}
-	strain := 0.0
-	if a.match != nil {
-		strain = a.match.Strain
-	}
-	d = l.D * (1 + strain)
-	tt, ok = diffraction.TwoTheta(d, lambda)
-	return d, tt, ok
+	return out
 }
 
 // unexplainedWarn is the relative height (per cent of the strongest peak)
@@ -171,9 +259,13 @@ type VerdictPhase struct {
 func (in *Input) Verdict() Verdict {
 	acc := in.accepted()
 	v := Verdict{Peaks: len(in.Peaks), Quantification: "RIR method (Chung 1974), semi-quantitative", peaksWarning: -1}
-	if in.Fit != nil {
-		v.Rwp = in.Fit.Rwp
+	fit := in.fit()
+	if fit != nil {
+		v.Rwp = fit.Rwp
 		v.Quantification = "whole-pattern (Rietveld) fit, Hill & Howard (1987)"
+		if d := in.Options.Fit.ParticleSize; d > 0 {
+			v.Quantification += fmt.Sprintf(", Brindley's microabsorption correction for grains of %s µm", num(d))
+		}
 	}
 	for _, a := range acc {
 		wt, esd, ok := a.weight()
@@ -196,6 +288,11 @@ func (in *Input) Verdict() Verdict {
 	if total > 0 {
 		v.UnexplainedArea = left / total
 	}
+	if id := in.Identification; id != nil && len(id.Peaks) == len(in.Peaks) {
+		// The identification weighs each peak by the share of it the
+		// model explains, not all or nothing.
+		v.UnexplainedArea = id.UnexplainedIntensity
+	}
 
 	switch {
 	case len(in.Peaks) == 0:
@@ -213,7 +310,7 @@ func (in *Input) Verdict() Verdict {
 	for _, b := range in.Broad {
 		v.Warnings = append(v.Warnings, fmt.Sprintf("A broad feature at 2θ ≈ %.0f° (FWHM %.0f°), amorphous scattering? Its amount is not measured.", b.TwoTheta, b.FWHM))
 	}
-	if in.Fit != nil && !in.Fit.Converged {
+	if fit != nil && !fit.Converged {
 		v.Warnings = append(v.Warnings, "The whole-pattern fit did not converge: its values are its best state.")
 	}
 	return v
@@ -262,11 +359,19 @@ func percent(v float64) string {
 	return fmt.Sprintf("%.1f", v)
 }
 
-// explained reports for every peak whether an accepted phase explains it.
+// explained reports for every peak whether the accepted phases explain
+// it: as the whole-pattern identification judges it (PeakExplanation),
+// else when search-match paired a line of an accepted phase with it.
 func (in *Input) explained(acc []accepted) []bool {
 	out := make([]bool, len(in.Peaks))
+	if id := in.Identification; id != nil && len(id.Peaks) == len(in.Peaks) {
+		for i, e := range id.Peaks {
+			out[i] = !e.Unexplained
+		}
+		return out
+	}
 	for _, as := range in.assignments(acc) {
-		out[as.pair.Peak] = true
+		out[as.peak] = true
 	}
 	return out
 }
@@ -302,28 +407,4 @@ func oneLine(s string) string {
 		s = string(r[:119]) + "…"
 	}
 	return s
-}
-
-// sortedAssignments returns the assignments by phase, then by decreasing
-// d, Kα1 before Kα2.
-func (in *Input) sortedAssignments(acc []accepted) []assignment {
-	as := in.assignments(acc)
-	slices.SortStableFunc(as, func(a, b assignment) int {
-		if a.phase != b.phase {
-			return a.phase - b.phase
-		}
-		da, db := acc[a.phase].phase.Lines[a.pair.Line].D, acc[b.phase].phase.Lines[b.pair.Line].D
-		switch {
-		case da > db:
-			return -1
-		case da < db:
-			return 1
-		case a.ka2 != b.ka2 && !a.ka2:
-			return -1
-		case a.ka2 != b.ka2:
-			return 1
-		}
-		return 0
-	})
-	return as
 }
