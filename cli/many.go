@@ -8,16 +8,26 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
-	"github.com/bragg-xrd/bragg/internal/cmdline"
 	"github.com/bragg-xrd/bragg/internal/workers"
 	"github.com/bragg-xrd/bragg/report"
 )
 
-// jobsFlag declares --jobs, the number of scans analysed at once.
+// jobsFlag declares --jobs, the number of scans analysed at once (0: one
+// per core).
 func jobsFlag(fs *flag.FlagSet) *int {
-	return fs.Int("jobs", 0, "several files: scans analysed at once (0: one per core)")
+	jobs := new(int)
+	fs.Func("jobs", "several files: scans analysed at once (default 0: one per core)", func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q: want 0 (one per core) or more", s)
+		}
+		*jobs = n
+		return nil
+	})
+	return jobs
 }
 
 // writeJSONAs writes v as indented JSON, or as one line of JSON Lines
@@ -37,9 +47,6 @@ func writeJSONAs(w io.Writer, v any, lines bool) error {
 // reported on standard error and the others go on; Ctrl-C stops the run.
 // The error says how many failed.
 func (e *env) eachScan(p *analysis.Pipeline, paths []string, jobs int, asJSON bool, emit func(a *analysis.Analysis, lines bool) error) error {
-	if jobs < 0 {
-		return fmt.Errorf("%w: --jobs %d: want 0 (one per core) or more", cmdline.ErrUsage, jobs)
-	}
 	if len(paths) == 1 {
 		if fi, err := os.Stat(paths[0]); err != nil || !fi.IsDir() {
 			a, err := e.open(p, paths[0])

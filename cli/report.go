@@ -71,7 +71,7 @@ var reportCmd = &command{
 		"unless --force. Files are written atomically: Ctrl-C leaves no half-written one.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		out := fs.String("o", "", "output: a .xlsx file for one scan, or a folder for a batch (required)")
-		jobs := fs.Int("jobs", 0, "batch: scans analysed at once (0: one per core)")
+		jobs := jobsFlag(fs)
 		force := fs.Bool("force", false, "batch: overwrite existing workbooks")
 		var lab labFlags
 		lab.declare(fs)
@@ -79,9 +79,6 @@ var reportCmd = &command{
 		return func(args []string) error {
 			if *out == "" {
 				return fmt.Errorf("%w: -o OUT.xlsx (or -o OUTDIR for several scans) is required", cmdline.ErrUsage)
-			}
-			if *jobs < 0 {
-				return fmt.Errorf("%w: --jobs %d: want 0 (one per core) or more", cmdline.ErrUsage, *jobs)
 			}
 			l, err := lab.resolve()
 			if err != nil {

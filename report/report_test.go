@@ -664,8 +664,10 @@ func BenchmarkWrite1k(b *testing.B)   { benchmarkWrite(b, testInput(1000)) }
 func BenchmarkWrite10k(b *testing.B)  { benchmarkWrite(b, testInput(10000)) }
 func BenchmarkWrite100k(b *testing.B) { benchmarkWrite(b, testInput(100000)) }
 
-func BenchmarkFigure10k(b *testing.B) {
-	in := testInput(10000)
+func BenchmarkFigure10k(b *testing.B) { benchmarkFigure(b, testInput(10000)) }
+
+// benchmarkFigure draws the Summary's figure of in.
+func benchmarkFigure(b *testing.B, in Input) {
 	b.ReportAllocs()
 	for b.Loop() {
 		png, err := sheetFigure(&in)

@@ -245,13 +245,5 @@ func TestPrintedPages(t *testing.T) {
 // scan: a noisy measured pattern, unlike the synthetic one of
 // BenchmarkFigure10k.
 func BenchmarkFigureMixture(b *testing.B) {
-	in := FromAnalysis(analyse(b, mixture, quick()), "Bragg test")
-	b.ReportAllocs()
-	for b.Loop() {
-		png, err := sheetFigure(&in)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sink = png
-	}
+	benchmarkFigure(b, FromAnalysis(analyse(b, mixture, quick()), "Bragg test"))
 }
