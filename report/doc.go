@@ -19,7 +19,8 @@
 //     cell, source, citation, licence) and, with a whole-pattern fit, the
 //     refined cell, size and orientation with their uncertainties.
 //   - Candidates: the ranked search-match list with the parts of each
-//     figure of merit (match.FOMParts).
+//     figure of merit (match.FOMParts), and what the whole-pattern
+//     identification did with each candidate it tried, and why.
 //   - Assignments: each accepted phase's lines matched to observed peaks,
 //     with d and 2θ at the phase's fitted cell, and Δ2θ.
 //   - Peaks: the peak list (analysis.PeakColumns), the Scherrer size, and
@@ -33,9 +34,12 @@
 // portrait page, the tables one page wide, and the Data sheet as its chart
 // (its print area): about six pages for a scan of a mixture.
 //
-// With a whole-pattern fit (Input.Fit, a refine.Result, and the database
-// entries of its phases), its phases are the accepted ones, quantified by
-// Hill and Howard's method; without one, search-match's, by the RIR method.
+// With the whole-pattern identification (Input.Identification, package
+// identify: the pipeline's answer unless it ran --quick) its phases are the
+// accepted ones, quantified by Hill and Howard's method; its explanation of
+// each peak says what is unexplained; its reflections at the refined cells
+// are the lines assigned to peaks; its decisions stand beside the
+// candidates. Without it, search-match's phases are, by the RIR method.
 //
 // # Figure
 //
