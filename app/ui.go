@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -558,49 +557,6 @@ func (u *UI) show(e *entry) {
 	if e != nil && e.a != nil && !e.loading && !sameOptions(e.tried, u.opt) {
 		u.load(e) // analysed with other settings: re-run, the old on show meanwhile
 	}
-}
-
-// stickOverlay turns a candidate's stick pattern (refdb.Phase.Sticks at the
-// scan's wavelength and the fitted strain) into counts. match scales
-// reference intensities (0–100) onto the observed relative integrated
-// intensities, on which the peak with the largest area is 100
-// (diffraction/match, newObserved); multiplying by that peak's height over
-// 100 turns them into counts, so that the sticks compare with the net peak
-// heights.
-func stickOverlay(r candRow, a *Analysis) Overlay {
-	o := Overlay{Name: r.c.Phase.ShortName(), Color: r.color}
-	if a == nil || a.Scan == nil {
-		return o
-	}
-	scale := r.c.Scale * countsPerUnit(a)
-	if !(scale > 0) {
-		scale = countsPerUnit(a) / 4 // no fitted scale: a quarter of the strongest peak
-	}
-	for _, st := range r.c.Phase.Sticks(a.Scan.Wavelength.Ka1, r.c.Strain) {
-		o.Sticks = append(o.Sticks, Stick{TwoTheta: st.TwoTheta, Height: st.I * scale})
-	}
-	return o
-}
-
-// countsPerUnit is the height, over 100, of the peak with the largest area
-// (the largest height when no peak has an area): the counts that one unit
-// of match's relative intensity stands for. Without peaks it falls back on
-// the highest count.
-func countsPerUnit(a *Analysis) float64 {
-	var best diffraction.Peak
-	for _, p := range a.Peaks {
-		if p.Area > best.Area || (best.Area <= 0 && p.Height > best.Height) {
-			best = p
-		}
-	}
-	if best.Height > 0 {
-		return best.Height / 100
-	}
-	top := 0.0
-	for _, y := range a.Scan.Intensity {
-		top = math.Max(top, y)
-	}
-	return top / 100
 }
 
 func (u *UI) updateOverlays() {
