@@ -232,7 +232,7 @@ func logTicks(lo, hi, length, gap float64) []Tick {
 	}
 	decade := length / (hi - lo) // units per decade
 	every := 1
-	for every < 10 && float64(every)*decade < gap {
+	for float64(every)*decade < gap {
 		every++
 	}
 	mid := math.Log10(2)*decade >= gap // 1, 2, 5 labelled
