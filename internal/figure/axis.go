@@ -270,123 +270,100 @@ func logLabel(v float64) string {
 
 // unevenTicks labels an axis on which the value v lies at pos(v), in the
 // units of gap, and pos is monotonic but not linear (a d axis, a
-// square-root scale): a base step of nice values (1, 2, 5 × 10ⁿ) whose
-// ticks are all at least gap apart, and every interval of it divided again
-// into 10, 5 or 2 (the finest that keeps the gap) where the axis is
-// stretched, recursively. So each tick is where its value falls, and the
-// ticks are as dense as the labels allow everywhere. coord maps a value to
-// the axis coordinate of the returned ticks.
+// square-root scale). It walks from the end where the axis is compressed
+// to where it is stretched, from each tick to the next multiple of the
+// finest nice step (1, 2, 2.5, 5 × 10ⁿ) that is at least gap away, or
+// where no next multiple is and more than two gaps of axis are left, to
+// the nearest multiple of the coarsest step that is (at most ten times
+// finer than the step before). So each tick is where its value falls, the ticks are as dense
+// as the labels allow everywhere, and the steps get finer along the way
+// (d: 10, 5, 4, 3, 2.5, 2, 1.8, 1.6, …). coord maps a value to the axis
+// coordinate of the returned ticks.
 func unevenTicks(vlo, vhi float64, pos func(float64) float64, gap float64, coord func(float64) float64) []Tick {
-	if !(vhi > vlo) || math.IsInf(vhi-vlo, 0) {
+	span := vhi - vlo
+	if !(span > 0) || math.IsInf(span, 0) || !(gap > 0) {
 		return nil
 	}
-	in := func(v float64) bool { return v >= vlo-(vhi-vlo)*1e-9 && v <= vhi+(vhi-vlo)*1e-9 }
-	// fits reports whether the values of vs inside the range are all at
-	// least gap apart on the axis.
-	fits := func(vs []float64) bool {
-		prev, have := 0.0, false
-		for _, v := range vs {
-			if !in(v) {
-				continue
-			}
-			p := pos(v)
-			if have && math.Abs(p-prev) < gap {
-				return false
-			}
-			prev, have = p, true
+	in := func(v float64) bool { return v >= vlo-span*1e-9 && v <= vhi+span*1e-9 }
+	dist := func(a, b float64) float64 { return math.Abs(pos(a) - pos(b)) }
+	// Walk down from vhi when the axis is compressed there.
+	eps := span * 1e-3
+	down := dist(vhi, vhi-eps) < dist(vlo, vlo+eps)
+	// after is the first multiple of step beyond v in the walk's direction.
+	after := func(v, step float64) float64 {
+		if down {
+			return roundTo((math.Ceil(v/step-1e-9)-1)*step, step)
 		}
-		return true
+		return roundTo((math.Floor(v/step+1e-9)+1)*step, step)
 	}
-	multiples := func(step float64) []float64 {
-		var vs []float64
-		for k := math.Floor(vlo / step); k <= math.Ceil(vhi/step) && len(vs) < 1000; k++ {
-			vs = append(vs, k*step)
+	// The nice steps, finest first, down to a millionth of the range.
+	var steps []float64
+	for e := math.Floor(math.Log10(span)) - 6; e <= math.Floor(math.Log10(span))+1; e++ {
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			steps = append(steps, m*math.Pow(10, e))
 		}
-		return vs
 	}
-	base := niceStep(vhi-vlo, 1)
-	for {
-		finer := finerStep(base)
-		if finer < (vhi-vlo)*1e-6 || !fits(multiples(finer)) {
-			break
+	// next returns the tick after v, reached with the step prev, and its
+	// step.
+	next := func(v, prev float64) (w, step float64, ok bool) {
+		for _, s := range steps {
+			w := after(v, s)
+			if !in(w) {
+				break // coarser steps go further
+			}
+			if dist(v, w) >= gap {
+				return w, s, true
+			}
 		}
-		base = finer
-	}
-	type tv struct {
-		v    float64
-		step float64
-	}
-	var vals []tv
-	var divide func(a, b float64, depth int)
-	divide = func(a, b float64, depth int) {
-		if depth > 4 || b < vlo || a > vhi {
-			return
+		end := vlo
+		if !down {
+			end = vhi
 		}
-		for _, k := range []int{10, 5, 2} {
-			sub := (b - a) / float64(k)
-			if !isNice(sub) {
-				continue
-			}
-			vs := make([]float64, k+1)
-			for j := range vs {
-				vs[j] = roundTo(a+float64(j)*sub, sub)
-			}
-			if !fits(vs) {
-				continue
-			}
-			for j := 1; j < k; j++ {
-				if in(vs[j]) {
-					vals = append(vals, tv{vs[j], sub})
+		if dist(v, end) < 2*gap {
+			return 0, 0, false // the last stretch: no labels of a finer step
+		}
+		for i := len(steps) - 1; i >= 0 && steps[i] >= prev/10; i-- {
+			s := steps[i]
+			for w, k := after(v, s), 0; in(w) && k < 50; w, k = after(w, s), k+1 {
+				if dist(v, w) >= gap {
+					return w, s, true
 				}
 			}
-			for j := range k {
-				divide(vs[j], vs[j+1], depth+1)
-			}
-			return
 		}
+		return 0, 0, false
 	}
-	bs := multiples(base)
-	for i, v := range bs {
-		if in(v) {
-			vals = append(vals, tv{v, base})
+	// The first tick: at the compressed end, the first multiple inside the
+	// range of the finest step whose next multiple keeps the gap.
+	var v0, s0 float64
+	found := false
+	for i := len(steps) - 1; i >= 0; i-- {
+		s := steps[i]
+		v := roundTo(math.Ceil(vlo/s-1e-9)*s, s)
+		if down {
+			v = roundTo(math.Floor(vhi/s+1e-9)*s, s)
 		}
-		if i > 0 {
-			divide(bs[i-1], v, 0)
+		if !in(v) {
+			continue
 		}
+		if w := after(v, s); in(w) && dist(v, w) < gap {
+			break
+		}
+		v0, s0, found = v, s, true
 	}
-	out := make([]Tick, 0, len(vals))
-	for _, t := range vals {
-		out = append(out, Tick{Coord: coord(t.v), Label: trimLabel(t.v, t.step)})
+	if !found {
+		return nil
+	}
+	out := []Tick{{Coord: coord(v0), Label: trimLabel(v0, s0)}}
+	for v, s := v0, s0; len(out) < 1000; {
+		w, step, ok := next(v, s)
+		if !ok {
+			break
+		}
+		v, s = w, step
+		out = append(out, Tick{Coord: coord(v), Label: trimLabel(v, s)})
 	}
 	slices.SortFunc(out, func(a, b Tick) int { return cmp.Compare(a.Coord, b.Coord) })
 	return out
-}
-
-// finerStep is the next nice step below step: 1 → 0.5, 2 → 1, 5 → 2
-// (× 10ⁿ).
-func finerStep(step float64) float64 {
-	e := math.Pow(10, math.Floor(math.Log10(step)+1e-9))
-	switch m := step / e; {
-	case m > 4:
-		return 2 * e
-	case m > 1.5:
-		return e
-	}
-	return e / 2
-}
-
-// isNice reports whether step is 1, 2, 2.5 or 5 × 10ⁿ (2.5 halves a 5).
-func isNice(step float64) bool {
-	if !(step > 0) {
-		return false
-	}
-	m := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9))
-	for _, n := range []float64{1, 2, 2.5, 5, 10} {
-		if math.Abs(m-n) < 1e-6 {
-			return true
-		}
-	}
-	return false
 }
 
 // roundTo rounds v to a multiple of step, removing the error sums leave.

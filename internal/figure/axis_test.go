@@ -123,6 +123,12 @@ func TestDTicks(t *testing.T) {
 	if !(first-second > penult-last) {
 		t.Errorf("d labels %v: steps do not shrink towards small d", labels)
 	}
+	// 2–150° on 400 px: d from 44 Å to 0.8 Å, most of it squeezed into
+	// the left end; the labels jump from there to where there is room.
+	lo, hi = D.Coord(2, cuKa1), D.Coord(150, cuKa1)
+	if l := checkTicks(t, "d 2–150°", D.Ticks(lo, hi, 400, 60), lo, hi, 400, 60, D.Value); len(l) < 4 {
+		t.Errorf("d 2–150° on 400 px: labels %v", l)
+	}
 	// A zoom on quartz 101 (26–27.5°): a narrow range of d.
 	lo, hi = D.Coord(26, cuKa1), D.Coord(27.5, cuKa1)
 	if n := len(checkTicks(t, "d zoom", D.Ticks(lo, hi, 800, 60), lo, hi, 800, 60, D.Value)); n < 3 {
