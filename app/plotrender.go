@@ -21,6 +21,25 @@ type scheme struct {
 	bg, frame, grid, trace, backg, marker, selected, calc, diff color.RGBA
 }
 
+// The schemes of the light and the dark theme; an exported figure is
+// drawn in the light one's.
+var (
+	lightScheme = scheme{
+		bg: color.RGBA{0xff, 0xff, 0xff, 0xff}, frame: color.RGBA{0x30, 0x30, 0x30, 0xff},
+		grid: color.RGBA{0xea, 0xea, 0xea, 0xff}, trace: color.RGBA{0x1f, 0x3f, 0x9f, 0xff},
+		backg: color.RGBA{0xa0, 0xa0, 0xa0, 0xff}, marker: color.RGBA{0xd6, 0x27, 0x28, 0xff},
+		selected: color.RGBA{0xff, 0x9f, 0x00, 0xff}, calc: color.RGBA{0x10, 0x10, 0x10, 0xff},
+		diff: color.RGBA{0x60, 0x60, 0x60, 0xff},
+	}
+	darkScheme = scheme{
+		bg: color.RGBA{0x1e, 0x1f, 0x24, 0xff}, frame: color.RGBA{0xc8, 0xc8, 0xc8, 0xff},
+		grid: color.RGBA{0x34, 0x36, 0x3c, 0xff}, trace: color.RGBA{0x8a, 0xb4, 0xf8, 0xff},
+		backg: color.RGBA{0x90, 0x90, 0x90, 0xff}, marker: color.RGBA{0xff, 0x6b, 0x6b, 0xff},
+		selected: color.RGBA{0xff, 0xd5, 0x4f, 0xff}, calc: color.RGBA{0xf0, 0xf0, 0xf0, 0xff},
+		diff: color.RGBA{0xa8, 0xa8, 0xa8, 0xff},
+	}
+)
+
 func rgba(c color.Color) color.RGBA {
 	r, g, b, _ := c.RGBA()
 	return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0xff}
@@ -89,22 +108,9 @@ func (r *patternRenderer) applyTheme() {
 	fg := th.Color(theme.ColorNameForeground, vr)
 	bg := rgba(th.Color(theme.ColorNameBackground, vr))
 	dark := 0.299*float64(bg.R)+0.587*float64(bg.G)+0.114*float64(bg.B) < 128
+	r.pal = lightScheme
 	if dark {
-		r.pal = scheme{
-			bg: color.RGBA{0x1e, 0x1f, 0x24, 0xff}, frame: color.RGBA{0xc8, 0xc8, 0xc8, 0xff},
-			grid: color.RGBA{0x34, 0x36, 0x3c, 0xff}, trace: color.RGBA{0x8a, 0xb4, 0xf8, 0xff},
-			backg: color.RGBA{0x90, 0x90, 0x90, 0xff}, marker: color.RGBA{0xff, 0x6b, 0x6b, 0xff},
-			selected: color.RGBA{0xff, 0xd5, 0x4f, 0xff}, calc: color.RGBA{0xf0, 0xf0, 0xf0, 0xff},
-			diff: color.RGBA{0xa8, 0xa8, 0xa8, 0xff},
-		}
-	} else {
-		r.pal = scheme{
-			bg: color.RGBA{0xff, 0xff, 0xff, 0xff}, frame: color.RGBA{0x30, 0x30, 0x30, 0xff},
-			grid: color.RGBA{0xea, 0xea, 0xea, 0xff}, trace: color.RGBA{0x1f, 0x3f, 0x9f, 0xff},
-			backg: color.RGBA{0xa0, 0xa0, 0xa0, 0xff}, marker: color.RGBA{0xd6, 0x27, 0x28, 0xff},
-			selected: color.RGBA{0xff, 0x9f, 0x00, 0xff}, calc: color.RGBA{0x10, 0x10, 0x10, 0xff},
-			diff: color.RGBA{0x60, 0x60, 0x60, 0xff},
-		}
+		r.pal = darkScheme
 	}
 	for _, t := range []*canvas.Text{r.xTitle, r.yTitle, r.empty, r.hoverText} {
 		t.Color = fg
@@ -189,16 +195,16 @@ func (r *patternRenderer) indexRange(x []float64) (lo, hi int) {
 // series is one curve of the pattern: data over angles seen at a
 // wavelength, lifted by an offset on the intensity scale.
 type series struct {
+	name        string
 	twoTheta, y []float64
 	lambda      float64
 	off         float64
 	col         color.RGBA
-	width       int // in units of the line width
 }
 
 // traces lists the measured traces to draw, Scan last so that it is on
-// top, with their waterfall offsets.
-func (r *patternRenderer) traces() []series {
+// top, with their waterfall offsets, in the colours of the scheme pal.
+func (r *patternRenderer) traces(pal scheme) []series {
 	v := r.v
 	out := make([]series, 0, len(v.Traces)+1)
 	for i := len(v.Traces) - 1; i >= 0; i-- {
@@ -206,36 +212,47 @@ func (r *patternRenderer) traces() []series {
 		if _, _, ok := v.traceCoords(t.Scan); !ok {
 			continue
 		}
-		out = append(out, series{t.Scan.TwoTheta, t.Scan.Intensity, t.Scan.Wavelength.Ka1, r.offsets[i+1], rgba(t.Color), 1})
+		out = append(out, series{t.Name, t.Scan.TwoTheta, t.Scan.Intensity, t.Scan.Wavelength.Ka1, r.offsets[i+1], rgba(t.Color)})
 	}
-	return append(out, series{v.Scan.TwoTheta, v.Scan.Intensity, r.lambda, 0, r.traceColor(), 1})
+	return append(out, series{r.traceName(), v.Scan.TwoTheta, v.Scan.Intensity, r.lambda, 0, r.traceColor(pal)})
 }
 
-// traceColor is the colour of Scan's trace.
-func (r *patternRenderer) traceColor() color.RGBA {
+// traceName is the legend's name of Scan.
+func (r *patternRenderer) traceName() string {
+	if r.v.Name == "" {
+		return "Measured"
+	}
+	return r.v.Name
+}
+
+// traceColor is the colour of Scan's trace in the scheme pal.
+func (r *patternRenderer) traceColor(pal scheme) color.RGBA {
 	if r.v.Color.A == 0 {
-		return r.pal.trace
+		return pal.trace
 	}
 	return rgba(r.v.Color)
 }
 
-// curves lists the other curves of the pattern: the background, the fit's
-// contributions and calculated pattern.
-func (r *patternRenderer) curves() []series {
+// curves lists the curves drawn under the traces: the fit's
+// contributions, each on the background, and the background.
+func (r *patternRenderer) curves(pal scheme) []series {
 	v := r.v
 	var out []series
 	if f := r.fit; f != nil {
 		for i, p := range f.Phases {
-			out = append(out, series{f.TwoTheta, r.stacked[i], r.lambda, 0, rgba(p.Color), 1})
+			out = append(out, series{p.Name, f.TwoTheta, r.stacked[i], r.lambda, 0, rgba(p.Color)})
 		}
 	}
 	if len(v.Background) == len(v.Scan.TwoTheta) {
-		out = append(out, series{v.Scan.TwoTheta, v.Background, r.lambda, 0, r.pal.backg, 1})
-	}
-	if f := r.fit; f != nil {
-		out = append(out, series{f.TwoTheta, f.Calculated, r.lambda, 0, r.pal.calc, 1})
+		out = append(out, series{"Background", v.Scan.TwoTheta, v.Background, r.lambda, 0, pal.backg})
 	}
 	return out
+}
+
+// calculated is the fit's calculated pattern, drawn over the traces.
+func (r *patternRenderer) calculated(pal scheme) series {
+	f := r.fit
+	return series{"Calculated", f.TwoTheta, f.Calculated, r.lambda, 0, pal.calc}
 }
 
 // prepare sets the scales: the fit and its stacked contributions, the log
@@ -330,7 +347,11 @@ func (r *patternRenderer) visibleY() (lo, hi float64) {
 		}
 	}
 	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, s := range append(r.traces(), r.curves()...) {
+	all := append(r.traces(r.pal), r.curves(r.pal)...)
+	if r.fit != nil {
+		all = append(all, r.calculated(r.pal))
+	}
+	for _, s := range all {
 		x := r.coords.get(r.unit, s.twoTheta, s.lambda)
 		a, b := r.indexRange(x)
 		if b < a {
@@ -554,11 +575,7 @@ type legendEntry struct {
 
 func (r *patternRenderer) legendEntries() []legendEntry {
 	v := r.v
-	name := v.Name
-	if name == "" {
-		name = "Measured"
-	}
-	e := []legendEntry{{name, r.traceColor(), false}}
+	e := []legendEntry{{r.traceName(), r.traceColor(r.pal), false}}
 	for _, t := range v.Traces {
 		if _, _, ok := v.traceCoords(t.Scan); ok {
 			e = append(e, legendEntry{t.Name, t.Color, false})
@@ -802,14 +819,14 @@ func (r *patternRenderer) draw(w, h int) image.Image {
 	for _, t := range labelled(r.yTicks) {
 		c.hrun(0, w-1, int(math.Round(tr.pyCoord(t.Coord))), 1, r.pal.grid)
 	}
-	for _, sr := range r.curves() {
+	for _, sr := range r.curves(r.pal) {
 		r.drawSeries(c, sr, tr, lw)
 	}
-	for _, sr := range r.traces() {
+	for _, sr := range r.traces(r.pal) {
 		r.drawSeries(c, sr, tr, lw)
 	}
-	if f := r.fit; f != nil { // the calculated pattern over the data
-		r.drawSeries(c, series{f.TwoTheta, f.Calculated, r.lambda, 0, r.pal.calc, 1}, tr, lw)
+	if r.fit != nil {
+		r.drawSeries(c, r.calculated(r.pal), tr, lw)
 	}
 
 	// Peak markers: a short tick a few pixels above the trace.
@@ -843,7 +860,7 @@ func (r *patternRenderer) draw(w, h int) image.Image {
 		}
 		c.hrun(0, w-1, int(math.Round(dt.pyCoord(0))), 1, r.pal.backg)
 		f := r.fit
-		r.drawSeries(c, series{f.TwoTheta, f.Difference, r.lambda, 0, r.pal.diff, 1}, dt, lw)
+		r.drawSeries(c, series{"", f.TwoTheta, f.Difference, r.lambda, 0, r.pal.diff}, dt, lw)
 		r.drawFrame(c, strip, dt, r.dTicks, s)
 	}
 	if r.rowH > 0 {
@@ -858,7 +875,7 @@ func (r *patternRenderer) drawSeries(c *canvasRGBA, sr series, tr transform, lw 
 	x := r.coords.get(r.unit, sr.twoTheta, sr.lambda)
 	lo, hi := r.indexRange(x)
 	tr.off = sr.off
-	c.polyline(x, sr.y, lo, hi, tr, lw*sr.width, sr.col)
+	c.polyline(x, sr.y, lo, hi, tr, lw, sr.col)
 }
 
 // drawFrame frames the rectangle b, with tick marks pointing in: the

@@ -1,17 +1,14 @@
 package app
 
 import (
-	"cmp"
 	"fmt"
 	"image"
 	"math"
-	"slices"
-	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
+	"github.com/bragg-xrd/bragg/internal/figure"
 )
 
 // The stick pane under the pattern: one row per reference phase, its
@@ -70,24 +67,6 @@ func (r *patternRenderer) setStickAt(s stickRef) {
 	r.raster.Refresh()
 }
 
-// hkl writes Miller indices as a crystallographer reads them: "101", and
-// with spaces once an index is negative or has two digits ("1 -1 0",
-// "1 0 10"); "" for a line without indices (000).
-func hkl(s refdb.Stick) string {
-	idx := []int{s.H, s.K, s.L}
-	if s.H == 0 && s.K == 0 && s.L == 0 {
-		return ""
-	}
-	if slices.IndexFunc(idx, func(i int) bool { return i < 0 || i > 9 }) < 0 {
-		return fmt.Sprintf("%d%d%d", s.H, s.K, s.L)
-	}
-	parts := make([]string, 3)
-	for i, v := range idx {
-		parts[i] = strconv.Itoa(v)
-	}
-	return strings.Join(parts, " ")
-}
-
 // stickLabel is the read-out of a stick of the phase name whose strongest
 // line is top.
 func stickLabel(name string, s refdb.Stick, top float64) string {
@@ -95,40 +74,10 @@ func stickLabel(name string, s refdb.Stick, top float64) string {
 	if top > 0 {
 		rel = 100 * s.I / top
 	}
-	if h := hkl(s); h != "" {
+	if h := figure.HKL(s); h != "" {
 		name += " (" + h + ")"
 	}
 	return fmt.Sprintf("%s   d %.4f Å   2θ %.3f°   I %.0f", name, s.D, s.TwoTheta, rel)
-}
-
-// labelledSticks returns, per row, the sticks to label: the strongest in
-// view first, each at least a tenth of the row's strongest, skipping those
-// whose label (width from width) would touch one already placed.
-func (r *patternRenderer) labelledSticks(width func(string) float32) [][]int {
-	out := make([][]int, len(r.v.Overlays))
-	for row, o := range r.v.Overlays {
-		var cand []int
-		for i, s := range o.Sticks {
-			c := r.unit.Coord(s.TwoTheta, r.lambda)
-			if c >= r.cmin && c <= r.cmax && s.I >= 0.1*r.stickTop[row] && hkl(s) != "" {
-				cand = append(cand, i)
-			}
-		}
-		slices.SortStableFunc(cand, func(a, b int) int { return cmp.Compare(o.Sticks[b].I, o.Sticks[a].I) })
-		type span struct{ lo, hi float32 }
-		var taken []span
-		for _, i := range cand {
-			x := r.screenX(o.Sticks[i].TwoTheta)
-			half := width(hkl(o.Sticks[i]))/2 + 2
-			sp := span{x - half, x + half}
-			if sp.lo < 0 || sp.hi > r.plotSize.Width || slices.ContainsFunc(taken, func(t span) bool { return sp.lo < t.hi && t.lo < sp.hi }) {
-				continue
-			}
-			taken = append(taken, sp)
-			out[row] = append(out[row], i)
-		}
-	}
-	return out
 }
 
 // layoutStickLabels writes the hkl of the strongest lines of each row
@@ -139,11 +88,13 @@ func (r *patternRenderer) layoutStickLabels(size float32) {
 		r.textPool(&r.stickLabels, 0, size)
 		return
 	}
-	width := func(s string) float32 { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width }
-	rows := r.labelledSticks(width)
+	width := func(s string) float64 { return float64(fyne.MeasureText(s, size, fyne.TextStyle{}).Width) }
+	pos := func(s refdb.Stick) (float64, bool) { return float64(r.screenX(s.TwoTheta)), r.inView(s.TwoTheta) }
+	rows := make([][]int, len(v.Overlays))
 	n := 0
-	for _, l := range rows {
-		n += len(l)
+	for i, o := range v.Overlays {
+		rows[i] = figure.LabelSticks(o.Sticks, pos, width)
+		n += len(rows[i])
 	}
 	r.textPool(&r.stickLabels, n, size)
 	k := 0
@@ -152,7 +103,7 @@ func (r *patternRenderer) layoutStickLabels(size float32) {
 			s := v.Overlays[row].Sticks[i]
 			t := r.stickLabels[k]
 			k++
-			t.Text = hkl(s)
+			t.Text = figure.HKL(s)
 			t.Color = v.Overlays[row].Color
 			ms := t.MinSize()
 			t.Move(fyne.NewPos(r.plotPos.X+r.screenX(s.TwoTheta)-ms.Width/2, r.plotPos.Y+r.rowTop(row)))

@@ -63,6 +63,7 @@ type UI struct {
 	want    *entry // to show when it finishes loading
 
 	settings *settingsPanel
+	plot     plotControls
 
 	view      *PatternView
 	list      *widget.List
@@ -192,7 +193,7 @@ func (u *UI) build() {
 	candPanel := container.NewBorder(u.candsHead, nil, nil, nil, container.NewThemeOverride(u.cands, denseTheme{}))
 	tables := container.NewHSplit(peakPanel, candPanel)
 	tables.Offset = 0.55
-	centre := container.NewVSplit(u.view, tables)
+	centre := container.NewVSplit(u.plotPanel(), tables)
 	centre.Offset = 0.6
 	main := container.NewHSplit(left, centre)
 	main.Offset = 0.19
@@ -253,7 +254,7 @@ func (u *UI) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
 			export, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu("View", zin, zout, reset),
+		fyne.NewMenu("View", append([]*fyne.MenuItem{zin, zout, reset, fyne.NewMenuItemSeparator()}, u.plotMenuItems()...)...),
 		fyne.NewMenu("Analysis", settings, defaults),
 		fyne.NewMenu("Database", fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
 		fyne.NewMenu("Help", about),
@@ -386,6 +387,7 @@ func (u *UI) finish(e *entry, opt analysis.Options, a *Analysis, err error) {
 	e.opt = opt
 	u.setAnalysis(e, a)
 	u.list.Refresh()
+	u.updateOverlays() // e may be overlaid
 	if u.want == e || u.current == nil || u.current == e {
 		u.selectEntry(e)
 	}
@@ -407,6 +409,7 @@ func (u *UI) remove(e *entry) {
 		u.current = nil
 		u.show(nil)
 	}
+	u.updateOverlays() // e may have been overlaid
 }
 
 func (u *UI) selectEntry(e *entry) {
@@ -569,6 +572,7 @@ func (u *UI) updateOverlays() {
 		}
 	}
 	u.view.Overlays = ov
+	u.updateTraces()
 	u.view.Refresh()
 }
 
