@@ -34,6 +34,7 @@ import (
 // does), and the report's figure is one.
 type Figure struct {
 	Title  string
+	XTitle string // "" is the unit's (XUnit.Title)
 	YTitle string // "Intensity (counts)"; the scale is added when it is not linear
 	X      XUnit
 	Y      YScale
@@ -120,7 +121,7 @@ func (f *Figure) Write(w io.Writer, format string, widthPx, heightPx int) error 
 	}
 	switch strings.ToLower(format) {
 	case "png":
-		img, err := f.Image(widthPx, heightPx)
+		img, err := f.Image(widthPx, heightPx, DPI)
 		if err != nil {
 			return err
 		}
@@ -135,7 +136,9 @@ func (f *Figure) Write(w io.Writer, format string, widthPx, heightPx int) error 
 	default:
 		return fmt.Errorf("figure: unknown format %q (png, svg or pdf)", format)
 	}
-	if err := f.draw(draw.New(c)); err != nil {
+	// Curves are thinned to a minimum and a maximum per column of a
+	// 300 DPI print.
+	if err := f.draw(draw.New(c), 300); err != nil {
 		return err
 	}
 	var buf bytes.Buffer // nothing reaches w if writing fails half way
@@ -146,14 +149,19 @@ func (f *Figure) Write(w io.Writer, format string, widthPx, heightPx int) error 
 	return err
 }
 
-// Image draws the figure on a widthPx × heightPx image laid out at DPI.
-func (f *Figure) Image(widthPx, heightPx int) (*image.RGBA, error) {
+// Image draws the figure on a widthPx × heightPx image laid out at dpi
+// (DPI: text at the size a screen shows it; more makes it smaller and
+// sharper).
+func (f *Figure) Image(widthPx, heightPx, dpi int) (*image.RGBA, error) {
 	if err := checkSize(widthPx, heightPx); err != nil {
 		return nil, err
 	}
+	if dpi < 24 || dpi > 1200 {
+		return nil, fmt.Errorf("figure: resolution %d DPI is out of range (24–1200)", dpi)
+	}
 	img := image.NewRGBA(image.Rect(0, 0, widthPx, heightPx))
-	cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(DPI))
-	if err := f.draw(draw.New(cv)); err != nil {
+	cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(dpi))
+	if err := f.draw(draw.New(cv), float64(dpi)); err != nil {
 		return nil, err
 	}
 	out, ok := cv.Image().(*image.RGBA)
@@ -269,8 +277,9 @@ type panel struct {
 	yTicks []Tick
 }
 
-// draw draws the figure on dc.
-func (f *Figure) draw(dc draw.Canvas) error {
+// draw draws the figure on dc, thinning curves to a minimum and a maximum
+// per pixel column at dpi.
+func (f *Figure) draw(dc draw.Canvas, dpi float64) error {
 	xlo, xhi, ylo, yhi, floor, err := f.ranges()
 	if err != nil {
 		return err
@@ -289,7 +298,7 @@ func (f *Figure) draw(dc draw.Canvas) error {
 	main.p.Y.Min, main.p.Y.Max = ylo, yhi
 	for i := range f.Curves {
 		c := &f.Curves[i]
-		l, err := f.line(c, f.Y, xlo, xhi, floor, dc)
+		l, err := f.line(c, f.Y, xlo, xhi, floor, dc, dpi)
 		if err != nil {
 			return err
 		}
@@ -329,7 +338,7 @@ func (f *Figure) draw(dc draw.Canvas) error {
 	total := dc.Size().Y
 	panels := []*panel{&main}
 	if f.Difference != nil {
-		d, err := f.diffPanel(xlo, xhi, dc)
+		d, err := f.diffPanel(xlo, xhi, dc, dpi)
 		if err != nil {
 			return err
 		}
@@ -363,6 +372,9 @@ func (f *Figure) draw(dc draw.Canvas) error {
 		if i == len(panels)-1 {
 			p.X.Tick.Marker = ticker(xt)
 			p.X.Label.Text = f.X.Title()
+			if f.XTitle != "" {
+				p.X.Label.Text = f.XTitle
+			}
 		}
 		sans(p)
 	}
@@ -422,8 +434,8 @@ func newPanel(title string) *plot.Plot {
 
 // line is the curve c on the figure's horizontal axis and the intensity
 // scale sc, decimated to a minimum and a maximum per pixel column of the
-// canvas.
-func (f *Figure) line(c *Curve, sc YScale, xlo, xhi, floor float64, dc draw.Canvas) (*plotter.Line, error) {
+// canvas at dpi.
+func (f *Figure) line(c *Curve, sc YScale, xlo, xhi, floor float64, dc draw.Canvas, dpi float64) (*plotter.Line, error) {
 	if len(c.Y) != len(c.TwoTheta) || len(c.Y) < 2 {
 		return nil, fmt.Errorf("figure: curve %q has %d angles and %d intensities", c.Name, len(c.TwoTheta), len(c.Y))
 	}
@@ -433,7 +445,7 @@ func (f *Figure) line(c *Curve, sc YScale, xlo, xhi, floor float64, dc draw.Canv
 	for j := a; j <= b; j++ {
 		y = append(y, sc.Coord(c.Y[j], floor)+c.Offset)
 	}
-	cols := int(dc.Size().X.Dots(DPI))
+	cols := int(dc.Size().X.Dots(dpi))
 	l, err := plotter.NewLine(decimate(x[a:b+1], y, cols))
 	if err != nil {
 		return nil, fmt.Errorf("figure: curve %q: %w", c.Name, err)
@@ -451,9 +463,9 @@ func (f *Figure) line(c *Curve, sc YScale, xlo, xhi, floor float64, dc draw.Canv
 
 // diffPanel is the strip of the difference curve, its range that of the
 // curve in view with a margin, zero included.
-func (f *Figure) diffPanel(xlo, xhi float64, dc draw.Canvas) (*panel, error) {
+func (f *Figure) diffPanel(xlo, xhi float64, dc draw.Canvas, dpi float64) (*panel, error) {
 	d := f.Difference
-	l, err := f.line(d, Linear, xlo, xhi, 1, dc)
+	l, err := f.line(d, Linear, xlo, xhi, 1, dc, dpi)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func TestFigureLook(t *testing.T) {
 	f := testFigure()
 	f.Curves = f.Curves[:2] // the two scans
 	f.Difference, f.Labels = nil, false
-	img, err := f.Image(1000, 600)
+	img, err := f.Image(1000, 600, DPI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,5 +227,32 @@ func TestLabelSticks(t *testing.T) {
 		if got := HKL(c.s); got != c.want {
 			t.Errorf("HKL(%d %d %d) = %q, want %q", c.s.H, c.s.K, c.s.L, got, c.want)
 		}
+	}
+}
+
+func TestDecimate(t *testing.T) {
+	x := make([]float64, 1000)
+	y := make([]float64, 1000)
+	for i := range x {
+		x[i] = float64(i)
+		y[i] = math.Sin(float64(i) / 7)
+	}
+	y[503] = 10 // a spike must survive
+	got := decimate(x, y, 100)
+	if len(got) > 200 {
+		t.Errorf("unexpected length got: %d want: ≤ 200", len(got))
+	}
+	found := false
+	for i, p := range got {
+		if i > 0 && p.X <= got[i-1].X {
+			t.Fatalf("x not increasing at %d: %g after %g", i, p.X, got[i-1].X)
+		}
+		found = found || p.Y == 10
+	}
+	if !found {
+		t.Error("the spike was lost")
+	}
+	if short := decimate(x[:50], y[:50], 100); len(short) != 50 {
+		t.Errorf("short series changed: %d points", len(short))
 	}
 }
