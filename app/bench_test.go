@@ -20,20 +20,27 @@ var (
 	sink  image.Image
 )
 
+// benchView is a view of the synthetic scan of n points with its
+// background, peaks and the sticks of its two phases.
+func benchView(b *testing.B, n int) (*PatternView, *Analysis) {
+	test.NewTempApp(b)
+	v := NewPatternView()
+	a := synthetic(n, diffraction.CuKa)
+	v.SetScan(a.Scan, a.Background, a.Peaks)
+	v.Overlays = []Overlay{
+		stickOverlay(candRow{c: a.Match.Candidates[0], color: palette.Phase(0)}, a),
+		stickOverlay(candRow{c: a.Match.Candidates[1], color: palette.Phase(1)}, a),
+	}
+	return v, a
+}
+
 // BenchmarkPatternViewRender times one frame of the plot area (grid,
 // sticks, background, trace, markers, frame) at 1200×700 pixels, the work
 // each zoom or pan step costs.
 func BenchmarkPatternViewRender(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
-			test.NewTempApp(b)
-			v := NewPatternView()
-			a := synthetic(n, diffraction.CuKa)
-			v.SetScan(a.Scan, a.Background, a.Peaks)
-			v.Overlays = []Overlay{
-				stickOverlay(candRow{c: a.Match.Candidates[0], color: palette.Phase(0)}, a),
-				stickOverlay(candRow{c: a.Match.Candidates[1], color: palette.Phase(1)}, a),
-			}
+			v, _ := benchView(b, n)
 			w := test.NewTempWindow(b, v)
 			w.Resize(fyne.NewSize(1200, 700))
 			r := v.r
@@ -87,14 +94,7 @@ func BenchmarkPlotRedraw(b *testing.B) {
 	}
 	for _, st := range setups {
 		b.Run(st.name, func(b *testing.B) {
-			test.NewTempApp(b)
-			v := NewPatternView()
-			a := synthetic(n, diffraction.CuKa)
-			v.SetScan(a.Scan, a.Background, a.Peaks)
-			v.Overlays = []Overlay{
-				stickOverlay(candRow{c: a.Match.Candidates[0], color: palette.Phase(0)}, a),
-				stickOverlay(candRow{c: a.Match.Candidates[1], color: palette.Phase(1)}, a),
-			}
+			v, a := benchView(b, n)
 			st.set(v, a)
 			w := test.NewTempWindow(b, v)
 			size := fyne.NewSize(1600, 1000)
