@@ -52,7 +52,7 @@ type PatternView struct {
 	widget.BaseWidget
 
 	Scan       *diffraction.Scan  // the data trace; nil shows a hint
-	Name       string             // the scan's name in the legend; "" is "Measured"
+	Name       string             // the scan's name: the legend's with other traces (else "Measured"), an export's title
 	Color      color.NRGBA        // of the data trace; the zero value is the theme's
 	Background []float64          // one value per point of Scan, or nil
 	Peaks      []diffraction.Peak // marked with a tick above the trace

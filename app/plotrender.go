@@ -217,9 +217,10 @@ func (r *patternRenderer) traces(pal scheme) []series {
 	return append(out, series{r.traceName(), v.Scan.TwoTheta, v.Scan.Intensity, r.lambda, 0, r.traceColor(pal)})
 }
 
-// traceName is the legend's name of Scan.
+// traceName is the legend's name of Scan: its Name among other traces,
+// "Measured" alone.
 func (r *patternRenderer) traceName() string {
-	if r.v.Name == "" {
+	if r.v.Name == "" || len(r.v.Traces) == 0 {
 		return "Measured"
 	}
 	return r.v.Name
