@@ -187,6 +187,7 @@ func TestOverlayRealScans(t *testing.T) {
 		t.Errorf("pixels of the 8 min scan %d, of the 2 min scan %d", na, nb)
 	}
 	shot(t, w, "real-overlay-d-log")
+	exportShot(t, v, "export-real-d-log")
 	v.XUnit, v.YScale, v.Offset = figure.TwoTheta, figure.Sqrt, 0.4
 	v.Refresh()
 	shot(t, w, "real-waterfall-sqrt")

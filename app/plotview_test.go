@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"image"
 	"image/color"
@@ -41,6 +42,25 @@ func shot(t *testing.T, w fyne.Window, name string) {
 	defer f.Close()
 	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// exportShot writes the view exported as PNG and SVG to
+// $BRAGG_PLOTSHOTS/name.png and .svg when that directory is set.
+func exportShot(t *testing.T, v *PatternView, name string) {
+	t.Helper()
+	dir := os.Getenv("BRAGG_PLOTSHOTS")
+	if dir == "" {
+		return
+	}
+	for _, format := range []string{"png", "svg"} {
+		var b bytes.Buffer
+		if err := v.ExportView(&b, format, fyne.NewSize(1200, 700)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+"."+format), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -437,4 +457,5 @@ func TestPatternViewFit(t *testing.T) {
 		t.Errorf("read-out over the strip: %q", r.hoverText.Text)
 	}
 	shot(t, w, "fit")
+	exportShot(t, v, "export-fit")
 }
