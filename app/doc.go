@@ -34,9 +34,21 @@
 // the overlays shown; version 2 gives the settings snake_case keys of
 // their own, and version-1 files still open.
 //
+// Three more windows open over the main one. The database browser
+// (dbbrowser.go) searches, shows, imports into, removes from and exports
+// the refdb.Store of the services, as `bragg db` does, asking the user what
+// to do with a structure already in the database (Store.ImportResolving).
+// The teaching mode (teach.go, ewald.go) recomputes a phase's pattern with
+// crystal.Pattern as the wavelength or the cell changes, writes Bragg's law
+// out for the line selected and draws its Ewald construction. Both draw
+// patterns with linePlot (simulate.go: lines at one angle merged and named
+// by hkl) and compute through a worker that runs the latest request off
+// the UI goroutine. About (about.go) gives the versions, the database's
+// counts and the licences. [UI.ShowView] opens them by name.
+//
 // The package does not import fyne.io/fyne/v2/app, so it builds and tests
 // with CGO_ENABLED=0 and renders offscreen through fyne.io/fyne/v2/test;
-// [Snapshot] uses that to write a PNG of the window without a display.
+// [Snapshot] uses that to write a PNG of a window without a display.
 // The application icon is assets.IconPNG, which main wraps as a Fyne
 // resource.
 package app

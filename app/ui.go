@@ -64,6 +64,8 @@ type UI struct {
 
 	settings *settingsPanel
 	plot     plotControls
+	browser  *dbBrowser   // the database browser, while open
+	teach    *teachWindow // the teaching mode, while open
 
 	view      *PatternView
 	list      *widget.List
@@ -135,22 +137,13 @@ func (u *UI) build() {
 
 	u.list = widget.NewList(
 		func() int { return len(u.entries) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabel("scan name")
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("format")
-			sub.SizeName = theme.SizeNameCaptionText
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&tightVBox{}, name, sub)
-		},
+		twoLineItem,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(u.entries) {
 				return
 			}
 			e := u.entries[id]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(e.name)
-			c.Objects[1].(*widget.Label).SetText(e.summary())
+			setTwoLines(o, e.name, e.summary())
 		})
 	u.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(u.entries) && u.entries[id] != u.current {
@@ -217,6 +210,8 @@ func (u *UI) build() {
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}, func(fyne.Shortcut) { u.view.ResetZoom() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSaveWorkspaceDialog() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSettings() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowBrowser() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowTeaching(nil) })
 	u.updateStatus()
 }
 
@@ -245,18 +240,18 @@ func (u *UI) menu() *fyne.MainMenu {
 	zin := fyne.NewMenuItem("Zoom in", func() { u.zoom(0.5) })
 	zout := fyne.NewMenuItem("Zoom out", func() { u.zoom(2) })
 
-	about := fyne.NewMenuItem("About Bragg", func() {
-		dialog.ShowInformation("About Bragg",
-			"Bragg — powder X-ray diffraction.\n\nOpen a scan to see its peaks and the phases that explain them.\n"+
-				"Wheel: zoom 2θ about the pointer · drag: pan · double-click: whole scan.\n"+
-				"Manual background: drag a handle to move it · right-click: add a point, or remove the one clicked.", u.win)
-	})
+	about := fyne.NewMenuItem("About Bragg", func() { u.ShowAbout() })
+	browse := fyne.NewMenuItem("Browse the database…", u.ShowBrowser)
+	browse.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: ctrl}
+	teach := fyne.NewMenuItem("Teaching mode…", func() { u.ShowTeaching(nil) })
+	teach.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: ctrl}
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
 			export, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu("View", append([]*fyne.MenuItem{zin, zout, reset, fyne.NewMenuItemSeparator()}, u.plotMenuItems()...)...),
+		fyne.NewMenu("View", append([]*fyne.MenuItem{zin, zout, reset, fyne.NewMenuItemSeparator()},
+			append(u.plotMenuItems(), fyne.NewMenuItemSeparator(), teach)...)...),
 		fyne.NewMenu("Analysis", settings, defaults),
-		fyne.NewMenu("Database", fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
+		fyne.NewMenu("Database", browse, fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
 		fyne.NewMenu("Help", about),
 	)
 }
@@ -681,6 +676,23 @@ func (u *UI) showError(title string, err error) {
 	d := dialog.NewCustom(title, "OK", content, u.win)
 	d.Resize(fyne.NewSize(460, 180))
 	d.Show()
+}
+
+// twoLineItem is the template of a two-line list item: a name over a
+// caption, each truncated; setTwoLines fills one.
+func twoLineItem() fyne.CanvasObject {
+	name := widget.NewLabel("name")
+	name.Truncation = fyne.TextTruncateEllipsis
+	sub := widget.NewLabel("caption")
+	sub.SizeName = theme.SizeNameCaptionText
+	sub.Truncation = fyne.TextTruncateEllipsis
+	return container.New(&tightVBox{}, name, sub)
+}
+
+func setTwoLines(o fyne.CanvasObject, name, caption string) {
+	c := o.(*fyne.Container)
+	c.Objects[0].(*widget.Label).SetText(name)
+	c.Objects[1].(*widget.Label).SetText(caption)
 }
 
 // tightVBox stacks objects vertically without padding, for two-line list

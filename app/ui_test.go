@@ -37,6 +37,28 @@ func newTestUI(t testing.TB, b *fakeServices) *testUI {
 	return u
 }
 
+// waitWorkers runs the queued UI work until the workers are idle.
+func (u *testUI) waitWorkers(ws ...*worker) {
+	for {
+		busy := false
+		for _, w := range ws {
+			w.mu.Lock()
+			busy = busy || w.busy
+			w.mu.Unlock()
+		}
+		select {
+		case f := <-u.queue:
+			f()
+			continue
+		default:
+		}
+		if !busy {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // wait runs the queued UI work until every load and export has finished.
 func (u *testUI) wait() {
 	done := make(chan struct{})
@@ -334,24 +356,6 @@ func TestWavelengthText(t *testing.T) {
 				t.Errorf("got %q want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestImport: importing CIFs through the services reports the new entries,
-// and a failing file is reported while the others import.
-func TestImport(t *testing.T) {
-	b := newFake()
-	b.fail["/x/bad.cif"] = errors.New("bad.cif:3: unexpected value")
-	u := newTestUI(t, b)
-	var errTitle string
-	u.onError = func(title string, err error) { errTitle = title + ": " + err.Error() }
-	u.Import([]string{"/x/good.cif", "/x/bad.cif"})
-	u.wait()
-	if len(b.imported) != 1 || b.imported[0] != "/x/good.cif" {
-		t.Errorf("imported %v, want the good file only", b.imported)
-	}
-	if !strings.Contains(errTitle, "bad.cif") {
-		t.Errorf("error shown: %q, want one naming bad.cif", errTitle)
 	}
 }
 

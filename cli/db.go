@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -29,7 +28,8 @@ the user's configuration directory, searched together with the bundled ones).
   stats                counts by source, licence and crystal system, and the coverage
                        of the common laboratory phases
   import FILE.cif...   add structures to the user database (a bad file is reported
-                       with its line while the rest import)
+                       with its line while the rest import; a phase already in the
+                       database is skipped, or --duplicates replace|keep)
   remove ID...         delete user entries
   export [ID...]       write user entries (all, or those named) as CIF to -o`,
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
@@ -51,21 +51,21 @@ the user's configuration directory, searched together with the bundled ones).
 		fs.Func("any", "search: comma-separated elements of which an entry contains at least one", elems(&q.AnyOf))
 		fs.Func("none", "search: comma-separated elements an entry must not contain", elems(&q.NoneOf))
 		fs.StringVar(&q.SpaceGroup, "sg", "", "search: space-group symbol (Fm-3m) or number (225)")
-		fs.Func("d", "search: up to three d-spacings in Å, strongest first (3.34,4.26,1.82)", func(s string) error {
-			for _, f := range strings.Split(s, ",") {
-				v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-				if err != nil || !(v > 0) {
-					return fmt.Errorf("%q is not a d-spacing in Å", f)
-				}
-				q.Strongest = append(q.Strongest, v)
-			}
-			if len(q.Strongest) > 3 {
-				return errors.New("at most three d-spacings")
-			}
-			return nil
+		fs.Func("d", "search: up to three d-spacings in Å, strongest first (3.34,4.26,1.82)", func(s string) (err error) {
+			q.Strongest, err = refdb.ParseDSpacings(s)
+			return err
 		})
 		fs.Float64Var(&q.DTolerance, "dtol", 0.01, "search: relative tolerance of --d")
 		out := fs.String("o", "", "export: output CIF file (written atomically)")
+		dups := refdb.Skip
+		fs.Func("duplicates", "import: what to do with a phase already in the database: skip (the default), replace or keep (both)", func(s string) error {
+			r, ok := map[string]refdb.Resolution{"skip": refdb.Skip, "replace": refdb.Replace, "keep": refdb.KeepBoth}[s]
+			if !ok {
+				return fmt.Errorf("%q: want skip, replace or keep", s)
+			}
+			dups = r
+			return nil
+		})
 		return func(args []string) error {
 			sub, rest := args[0], args[1:]
 			switch sub {
@@ -88,7 +88,7 @@ the user's configuration directory, searched together with the bundled ones).
 				if len(rest) == 0 {
 					return fmt.Errorf("%w: import needs CIF files", cmdline.ErrUsage)
 				}
-				return e.dbImport(rest)
+				return e.dbImport(rest, dups)
 			case "remove":
 				if len(rest) == 0 {
 					return fmt.Errorf("%w: remove needs IDs", cmdline.ErrUsage)
@@ -257,8 +257,8 @@ var sourceNotes = map[string]string{
 	"bragg": "bragg (entered by the project from publications)",
 }
 
-func (e *env) dbImport(files []string) error {
-	ps, failed, err := e.cfg.Store.Import(files)
+func (e *env) dbImport(files []string, dups refdb.Resolution) error {
+	ps, failed, err := e.cfg.Store.ImportResolving(files, func(*refdb.DuplicateError) refdb.Resolution { return dups })
 	if err != nil {
 		return err
 	}

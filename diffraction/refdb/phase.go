@@ -52,7 +52,8 @@ type Phase struct {
 	// sanity gate (see Vet); empty when it was used as given.
 	Repairs string `json:"repairs,omitempty"`
 	// Duplicates are the IDs of other entries of the same phase that were
-	// merged into this one (the best structure is kept).
+	// merged into this one (the best structure is kept), or, for a user
+	// entry, that it replaces (see Replace).
 	Duplicates []string          `json:"duplicates,omitempty"`
 	Structure  crystal.Structure `json:"structure"`
 	Lines      []Line            `json:"lines"` // Cu Kα1 stick pattern, by decreasing d

@@ -2,10 +2,13 @@ package refdb
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
 )
 
 // Query selects entries; every set criterion must hold. The zero Query
@@ -33,6 +36,57 @@ type Query struct {
 	DTolerance float64
 }
 
+// MaxStrongest is how many d-spacings a Hanawalt search takes: the three
+// strongest lines, as the Hanawalt index lists them.
+const MaxStrongest = 3
+
+// ParseDSpacings reads the d-spacings of a Hanawalt search as a user
+// writes them: numbers in Å separated by commas, semicolons or spaces,
+// strongest first ("3.34, 4.26, 1.82"). An empty s is no d-spacing.
+func ParseDSpacings(s string) ([]float64, error) {
+	var ds []float64
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q is not a d-spacing in Å", f)
+		}
+		ds = append(ds, v)
+	}
+	if len(ds) > MaxStrongest {
+		return nil, fmt.Errorf("%d d-spacings: a search takes at most %d, the strongest first", len(ds), MaxStrongest)
+	}
+	return ds, nil
+}
+
+// Validate reports the first criterion of q that cannot be meant: an
+// element symbol that is not one as chemistry writes it ("Si", not "si"),
+// more than MaxStrongest d-spacings or one that is not positive, or a
+// d tolerance outside 0–10 %.
+func (q Query) Validate() error {
+	for _, l := range []struct {
+		name string
+		syms []string
+	}{{"elements", q.AllOf}, {"any of the elements", q.AnyOf}, {"none of the elements", q.NoneOf}} {
+		for _, e := range l.syms {
+			if err := crystal.CheckSymbol(e); err != nil {
+				return fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
+	}
+	if len(q.Strongest) > MaxStrongest {
+		return fmt.Errorf("%d d-spacings: a search takes at most %d", len(q.Strongest), MaxStrongest)
+	}
+	for _, d := range q.Strongest {
+		if !(d > 0) || math.IsInf(d, 0) {
+			return fmt.Errorf("d-spacing %g Å is not positive", d)
+		}
+	}
+	if !(q.DTolerance >= 0 && q.DTolerance <= 0.1) {
+		return fmt.Errorf("d tolerance %g is outside 0–0.1 (10 %%)", q.DTolerance)
+	}
+	return nil
+}
+
 // Hit is an entry found by Search; Score orders Hanawalt hits (the mean
 // relative d deviation, smaller is better) and is 0 otherwise.
 type Hit struct {
@@ -45,13 +99,17 @@ type Hit struct {
 // Eng. Chem. Anal. Ed. 10, 457: index by the strongest lines).
 func (db *DB) Search(q Query) []Hit {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
-	textFormula := ""
+	var textFormula, formula proportions
+	textIsFormula := false
 	if f, ok := CompactFormula(q.Text); ok {
-		textFormula = ElementCount(f)
+		textFormula, textIsFormula = proportionsOf(ElementCount(f))
 	}
-	formula := q.Formula
-	if f, ok := CompactFormula(formula); ok {
-		formula = ElementCount(f)
+	if q.Formula != "" {
+		f := q.Formula
+		if c, ok := CompactFormula(f); ok {
+			f = ElementCount(c)
+		}
+		formula, _ = proportionsOf(f) // none: nothing matches
 	}
 	sg := normSG(q.SpaceGroup)
 	tol := q.DTolerance
@@ -61,11 +119,11 @@ func (db *DB) Search(q Query) []Hit {
 	var hits []Hit
 	for i := range db.Phases {
 		p := &db.Phases[i]
-		if text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula+"\x00"+p.ChemicalFormula), text) &&
-			(textFormula == "" || !SameFormula(p.Formula, textFormula)) {
+		if text != "" && !containsFold(text, p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula) &&
+			(!textIsFormula || !textFormula.same(p.Formula)) {
 			continue
 		}
-		if q.Formula != "" && !SameFormula(p.Formula, formula) {
+		if q.Formula != "" && (formula.counts == nil || !formula.same(p.Formula)) {
 			continue
 		}
 		if !elementsOK(p.Elements, q) {
@@ -89,6 +147,39 @@ func (db *DB) Search(q Query) []Hit {
 		})
 	}
 	return hits
+}
+
+// containsFold reports whether one of fields contains sub, which is in
+// lower case, ignoring case. An ASCII sub (what users type) is looked for
+// byte by byte with ASCII folding, without allocating: a search of 100,000
+// entries per keystroke; any other goes through strings.ToLower.
+func containsFold(sub string, fields ...string) bool {
+	ascii := true
+	for i := range len(sub) {
+		ascii = ascii && sub[i] < 0x80
+	}
+	for _, f := range fields {
+		if !ascii {
+			if strings.Contains(strings.ToLower(f), sub) {
+				return true
+			}
+			continue
+		}
+	scan:
+		for i := 0; i+len(sub) <= len(f); i++ {
+			for j := range len(sub) {
+				c := f[i+j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if c != sub[j] {
+					continue scan
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func elementsOK(els []string, q Query) bool {

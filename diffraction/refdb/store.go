@@ -113,8 +113,34 @@ var errNoUserDB = errors.New("refdb: no user database: the user has no configura
 // saves it. A file that cannot be read, a structure refused by the sanity
 // gate (*GateError) and a phase already in the bundled or user database
 // (*DuplicateError) are reported in failed while the others import; err
-// is a problem with the database itself.
+// is a problem with the database itself. It is ImportResolving with every
+// duplicate skipped.
 func (s *Store) Import(files []string) (imported []Phase, failed []error, err error) {
+	return s.ImportResolving(files, nil)
+}
+
+// Resolution is what ImportResolving does with a structure whose phase
+// the database already holds under another ID.
+type Resolution int
+
+const (
+	// Skip leaves the structure out and reports its *DuplicateError.
+	Skip Resolution = iota
+	// Replace puts the structure in place of the entry it duplicates. A
+	// user entry is removed; a bundled one, which cannot be, is left out
+	// of DB for as long as the new entry lists it among its Duplicates
+	// (removing the new entry brings it back).
+	Replace
+	// KeepBoth adds the structure beside the entry it duplicates.
+	KeepBoth
+)
+
+// ImportResolving is Import with resolve deciding what to do with each
+// structure that duplicates an entry (the *DuplicateError that Import
+// would report); a nil resolve skips them all. The duplicate is looked
+// for among the user's entries first, then among the bundled ones that
+// no user entry replaces.
+func (s *Store) ImportResolving(files []string, resolve func(*DuplicateError) Resolution) (imported []Phase, failed []error, err error) {
 	if s.userPath == "" {
 		return nil, nil, errNoUserDB
 	}
@@ -139,9 +165,22 @@ func (s *Store) Import(files []string) (imported []Phase, failed []error, err er
 			continue
 		}
 		for _, p := range ps {
-			if err := CheckDuplicate(&p, bundled, user); err != nil {
-				failed = append(failed, err)
-				continue
+			err := CheckDuplicate(&p, user, bundled.without(user.replaced()))
+			var dup *DuplicateError
+			if errors.As(err, &dup) {
+				r := Skip
+				if resolve != nil {
+					r = resolve(dup)
+				}
+				switch r {
+				case Replace:
+					p.Duplicates = append(append(p.Duplicates, dup.Of.ID), dup.Of.Duplicates...)
+					user.Remove(dup.Of.ID) // a user entry; a bundled one is hidden
+				case KeepBoth:
+				default:
+					failed = append(failed, err)
+					continue
+				}
 			}
 			user.Put(p)
 			imported = append(imported, p)

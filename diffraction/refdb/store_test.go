@@ -1,9 +1,11 @@
 package refdb
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +77,86 @@ func TestStore(t *testing.T) {
 	u, err := s.User()
 	if err != nil || len(u.Phases) != 1 || u.Phases[0].ID != "user:si" {
 		t.Errorf("user entries: %v %+v", err, u)
+	}
+}
+
+// TestImportResolving: a structure already in the database is skipped
+// (Import), kept beside it, or replaces it; a replaced bundled entry is
+// hidden while the user's entry stands and comes back when it is removed.
+func TestImportResolving(t *testing.T) {
+	bundled, _ := testBundled(t)
+	dir := t.TempDir()
+	s := NewStore(bundled, filepath.Join(dir, "user.refdb"))
+	corundum := filepath.Join("..", "crystal", "testdata", "corundum.cif")
+	count := func(formula string) (n int) {
+		db, err := s.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range db.Phases {
+			if p.Formula == formula {
+				n++
+			}
+		}
+		return n
+	}
+	var asked []string
+	resolve := func(r Resolution) func(*DuplicateError) Resolution {
+		return func(d *DuplicateError) Resolution { asked = append(asked, d.ID+"="+d.Of.ID); return r }
+	}
+
+	ps, failed, err := s.ImportResolving([]string{corundum}, resolve(Skip))
+	var dup *DuplicateError
+	if err != nil || len(ps) != 0 || len(failed) != 1 || !errors.As(failed[0], &dup) || dup.Of.ID != CorundumID {
+		t.Fatalf("skip: %v, %d imported, failed %v", err, len(ps), failed)
+	}
+	if _, _, err := s.ImportResolving([]string{corundum}, resolve(KeepBoth)); err != nil || count("Al2O3") != 2 {
+		t.Fatalf("keep both: %v, %d corundums", err, count("Al2O3"))
+	}
+	// Each import asked once, about the bundled entry.
+	if want := "user:corundum=" + CorundumID; strings.Join(asked, " ") != want+" "+want {
+		t.Errorf("asked about %q", asked)
+	}
+
+	// A copy under another name duplicates the user's entry first, which
+	// it replaces.
+	other := filepath.Join(dir, "alumina.cif")
+	b, _ := os.ReadFile(corundum)
+	os.WriteFile(other, b, 0o644)
+	asked = nil
+	if ps, _, err := s.ImportResolving([]string{other}, resolve(Replace)); err != nil || len(ps) != 1 {
+		t.Fatalf("replace the user's: %v", err)
+	}
+	db, _ := s.DB()
+	if asked[0] != "user:alumina=user:corundum" || db.Get("user:corundum") != nil || db.Get(CorundumID) == nil || count("Al2O3") != 2 {
+		t.Fatalf("replace the user's: asked %q, %d corundums", asked, count("Al2O3"))
+	}
+	// Replacing again, now the bundled entry: hidden while user:alumina2
+	// stands, back when it is removed.
+	asked = nil
+	third := filepath.Join(dir, "alumina2.cif")
+	os.WriteFile(third, b, 0o644)
+	s.Remove("user:alumina")
+	if _, _, err := s.ImportResolving([]string{third}, resolve(Replace)); err != nil {
+		t.Fatal(err)
+	}
+	db, _ = s.DB()
+	if asked[0] != "user:alumina2="+CorundumID || db.Get(CorundumID) != nil || count("Al2O3") != 1 {
+		t.Fatalf("replace the bundled: asked %q, bundled still there: %v", asked, db.Get(CorundumID) != nil)
+	}
+	if p := db.Get("user:alumina2"); p == nil || !slices.Contains(p.Duplicates, CorundumID) {
+		t.Fatalf("the replacing entry does not name the bundled one")
+	}
+	// The hidden entry is not a duplicate any more: the next copy is one
+	// of the user's entry.
+	asked = nil
+	s.ImportResolving([]string{other}, resolve(Skip))
+	if asked[0] != "user:alumina=user:alumina2" {
+		t.Errorf("duplicate of a hidden entry: %q", asked)
+	}
+	s.Remove("user:alumina2")
+	if db, _ := s.DB(); db.Get(CorundumID) == nil {
+		t.Error("the bundled entry did not come back")
 	}
 }
 

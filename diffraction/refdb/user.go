@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
@@ -130,16 +131,45 @@ func (db *DB) Remove(id string) bool {
 
 // With returns a database holding db's phases followed by other's (the
 // bundled and the user's together) and db's refused list, or db itself
-// when other has none. The Phase values are copied into one slice (their
-// lines and structures are shared): a Store does it once per change of
-// the user database, not per search.
+// when other has none. db's phases that an entry of other replaces (lists
+// among its Duplicates, see Replace) are left out. The Phase values are
+// copied into one slice (their lines and structures are shared): a Store
+// does it once per change of the user database, not per search.
 func (db *DB) With(other *DB) *DB {
 	if other == nil || len(other.Phases) == 0 {
 		return db
 	}
-	all := make([]Phase, 0, len(db.Phases)+len(other.Phases))
-	all = append(append(all, db.Phases...), other.Phases...)
+	kept := db.without(other.replaced())
+	all := make([]Phase, 0, len(kept.Phases)+len(other.Phases))
+	all = append(append(all, kept.Phases...), other.Phases...)
 	return &DB{Version: db.Version + "+user", Phases: all, Refused: db.Refused}
+}
+
+// replaced returns the IDs that db's entries list among their Duplicates:
+// the entries they replace.
+func (db *DB) replaced() map[string]bool {
+	ids := map[string]bool{}
+	for i := range db.Phases {
+		for _, id := range db.Phases[i].Duplicates {
+			ids[id] = true
+		}
+	}
+	return ids
+}
+
+// without returns db without the phases whose IDs are in ids, or db itself
+// when it has none of them.
+func (db *DB) without(ids map[string]bool) *DB {
+	if !slices.ContainsFunc(db.Phases, func(p Phase) bool { return ids[p.ID] }) {
+		return db
+	}
+	out := &DB{Version: db.Version, Refused: db.Refused}
+	for _, p := range db.Phases {
+		if !ids[p.ID] {
+			out.Phases = append(out.Phases, p)
+		}
+	}
+	return out
 }
 
 func firstNonEmpty(ss ...string) string {
