@@ -192,3 +192,33 @@ func TestOverlayRealScans(t *testing.T) {
 	v.Refresh()
 	shot(t, w, "real-waterfall-sqrt")
 }
+
+// TestViewOverlay opens two scans overlaid, as `bragg gui --view
+// overlay` does, and renders them as --snapshot does.
+func TestViewOverlay(t *testing.T) {
+	u := newTestUI(t, newFake())
+	u.Open("/data/a.xy", "/data/b.xy")
+	if _, err := u.ShowView(ViewOverlay); err != nil {
+		t.Fatal(err)
+	}
+	u.wait() // the scans load after the view is chosen
+	if v := u.view; len(v.Traces) != 1 || v.Traces[0].Name != "a.xy" || v.Name != "b.xy" {
+		t.Errorf("showing %q with traces %+v, want b.xy with a.xy", v.Name, v.Traces)
+	}
+	out := filepath.Join(t.TempDir(), "overlay.png")
+	if err := Snapshot(out, fyne.NewSize(1000, 640), ViewOverlay, newFake().services(), "/data/a.xy", "/data/b.xy"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := distinctColors(img); n < 100 {
+		t.Errorf("overlay snapshot has %d distinct colours; looks blank", n)
+	}
+}
