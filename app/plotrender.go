@@ -348,7 +348,13 @@ func (r *patternRenderer) visibleY() (lo, hi float64) {
 		}
 	}
 	lo, hi = math.Inf(1), math.Inf(-1)
-	all := append(r.traces(r.pal), r.curves(r.pal)...)
+	// The fit's contributions stand on the background under the
+	// calculated pattern, their sum: the background, the traces and the
+	// calculated pattern bound them all.
+	all := r.traces(r.pal)
+	if len(v.Background) == len(v.Scan.TwoTheta) {
+		all = append(all, series{"", v.Scan.TwoTheta, v.Background, r.lambda, 0, r.pal.backg})
+	}
 	if r.fit != nil {
 		all = append(all, r.calculated(r.pal))
 	}
