@@ -69,7 +69,7 @@ func (e *env) warnf(format string, a ...any) {
 var commands []*command
 
 func init() {
-	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, simulateCmd, reportCmd, dbCmd, guiCmd}
+	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, refineCmd, simulateCmd, reportCmd, dbCmd, guiCmd}
 }
 
 func lookup(name string) *command {

@@ -285,48 +285,26 @@ func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, er
 
 var identifyCmd = &command{
 	name: "identify", args: "FILE", minArgs: 1, maxArgs: 1,
-	summary: "Find the peaks and match them against the bundled reference database: the phases\nBragg concludes are present (with weight % by the RIR method) and the ranked candidates.",
+	summary: "Find the peaks, propose candidates from the bundled reference database by search-match,\nand decide which phases are present, and how much of each (weight % ± esd), by fitting\nthe whole pattern; the peaks left unexplained are listed. --quick decides by the peak\nsearch alone.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom, matched_lines, significance}]}")
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, method, phases[{id, name, formula, fom, scale, weight_percent, weight_percent_esd, cell, size_nm …}], candidates[{id, name, formula, fom, matched_lines, significance}], fit{rwp …}, unexplained{…}, decisions[…], quick_estimate[…]}")
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
 		peaksFlags(fs, &opt)
 		matchFlags(fs, &opt)
+		instrument := fitFlags(fs, &opt)
 		return func(args []string) error {
+			if err := instrument(e); err != nil {
+				return err
+			}
 			a, err := e.analyse(args[0], opt)
 			if err != nil {
 				return err
 			}
-			m := a.Match
 			if *asJSON {
-				out := identifyJSON{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: len(a.Peaks), Phases: []phaseJSON{}, Candidates: []candidateJSON{}}
-				for _, c := range m.Phases {
-					out.Phases = append(out.Phases, phaseOf(c))
-				}
-				for _, c := range m.Candidates {
-					out.Candidates = append(out.Candidates, candidateOf(c))
-				}
-				return writeJSON(e.stdout, out)
+				return writeJSON(e.stdout, identifyOf(a))
 			}
-			fmt.Fprintf(e.stdout, "%s: %d peaks, %s\n\n", a.File, len(a.Peaks), a.Scan.Wavelength)
-			if len(m.Phases) == 0 {
-				fmt.Fprintln(e.stdout, "No phase identified with confidence.")
-			} else {
-				fmt.Fprintln(e.stdout, "Identified phases:")
-				tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "  phase\tformula\tFOM\twt %\tlines\tid")
-				for _, c := range m.Phases {
-					fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", c.Phase.DisplayName(), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
-				}
-				tw.Flush()
-			}
-			fmt.Fprintln(e.stdout, "\nCandidates:")
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "  rank\tphase\tformula\tFOM\tlines\tid")
-			for i, c := range m.Candidates {
-				fmt.Fprintf(tw, "  %d\t%s\t%s\t%.1f\t%d\t%s\n", i+1, c.Phase.DisplayName(), c.Phase.Formula, c.FOM, len(c.Pairs), c.Phase.ID)
-			}
-			return tw.Flush()
+			return writeIdentifyText(e.stdout, a)
 		}
 	},
 }

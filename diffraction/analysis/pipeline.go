@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -23,6 +24,7 @@ const (
 	StageRead     = "reading"
 	StagePeaks    = "finding peaks"
 	StageIdentify = "identifying phases"
+	StageFit      = "fitting the whole pattern"
 	StageDone     = "done"
 )
 
@@ -57,15 +59,18 @@ type stage struct {
 const costRead = 0.1
 
 var stages = []stage{
-	{StagePeaks, 0.3, findPeaks},
-	{StageIdentify, 0.6, identify},
+	{StagePeaks, 0.1, findPeaks},
+	{StageIdentify, 0.85, identifyPhases},
 }
 
 // run is one pass of a Pipeline over one scan.
 type run struct {
-	p  *Pipeline
-	a  *Analysis
-	db *refdb.DB // read when a stage first needs it
+	p *Pipeline
+	a *Analysis
+	// progress tells the share of the current stage done (0–1), for
+	// stages that report within themselves; never nil.
+	progress func(float64)
+	db       *refdb.DB // read when a stage first needs it
 	// searches counts the peak searches, which dominate a run's time.
 	searches int
 }
@@ -160,6 +165,11 @@ func (p *Pipeline) analyse(ctx context.Context, a *Analysis, progress Progress, 
 		if progress != nil {
 			progress(st.name, done)
 		}
+		r.progress = func(f float64) {
+			if progress != nil {
+				progress(st.name, done+min(max(f, 0), 1)*st.cost*scale)
+			}
+		}
 		if err := st.run(ctx, r); err != nil {
 			return nil, err
 		}
@@ -239,23 +249,30 @@ func findPeaks(ctx context.Context, r *run) error {
 	return nil
 }
 
-// identify matches the peaks against the database. With no peaks the
-// result is empty: nothing can be identified, which is not an error.
-func identify(ctx context.Context, r *run) error {
+// identifyPhases identifies the phases: the peak search-match proposes
+// candidates and the whole-pattern refinement decides (identify.Run),
+// unless Options.Fit.PeaksOnly asks for the search alone. With no peaks
+// the result is empty: nothing can be identified, which is not an error.
+func identifyPhases(ctx context.Context, r *run) error {
 	a := r.a
-	if len(a.Peaks) == 0 {
-		a.Match = match.Result{}
+	opt := r.p.Options
+	if len(a.Peaks) == 0 && len(opt.Fit.Require) == 0 && opt.Standard == "" {
+		a.Match, a.Identification = match.Result{}, nil
 		return nil
 	}
 	db, err := r.database()
 	if err != nil {
 		return err
 	}
-	s := a.Scan
-	res, err := match.Identify(ctx, a.Peaks, s.Wavelength, s.TwoTheta[0], s.TwoTheta[s.Len()-1], db.Phases, r.p.Options.Match)
+	fit := opt.Fit
+	fit.Standard = opt.Standard
+	res, err := identify.Run(ctx, a.Scan, a.Peaks, db.Phases, opt.Match, fit, r.progress)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}
-	a.Match = res
+	a.Match = res.Search
+	if !fit.PeaksOnly {
+		a.Identification = res
+	}
 	return nil
 }

@@ -84,7 +84,8 @@ func TestPipelineRefusesBadOptions(t *testing.T) {
 }
 
 // TestProgressAndUntil: the stages are reported in order with a growing
-// share done; Until stops after the peaks.
+// share done (a stage may report several times); Until stops after the
+// peaks.
 func TestProgressAndUntil(t *testing.T) {
 	var got []string
 	var done []float64
@@ -94,10 +95,11 @@ func TestProgressAndUntil(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got, []string{StagePeaks, StageIdentify, StageDone}) || !slices.IsSorted(done) || done[0] != 0 || done[2] != 1 {
+	// The identification reports its own progress within its stage.
+	if !slices.Equal(slices.Compact(slices.Clone(got)), []string{StagePeaks, StageIdentify, StageDone}) || !slices.IsSorted(done) || done[0] != 0 || done[len(done)-1] != 1 {
 		t.Errorf("progress %q at %v", got, done)
 	}
-	if len(a.Match.Phases) == 0 {
+	if a.Identification == nil || len(a.Identification.Phases) == 0 {
 		t.Error("nothing identified")
 	}
 	got, done = nil, nil

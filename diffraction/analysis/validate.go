@@ -22,7 +22,7 @@ func (e *OptionsError) Unwrap() error { return e.Err }
 // does not read, and the rules of the peak search (peaks.Options.Validate),
 // of the size analysis (peaks.SizeOptions.Validate) and of search-match
 // (match.Options.Validate: element symbols, restraints, tolerances,
-// counts). It is the one check of settings: the command line, the window,
+// counts) and of the whole-pattern fit (identify.Options.Validate). It is the one check of settings: the command line, the window,
 // workspace files and the Pipeline all call it.
 func (o Options) Validate() error {
 	for _, check := range []func() error{
@@ -41,6 +41,11 @@ func (o Options) Validate() error {
 		o.Peaks.Validate,
 		o.Size.Validate,
 		o.Match.Validate,
+		func() error {
+			fit := o.Fit
+			fit.Standard = o.Standard
+			return fit.Validate()
+		},
 	} {
 		if err := check(); err != nil {
 			return &OptionsError{err}

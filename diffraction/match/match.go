@@ -139,7 +139,7 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 	// probability p is expected N·p times in the database; full weight
 	// needs N·p ≤ falseAlarm (a Bonferroni bound), less weight in
 	// proportion to −log10 p.
-	norm := math.Log10(math.Max(float64(searched), 10) / falseAlarm)
+	norm := SignificanceThreshold(searched)
 	for i := range all {
 		c := &all[i]
 		c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
@@ -148,7 +148,7 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 	sort.SliceStable(all, func(i, j int) bool { return all[i].FOM > all[j].FOM })
 	preferCommon(all)
 
-	var res Result
+	res := Result{Searched: searched}
 	for i := range all {
 		if i == opt.Top {
 			break

@@ -39,4 +39,7 @@ type Candidate struct {
 type Result struct {
 	Phases     []Candidate // what Bragg concludes is in the sample
 	Candidates []Candidate // ranked list, best first
+	// Searched is the number of phases scored (those the element
+	// restraints admit).
+	Searched int
 }
