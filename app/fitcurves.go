@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"github.com/bragg-xrd/bragg/diffraction/refine"
+	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 // Fit is a whole-pattern fit of the scan on display, as the view draws it:
@@ -51,4 +52,31 @@ func (f *Fit) valid() bool {
 		}
 	}
 	return true
+}
+
+// fitOf is the whole-pattern fit of e's analysis (its Identification) as
+// the view draws it, each phase named and coloured as in the candidate
+// table (the palette's next colours for a phase the table does not
+// list); nil without a fit.
+func fitOf(e *entry) *Fit {
+	if e == nil || e.a == nil || e.a.Identification == nil {
+		return nil
+	}
+	id := e.a.Identification
+	extra := len(e.rows)
+	return FitOf(id.Fit, func(pid string) (string, color.NRGBA) {
+		for _, r := range e.rows {
+			if r.c.Phase != nil && r.c.Phase.ID == pid {
+				return r.c.Phase.ShortName(), r.color
+			}
+		}
+		name := pid
+		for _, p := range id.Phases {
+			if p.Entry != nil && p.Entry.ID == pid {
+				name = p.Entry.ShortName()
+			}
+		}
+		extra++
+		return name, palette.Phase(extra - 1)
+	})
 }

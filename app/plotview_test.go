@@ -20,6 +20,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/diffraction/refine"
@@ -370,7 +371,8 @@ func TestStickPane(t *testing.T) {
 // fittedCorundum simulates a Cu Kα scan of corundum (crystal.Pattern and
 // crystal.Profile with widths of about 0.11°, a flat background of 150
 // counts and Poisson-like noise)
-// and refines corundum against it with refine.Fit.
+// and refines corundum against it with refine.Fit, as the fake database's
+// corundum.
 func fittedCorundum(t *testing.T) (*diffraction.Scan, *refine.Result) {
 	t.Helper()
 	f, err := os.Open(filepath.Join("..", "diffraction", "crystal", "testdata", "corundum.cif"))
@@ -406,7 +408,7 @@ func fittedCorundum(t *testing.T) (*diffraction.Scan, *refine.Result) {
 		y[i] = math.Round(max(0, c+rng.NormFloat64()*math.Sqrt(c)))
 	}
 	scan := &diffraction.Scan{TwoTheta: x, Intensity: y, Wavelength: wl}
-	ph, err := refine.NewPhase("corundum", s, refine.DefaultInstrument(wl), 20, 70)
+	ph, err := refine.NewPhase(corundum.ID, s, refine.DefaultInstrument(wl), 20, 70)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,4 +460,35 @@ func TestPatternViewFit(t *testing.T) {
 	}
 	shot(t, w, "fit")
 	exportShot(t, v, "export-fit")
+}
+
+// TestFitFromIdentification shows the whole-pattern fit of an analysis
+// (Analysis.Identification.Fit), its phase named and coloured as in the
+// candidate table.
+func TestFitFromIdentification(t *testing.T) {
+	_, res := fittedCorundum(t)
+	b := newFake()
+	b.ident = &identify.Result{Fit: res, Phases: []identify.Phase{{Entry: corundum, Fit: &res.Phases[0]}}}
+	u := newTestUI(t, b)
+	u.win.Resize(fyne.NewSize(1200, 760))
+	u.Open("/data/a.xy")
+	u.wait()
+	f := u.view.Fit
+	if f == nil || len(f.Phases) != 1 {
+		t.Fatalf("view fit %+v", f)
+	}
+	// Corundum is the third candidate of the table, in the third colour.
+	if p := f.Phases[0]; p.Name != "Corundum" || p.Color != palette.Phase(2) || p.Color != u.current.rows[2].color {
+		t.Errorf("fit phase %q in %v, want Corundum in the table's %v", p.Name, p.Color, u.current.rows[2].color)
+	}
+	if u.view.r.diffH == 0 {
+		t.Error("no difference strip")
+	}
+	// A scan without a fit shows none.
+	b.ident = nil
+	u.Open("/data/b.xy")
+	u.wait()
+	if u.view.Fit != nil || u.view.r.diffH != 0 {
+		t.Error("the fit of a.xy is still shown over b.xy")
+	}
 }

@@ -567,6 +567,7 @@ func (u *UI) updateOverlays() {
 		}
 	}
 	u.view.Overlays = ov
+	u.view.Fit = fitOf(u.current)
 	u.updateTraces()
 	u.view.Refresh()
 }
