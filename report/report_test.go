@@ -552,33 +552,6 @@ func TestPlotTwoPhases(t *testing.T) {
 	}
 }
 
-func TestDecimate(t *testing.T) {
-	x := make([]float64, 1000)
-	y := make([]float64, 1000)
-	for i := range x {
-		x[i] = float64(i)
-		y[i] = math.Sin(float64(i) / 7)
-	}
-	y[503] = 10 // a spike must survive
-	got := decimate(x, y, 100)
-	if len(got) > 200 {
-		t.Errorf("unexpected length got: %d want: ≤ 200", len(got))
-	}
-	found := false
-	for i, p := range got {
-		if i > 0 && p.X <= got[i-1].X {
-			t.Fatalf("x not increasing at %d: %g after %g", i, p.X, got[i-1].X)
-		}
-		found = found || p.Y == 10
-	}
-	if !found {
-		t.Error("the spike was lost")
-	}
-	if short := decimate(x[:50], y[:50], 100); len(short) != 50 {
-		t.Errorf("short series changed: %d points", len(short))
-	}
-}
-
 func near(v uint32, want uint8) bool {
 	d := int(v>>8) - int(want)
 	return d >= -8 && d <= 8
