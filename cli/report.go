@@ -239,13 +239,13 @@ var plotCmd = &command{
 	name: "plot", args: "FILE -o FIGURE.png|svg|pdf", minArgs: 1, maxArgs: 1,
 	summary: "Analyse a scan and draw its annotated figure (the pattern, background, peaks, hkl labels\n" +
 		"of the strongest lines and a stick pane per identified phase) as PNG, SVG or PDF, the\n" +
-		"format from -o's extension, 17 × 10 cm unless --size says otherwise.",
+		"format from -o's extension, 17 × 12 cm unless --size says otherwise.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		out := fs.String("o", "", "output figure: .png, .svg or .pdf (required)")
-		sizeText := fs.String("size", "17x10cm", "figure size WxH with a unit: cm, mm, in, pt, or px (pixels at --dpi)")
+		sizeText := fs.String("size", "17x12cm", "figure size WxH with a unit: cm, mm, in, pt, or px (pixels at --dpi)")
 		dpi := fs.Int("dpi", report.DefaultSize.DPI, "resolution of a PNG, dots per inch")
 		title := fs.String("title", "", "title above the plot (default: the sample, else the file's name; \"-\": none)")
-		labels := fs.Int("labels", report.DefaultLabels, "hkl labels per phase, on its strongest lines (0: none)")
+		noLabels := fs.Bool("no-labels", false, "leave out the hkl of the strongest lines over each phase's sticks")
 		var lab labFlags
 		lab.declare(fs)
 		opt, instrument := identifyFlags(fs)
@@ -261,9 +261,6 @@ var plotCmd = &command{
 			if err != nil {
 				return fmt.Errorf("%w: --size: %w", cmdline.ErrUsage, err)
 			}
-			if *labels < 0 {
-				return fmt.Errorf("%w: --labels %d: want 0 or more", cmdline.ErrUsage, *labels)
-			}
 			l, err := lab.resolve()
 			if err != nil {
 				return err
@@ -277,11 +274,7 @@ var plotCmd = &command{
 			}
 			in := report.FromAnalysis(a, "Bragg "+e.cfg.Version)
 			in.Lab = l
-			n := *labels
-			if n == 0 {
-				n = -1 // FigureOptions: negative is none
-			}
-			fig, err := report.NewFigure(in, report.FigureOptions{Title: *title, Labels: n})
+			fig, err := report.NewFigure(in, report.FigureOptions{Title: *title, NoLabels: *noLabels})
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/bragg-xrd/bragg/internal/figure"
 )
 
 // Placement of the Data sheet's chart: right of the table, from chartCell,
@@ -101,8 +103,9 @@ func (b *book) data() {
 			Marker:     excelize.ChartMarker{Symbol: "none"},
 		})
 	}
-	// The 2θ axis from and to round angles, labelled at the figure's step.
-	step, _ := roundStep(s.TwoTheta[n-1]-s.TwoTheta[0], 12)
+	// The 2θ axis from and to round angles, labelled at the step the
+	// figures' axis takes for the chart's width (internal/figure).
+	step := majorStep(s.TwoTheta[0], s.TwoTheta[n-1], chartWidth)
 	xmin, xmax := math.Floor(s.TwoTheta[0]/step)*step, math.Ceil(s.TwoTheta[n-1]/step)*step
 	// The default tick labels are a pale grey that hardly prints.
 	axisFont := excelize.Font{Color: "404040", Size: 9}
@@ -137,6 +140,21 @@ func (b *book) data() {
 	}))
 	b.check(sw.Flush())
 	b.numericX("xl/charts/chart1.xml") // the workbook's only chart
+}
+
+// majorStep is the step between the labelled 2θ ticks of an axis lo–hi
+// drawn widthPx pixels wide, labels 70 pixels apart at least.
+func majorStep(lo, hi float64, widthPx int) float64 {
+	var labelled []float64
+	for _, t := range figure.TwoTheta.Ticks(lo, hi, float64(widthPx), 70) {
+		if t.Label != "" {
+			labelled = append(labelled, t.Coord)
+		}
+	}
+	if len(labelled) < 2 {
+		return hi - lo
+	}
+	return labelled[1] - labelled[0]
 }
 
 // round rounds v to a multiple of 1/scale (a power of ten), so that the

@@ -44,11 +44,12 @@
 // # Figure
 //
 // NewFigure builds the annotated pattern (the observed scan with its
-// background, or with a fit the calculated pattern and the difference
-// curve, the peaks, hkl labels on the strongest lines, a stick pane per
-// phase); Figure.Write writes it as PNG, SVG or PDF at a Size, and
-// Figure.Image draws it for a window. The Summary sheet shows the same
-// figure.
+// background, or with the whole-pattern fit the calculated pattern and the
+// difference curve in a strip under it, the peaks, and a stick pane with a
+// row per phase, the hkl of its strongest lines over it); Figure.Write
+// writes it as PNG, SVG or PDF at a physical Size, and Figure.Image draws
+// it for a window. internal/figure draws it, as it draws the window's
+// exported plot; the Summary sheet shows the same figure.
 //
 // # Batch
 //

@@ -161,7 +161,7 @@ func TestMixtureIdentified(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, want := range []string{">Calculated</text>", ">Obs − calc</text>", ">Zabuyelite (Li2CO3)</text>", ">101</text>"} {
+	for _, want := range []string{">Calculated</text>", ">obs − calc</text>", ">Zabuyelite (Li2CO3)</text>", ">101</text>"} {
 		if !strings.Contains(svg.String(), want) {
 			t.Errorf("figure lacks %q", want)
 		}
