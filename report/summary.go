@@ -15,7 +15,7 @@ import (
 // figureDPI, 1.25 times that resolution: printed, 120 dpi.
 const (
 	figureWidth  = 760
-	figureHeight = 420
+	figureHeight = 500
 	figureDPI    = 120
 )
 
