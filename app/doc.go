@@ -9,14 +9,21 @@
 // a newer load of the same scan cancels; the scan list shows the stage it
 // is at (analysis.Progress). Every UI change goes through fyne.Do.
 //
-// [PatternView] is the interactive plot: a custom widget whose data trace
-// is rasterised by hand into a reused image (per-pixel-column min/max
+// [PatternView] is the interactive plot: a custom widget whose traces are
+// rasterised by hand into a reused image (per-pixel-column min/max
 // decimation), with axes, ticks and legend as a few Fyne canvas objects.
-// The peak table lays out analysis.PeakColumns, the candidate table names
-// phases with refdb.Phase.ShortName, the overlays draw
-// refdb.Phase.Sticks, and phases take their colours from internal/palette,
-// as the exported report does. A table switching to another scan is laid
-// out once (tables.go).
+// It draws the scan on display with other open scans overlaid or in a
+// waterfall (overlay.go), a whole-pattern fit with its difference strip
+// (fitcurves.go) and the reference sticks in a pane under the pattern
+// (stickpane.go), on a 2θ, d or Q axis and a linear, √ or log intensity
+// scale whose ticks come from internal/figure, as do the exported plot
+// (plotexport.go: the view becomes a figure.Figure, which the report's
+// figure is too) and the plot's bar and View menu (plotmodes.go). The
+// peak table lays out analysis.PeakColumns, the candidate table names
+// phases with refdb.Phase.ShortName, the stick rows are
+// refdb.Phase.Sticks, and phases and scans take their colours from
+// internal/palette, as the exported report does. A table switching to
+// another scan is laid out once (tables.go).
 //
 // The settings in force (analysis.Options: background, Kα2 stripping,
 // profile, significance, wavelength override, element restraints) are

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
@@ -127,6 +128,8 @@ type fakeServices struct {
 	// gate, when set, is called in the n-th analysis (1-based) once it
 	// has reported its first stage; an error stops the analysis.
 	gate func(ctx context.Context, n int) error
+	// ident, when set, is every analysis's whole-pattern identification.
+	ident *identify.Result
 }
 
 // fakeCall is one analysis ("" path: the demo) and its options.
@@ -184,6 +187,7 @@ func (f *fakeServices) analyse(ctx context.Context, path string, opt analysis.Op
 		wl.Source = diffraction.FromFlag
 	}
 	a := synthetic(f.n, wl)
+	a.Identification = f.ident
 	a.File = path
 	if path == "" {
 		a.Format = "demo"

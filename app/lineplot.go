@@ -7,12 +7,15 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/bragg-xrd/bragg/internal/figure"
 )
 
 // linePlot draws a simulated powder pattern on a relative intensity scale
@@ -153,8 +156,7 @@ type linePlotRenderer struct {
 	plotSize     fyne.Size
 	size         fyne.Size
 	lo, hi, ymax float64
-	xStep        float64
-	xTicks       []float64
+	xTicks       []figure.Tick // labelled
 	yTicks       []float64
 	hklLine      []int // the line each visible hkl text names
 }
@@ -261,21 +263,20 @@ func (r *linePlotRenderer) Layout(size fyne.Size) {
 	r.raster.Resize(r.plotSize)
 
 	wide := fyne.MeasureText("100.0", small, fyne.TextStyle{}).Width
-	r.xStep = niceStep(r.hi-r.lo, max(int(r.plotSize.Width/max(wide+3*pad, 60)), 2))
-	r.xTicks = ticks(r.lo, r.hi, r.xStep)
+	r.xTicks = labelled(figure.TwoTheta.Ticks(r.lo, r.hi, float64(r.plotSize.Width), float64(max(wide+3*pad, 60))))
 	r.texts(&r.xLabels, len(r.xTicks), small, fyne.TextStyle{})
 	for i, t := range r.xTicks {
 		l := r.xLabels[i]
-		l.Text = tickLabel(t, r.xStep)
+		l.Text = t.Label
 		ms := l.MinSize()
-		l.Move(fyne.NewPos(r.plotPos.X+r.screenX(t)-ms.Width/2, top+r.plotSize.Height+pad/2))
+		l.Move(fyne.NewPos(r.plotPos.X+r.screenX(t.Coord)-ms.Width/2, top+r.plotSize.Height+pad/2))
 		l.Resize(ms)
 	}
 	r.yTicks = []float64{0, 25, 50, 75, 100}
 	r.texts(&r.yLabels, len(r.yTicks), small, fyne.TextStyle{})
 	for i, t := range r.yTicks {
 		l := r.yLabels[i]
-		l.Text = tickLabel(t, 25)
+		l.Text = strconv.FormatFloat(t, 'f', -1, 64)
 		ms := l.MinSize()
 		l.Move(fyne.NewPos(left-pad-ms.Width, top+r.screenY(t)-ms.Height/2))
 		l.Resize(ms)
@@ -478,7 +479,7 @@ func (r *linePlotRenderer) draw(w, h int) image.Image {
 	tr := transform{x0: r.lo, sx: float64(w) / (r.hi - r.lo), y0: 0, sy: float64(h-1) / r.ymax, oy: float64(h - 1)}
 	grid := rgba(r.colour(theme.ColorNameSeparator))
 	for _, t := range r.xTicks {
-		c.vrun(int(tr.px(t)), 0, h-1, 1, grid)
+		c.vrun(int(tr.px(t.Coord)), 0, h-1, 1, grid)
 	}
 	for _, t := range r.yTicks {
 		c.hrun(0, w-1, int(math.Round(tr.py(t))), 1, grid)
@@ -541,7 +542,7 @@ func (r *linePlotRenderer) draw(w, h int) image.Image {
 	c.vrun(w-1, 0, h-1, lw, frame)
 	major := int(6 * s)
 	for _, t := range r.xTicks {
-		x := int(tr.px(t))
+		x := int(tr.px(t.Coord))
 		c.vrun(x, h-1-major, h-1, lw, frame)
 	}
 	for _, t := range r.yTicks {

@@ -17,16 +17,21 @@ import (
 // over the main window.
 const (
 	ViewMain    = "main"
+	ViewOverlay = "overlay" // the main window, every open scan overlaid on the one on display
 	ViewBrowser = "browser" // the database browser
 	ViewTeach   = "teach"   // the teaching mode
 	ViewAbout   = "about"
 )
 
 // ShowView opens the window of a view (ViewBrowser, ViewTeach or
-// ViewAbout; "" and ViewMain open none) and returns it.
+// ViewAbout; "" and ViewMain open none, ViewOverlay overlays the open
+// scans in the main window) and returns it.
 func (u *UI) ShowView(view string) (fyne.Window, error) {
 	switch view {
 	case "", ViewMain:
+		return u.win, nil
+	case ViewOverlay:
+		u.OverlayAll(true)
 		return u.win, nil
 	case ViewBrowser:
 		u.ShowBrowser()
@@ -37,7 +42,7 @@ func (u *UI) ShowView(view string) (fyne.Window, error) {
 	case ViewAbout:
 		return u.ShowAbout(), nil
 	}
-	return nil, fmt.Errorf("unknown view %q: want %s, %s, %s or %s", view, ViewMain, ViewBrowser, ViewTeach, ViewAbout)
+	return nil, fmt.Errorf("unknown view %q: want %s, %s, %s, %s or %s", view, ViewMain, ViewOverlay, ViewBrowser, ViewTeach, ViewAbout)
 }
 
 // Snapshot renders a view (see ShowView; "" is the main window)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -64,6 +63,7 @@ type UI struct {
 	want    *entry // to show when it finishes loading
 
 	settings *settingsPanel
+	plot     plotControls
 	browser  *dbBrowser   // the database browser, while open
 	teach    *teachWindow // the teaching mode, while open
 
@@ -186,7 +186,7 @@ func (u *UI) build() {
 	candPanel := container.NewBorder(u.candsHead, nil, nil, nil, container.NewThemeOverride(u.cands, denseTheme{}))
 	tables := container.NewHSplit(peakPanel, candPanel)
 	tables.Offset = 0.55
-	centre := container.NewVSplit(u.view, tables)
+	centre := container.NewVSplit(u.plotPanel(), tables)
 	centre.Offset = 0.6
 	main := container.NewHSplit(left, centre)
 	main.Offset = 0.19
@@ -248,7 +248,8 @@ func (u *UI) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
 			export, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu("View", zin, zout, reset, fyne.NewMenuItemSeparator(), teach),
+		fyne.NewMenu("View", append([]*fyne.MenuItem{zin, zout, reset, fyne.NewMenuItemSeparator()},
+			append(u.plotMenuItems(), fyne.NewMenuItemSeparator(), teach)...)...),
 		fyne.NewMenu("Analysis", settings, defaults),
 		fyne.NewMenu("Database", browse, fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
 		fyne.NewMenu("Help", about),
@@ -381,6 +382,7 @@ func (u *UI) finish(e *entry, opt analysis.Options, a *Analysis, err error) {
 	e.opt = opt
 	u.setAnalysis(e, a)
 	u.list.Refresh()
+	u.updateOverlays() // e may be overlaid
 	if u.want == e || u.current == nil || u.current == e {
 		u.selectEntry(e)
 	}
@@ -402,6 +404,7 @@ func (u *UI) remove(e *entry) {
 		u.current = nil
 		u.show(nil)
 	}
+	u.updateOverlays() // e may have been overlaid
 }
 
 func (u *UI) selectEntry(e *entry) {
@@ -554,49 +557,6 @@ func (u *UI) show(e *entry) {
 	}
 }
 
-// stickOverlay turns a candidate's stick pattern (refdb.Phase.Sticks at the
-// scan's wavelength and the fitted strain) into counts. match scales
-// reference intensities (0–100) onto the observed relative integrated
-// intensities, on which the peak with the largest area is 100
-// (diffraction/match, newObserved); multiplying by that peak's height over
-// 100 turns them into counts, so that the sticks compare with the net peak
-// heights.
-func stickOverlay(r candRow, a *Analysis) Overlay {
-	o := Overlay{Name: r.c.Phase.ShortName(), Color: r.color}
-	if a == nil || a.Scan == nil {
-		return o
-	}
-	scale := r.c.Scale * countsPerUnit(a)
-	if !(scale > 0) {
-		scale = countsPerUnit(a) / 4 // no fitted scale: a quarter of the strongest peak
-	}
-	for _, st := range r.c.Phase.Sticks(a.Scan.Wavelength.Ka1, r.c.Strain) {
-		o.Sticks = append(o.Sticks, Stick{TwoTheta: st.TwoTheta, Height: st.I * scale})
-	}
-	return o
-}
-
-// countsPerUnit is the height, over 100, of the peak with the largest area
-// (the largest height when no peak has an area): the counts that one unit
-// of match's relative intensity stands for. Without peaks it falls back on
-// the highest count.
-func countsPerUnit(a *Analysis) float64 {
-	var best diffraction.Peak
-	for _, p := range a.Peaks {
-		if p.Area > best.Area || (best.Area <= 0 && p.Height > best.Height) {
-			best = p
-		}
-	}
-	if best.Height > 0 {
-		return best.Height / 100
-	}
-	top := 0.0
-	for _, y := range a.Scan.Intensity {
-		top = math.Max(top, y)
-	}
-	return top / 100
-}
-
 func (u *UI) updateOverlays() {
 	var ov []Overlay
 	if e := u.current; e != nil && e.a != nil {
@@ -607,6 +567,8 @@ func (u *UI) updateOverlays() {
 		}
 	}
 	u.view.Overlays = ov
+	u.view.Fit = fitOf(u.current)
+	u.updateTraces()
 	u.view.Refresh()
 }
 

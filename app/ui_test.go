@@ -205,10 +205,10 @@ func TestToggleCandidateOverlay(t *testing.T) {
 	if last.Name != "Corundum" || len(last.Sticks) == 0 || last.Color != palette.Phase(2) {
 		t.Errorf("new overlay = %q with %d sticks, colour %v", last.Name, len(last.Sticks), last.Color)
 	}
-	// Sticks are scaled by the candidate's Scale onto relative areas,
-	// where the strongest peak (quartz, 6000 counts) is 100.
-	if h := last.Sticks[1].Height; math.Abs(h-1200) > 1e-9 {
-		t.Errorf("corundum 100%% line height = %g, want 1200 (Scale 0.2 × I 100 × 6000/100)", h)
+	// The sticks are corundum's lines at Cu Kα1: its 100 % line, d =
+	// 2.552 Å, at 2θ = 35.14°.
+	if s := last.Sticks[1]; s.I != 100 || math.Abs(s.TwoTheta-35.137) > 1e-3 {
+		t.Errorf("corundum's second stick %+v, want I 100 at 35.137°", s)
 	}
 	u.SetOverlay(2, false)
 	if got := len(u.view.Overlays); got != before {

@@ -1,6 +1,6 @@
 // Package cli is Bragg's command line: the subcommands info, convert,
-// peaks, identify, simulate, report, db and gui, over the same domain API
-// as the window (analysis.Pipeline, refdb.Store, report).
+// peaks, identify, simulate, report, plot, db and gui, over the same domain
+// API as the window (analysis.Pipeline, refdb.Store, report).
 //
 // main builds the pieces and passes them in a [Config]: the reference
 // database, the version, and the functions that open or render the
@@ -69,7 +69,7 @@ func (e *env) warnf(format string, a ...any) {
 var commands []*command
 
 func init() {
-	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, refineCmd, simulateCmd, reportCmd, dbCmd, guiCmd}
+	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, refineCmd, simulateCmd, reportCmd, plotCmd, dbCmd, guiCmd}
 }
 
 func lookup(name string) *command {

@@ -88,6 +88,14 @@ type Analysis struct {
 	// AxisFit is the axis correction fitted to the internal standard,
 	// when Options.Standard is set.
 	AxisFit *peaks.AxisFit
+	// Options are the settings the analysis ran with, for reports that
+	// record them (with an internal standard, Peaks.Axis is the fitted
+	// correction).
+	Options Options
+	// DatabaseVersion and DatabasePhases name the reference database the
+	// identification searched (empty and 0 when none was searched).
+	DatabaseVersion string
+	DatabasePhases  int
 }
 
 // ResolveWavelength settles the wavelength of s in place: the override when

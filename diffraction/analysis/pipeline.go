@@ -86,6 +86,7 @@ func (r *run) database() (*refdb.DB, error) {
 			return nil, err
 		}
 		r.db = db
+		r.a.DatabaseVersion, r.a.DatabasePhases = db.Version, len(db.Phases)
 	}
 	return r.db, nil
 }
@@ -155,6 +156,7 @@ func (p *Pipeline) analyse(ctx context.Context, a *Analysis, progress Progress, 
 		return nil, err
 	}
 	ResolveWavelength(a.Scan, p.Options.Wavelength)
+	a.Options = p.Options
 	r := &run{p: p, a: a}
 	scale := (1 - done0) / p.cost()
 	done := done0
@@ -243,6 +245,7 @@ func findPeaks(ctx context.Context, r *run) error {
 	if err := r.search(corrected); err != nil {
 		return err
 	}
+	r.a.Options.Peaks.Axis = fit.Axis
 	r.a.Settings["internal_standard"] = fmt.Sprintf("%s (%s): zero shift %+.4f ± %.4f°, displacement %+.3f ± %.3f mm, %d lines, rms %.4f°",
 		std.ID, std.Name, fit.Axis.ZeroShift, fit.SigmaZeroShift, fit.Axis.Displacement, fit.SigmaDisplacement, fit.Matched, fit.RMS)
 	r.a.AxisFit = &fit

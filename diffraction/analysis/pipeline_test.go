@@ -102,6 +102,11 @@ func TestProgressAndUntil(t *testing.T) {
 	if a.Identification == nil || len(a.Identification.Phases) == 0 {
 		t.Error("nothing identified")
 	}
+	// The analysis records what it ran with, for reports.
+	db, _ := testStore.DB()
+	if a.Options.Match.MinFOM != DefaultOptions().Match.MinFOM || a.DatabaseVersion != db.Version || a.DatabasePhases != len(db.Phases) {
+		t.Errorf("recorded options %+v, database %q with %d phases; want the defaults and %q with %d", a.Options.Match, a.DatabaseVersion, a.DatabasePhases, db.Version, len(db.Phases))
+	}
 	got, done = nil, nil
 	p.Until = StagePeaks
 	a, err = p.Analyse(context.Background(), "demo", demoScan(t), progress)
@@ -148,6 +153,8 @@ func TestStandardSearchesTwice(t *testing.T) {
 	}
 	if f := r.a.AxisFit; f == nil || math.Abs(f.Axis.ZeroShift) > 0.01 {
 		t.Errorf("axis fit %+v, want a zero shift within 0.01° of none", f)
+	} else if r.a.Options.Peaks.Axis != f.Axis {
+		t.Errorf("recorded axis correction %+v, want the fitted %+v", r.a.Options.Peaks.Axis, f.Axis)
 	}
 	r = &run{p: testPipeline(DefaultOptions()), a: &Analysis{File: "demo", Scan: demoScan(t)}}
 	if err := findPeaks(context.Background(), r); err != nil || r.searches != 1 {

@@ -143,7 +143,8 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 	for i := range all {
 		c := &all[i]
 		c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
-		c.FOM *= math.Min(1, c.Significance/norm)
+		c.Parts.Chance = math.Min(1, c.Significance/norm)
+		c.FOM *= c.Parts.Chance
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].FOM > all[j].FOM })
 	preferCommon(all)
@@ -517,6 +518,7 @@ func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) 
 		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
 	}
 	st.fom = 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
+	st.parts = FOMParts{Coverage: C, Explained: E, Position: P, Intensity: A, Strain: S}
 	return st, true
 }
 
@@ -524,6 +526,7 @@ func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) 
 type stats struct {
 	fom, scale, refTotal float64
 	nLines               int
+	parts                FOMParts
 }
 
 // nearPeak reports whether an observed peak lies within the widest
@@ -570,7 +573,7 @@ func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
 		}
 	}
 	return scored{
-		Candidate: Candidate{Phase: p, FOM: st.fom, Scale: st.scale, Strain: eps, Pairs: slices.Clone(m.pairs)},
+		Candidate: Candidate{Phase: p, FOM: st.fom, Scale: st.scale, Strain: eps, Parts: st.parts, Pairs: slices.Clone(m.pairs)},
 		explains:  explains,
 		pairI:     slices.Clone(m.pairI),
 		refTotal:  st.refTotal,

@@ -208,10 +208,14 @@ func TestNamesAndSticks(t *testing.T) {
 	}
 	// Two reflections of one d (quartz 101 and 011) are one stick; a line
 	// beyond 2θ = 180° (d < λ/2) is none; 1 % strain moves the rest.
-	p := Phase{Lines: []Line{{D: 3.3435, I: 60, H: 1, L: 1}, {D: 3.3435, I: 40, K: 1, L: 1}, {D: 4.255, I: 22}, {D: 0.7, I: 5}}}
+	p := Phase{Lines: []Line{{D: 3.3435, I: 40, K: 1, L: 1}, {D: 3.3435, I: 60, H: 1, L: 1}, {D: 4.255, I: 22}, {D: 0.7, I: 5}}}
 	st := p.Sticks(Lambda, 0)
 	if len(st) != 2 || st[0].I != 22 || st[1].I != 100 || st[0].TwoTheta > st[1].TwoTheta {
 		t.Fatalf("sticks %+v", st)
+	}
+	// The merged stick is indexed by its stronger reflection, 101, listed second.
+	if s := st[1]; s.H != 1 || s.K != 0 || s.L != 1 || s.D != 3.3435 {
+		t.Errorf("merged stick %+v, want 101 at d 3.3435 Å", s)
 	}
 	strained := p.Sticks(Lambda, 0.01)
 	for i := range st {
@@ -219,6 +223,9 @@ func TestNamesAndSticks(t *testing.T) {
 		want := twoThetaAt(st[i].TwoTheta, 0.01)
 		if d := strained[i].TwoTheta - want; d > 1e-9 || d < -1e-9 {
 			t.Errorf("strained stick %d at %g°, want %g°", i, strained[i].TwoTheta, want)
+		}
+		if d := strained[i].D - 1.01*st[i].D; d > 1e-12 || d < -1e-12 {
+			t.Errorf("strained stick %d: d %g Å, want %g", i, strained[i].D, 1.01*st[i].D)
 		}
 	}
 }
