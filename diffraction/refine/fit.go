@@ -319,6 +319,9 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		if !(p.CellBound >= 0 && p.CellBound <= maxCellBound) {
 			return nil, fmt.Errorf("refine: phase %s: cell bound %g is not within [0, %g]", p.ID, p.CellBound, maxCellBound)
 		}
+		if p.Size != 0 && !(p.Size >= minSize && p.Size <= maxSize) {
+			return nil, fmt.Errorf("refine: phase %s: starting size %g nm is not within %g–%g nm", p.ID, p.Size, minSize, maxSize)
+		}
 		lam, _, _ := inst.lines()
 		dLo := lam[0] / (2 * math.Sin(min(hi+1, 179.9)*math.Pi/360))
 		dHi := math.Inf(1)
@@ -405,9 +408,13 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		m.iSize[p], m.iStrain[p], m.iPO[p], m.iB[p] = -1, -1, -1, -1
 		if std != ph {
 			// The standard of FitInstrument has no sample broadening.
-			// A size or strain of a warm start is kept, refined or not.
-			if all&Size != 0 || prev != nil && prev.Size > 0 {
+			// A size or strain of a warm start is kept, refined or not, and
+			// so is a phase's own starting size.
+			if all&Size != 0 || prev != nil && prev.Size > 0 || ph.Size > 0 {
 				v := 1 / startSize
+				if ph.Size > 0 {
+					v = 1 / ph.Size
+				}
 				if prev != nil && prev.Size > 0 {
 					v = 1 / prev.Size
 				}
