@@ -111,6 +111,7 @@ func TestWeighedMixtures(t *testing.T) {
 	parallel(len(files), func(i int) {
 		f := files[i]
 		stem, length, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f), ".xrdml"), "--")
+		row := stem + " (" + length + ")"
 		o := &out[i]
 		o.length = length
 		t0 := time.Now()
@@ -147,15 +148,15 @@ func TestWeighedMixtures(t *testing.T) {
 				o.score.errs = append(o.score.errs, math.Abs(got-100*w))
 				note = fmt.Sprintf("%.1f ± %.1f (%s)", got, 100*p.Fit.WeightFractionESD, p.Entry.ID)
 			}
-			o.lines = append(o.lines, fmt.Sprintf("| %s | %s | %.1f | %s |", stem, m[1], 100*w, note))
+			o.lines = append(o.lines, fmt.Sprintf("| %s | %s | %.1f | %s |", row, m[1], 100*w, note))
 		}
 		for k, p := range id.Phases {
 			if !used[k] && p.Concluded() {
 				o.score.falses++
-				o.lines = append(o.lines, fmt.Sprintf("| %s | — | — | false: %s %s %.1f |", stem, p.Entry.Formula, p.Entry.ID, 100*p.Fit.WeightFraction))
+				o.lines = append(o.lines, fmt.Sprintf("| %s | — | — | false: %s %s %.1f |", row, p.Entry.Formula, p.Entry.ID, 100*p.Fit.WeightFraction))
 			}
 		}
-		o.lines = append(o.lines, fmt.Sprintf("| %s | unexplained | | %d peaks, %.0f %% of the intensity (Rwp %.3f) |", stem, id.UnexplainedPeaks, 100*id.UnexplainedIntensity, id.Fit.Rwp))
+		o.lines = append(o.lines, fmt.Sprintf("| %s | unexplained | | %d peaks, %.0f %% of the intensity (Rwp %.3f) |", row, id.UnexplainedPeaks, 100*id.UnexplainedIntensity, id.Fit.Rwp))
 	})
 	scores := map[string]*mixtureScore{}
 	var took time.Duration
