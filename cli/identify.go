@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -91,6 +92,14 @@ func identifyOf(a *analysis.Analysis) identifyJSON {
 		out.QuickEstimate = append(out.QuickEstimate, phaseOf(c))
 	}
 	for _, p := range id.Phases {
+		if !p.Concluded() {
+			u := unresolvedJSON{fittedPhaseOf(p, m), []string{}}
+			for _, o := range p.LookAlikes {
+				u.LookAlikes = append(u.LookAlikes, o.ID)
+			}
+			out.Unresolved = append(out.Unresolved, u)
+			continue
+		}
 		out.Phases = append(out.Phases, fittedPhaseOf(p, m))
 	}
 	out.Fit = fitOf(id)
@@ -175,7 +184,7 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", c.Phase.DisplayName(), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
 		}
 		tw.Flush()
-	case len(id.Phases) == 0:
+	case !slices.ContainsFunc(id.Phases, identify.Phase.Concluded):
 		fmt.Fprintln(w, "No phase identified: no candidate lowers the whole-pattern fit significantly.")
 	default:
 		r := id.Fit
@@ -183,6 +192,9 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  phase\tformula\twt %\ta, b, c (Å)\tsize (nm)\tid")
 		for _, p := range id.Phases {
+			if !p.Concluded() {
+				continue
+			}
 			f := p.Fit
 			size := "–"
 			if sizeMeasured(f.Size, f.SizeESD) {
@@ -194,6 +206,17 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 		tw.Flush()
 		if ab := id.Absolute; ab != nil {
 			fmt.Fprintf(w, "\nAmorphous or unidentified (internal standard): %.1f ± %.1f wt %%\n", 100*ab.Amorphous, 100*ab.AmorphousESD)
+		}
+		for _, p := range id.Phases {
+			if p.Concluded() {
+				continue
+			}
+			var others []string
+			for _, o := range p.LookAlikes {
+				others = append(others, o.DisplayName()+" "+o.Formula)
+			}
+			fmt.Fprintf(w, "\nUnresolved: a %s-type phase (%s, %.1f ± %.1f wt %% as %s): %s fit as well; the data do not tell its chemistry (restrain the elements, or accept one).\n",
+				p.Entry.Structure.SpaceGroup, p.Entry.ID, 100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, p.Entry.Formula, strings.Join(others, ", "))
 		}
 	}
 	if id != nil {

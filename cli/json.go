@@ -103,7 +103,16 @@ type identifyJSON struct {
 	Unexplained   *unexplainedJSON `json:"unexplained,omitempty"`
 	Decisions     []decisionJSON   `json:"decisions,omitempty"`
 	QuickEstimate []phaseJSON      `json:"quick_estimate,omitempty"`
+	Unresolved    []unresolvedJSON `json:"unresolved,omitempty"`
 	Absolute      *absoluteJSON    `json:"absolute,omitempty"`
+}
+
+// unresolvedJSON is a refined phase whose structure the data show but
+// whose chemistry they do not settle: look_alikes, of other elements, fit
+// as well (identify.Phase.Unresolved).
+type unresolvedJSON struct {
+	phaseJSON
+	LookAlikes []string `json:"look_alikes"`
 }
 
 // The methods of identifyJSON.
@@ -208,8 +217,8 @@ type phaseJSON struct {
 	WeightPercentESD     *float64  `json:"weight_percent_esd,omitempty"`
 	Cell                 *cellJSON `json:"cell,omitempty"`
 	CellESD              *cellJSON `json:"cell_esd,omitempty"`
-	SizeNM               *float64  `json:"size_nm,omitempty"`
-	SizeNMESD            *float64  `json:"size_nm_esd,omitempty"`
+	SizeNM               *float64  `json:"size_nm"` // null when the data do not measure it
+	SizeNMESD            *float64  `json:"size_nm_esd"`
 	PreferredOrientation *poJSON   `json:"preferred_orientation,omitempty"`
 	Required             bool      `json:"required,omitempty"`
 }

@@ -72,6 +72,10 @@ type Analysis struct {
 	// Broad are maxima far broader than the peaks (amorphous scattering),
 	// left out of Peaks and of the identification (peaks.Result.Broad).
 	Broad []diffraction.Peak
+	// ESD is the standard uncertainty of each point of Scan under the
+	// noise model of the peak search (peaks.Result.ESD): the weights of
+	// the whole-pattern fit.
+	ESD []float64
 	// Match is the peak search-match: the ranked candidates, and its own
 	// conclusion with weight fractions by the RIR method (a quick
 	// estimate).

@@ -140,3 +140,131 @@ func TestLabelledScans(t *testing.T) {
 		t.Errorf("%d labelled phases found (want ≥ 54), %d false identifications (want ≤ 6)", tp, fp)
 	}
 }
+
+// inDatabase reports whether a phase with the label's element proportions
+// is in the database.
+func inDatabase(db *refdb.DB, label string) bool {
+	for i := range db.Phases {
+		if sameProportions(db.Phases[i].Formula, label) {
+			return true
+		}
+	}
+	return false
+}
+
+// labelElements returns the elements of a label's formula.
+func labelElements(label string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range regexp.MustCompile(`[A-Z][a-z]?`).FindAllString(label, -1) {
+		out[m] = true
+	}
+	return out
+}
+
+// TestLabelledScansFit identifies the 74 labelled scans of ../shared with
+// the whole-pattern fit, the product's answer, and counts: for the single
+// -phase scans whose phase is in the database, whether the concluded phase
+// of largest weight fraction is the labelled one; and, for every scan,
+// the concluded phases with an element the label's chemistry does not
+// have (oxygen and hydrogen aside: the labels of hydroxides and hydrates
+// are not always written out). The table is logged (go test -v).
+//
+// Today 39 of the 48 single-phase scans whose phase is in the database
+// give it as the main phase (issue 11 asks for 95 %), and 5 concluded
+// phases have elements the label rules out: look-alikes among the
+// computed Li–Mn–Ti–O references of XRD-AutoAnalyzer (LiMn4O8 for
+// LiMn2O4) and of minerals missing from the database (Fe2O3 for
+// geikielite, NiAs for NiSb). A change must not make either worse.
+// Skipped with -short (about a minute on 2 cores).
+func TestLabelledScansFit(t *testing.T) {
+	needShared(t)
+	if testing.Short() {
+		t.Skip("the whole-pattern identification of 74 scans: skipped with -short")
+	}
+	opt := DefaultOptions()
+	opt.Wavelength = diffraction.CuKa // none of these files gives it; all were measured with Cu Kα
+	scans := labelledScans(t)
+	db, err := testStore.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		line              string
+		single, first     bool
+		impossible, found int
+	}
+	out := make([]outcome, len(scans))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				s := scans[i]
+				o := &out[i]
+				a, err := testPipeline(opt).Open(context.Background(), s.path, nil)
+				if err != nil {
+					o.line = fmt.Sprintf("%s: %v", s.path, err)
+					continue
+				}
+				allowed := map[string]bool{"O": true, "H": true}
+				for _, l := range s.phases {
+					for e := range labelElements(l) {
+						allowed[e] = true
+					}
+				}
+				var got []string
+				best, bestW := "", -1.0
+				if id := a.Identification; id != nil {
+					for _, p := range id.Phases {
+						if !p.Concluded() {
+							continue
+						}
+						got = append(got, p.Entry.Formula)
+						if p.Fit.WeightFraction > bestW {
+							best, bestW = p.Entry.Formula, p.Fit.WeightFraction
+						}
+						for _, e := range p.Entry.Elements {
+							if !allowed[e] {
+								o.impossible++
+								break
+							}
+						}
+					}
+				}
+				for _, want := range s.phases {
+					for _, g := range got {
+						if sameProportions(g, want) {
+							o.found++
+							break
+						}
+					}
+				}
+				o.single = len(s.phases) == 1 && inDatabase(db, s.phases[0])
+				o.first = o.single && best != "" && sameProportions(best, s.phases[0])
+				o.line = fmt.Sprintf("%-40s labelled %v, concluded %v (first %v, impossible %d)", filepath.Base(filepath.Dir(s.path))+"/"+filepath.Base(s.path), s.phases, got, o.first, o.impossible)
+			}
+		})
+	}
+	for i := range scans {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var singles, first, impossible, found int
+	for _, o := range out {
+		t.Log(o.line)
+		if o.single {
+			singles++
+		}
+		if o.first {
+			first++
+		}
+		impossible += o.impossible
+		found += o.found
+	}
+	t.Logf("%d scans: %d single-phase in the database, %d with it first; %d labelled phases found; %d concluded phases of impossible chemistry",
+		len(scans), singles, first, found, impossible)
+	if first < 39 || impossible > 5 {
+		t.Errorf("%d single phases first (want ≥ 39), %d phases of impossible chemistry (want ≤ 5)", first, impossible)
+	}
+}

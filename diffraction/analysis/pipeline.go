@@ -193,7 +193,7 @@ func (r *run) search(opt Options) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.a.File, err)
 	}
-	r.a.Background, r.a.Peaks, r.a.Broad = res.Background, res.Peaks, res.Broad
+	r.a.Background, r.a.Peaks, r.a.Broad, r.a.ESD = res.Background, res.Peaks, res.Broad, res.ESD
 	r.a.Settings = opt.Settings()
 	return nil
 }
@@ -269,7 +269,16 @@ func identifyPhases(ctx context.Context, r *run) error {
 	}
 	fit := opt.Fit
 	fit.Standard = opt.Standard
-	res, err := identify.Run(ctx, a.Scan, a.Peaks, db.Phases, opt.Match, fit, r.progress)
+	// The fit weighs the points by the noise model of the peak search:
+	// the scan's own ESDs, or counting statistics in the data's units
+	// (a normalised RRUFF pattern's "1" is not one count).
+	s := a.Scan
+	if s.ESD == nil && a.ESD != nil {
+		c := *s
+		c.ESD = a.ESD
+		s = &c
+	}
+	res, err := identify.Run(ctx, s, a.Peaks, db.Phases, opt.Match, fit, r.progress)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/diffraction/refine"
@@ -156,22 +157,39 @@ type Phase struct {
 	Fit *refine.PhaseResult
 	// Required marks a phase the user required (Options.Require).
 	Required bool
+	// LookAlikes are database phases of other chemistry with the same
+	// structure and cell that fit as well: the data determine the
+	// structure type, not the compound (a spinel: Fe3O4, MgFe2O4 or a
+	// spinel missing from the database).
+	LookAlikes []*refdb.Phase
+	// Unresolved says that the look-alikes leave the chemistry open: the
+	// phase's prior is not better than every look-alike's (Prior; a
+	// common phase among rare ones is taken). It is then not concluded
+	// present; its lines stay in the model (explained, by a structure
+	// whose chemistry is open).
+	Unresolved bool
 }
+
+// Concluded reports whether the phase is concluded present: its chemistry
+// is determined, or the user required it.
+func (p Phase) Concluded() bool { return !p.Unresolved || p.Required }
 
 // Verdicts of Decision.
 const (
-	Accepted     = "accepted"
-	Required     = "required"
-	Rejected     = "not significant"
-	Dropped      = "dropped"
-	Replaced     = "replaced"
-	LookAlike    = "look-alike kept out"
-	NoScale      = "scale not significant"
-	FitFailed    = "fit failed"
-	NoNewPeaks   = "no peaks of its own"
-	Chance       = "chance coincidence"
-	Contradicted = "contradicted by the data"
-	UserRejects  = "rejected by the user"
+	Accepted      = "accepted"
+	Required      = "required"
+	Rejected      = "not significant"
+	Dropped       = "dropped"
+	Replaced      = "replaced"
+	LookAlike     = "look-alike kept out"
+	NoScale       = "scale not significant"
+	FitFailed     = "fit failed"
+	NoNewPeaks    = "no peaks of its own"
+	Chance        = "chance coincidence"
+	Contradicted  = "contradicted by the data"
+	UnlikelyPhase = "unlikely"
+	SameStructure = "same structure, other chemistry"
+	UserRejects   = "rejected by the user"
 )
 
 // Decision is what the fit did with one candidate, and why.
@@ -210,6 +228,9 @@ type candidate struct {
 	// profile is the candidate's pattern at unit scale for ranking
 	// (computed on first use).
 	profile []float64
+	// evidence is the significance of its match to the unexplained peaks
+	// when it was last tried (match.Evidence).
+	evidence float64
 }
 
 // runner holds one identification.
@@ -233,7 +254,9 @@ type runner struct {
 	searched  int             // phases the search scored, for the significance threshold
 	w         []float64       // weights of the scan's points
 	res       float64         // resolution elements: 2θ range over the median FWHM of the peaks
+	size      float64         // crystallite size (nm) the observed widths suggest, a candidate's start
 	universe  []refdb.Phase   // the phases the residual searches score (see universe)
+	nreq      int             // required phases, first in every model
 }
 
 // universe is how many of the first search's best candidates the searches
@@ -266,6 +289,7 @@ func newRunner(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak,
 	r.terms = backgroundTerms(r.hi - r.lo)
 	r.w = weights(s)
 	r.res = resolutionElements(r.hi-r.lo, obs)
+	r.size = typicalSize(obs, inst)
 	return r, nil
 }
 
@@ -341,6 +365,7 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 	if err != nil {
 		return nil, err
 	}
+	r.nreq = len(required)
 	for _, c := range required {
 		r.decide(c.entry, Required, "required")
 	}
@@ -392,6 +417,16 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 			return nil, err
 		}
 	}
+	ambiguous := map[int][]*refdb.Phase{}
+	for k := len(required); k < len(accepted); k++ {
+		others, err := r.sameStructure(accepted, cur, k)
+		if err != nil {
+			return nil, err
+		}
+		if len(others) > 0 {
+			ambiguous[k] = others
+		}
+	}
 	report(0.9)
 	if len(accepted) > 0 {
 		// The final refinement: every stage, from the last state.
@@ -401,6 +436,17 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 	}
 	if err := r.finish(res, accepted, len(required), cur); err != nil {
 		return nil, err
+	}
+	oxide := r.oxide(accepted)
+	for k, others := range ambiguous {
+		ph := &res.Phases[k]
+		ph.LookAlikes = others
+		pk, _ := Prior(ph.Entry, oxide)
+		for _, o := range others {
+			if po, _ := Prior(o, oxide); po <= pk {
+				ph.Unresolved = true
+			}
+		}
 	}
 	report(1)
 	return res, nil
@@ -506,6 +552,7 @@ func (r *runner) candidate(p *refdb.Phase, strain float64, pairs []match.Pair, f
 		return nil, fmt.Errorf("identify: %w", err)
 	}
 	ph.CellBound = r.cellBound(p, strain)
+	ph.Size = r.size
 	if ph.Reflections() == 0 {
 		return nil, nil
 	}
@@ -551,13 +598,25 @@ func (r *runner) decide(p *refdb.Phase, verdict, reason string) {
 }
 
 // stages returns the refinement schedule: quick (a candidate's trial:
-// scales and background, then cells, displacement and sizes) or full
+// scales and background, then cells and displacement — the displacement
+// held when axisSet, an earlier refinement having fixed it; crystallite sizes
+// are held — a candidate free to shrink its crystallites to a few
+// nanometres broadens its lines over the whole pattern and takes up any
+// hump or misfit, and costs as much to compute as its lines are wide) or
+// full
 // (refine.DefaultStages, with the instrument's widths and asymmetry from
 // the second stage on when it is not calibrated); with an internal
 // standard, the zero shift from the second stage on.
-func (r *runner) stages(quick bool) []refine.Group {
+func (r *runner) stages(quick, axisSet bool) []refine.Group {
 	s1 := refine.Scale | refine.Background
-	s2 := s1 | refine.Cell | refine.Displacement | refine.Size
+	s2 := s1 | refine.Cell | refine.Displacement
+	if axisSet {
+		// The axis was refined with the phases already accepted: a trial
+		// keeps it, or a candidate could drag the specimen displacement
+		// (up to 1.5° of shift at 2 mm on a 145 mm goniometer) to line up
+		// lines that do not fit.
+		s2 &^= refine.Displacement
+	}
 	st := []refine.Group{s1, s2}
 	if !quick {
 		st = refine.DefaultStages()
@@ -582,7 +641,12 @@ func (r *runner) fit(cs []*candidate, from *refine.Result, quick bool) (*refine.
 	for i, c := range cs {
 		phases[i] = c.phase
 	}
-	opt := refine.Options{Instrument: r.inst, BackgroundTerms: r.terms, Stages: r.stages(quick), From: from, ParticleSize: r.opt.ParticleSize}
+	// The axis (specimen displacement) is held in a quick refinement when
+	// a phase the data showed has set it, and while the model holds only
+	// required phases, which may be absent and then have nothing to set
+	// it by.
+	axisSet := quick && (from != nil && len(from.Phases) > r.nreq || from == nil && len(cs) <= r.nreq)
+	opt := refine.Options{Instrument: r.inst, BackgroundTerms: r.terms, Stages: r.stages(quick, axisSet), From: from, ParticleSize: r.opt.ParticleSize}
 	if quick {
 		// The search lined the candidate's lines up within its matching
 		// window (0.15°): a single coarse pass at twice that width is
@@ -662,6 +726,7 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 				}
 				continue
 			}
+			c.evidence = ev.Significance
 			batch = append(batch, c)
 		}
 		if len(batch) == 0 {
@@ -687,6 +752,13 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 				t.newPeaks = -1
 				continue
 			}
+			if pts, why := Prior(t.c.entry, r.oxide(accepted)); pts >= Unlikely && t.newPeaks >= t.needed {
+				r.tried[t.c.entry.ID] = true
+				r.decide(t.c.entry, UnlikelyPhase, fmt.Sprintf("its lines fit (Rwp %.4f → %.4f, explains %d peaks left unexplained), but %s: a phase missing from the database is likelier; accept it yourself if the sample holds it",
+					cur.Rwp, t.fit.Rwp, t.newPeaks, strings.Join(why, ", ")))
+				t.newPeaks = -1
+				continue
+			}
 			if t.newPeaks < t.needed {
 				r.tried[t.c.entry.ID] = true
 				r.decide(t.c.entry, NoNewPeaks, fmt.Sprintf("explains %d of the peaks the model leaves unexplained, %d needed (Rwp %.4f → %.4f): its lines fall where other phases' already are",
@@ -701,18 +773,19 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 	if best == nil {
 		return nil, nil, nil
 	}
-	// Among trials the data cannot tell from the best, the likelier phase.
+	// Among look-alike trials the data cannot tell from the best, the
+	// likelier phase. (Trials of different phases that happen to fit as
+	// well are not look-alikes: the other one's turn comes in the next
+	// step.)
 	oxide := r.oxide(accepted)
 	for i := range trials {
 		t := &trials[i]
-		if t == best || t.err != nil || t.newPeaks < t.needed || !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
+		if t == best || t.err != nil || t.newPeaks < t.needed || !similar(t.c, best.c) || !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
 			continue
 		}
-		pt, _ := Prior(t.c.entry, oxide)
-		pb, _ := Prior(best.c.entry, oxide)
-		if pt < pb {
-			r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits as well as %s (Rwp %.4f against %.4f); %s is kept for its %s (this one: %s)",
-				t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.entry.ID, priorText(t.c.entry, oxide), priorText(best.c.entry, oxide)))
+		if likelier(t.c, best.c, oxide) {
+			r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f); %s is kept: %s",
+				t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.entry.ID, whyLikelier(t.c, best.c, oxide)))
 			r.tried[best.c.entry.ID] = true
 			best = t
 		}
@@ -721,8 +794,8 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 	ft := fTest(cur, best.fit, r.res)
 	last := len(best.fit.Phases) - 1
 	sig := scaleSignificance(best.fit, last, r.res)
-	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained",
-		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/chi2(cur), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks)
+	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained (match significance %.1f)",
+		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/chi2(cur), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks, best.c.evidence)
 	r.tried[best.c.entry.ID] = true
 	switch {
 	case ft.P > r.opt.Alpha:
@@ -920,7 +993,7 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 	var sets [][]*candidate
 	for _, o := range alts {
 		set := slices.Clone(accepted)
-		set[k] = o
+		set[k] = in(o, c)
 		sets = append(sets, set)
 	}
 	oxide := r.oxide(slices.Delete(slices.Clone(accepted), k, k+1))
@@ -928,6 +1001,12 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 	for i, set := range sets {
 		o := alts[i]
 		r.tried[o.entry.ID] = true
+		// Another compound must be able to have the cell the data gave;
+		// another entry of the same compound may differ as entries do.
+		if _, ok := cellCompatible(&o.entry.Structure.Cell, &cur.Phases[k], &c.entry.Structure.Cell); !ok && !slices.Equal(o.entry.Elements, c.entry.Elements) {
+			r.decide(o.entry, LookAlike, fmt.Sprintf("look-alike of %s, but its database cell is further from the refined one than the data allow", c.entry.DisplayName()))
+			continue
+		}
 		fit, err := r.fit(set, cur, true)
 		if err != nil {
 			if ctxErr := r.ctx.Err(); ctxErr != nil {
@@ -936,23 +1015,25 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 			r.decide(o.entry, FitFailed, err.Error())
 			continue
 		}
-		po, _ := Prior(o.entry, oxide)
-		pb, _ := Prior(best.entry, oxide)
 		same := indistinguishable(fit, bestFit, r.opt.Alpha, r.res)
+		better := !same && chi2(fit) < chi2(bestFit)
 		switch {
-		case !same && chi2(fit) < chi2(bestFit), same && po < pb:
+		case better && o.fom >= best.fom-fomMargin, same && likelier(o, best, oxide):
 			why := fmt.Sprintf("fits significantly better than its look-alike %s (Rwp %.4f against %.4f)", best.entry.DisplayName(), fit.Rwp, bestFit.Rwp)
 			if same {
-				why = fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f) and is likelier: %s against %s",
-					best.entry.DisplayName(), fit.Rwp, bestFit.Rwp, priorText(o.entry, oxide), priorText(best.entry, oxide))
+				why = fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f) and %s",
+					best.entry.DisplayName(), fit.Rwp, bestFit.Rwp, whyLikelier(o, best, oxide))
 			}
 			r.decide(o.entry, Replaced, why)
 			best, bestFit = o, fit
 		default:
 			why := fmt.Sprintf("look-alike of %s: Rwp %.4f against %.4f", best.entry.DisplayName(), fit.Rwp, bestFit.Rwp)
-			if same {
-				why += fmt.Sprintf(", indistinguishable; %s kept (%s; this one %s)", best.entry.ID, priorText(best.entry, oxide), priorText(o.entry, oxide))
-			} else {
+			switch {
+			case same:
+				why += fmt.Sprintf(", indistinguishable; %s kept: %s", best.entry.ID, whyLikelier(best, o, oxide))
+			case better:
+				why += fmt.Sprintf(", better, but the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure", best.fom-o.fom, fomMargin)
+			default:
 				why += ", significantly worse"
 			}
 			r.decide(o.entry, LookAlike, why)
@@ -963,7 +1044,16 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 	}
 	out := slices.Clone(accepted)
 	out[k] = best
-	return out, bestFit, nil
+	// The fit was made with best dressed as c: refine it as itself, from
+	// that state.
+	from := *bestFit
+	from.Phases = slices.Clone(bestFit.Phases)
+	from.Phases[k].ID = best.entry.ID
+	fit, err := r.fit(out, &from, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, fit, nil
 }
 
 // similar reports whether two candidates are look-alikes: isostructural
@@ -1167,4 +1257,183 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// maxSameStructure bounds the look-alikes of other chemistry refined in
+// place of an accepted phase (sameStructure), the closest first.
+const maxSameStructure = 4
+
+// Cell compatibility of a look-alike (cellCompatible): its database cell
+// must be as close to the refined cell as the accepted phase's own, within
+// twice its deviation or cellAgree, whichever is larger, and its angles
+// within sameAngle degrees. The refined cell is a measurement: gold's
+// 4.0784 Å is not silver's 4.0862 Å, and the data say so even though
+// intensities alone could not; but a phase whose own cell had to move
+// (a solid solution, a database entry at another temperature) leaves
+// room for look-alikes as far. cellAgree, 0.1 %, is how well a
+// stoichiometric phase measured at room temperature on a calibrated
+// instrument agrees with its database cell (LaB6 here: 6e-6; thermal
+// expansion adds about 1e-4 for 10 K).
+const (
+	cellAgree = 0.001
+	sameAngle = 0.5
+)
+
+// cellCompatible reports whether a look-alike with database cell look
+// could be the refined phase fit whose own database cell is own, and how
+// far its cell is from the refined one (the largest relative difference
+// of the lengths).
+func cellCompatible(look *crystal.Cell, fit *refine.PhaseResult, own *crystal.Cell) (float64, bool) {
+	fc := fit.Cell
+	dev := func(c *crystal.Cell) float64 {
+		d := 0.0
+		for _, v := range [][2]float64{{c.A, fc.A}, {c.B, fc.B}, {c.C, fc.C}} {
+			d = max(d, math.Abs(v[0]/v[1]-1))
+		}
+		for _, v := range [][2]float64{{c.Alpha, fc.Alpha}, {c.Beta, fc.Beta}, {c.Gamma, fc.Gamma}} {
+			if math.Abs(v[0]-v[1]) > sameAngle {
+				d = math.Inf(1)
+			}
+		}
+		return d
+	}
+	d := dev(look)
+	return d, d <= max(2*dev(own), cellAgree)
+}
+
+// sameStructure refines, in place of the accepted phase k, the database
+// phases of the same structure type and other elements that the element
+// restraints admit, and returns those that fit as well (indistinguishable):
+// then the pattern shows the structure, and the chemistry of the phase is
+// not determined by the data.
+func (r *runner) sameStructure(accepted []*candidate, cur *refine.Result, k int) ([]*refdb.Phase, error) {
+	c := accepted[k]
+	st := &c.entry.Structure
+	if st.SpaceGroupNumber == 0 {
+		return nil, nil
+	}
+	type near struct {
+		p *refdb.Phase
+		d float64
+	}
+	var ns []near
+	for i := range r.db {
+		p := &r.db[i]
+		o := &p.Structure
+		if p.ID == c.entry.ID || o.SpaceGroupNumber != st.SpaceGroupNumber || slices.Equal(p.Elements, c.entry.Elements) ||
+			!r.search.Elements.Admits(p.Elements) || slices.Contains(r.opt.Reject, p.ID) {
+			continue
+		}
+		if d, ok := cellCompatible(&p.Structure.Cell, &cur.Phases[k], &st.Cell); ok {
+			ns = append(ns, near{p, d})
+		}
+	}
+	sort.SliceStable(ns, func(i, j int) bool { return ns[i].d < ns[j].d })
+	var out []*refdb.Phase
+	for _, n := range ns[:min(len(ns), maxSameStructure)] {
+		// Lined up on the accepted phase's refined cell: the look-alike's
+		// own cell may differ by up to sameCell.
+		strain := math.Cbrt(cur.Phases[k].Volume/n.p.Structure.Cell.Volume()) - 1
+		o, err := r.candidate(n.p, strain, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		if o == nil {
+			continue
+		}
+		set := slices.Clone(accepted)
+		set[k] = in(o, c)
+		fit, err := r.fit(set, cur, true)
+		if err != nil {
+			if ctxErr := r.ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			continue
+		}
+		if indistinguishable(fit, cur, r.opt.Alpha, r.res) {
+			out = append(out, n.p)
+			r.decide(n.p, SameStructure, fmt.Sprintf("same structure as %s, other elements, fits as well (Rwp %.4f against %.4f): the data do not tell the chemistry",
+				c.entry.DisplayName(), fit.Rwp, cur.Rwp))
+		}
+	}
+	return out, nil
+}
+
+// in returns candidate o dressed as the accepted c for a refinement warm
+// started from c's: its phase takes c's ID, so that it starts from c's
+// refined scale, cell (when the symmetry is the same), crystallite size
+// and axis — a look-alike is compared on the lattice and line widths the
+// data gave, not on its database cell and the instrument's bare widths.
+func in(o, c *candidate) *candidate {
+	ph := *o.phase
+	ph.ID = c.phase.ID
+	d := *o
+	d.phase = &ph
+	return &d
+}
+
+// fomMargin is how many points of the search's figure of merit a
+// look-alike may trail an accepted phase by and still replace it on a
+// significantly better fit. The figure of merit weighs the lines'
+// positions and intensities against the observed peaks as they are; a
+// look-alike it ranks far below owes a better refinement to the cell and
+// width freedom of the refinement rather than to its structure (computed
+// structures of one chemical system, whose cells are off by a per cent,
+// trade places this way). 15 points is the margin within which match
+// lets a common phase pass a rare one (its commonMargin).
+const fomMargin = 15
+
+// likelier reports whether candidate a is likelier than b, between fits the
+// data cannot tell apart: a better prior (Prior), or at equal priors a
+// better figure of merit in the peak search.
+func likelier(a, b *candidate, oxide bool) bool {
+	pa, _ := Prior(a.entry, oxide)
+	pb, _ := Prior(b.entry, oxide)
+	if pa != pb {
+		return pa < pb
+	}
+	return a.fom > b.fom
+}
+
+// whyLikelier says why a is preferred to b ("prior 0 against prior 2: …",
+// or "the peak search ranks it higher: FOM 91 against 78").
+func whyLikelier(a, b *candidate, oxide bool) string {
+	pa, _ := Prior(a.entry, oxide)
+	pb, _ := Prior(b.entry, oxide)
+	if pa != pb {
+		return fmt.Sprintf("%s against %s", priorText(a.entry, oxide), priorText(b.entry, oxide))
+	}
+	return fmt.Sprintf("the peak search ranks it higher: FOM %.0f against %.0f (%s)", a.fom, b.fom, priorText(a.entry, oxide))
+}
+
+// typicalSize estimates from the median width of the observed peaks the
+// crystallite size (nm) a candidate starts its refinement with, so that a
+// nanocrystalline sample's broad lines are tried with broad lines: the
+// excess of the median FWHM over the instrument's Caglioti width at that
+// angle, taken as Lorentzian size broadening, through Scherrer's equation
+// D = Kλ/(β cosθ) with K = 0.9 (Langford & Wilson 1978, as refine). 0 (no
+// size broadening) when the peaks are within 20 % of the instrument's
+// width, or there are none.
+func typicalSize(obs []diffraction.Peak, inst refine.Instrument) float64 {
+	var w, tt []float64
+	for _, p := range obs {
+		if p.FWHM > 0 {
+			w = append(w, p.FWHM)
+			tt = append(tt, p.TwoTheta)
+		}
+	}
+	if len(w) == 0 {
+		return 0
+	}
+	sort.Float64s(w)
+	sort.Float64s(tt)
+	fw, t := w[len(w)/2], tt[len(tt)/2]*math.Pi/360
+	tan := math.Tan(t)
+	fi := math.Sqrt(max(inst.U*tan*tan+inst.V*tan+inst.W, 1e-6))
+	if fw < 1.2*fi {
+		return 0
+	}
+	beta := (fw - fi) * math.Pi / 180
+	d := 0.9 * inst.Wavelength.Ka1 / (beta * math.Cos(t)) / 10 // Å → nm
+	return min(max(d, 2), 5000)
 }

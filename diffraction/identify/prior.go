@@ -10,18 +10,25 @@ import (
 
 // Prior is how unlikely a phase is in a laboratory sample before the data
 // are seen, as points: 0 for an ordinary phase, more for a rarer one. It
-// decides only between refinements that the data cannot tell apart
-// (indistinguishable): where the pattern decides, it is not consulted.
-// The points and their reasons:
+// decides between refinements that the data cannot tell apart
+// (indistinguishable) — and a phase of Unlikely points or more is not
+// accepted on the data alone, because the data cannot tell it apart from
+// a phase that is not in the database at all: its lines fit, but so would
+// those of the sample's own unknown phase, which is far likelier. Such a
+// phase is reported (Decision) for the user to accept. The points and
+// their reasons:
 //
 //   - 3 for an element with no stable or long-lived isotope (Tc, Pm, Po and
 //     everything from At to Ac and beyond U), 3 for a noble gas: solids of
 //     these are made in a handful of laboratories;
+//   - 3 for a substance that is a gas or a liquid at room temperature
+//     (solid CO, N2, CO2, Hg …: low-temperature phases of a prototype
+//     catalogue);
 //   - 1 for thorium or uranium, which occur in minerals (thorianite,
 //     uraninite) but rarely in a sample;
-//   - 2 for an element alone (a metal or metalloid) when the other phases
-//     of the model or of the sample's candidates are oxides: a metal
-//     survives in an oxide sample only as a deliberate addition;
+//   - 2 for an element alone, or an alloy of metals, when the sample's
+//     other phases are oxides: a metal survives heating in air, or a
+//     reaction of oxides, only as a deliberate addition;
 //   - 1 for a computed structure (DFT or an idealised model), whose cell
 //     and intensities are less certain than a measured one's;
 //   - −1 for a phase of the curated list of common laboratory phases
@@ -43,9 +50,17 @@ func Prior(p *refdb.Phase, oxide bool) (points int, why []string) {
 			why = append(why, el+" is rare in samples")
 		}
 	}
-	if oxide && len(p.Elements) == 1 && p.Elements[0] != "O" {
+	if notSolid(p) {
+		points += 3
+		why = append(why, "not a solid at room temperature")
+	}
+	switch {
+	case oxide && len(p.Elements) == 1 && p.Elements[0] != "O":
 		points += 2
 		why = append(why, "an element alone in an oxide sample")
+	case oxide && metallic(p):
+		points += 2
+		why = append(why, "an alloy in an oxide sample")
 	}
 	if p.Computed {
 		points++
@@ -57,6 +72,48 @@ func Prior(p *refdb.Phase, oxide bool) (points int, why []string) {
 	}
 	return points, why
 }
+
+// Unlikely is the prior from which a phase is not accepted on the data
+// alone (Prior).
+const Unlikely = 2
+
+// gasesAndLiquids are the formulas (refdb element-count form, elements in
+// alphabetical order) of substances that are gases or liquids at 25 °C and
+// 1 atm (CRC Handbook of Chemistry and Physics, physical constants of
+// inorganic compounds): their crystal structures are low-temperature or
+// high-pressure phases.
+var gasesAndLiquids = []string{"H2", "N2", "O2", "O3", "F2", "Cl2", "Br2", "Hg", "CO", "CO2", "NO", "N2O", "NO2", "H2O", "H3N", "CH4", "ClH", "BrH", "FH", "H2S", "O2S", "Cs", "Ga"}
+
+// notSolid reports whether a phase is of a substance that is not a solid
+// at room temperature (gasesAndLiquids; Cs and Ga melt at 28 and 30 °C and
+// count as such for a sample at hand).
+func notSolid(p *refdb.Phase) bool {
+	for _, f := range gasesAndLiquids {
+		if refdb.SameFormula(p.Formula, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// metallic reports whether a phase is made of metals only (an alloy or
+// intermetallic compound of two or more elements).
+func metallic(p *refdb.Phase) bool {
+	if len(p.Elements) < 2 {
+		return false
+	}
+	for _, el := range p.Elements {
+		if slices.Contains(nonMetals, el) {
+			return false
+		}
+	}
+	return true
+}
+
+// nonMetals are the elements that are not metals, the metalloids B, Si,
+// Ge, As, Sb and Te among them (IUPAC Red Book 2005, IR-3.5, with the
+// metalloids set apart).
+var nonMetals = []string{"H", "He", "B", "C", "N", "O", "F", "Ne", "Si", "P", "S", "Cl", "Ar", "Ge", "As", "Se", "Br", "Kr", "Sb", "Te", "I", "Xe", "At", "Rn"}
 
 // noStableIsotope lists the elements up to Cf that have no stable or
 // primordial isotope, Th and U aside (IUPAC 2021 table of standard atomic

@@ -82,13 +82,20 @@ func fTest(small, big *refine.Result, res float64) test {
 // indistinguishable reports whether two refinements of the same data with
 // the same number of parameters (one phase swapped for a look-alike) fit
 // equally well within the noise: their χ² differ by less than the
-// one-parameter F test at level alpha would call significant.
+// one-parameter F test at level alpha would call significant. The points
+// are counted as the pattern's resolution elements res (the 2θ range over
+// the line width): look-alikes share their lines' positions and differ in
+// the lines' intensities, of which a pattern holds about that many
+// independent ones — more points per line add no evidence about them.
 func indistinguishable(a, b *refine.Result, alpha, res float64) bool {
 	lo, hi := a, b
 	if chi2(b) < chi2(a) {
 		lo, hi = b, a
 	}
-	n := effectivePoints(lo, res)
+	n := res
+	if !(n > 0) {
+		n = effectivePoints(lo, 0)
+	}
 	dof, dofEff := float64(lo.N-lo.P), n-float64(lo.P)
 	c := chi2(lo)
 	if !(c > 0) || dof < 1 || dofEff < 1 {

@@ -127,7 +127,7 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 			}
 		}
 		p := &db[i]
-		if !opt.Elements.admits(p.Elements) {
+		if !opt.Elements.Admits(p.Elements) {
 			continue
 		}
 		searched++
@@ -209,8 +209,8 @@ func samePeaks(a, b *scored) bool {
 	return float64(n) >= 0.8*float64(max(len(a.Pairs), len(b.Pairs)))
 }
 
-// admits reports whether a phase with these elements passes the restraint.
-func (e Elements) admits(els []string) bool {
+// Admits reports whether a phase with these elements passes the restraint.
+func (e Elements) Admits(els []string) bool {
 	for _, x := range e.AllOf {
 		if !slices.Contains(els, x) {
 			return false

@@ -102,6 +102,14 @@ type Result struct {
 	// Fits describes the profile fit of each peak (same order as Peaks);
 	// nil when Options.Profile is ProfileNone.
 	Fits []Fit
+	// ESD is the standard uncertainty of each point's measured intensity
+	// under the noise model of the search (the scan's ESDs where given;
+	// else k·√max(I, k²) at the smoothed intensity I, k from the scatter
+	// of the data: 1 for raw counts, the size of one count for scaled or
+	// normalised data; or a constant for data with negative values). A
+	// whole-pattern fit weighs the points with it: counting statistics
+	// of the data's own units. nil when the scan is flat.
+	ESD []float64
 	// Ka2Stripped is true when the Kα2 component was stripped.
 	Ka2Stripped bool
 	// Broad are maxima far broader than the peaks (see broadFactor):
@@ -276,6 +284,10 @@ func Find(s *diffraction.Scan, opt Options) (Result, error) {
 		}
 	}
 	sig := newNoise(s, sm)
+	res.ESD = make([]float64, n)
+	for i := range res.ESD {
+		res.ESD[i] = sig.at(i, sm[i])
+	}
 	// ns: smoothed net signal.
 	for i := range ns {
 		ns[i] = sm[i] - bg[i]

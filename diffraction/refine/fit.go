@@ -41,10 +41,11 @@ type Options struct {
 	Tolerance float64
 	// From, when not nil, gives the starting values (a warm start):
 	// phases of the same ID start from its refined scale, cell, size,
-	// strain, orientation and B, other phases from their structure; the
-	// displacement, the background (same number of terms) and its
-	// Instrument, with the refined zero shift and profile, replace those
-	// of the options.
+	// strain, orientation and B (a size, strain or B it has is kept even
+	// when the stages do not refine it), other phases from their
+	// structure; the displacement, the background (same number of terms)
+	// and its Instrument, with the refined zero shift and profile, replace
+	// those of the options.
 	From *Result
 	// CoarseWidth (degrees 2θ) broadens every line by a Gaussian of this
 	// FWHM (added in quadrature to its width) during a first pass of the
@@ -318,6 +319,9 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		if !(p.CellBound >= 0 && p.CellBound <= maxCellBound) {
 			return nil, fmt.Errorf("refine: phase %s: cell bound %g is not within [0, %g]", p.ID, p.CellBound, maxCellBound)
 		}
+		if p.Size != 0 && !(p.Size >= minSize && p.Size <= maxSize) {
+			return nil, fmt.Errorf("refine: phase %s: starting size %g nm is not within %g–%g nm", p.ID, p.Size, minSize, maxSize)
+		}
 		lam, _, _ := inst.lines()
 		dLo := lam[0] / (2 * math.Sin(min(hi+1, 179.9)*math.Pi/360))
 		dHi := math.Inf(1)
@@ -404,14 +408,19 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		m.iSize[p], m.iStrain[p], m.iPO[p], m.iB[p] = -1, -1, -1, -1
 		if std != ph {
 			// The standard of FitInstrument has no sample broadening.
-			if all&Size != 0 {
+			// A size or strain of a warm start is kept, refined or not, and
+			// so is a phase's own starting size.
+			if all&Size != 0 || prev != nil && prev.Size > 0 || ph.Size > 0 {
 				v := 1 / startSize
+				if ph.Size > 0 {
+					v = 1 / ph.Size
+				}
 				if prev != nil && prev.Size > 0 {
 					v = 1 / prev.Size
 				}
 				m.iSize[p] = m.addParam(param{name: "size " + ph.ID, group: Size, phase: p, v: v, lo: 1 / maxSize, hi: 1 / minSize})
 			}
-			if all&Strain != 0 {
+			if all&Strain != 0 || prev != nil && prev.Strain > 0 {
 				v := 0.0
 				if prev != nil {
 					v = prev.Strain
@@ -427,7 +436,7 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 			m.iPO[p] = m.addParam(param{name: "orientation " + ph.ID, group: Orientation, phase: p, v: v, lo: minPO, hi: maxPO})
 			m.po[p], m.poE[p] = orientationData(ph)
 		}
-		if all&Thermal != 0 {
+		if all&Thermal != 0 || prev != nil && prev.B != 0 {
 			v := 0.0
 			if prev != nil {
 				v = prev.B

@@ -54,7 +54,7 @@ func (g Group) String() string {
 // enough to keep the model physical.
 const (
 	maxZero       = 1.0       // |zero shift| ≤ 1° 2θ
-	maxDisp       = 2.0       // |specimen displacement| ≤ 2 mm
+	maxDisp       = 1.0       // |specimen displacement| ≤ 1 mm: a surface further off the focusing circle is a preparation error to correct, not a parameter (the weighed mixtures refine to 0.15–0.5 mm); a wider bound let a wrong phase drag the whole axis (0.8° at 1 mm on a 145 mm goniometer)
 	maxAsym       = 0.1       // S/L, H/L ≤ 0.1
 	minSize       = 1.0       // crystallite size ≥ 1 nm …
 	maxSize       = 10000.0   // … ≤ 10 µm

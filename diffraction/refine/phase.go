@@ -26,6 +26,10 @@ type Phase struct {
 	// refined together with the specimen displacement and the other
 	// cells. Set the structure's cell to the certified value.
 	KnownCell bool
+	// Size, when positive, is the crystallite size (nm) the phase starts
+	// from, and keeps when the stages do not refine sizes (0: 200 nm when
+	// they do, none when they do not).
+	Size float64
 	// CellBound, when positive, replaces Options.CellBound for this phase:
 	// the largest relative change of its cell lengths and angles from the
 	// structure's (at most 0.05). An identification that lined the phase
