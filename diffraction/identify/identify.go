@@ -56,6 +56,11 @@ type Options struct {
 	// Phases, when set, is the user's own list of database IDs: they are
 	// refined as they are, with no search and no decision (Refine).
 	Phases []string
+	// Orientation gives, by database ID, the direction [hkl] of preferred
+	// orientation (March–Dollase) refined for that phase when it is in
+	// the model: the normal of the platelets' faces, (001) for V2O5 or a
+	// clay, (104) for calcite's cleavage.
+	Orientation map[string][3]int
 	// Standard is the database ID of an internal standard mixed into the
 	// sample: it is required, its cell is held (refine.Phase.KnownCell),
 	// and with StandardWeight, its weight fraction in the measured mixture
@@ -112,6 +117,11 @@ func (o Options) Validate() error {
 	}
 	if len(o.Phases) > 16 {
 		return fmt.Errorf("identify: %d phases to refine: at most 16", len(o.Phases))
+	}
+	for id, hkl := range o.Orientation {
+		if hkl == [3]int{} {
+			return fmt.Errorf("identify: preferred orientation of %s: [000] is no direction", id)
+		}
 	}
 	if o.Instrument.Wavelength.Known() {
 		if err := o.Instrument.Check(); err != nil {
@@ -553,6 +563,7 @@ func (r *runner) candidate(p *refdb.Phase, strain float64, pairs []match.Pair, f
 	}
 	ph.CellBound = r.cellBound(p, strain)
 	ph.Size = r.size
+	ph.Orientation = r.opt.Orientation[p.ID]
 	if ph.Reflections() == 0 {
 		return nil, nil
 	}
