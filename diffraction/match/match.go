@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -131,7 +132,9 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 			continue
 		}
 		searched++
-		if s, ok := m.score(p); ok {
+		m.loadPhase(p)
+		if s, ok := m.score(p.Computed); ok {
+			s.Phase = p
 			all = append(all, s)
 		}
 	}
@@ -304,6 +307,7 @@ type scored struct {
 	Candidate
 	explains map[int]float64 // observed peak → integrated intensity the phase predicts there (relative, ×Scale)
 	pairI    []float64       // reference intensity of each of Pairs
+	pairD    []float64       // and its d-spacing, Å
 	refTotal float64         // reference intensity of the lines in range
 	nLines   int             // number of lines in range
 	// nVisible lines in range would be at least as strong as the weakest
@@ -320,16 +324,20 @@ type matcher struct {
 	opt     Options
 	lamMean float64
 	// sinLo and sinHi bound sin θ of a line in range; sinObs is sin θ of
-	// each observed peak, in the order of o.tt; maxWin is the widest
-	// matching window in sin θ: the widest window in θ, in radians, since
-	// |Δ sin θ| ≤ |Δθ|.
+	// each observed peak, in the order of o.tt, and winObs its matching
+	// window in sin θ: the window in θ, in radians, since |Δ sin θ| ≤
+	// |Δθ|; maxWin is the widest possible window.
 	sinLo, sinHi, maxWin float64
-	sinObs               []float64
+	sinObs, winObs       []float64
 
 	group   []float64 // per observed peak: summed reference intensity of the lines on it
 	touched []int     // the peaks with a nonzero group, in the order first matched
 	pairs   []Pair
 	pairI   []float64
+	pairD   []float64
+
+	lines []line // the phase being scored (loadPhase)
+	near  []int  // the lines that can be near a peak at some strain (reach)
 }
 
 func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) *matcher {
@@ -337,10 +345,93 @@ func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Optio
 		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: window(opt, math.Inf(1)) / 2 * math.Pi / 180,
 		group: make([]float64, len(o.peaks))}
 	m.sinObs = make([]float64, len(o.tt))
+	m.winObs = make([]float64, len(o.tt))
 	for i, t := range o.tt {
 		m.sinObs[i] = sinHalf(t)
+		m.winObs[i] = window(opt, o.peaks[o.idx[i]].FWHM) / 2 * math.Pi / 180
 	}
 	return m
+}
+
+// line is a reference line as the scorer reads it: one of at least
+// minLineI, with its index in Phase.Lines and the strain steps at which it
+// can lie near an observed peak.
+type line struct {
+	d, i float64
+	idx  int
+	// lo…hi are the strain steps (ε = step·strainStep) outside which the
+	// line is not within maxWin of any observed peak: lo > hi for a line
+	// that is nowhere near one at any strain (see reach).
+	lo, hi int
+}
+
+// loadPhase makes p's lines of at least minLineI the matcher's lines,
+// ordered by decreasing d (as ComputeLines writes them; a list given in
+// another order is sorted, stably, so that lines of one d keep theirs).
+func (m *matcher) loadPhase(p *refdb.Phase) {
+	m.lines = m.lines[:0]
+	for k, l := range p.Lines {
+		if l.I >= minLineI {
+			m.lines = append(m.lines, line{d: l.D, i: l.I, idx: k})
+		}
+	}
+	byD := func(a, b line) int { return cmp.Compare(b.d, a.d) }
+	if !slices.IsSortedFunc(m.lines, byD) {
+		slices.SortStableFunc(m.lines, byD)
+	}
+}
+
+// reachSlack absorbs the rounding of the sines and angles that reach and
+// nearPeak compare, far below any matching window (at least 1e-5 in
+// sin θ).
+const reachSlack = 1e-9
+
+// reach sets the strain steps lo…hi of each line (n steps either side of
+// zero) and lists the lines that can be near a peak at some strain in
+// m.near. A line of spacing d is near a peak at sin θ = x, of matching
+// window w in sin θ, at strain ε when x lies within w of [s1, sm], s1 =
+// Kα1/(2d(1+ε)) and sm ≤ λ/(2d(1+ε)) with λ the larger of Kα1 and the
+// mean wavelength (nearPeak):
+//
+//	s1 − w ≤ x  ⇔  ε ≥ Kα1/(2d(x + w)) − 1
+//	x ≤ sm + w  ⇒  ε ≤ λ/(2d(x − w)) − 1   (when x > w)
+//
+// One step more either side covers the rounding of ε·d, so a line outside
+// lo…hi fails nearPeak at that step and scoreAt need not look at it.
+func (m *matcher) reach(n int, maxStrain float64) {
+	lam := math.Max(m.w.Ka1, m.lamMean)
+	m.near = m.near[:0]
+	for li := range m.lines {
+		l := &m.lines[li]
+		l.lo, l.hi = n+1, -n-1
+		sMin := m.w.Ka1/(2*l.d*(1+maxStrain)) - m.maxWin - reachSlack
+		sMax := lam/(2*l.d*(1-maxStrain)) + m.maxWin + reachSlack
+		for j := sort.SearchFloat64s(m.sinObs, sMin); j < len(m.sinObs) && m.sinObs[j] <= sMax; j++ {
+			x, w := m.sinObs[j], m.winObs[j]+reachSlack
+			if x < sMin+m.maxWin-w || x > sMax-m.maxWin+w {
+				continue
+			}
+			lo := int(math.Floor((m.w.Ka1/(2*l.d*(x+w))-1)/strainStep)) - 1
+			hi := n
+			if x > w {
+				hi = int(math.Ceil(math.Min(lam/(2*l.d*(x-w))-1, 2*maxStrain)/strainStep)) + 1
+			}
+			l.lo, l.hi = min(l.lo, max(lo, -n)), max(l.hi, min(hi, n))
+		}
+		if l.lo <= l.hi {
+			m.near = append(m.near, li)
+		}
+	}
+}
+
+// inRange returns the lines a…b-1 that fall within lo–hi at strain eps:
+// by decreasing d, sin θ grows along the list, so they are one run, found
+// with the very test lineSin makes.
+func (m *matcher) inRange(eps float64) (a, b int) {
+	s1 := func(i int) float64 { return m.w.Ka1 / (2 * (m.lines[i].d * (1 + eps))) }
+	a = sort.Search(len(m.lines), func(i int) bool { return s1(i) >= m.sinLo })
+	b = a + sort.Search(len(m.lines)-a, func(i int) bool { s := s1(a + i); return !(s <= 1 && s <= m.sinHi) })
+	return a, b
 }
 
 // lineSin is sin θ of a line of spacing d at Kα1; ok is false when the
@@ -360,14 +451,23 @@ func window(opt Options, fwhm float64) float64 {
 // sinHalf is sin θ for a 2θ in degrees.
 func sinHalf(twoTheta float64) float64 { return math.Sin(twoTheta / 2 * math.Pi / 180) }
 
-// score matches one phase at the best strain and returns its candidate.
-// ok is false when no reference line falls in the range or none matches.
-func (m *matcher) score(p *refdb.Phase) (scored, bool) {
+// boundSlack covers the rounding of the figure of merit's product of
+// factors, which reach 1 only in exact arithmetic.
+const boundSlack = 1e-9
+
+// score matches the loaded lines (loadPhase) at the best strain and
+// returns the candidate, for a computed structure or not; ok is false when
+// no reference line falls in the range or none matches.
+func (m *matcher) score(computed bool) (scored, bool) {
 	maxStrain := m.opt.MaxStrain
-	if p.Computed {
+	if computed {
 		maxStrain = m.opt.MaxStrainComputed
 	}
 	n := int(math.Round(maxStrain / strainStep))
+	m.reach(n, maxStrain)
+	if len(m.near) == 0 {
+		return scored{}, false
+	}
 	bestFOM, bestEps := -1.0, 0.0
 	// Walk the strain grid outward from zero so that among equal scores
 	// the smallest strain wins.
@@ -377,14 +477,14 @@ func (m *matcher) score(p *refdb.Phase) (scored, bool) {
 			step = -step
 		}
 		eps := float64(step) * strainStep
-		if st, ok := m.scoreAt(p, eps, maxStrain); ok && st.fom > bestFOM+1e-9 {
+		if st, ok := m.scoreAt(step, eps, maxStrain, bestFOM); ok && st.fom > bestFOM+1e-9 {
 			bestFOM, bestEps = st.fom, eps
 		}
 	}
 	if bestFOM <= 0 {
 		return scored{}, false
 	}
-	best := m.candidate(p, bestEps, maxStrain)
+	best := m.candidate(bestEps, maxStrain)
 	claimKa2(&best, m.o, m.w, m.opt)
 	return best, true
 }
@@ -398,9 +498,8 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 	if !(w.Ka2 > w.Ka1) || !(w.Ratio > 0) {
 		return
 	}
-	for _, pr := range c.Pairs {
-		l := c.Phase.Lines[pr.Line]
-		d := l.D * (1 + c.Strain)
+	for i, pr := range c.Pairs {
+		d := c.pairD[i] * (1 + c.Strain)
 		t2, ok := diffraction.TwoTheta(d, w.Ka2)
 		if !ok {
 			continue
@@ -410,13 +509,18 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 		if k < 0 || k == pr.Peak || math.Abs(dist) > opt.Tolerance {
 			continue
 		}
-		c.explains[k] += w.Ratio * c.Scale * l.I
+		c.explains[k] += w.Ratio * c.Scale * c.pairI[i]
 		c.Ka2Pairs = append(c.Ka2Pairs, Pair{Peak: k, Line: pr.Line, Delta: o.peaks[k].TwoTheta - t2})
 	}
 }
 
-// scoreAt matches the lines of p, with all d-spacings multiplied by 1+eps,
-// against the observed peaks and computes the figure of merit.
+// scoreAt matches the loaded lines, with all d-spacings multiplied by
+// 1+eps (eps = step·strainStep), against the observed peaks and computes
+// the figure of merit. ok is false when no line falls in the range, none
+// matches, or the figure of merit cannot exceed best by more than 1e-9
+// (then it is not computed: the fraction C below is at most the
+// intensity of the lines near a peak at this step, and every other factor
+// is at most 1).
 //
 // The figure of merit is Bragg's own, built from the criteria that
 // search-match programs combine (Hanawalt, Rinn & Frevel 1938; Smith &
@@ -441,25 +545,39 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 // is the number of phases searched and α = falseAlarm. A phase with two
 // lines in range that fall on a dense pattern's peaks is no evidence,
 // however well they agree; 20 matched lines are.
-func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) {
+func (m *matcher) scoreAt(step int, eps, maxStrain, best float64) (stats, bool) {
 	o, opt := m.o, m.opt
 	for _, k := range m.touched {
 		m.group[k] = 0
 	}
-	m.touched, m.pairs, m.pairI = m.touched[:0], m.pairs[:0], m.pairI[:0]
+	m.touched, m.pairs, m.pairI, m.pairD = m.touched[:0], m.pairs[:0], m.pairI[:0], m.pairD[:0]
 	var st stats
+	a, b := m.inRange(eps)
+	for _, l := range m.lines[a:b] {
+		st.refTotal += l.i
+	}
+	st.nLines = b - a
+	S := 1.0
+	if maxStrain > 0 {
+		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
+	}
+	var reachable float64
+	for _, li := range m.near {
+		if l := &m.lines[li]; li >= a && li < b && step >= l.lo && step <= l.hi {
+			reachable += l.i
+		}
+	}
+	if st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(1+boundSlack) <= best+1e-9 {
+		return stats{}, false
+	}
 	var refMatched, posNum, posDen float64
-	for li, l := range p.Lines {
-		if l.I < minLineI {
+	for _, li := range m.near {
+		l := &m.lines[li]
+		if li < a || li >= b || step < l.lo || step > l.hi {
 			continue
 		}
-		d := l.D * (1 + eps)
-		s1, ok := m.lineSin(d)
-		if !ok {
-			continue
-		}
-		st.refTotal += l.I
-		st.nLines++
+		d := l.d * (1 + eps)
+		s1, _ := m.lineSin(d)
 		// An unresolved Kα doublet peaks between the Kα1 position and the
 		// intensity-weighted mean position; accept anything in between.
 		sm := m.lamMean / (2 * d)
@@ -481,17 +599,18 @@ func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) 
 		if math.Abs(dist) > win {
 			continue
 		}
-		refMatched += l.I
-		posNum += l.I * math.Abs(dist) / win
-		posDen += l.I
+		refMatched += l.i
+		posNum += l.i * math.Abs(dist) / win
+		posDen += l.i
 		if m.group[k] == 0 {
 			m.touched = append(m.touched, k)
 		}
-		m.group[k] += l.I
-		m.pairs = append(m.pairs, Pair{Peak: k, Line: li, Delta: o.peaks[k].TwoTheta - t1})
-		m.pairI = append(m.pairI, l.I)
+		m.group[k] += l.i
+		m.pairs = append(m.pairs, Pair{Peak: k, Line: l.idx, Delta: o.peaks[k].TwoTheta - t1})
+		m.pairI = append(m.pairI, l.i)
+		m.pairD = append(m.pairD, l.d)
 	}
-	if st.refTotal == 0 || len(m.pairs) == 0 {
+	if len(m.pairs) == 0 {
 		return stats{}, false
 	}
 	// Least-squares scale of the reference intensities onto the observed
@@ -512,10 +631,6 @@ func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) 
 	E := explained / o.total
 	P := 1 - posNum/posDen
 	A := math.Max(0, 1-resid/explained)
-	S := 1.0
-	if maxStrain > 0 {
-		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
-	}
 	st.fom = 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
 	return st, true
 }
@@ -526,41 +641,35 @@ type stats struct {
 	nLines               int
 }
 
-// nearPeak reports whether an observed peak lies within the widest
-// matching window of the interval [s1, sm] of sin θ (the neighbours that
-// observed.nearest looks at, in the same order).
+// nearPeak reports whether an observed peak lies within its own matching
+// window of the interval [s1, sm] of sin θ: a line that observed.nearest
+// matches has one (the matched peak), so a line without one is ruled out
+// without the arcsines.
 func (m *matcher) nearPeak(s1, sm float64) bool {
-	j := sort.SearchFloat64s(m.sinObs, s1)
-	for _, k := range [3]int{j - 1, j, j + 1} {
-		if k < 0 || k >= len(m.sinObs) {
-			continue
-		}
-		x := m.sinObs[k]
-		if x >= s1-m.maxWin && x <= sm+m.maxWin {
+	for j := sort.SearchFloat64s(m.sinObs, s1-m.maxWin-reachSlack); j < len(m.sinObs) && m.sinObs[j] <= sm+m.maxWin+reachSlack; j++ {
+		if x, w := m.sinObs[j], m.winObs[j]+reachSlack; x >= s1-w && x <= sm+w {
 			return true
 		}
 	}
 	return false
 }
 
-// candidate scores p at eps again and keeps what the decision needs: the
-// pairs, the intensity each matched peak owes the phase, and the visible
-// lines (those the fitted scale puts at least as high as the weakest
-// observed peak: a minor phase's weak lines are below the detection limit)
-// for the significance.
-func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
-	st, _ := m.scoreAt(p, eps, maxStrain)
+// candidate scores the loaded lines at eps again and keeps what the
+// decision needs: the pairs, the intensity each matched peak owes the
+// phase, and the visible lines (those the fitted scale puts at least as
+// high as the weakest observed peak: a minor phase's weak lines are below
+// the detection limit) for the significance.
+func (m *matcher) candidate(eps, maxStrain float64) scored {
+	st, _ := m.scoreAt(int(math.Round(eps/strainStep)), eps, maxStrain, math.Inf(-1))
 	explains := make(map[int]float64, len(m.touched))
 	for _, k := range m.touched {
 		explains[k] = st.scale * m.group[k]
 	}
 	visible := func(i float64) bool { return st.scale*i >= m.o.weakest }
 	var nVis, mVis int
-	for _, l := range p.Lines {
-		if l.I < minLineI || !visible(l.I) {
-			continue
-		}
-		if _, ok := m.lineSin(l.D * (1 + eps)); ok {
+	a, b := m.inRange(eps)
+	for _, l := range m.lines[a:b] {
+		if visible(l.i) {
 			nVis++
 		}
 	}
@@ -570,9 +679,10 @@ func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
 		}
 	}
 	return scored{
-		Candidate: Candidate{Phase: p, FOM: st.fom, Scale: st.scale, Strain: eps, Pairs: slices.Clone(m.pairs)},
+		Candidate: Candidate{FOM: st.fom, Scale: st.scale, Strain: eps, Pairs: slices.Clone(m.pairs)},
 		explains:  explains,
 		pairI:     slices.Clone(m.pairI),
+		pairD:     slices.Clone(m.pairD),
 		refTotal:  st.refTotal,
 		nLines:    st.nLines,
 		nVisible:  nVis,
