@@ -174,6 +174,42 @@ func nearContact(g [3][3]float64, cell Cell, atoms []contactAtom) (c Contact, ok
 	return c, true, true
 }
 
+// HasBond reports whether an atom of element a and one of element b (on
+// sites of any occupancy) come within ratio × the sum of their covalent
+// radii of each other, at their nearest images; false when either element
+// has no atom or no known radius.
+func (s *Structure) HasBond(a, b string, ratio float64) bool {
+	ra, okA := covalentRadius[a]
+	rb, okB := covalentRadius[b]
+	if !okA || !okB {
+		return false
+	}
+	var as, bs []contactAtom
+	for _, at := range s.Atoms() {
+		if at.Element == a {
+			as = append(as, contactAtom{pos: at.Pos, r: ra})
+		} else if at.Element == b {
+			bs = append(bs, contactAtom{pos: at.Pos, r: rb})
+		}
+	}
+	na, atoms := len(as), append(as, bs...)
+	g := s.Cell.Metric()
+	for i := range na {
+		// With a = b every pair of the a atoms, an atom with its own
+		// translates included; else each a atom with each b atom.
+		j0 := na
+		if a == b {
+			j0 = i
+		}
+		for j := j0; j < len(atoms); j++ {
+			if _, r := pairContact(g, atoms, i, j); r <= ratio {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // FoldEquivalentSites returns a copy of the structure without the sites
 // that an operator maps onto an earlier site of the same element and
 // occupancy (within 1e-3 in fractional coordinates), and how many it

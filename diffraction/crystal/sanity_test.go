@@ -176,3 +176,19 @@ func TestNearContactAgrees(t *testing.T) {
 	}
 	t.Logf("%d structures compared", certain)
 }
+
+// TestHasBond: in halite Na and Cl are 1.05 of their bond length apart
+// (TestShortestContact), two Na atoms a/√2 = 3.99 Å, 1.20 of theirs (2 ×
+// 1.66 Å).
+func TestHasBond(t *testing.T) {
+	s := readTestCIF(t, "nacl.cif")
+	for _, c := range []struct {
+		a, b  string
+		ratio float64
+		want  bool
+	}{{"Na", "Cl", 1.1, true}, {"Cl", "Na", 1.1, true}, {"Na", "Cl", 1.0, false}, {"Na", "Na", 1.1, false}, {"Na", "Na", 1.25, true}, {"Na", "O", 5, false}} {
+		if got := s.HasBond(c.a, c.b, c.ratio); got != c.want {
+			t.Errorf("%s–%s within %g: %v, want %v", c.a, c.b, c.ratio, got, c.want)
+		}
+	}
+}
