@@ -102,23 +102,13 @@ const strainStep = 5e-4
 // Identify scores every phase of db against the observed peaks of a scan
 // that covers lo ≤ 2θ ≤ hi, ranks them, and decides which phases are
 // present. w must be known (the caller substitutes an assumed wavelength
-// and says so). ctx cancels a long search.
+// and says so). ctx cancels a long search. Search gives the same result
+// through an index, scoring only the phases that can matter.
 func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, db []refdb.Phase, opt Options) (Result, error) {
-	if err := opt.Validate(); err != nil {
-		return Result{}, fmt.Errorf("match: %w", err)
+	o, m, err := prepare(obs, w, lo, hi, opt)
+	if err != nil {
+		return Result{}, err
 	}
-	if !w.Known() {
-		return Result{}, errors.New("match: the wavelength is unknown")
-	}
-	if len(obs) == 0 {
-		return Result{}, errors.New("match: no peaks to match")
-	}
-	if !(hi > lo) {
-		return Result{}, fmt.Errorf("match: empty 2θ range %g–%g°", lo, hi)
-	}
-	o := newObserved(obs)
-	o.cover = coverage(o, lo, hi, opt)
-	m := newMatcher(o, w, lo, hi, opt)
 	var all []scored
 	searched := 0
 	for i := range db {
@@ -133,33 +123,76 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 		}
 		searched++
 		m.loadPhase(p)
-		if s, ok := m.score(p.Computed); ok {
-			s.Phase = p
+		if s, ok := m.score(p.Computed, math.Inf(-1)); ok {
+			s.Phase, s.common = p, p.Common
 			all = append(all, s)
 		}
 	}
-	// Significance: searching N phases, a match that chance gives with
-	// probability p is expected N·p times in the database; full weight
-	// needs N·p ≤ falseAlarm (a Bonferroni bound), less weight in
-	// proportion to −log10 p.
-	norm := math.Log10(math.Max(float64(searched), 10) / falseAlarm)
+	n := significance(searched)
 	for i := range all {
-		c := &all[i]
-		c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
-		c.FOM *= math.Min(1, c.Significance/norm)
+		n.weigh(&all[i], o)
 	}
+	return decide(all, o, opt, nil)
+}
+
+// prepare checks the arguments of a search and readies the observed
+// peaks and the matcher.
+func prepare(obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, opt Options) (*observed, *matcher, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("match: %w", err)
+	}
+	if !w.Known() {
+		return nil, nil, errors.New("match: the wavelength is unknown")
+	}
+	if len(obs) == 0 {
+		return nil, nil, errors.New("match: no peaks to match")
+	}
+	if !(hi > lo) {
+		return nil, nil, fmt.Errorf("match: empty 2θ range %g–%g°", lo, hi)
+	}
+	o := newObserved(obs)
+	o.cover = coverage(o, lo, hi, opt)
+	return o, newMatcher(o, w, lo, hi, opt), nil
+}
+
+// significance is the normalisation of the significance for a search of
+// N phases: a match that chance gives with probability p is expected N·p
+// times in the database; full weight needs N·p ≤ falseAlarm (a Bonferroni
+// bound), less weight in proportion to −log10 p.
+type significance float64
+
+// norm is log10(N/α), N at least 10.
+func (n significance) norm() float64 { return math.Log10(math.Max(float64(n), 10) / falseAlarm) }
+
+// weigh sets a candidate's Significance and multiplies its figure of
+// merit by G = min(1, −log10 p / log10(N/α)).
+func (n significance) weigh(c *scored, o *observed) {
+	c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
+	c.FOM *= math.Min(1, c.Significance/n.norm())
+}
+
+// decide ranks the weighed candidates, in the order of the database, and
+// concludes which are present. resolve, when set, gives a candidate its
+// Phase, which only the candidates listed or concluded need.
+func decide(all []scored, o *observed, opt Options, resolve func(*scored) error) (Result, error) {
 	sort.SliceStable(all, func(i, j int) bool { return all[i].FOM > all[j].FOM })
 	preferCommon(all)
-
+	if resolve == nil {
+		resolve = func(*scored) error { return nil }
+	}
 	var res Result
 	for i := range all {
 		if i == opt.Top {
 			break
 		}
+		if err := resolve(&all[i]); err != nil {
+			return Result{}, err
+		}
 		res.Candidates = append(res.Candidates, all[i].Candidate)
 	}
-	res.Phases = conclude(all, o, opt)
-	return res, nil
+	var err error
+	res.Phases, err = conclude(all, o, opt, resolve)
+	return res, err
 }
 
 // commonMargin is how far, in FOM points, a common phase may trail a rare
@@ -173,14 +206,14 @@ const commonMargin = 15
 // as HighScore and Match! do with their common-phase subfiles.
 func preferCommon(all []scored) {
 	for j := 1; j < len(all); j++ {
-		if !all[j].Phase.Common {
+		if !all[j].common {
 			continue
 		}
 		// The highest-ranked rare look-alike within the margin; other
 		// candidates between them do not stop the move.
 		i := j
 		for k := j - 1; k >= 0 && all[k].FOM-all[j].FOM < commonMargin; k-- {
-			if all[k].Phase.Common {
+			if all[k].common {
 				break
 			}
 			if samePeaks(&all[k], &all[j]) {
@@ -281,7 +314,12 @@ func newObserved(ps []diffraction.Peak) *observed {
 // nearest returns the observed peak closest to the interval [a, b] and its
 // signed distance from it (0 inside), or -1 when there are no peaks.
 func (o *observed) nearest(a, b float64) (int, float64) {
-	j := sort.SearchFloat64s(o.tt, a)
+	return o.nearestAt(sort.SearchFloat64s(o.tt, a), a, b)
+}
+
+// nearestAt is nearest with j, the index of the first peak at a or above
+// in o.tt, known.
+func (o *observed) nearestAt(j int, a, b float64) (int, float64) {
 	best, bestD := -1, math.Inf(1)
 	for _, k := range []int{j - 1, j, j + 1} {
 		if k < 0 || k >= len(o.tt) {
@@ -308,8 +346,11 @@ type scored struct {
 	explains map[int]float64 // observed peak → integrated intensity the phase predicts there (relative, ×Scale)
 	pairI    []float64       // reference intensity of each of Pairs
 	pairD    []float64       // and its d-spacing, Å
-	refTotal float64         // reference intensity of the lines in range
-	nLines   int             // number of lines in range
+	common   bool            // Phase.Common
+	// part and entry place the candidate of a Search in its library.
+	part, entry int
+	refTotal    float64 // reference intensity of the lines in range
+	nLines      int     // number of lines in range
 	// nVisible lines in range would be at least as strong as the weakest
 	// observed peak at the fitted scale; mVisible of them are matched.
 	nVisible, mVisible int
@@ -336,14 +377,38 @@ type matcher struct {
 	pairI   []float64
 	pairD   []float64
 
+	// norm is the significance's normalisation, log10(N/α), when the
+	// number N of phases searched is known beforehand (Search).
+	norm float64
+
+	winDeg []float64 // matching window of each observed peak, degrees 2θ (window)
+
 	lines []line // the phase being scored (loadPhase)
 	near  []int  // the lines that can be near a peak at some strain (reach)
+	// reached are the observed peaks (in the order of sinObs) the lines can
+	// come near, marked in peakReached; eBound is their share of the
+	// observed intensity.
+	reached     []int
+	peakReached []bool
+	eBound      float64
+	// nSteps is the number of strain steps either side of zero; runA and
+	// runB the lines in range at each step, from step −nSteps; sumFrom
+	// and cum the running sums of intensity from line sumFrom (refTotal).
+	nSteps     int
+	runA, runB []int
+	sumFrom    int
+	cum        []float64
 }
 
 func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) *matcher {
 	m := &matcher{o: o, w: w, lo: lo, hi: hi, opt: opt, lamMean: w.Mean(),
 		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: window(opt, math.Inf(1)) / 2 * math.Pi / 180,
 		group: make([]float64, len(o.peaks))}
+	m.winDeg = make([]float64, len(o.peaks))
+	for k, p := range o.peaks {
+		m.winDeg[k] = window(opt, p.FWHM)
+	}
+	m.peakReached = make([]bool, len(o.tt))
 	m.sinObs = make([]float64, len(o.tt))
 	m.winObs = make([]float64, len(o.tt))
 	for i, t := range o.tt {
@@ -361,8 +426,9 @@ type line struct {
 	idx  int
 	// lo…hi are the strain steps (ε = step·strainStep) outside which the
 	// line is not within maxWin of any observed peak: lo > hi for a line
-	// that is nowhere near one at any strain (see reach).
-	lo, hi int
+	// that is nowhere near one at any strain; j0…j1-1 are the observed
+	// peaks (in the order of sinObs) it can come near (see reach).
+	lo, hi, j0, j1 int
 }
 
 // loadPhase makes p's lines of at least minLineI the matcher's lines,
@@ -401,13 +467,19 @@ const reachSlack = 1e-9
 func (m *matcher) reach(n int, maxStrain float64) {
 	lam := math.Max(m.w.Ka1, m.lamMean)
 	m.near = m.near[:0]
+	for _, j := range m.reached {
+		m.peakReached[j] = false
+	}
+	m.reached = m.reached[:0]
 	for li := range m.lines {
 		l := &m.lines[li]
 		l.lo, l.hi = n+1, -n-1
 		sMin := m.w.Ka1/(2*l.d*(1+maxStrain)) - m.maxWin - reachSlack
 		sMax := lam/(2*l.d*(1-maxStrain)) + m.maxWin + reachSlack
-		for j := sort.SearchFloat64s(m.sinObs, sMin); j < len(m.sinObs) && m.sinObs[j] <= sMax; j++ {
-			x, w := m.sinObs[j], m.winObs[j]+reachSlack
+		l.j0 = sort.SearchFloat64s(m.sinObs, sMin)
+		l.j1 = l.j0
+		for ; l.j1 < len(m.sinObs) && m.sinObs[l.j1] <= sMax; l.j1++ {
+			x, w := m.sinObs[l.j1], m.winObs[l.j1]+reachSlack
 			if x < sMin+m.maxWin-w || x > sMax-m.maxWin+w {
 				continue
 			}
@@ -420,8 +492,46 @@ func (m *matcher) reach(n int, maxStrain float64) {
 		}
 		if l.lo <= l.hi {
 			m.near = append(m.near, li)
+			for j := l.j0; j < l.j1; j++ {
+				if !m.peakReached[j] {
+					m.peakReached[j] = true
+					m.reached = append(m.reached, j)
+				}
+			}
 		}
 	}
+	// E, the share of the observed intensity the phase explains, counts
+	// only peaks that its lines come near.
+	var e float64
+	for _, j := range m.reached {
+		e += m.o.inten[m.o.idx[j]]
+	}
+	m.eBound = math.Min(1, e/m.o.total)
+	m.runs(n)
+}
+
+// runs finds, for every strain step, the lines in range (inRange) and
+// forgets the sums of intensity of the last phase.
+func (m *matcher) runs(n int) {
+	m.runA, m.runB = m.runA[:0], m.runB[:0]
+	for step := -n; step <= n; step++ {
+		a, b := m.inRange(float64(step) * strainStep)
+		m.runA, m.runB = append(m.runA, a), append(m.runB, b)
+	}
+	m.sumFrom = -1
+}
+
+// refTotal is the summed intensity of lines a…b-1, added up in order as
+// scoreAt always did; the running sums from a are kept for the other steps
+// of the phase, whose runs mostly start at the same line.
+func (m *matcher) refTotal(a, b int) float64 {
+	if m.sumFrom != a {
+		m.sumFrom, m.cum = a, append(m.cum[:0], 0)
+	}
+	for k := len(m.cum) - 1; a+k < b; k++ {
+		m.cum = append(m.cum, m.cum[k]+m.lines[a+k].i)
+	}
+	return m.cum[b-a]
 }
 
 // inRange returns the lines a…b-1 that fall within lo–hi at strain eps:
@@ -457,16 +567,34 @@ const boundSlack = 1e-9
 
 // score matches the loaded lines (loadPhase) at the best strain and
 // returns the candidate, for a computed structure or not; ok is false when
-// no reference line falls in the range or none matches.
-func (m *matcher) score(computed bool) (scored, bool) {
+// no reference line falls in the range or none matches. floor is the
+// figure of merit below which the caller has no use for the candidate
+// (−∞: any): a candidate whose weighed figure of merit cannot reach it is
+// not scored, and ok is false for it.
+//
+// The strains of a candidate that can reach floor are searched as in full:
+// a strain step is left out only when its bound (scoreAt) is below cut −
+// 2e-9, cut the unweighed figure of merit that floor asks for, so it
+// cannot be the best step, nor keep a step of cut or more from being one
+// (a step replaces the best only when it exceeds it by 1e-9).
+func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 	maxStrain := m.opt.MaxStrain
 	if computed {
 		maxStrain = m.opt.MaxStrainComputed
 	}
 	n := int(math.Round(maxStrain / strainStep))
+	m.nSteps = n
 	m.reach(n, maxStrain)
 	if len(m.near) == 0 {
 		return scored{}, false
+	}
+	cut := math.Inf(-1)
+	if !math.IsInf(floor, -1) {
+		g := m.weightBound(len(m.near))
+		if g <= 0 {
+			return scored{}, false
+		}
+		cut = floor/g - 1e-6
 	}
 	bestFOM, bestEps := -1.0, 0.0
 	// Walk the strain grid outward from zero so that among equal scores
@@ -477,16 +605,31 @@ func (m *matcher) score(computed bool) (scored, bool) {
 			step = -step
 		}
 		eps := float64(step) * strainStep
-		if st, ok := m.scoreAt(step, eps, maxStrain, bestFOM); ok && st.fom > bestFOM+1e-9 {
+		if st, ok := m.scoreAt(step, eps, maxStrain, math.Max(bestFOM+1e-9, cut-2e-9)); ok && st.fom > bestFOM+1e-9 {
 			bestFOM, bestEps = st.fom, eps
 		}
 	}
-	if bestFOM <= 0 {
+	if bestFOM <= 0 || bestFOM < cut {
 		return scored{}, false
 	}
 	best := m.candidate(bestEps, maxStrain)
 	claimKa2(&best, m.o, m.w, m.opt)
 	return best, true
+}
+
+// weightBound bounds the significance weight G of a candidate with at most
+// nearLines lines that can match: at least m of n lines fall on peaks by
+// chance with probability at least f^m (the first m do), so −log10 p ≤
+// m·log10(1/f) (1e-6 more for the rounding of binomialTail).
+func (m *matcher) weightBound(nearLines int) float64 {
+	f := m.o.cover
+	switch {
+	case f <= 0:
+		return 1
+	case f >= 1:
+		return 0
+	}
+	return math.Min(1, (float64(nearLines)*math.Log10(1/f)+1e-6)/m.norm)
 }
 
 // claimKa2 adds to a candidate the observed peaks that are the resolved
@@ -517,10 +660,9 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 // scoreAt matches the loaded lines, with all d-spacings multiplied by
 // 1+eps (eps = step·strainStep), against the observed peaks and computes
 // the figure of merit. ok is false when no line falls in the range, none
-// matches, or the figure of merit cannot exceed best by more than 1e-9
-// (then it is not computed: the fraction C below is at most the
-// intensity of the lines near a peak at this step, and every other factor
-// is at most 1).
+// matches, or the figure of merit cannot exceed below (then it is not
+// computed: the fraction C below is at most the intensity of the lines
+// near a peak at this step, and every other factor is at most 1).
 //
 // The figure of merit is Bragg's own, built from the criteria that
 // search-match programs combine (Hanawalt, Rinn & Frevel 1938; Smith &
@@ -545,18 +687,15 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 // is the number of phases searched and α = falseAlarm. A phase with two
 // lines in range that fall on a dense pattern's peaks is no evidence,
 // however well they agree; 20 matched lines are.
-func (m *matcher) scoreAt(step int, eps, maxStrain, best float64) (stats, bool) {
-	o, opt := m.o, m.opt
+func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool) {
+	o := m.o
 	for _, k := range m.touched {
 		m.group[k] = 0
 	}
 	m.touched, m.pairs, m.pairI, m.pairD = m.touched[:0], m.pairs[:0], m.pairI[:0], m.pairD[:0]
 	var st stats
-	a, b := m.inRange(eps)
-	for _, l := range m.lines[a:b] {
-		st.refTotal += l.i
-	}
-	st.nLines = b - a
+	a, b := m.runA[step+m.nSteps], m.runB[step+m.nSteps]
+	st.refTotal, st.nLines = m.refTotal(a, b), b-a
 	S := 1.0
 	if maxStrain > 0 {
 		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
@@ -567,7 +706,7 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, best float64) (stats, bool) 
 			reachable += l.i
 		}
 	}
-	if st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(1+boundSlack) <= best+1e-9 {
+	if st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(0.6+0.4*m.eBound)*(1+boundSlack) <= below {
 		return stats{}, false
 	}
 	var refMatched, posNum, posDen float64
@@ -586,16 +725,22 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, best float64) (stats, bool) 
 		}
 		// Most lines of most phases are far from every peak: ruled out
 		// in sin θ, without the arcsines.
-		if !m.nearPeak(s1, sm) {
+		if !m.nearPeak(l, s1, sm) {
 			continue
 		}
 		t1 := 2 * math.Asin(s1) * 180 / math.Pi
 		tm := 2 * math.Asin(sm) * 180 / math.Pi
-		k, dist := o.nearest(t1, tm)
+		// The first peak at t1 or above is among those the line can come
+		// near, or just past them (reach's span is wider than a window).
+		j := l.j0
+		for j < l.j1 && o.tt[j] < t1 {
+			j++
+		}
+		k, dist := o.nearestAt(j, t1, tm)
 		if k < 0 {
 			continue
 		}
-		win := window(opt, o.peaks[k].FWHM)
+		win := m.winDeg[k]
 		if math.Abs(dist) > win {
 			continue
 		}
@@ -644,9 +789,9 @@ type stats struct {
 // nearPeak reports whether an observed peak lies within its own matching
 // window of the interval [s1, sm] of sin θ: a line that observed.nearest
 // matches has one (the matched peak), so a line without one is ruled out
-// without the arcsines.
-func (m *matcher) nearPeak(s1, sm float64) bool {
-	for j := sort.SearchFloat64s(m.sinObs, s1-m.maxWin-reachSlack); j < len(m.sinObs) && m.sinObs[j] <= sm+m.maxWin+reachSlack; j++ {
+// without the arcsines. Only the peaks reach found for the line can.
+func (m *matcher) nearPeak(l *line, s1, sm float64) bool {
+	for j := l.j0; j < l.j1; j++ {
 		if x, w := m.sinObs[j], m.winObs[j]+reachSlack; x >= s1-w && x <= sm+w {
 			return true
 		}
@@ -667,7 +812,8 @@ func (m *matcher) candidate(eps, maxStrain float64) scored {
 	}
 	visible := func(i float64) bool { return st.scale*i >= m.o.weakest }
 	var nVis, mVis int
-	a, b := m.inRange(eps)
+	step := int(math.Round(eps / strainStep))
+	a, b := m.runA[step+m.nSteps], m.runB[step+m.nSteps]
 	for _, l := range m.lines[a:b] {
 		if visible(l.i) {
 			nVis++
@@ -746,7 +892,7 @@ func binomialTail(n, m int, f float64) float64 {
 // scales by the RIR method of Chung (1974, J. Appl. Cryst. 7, 519–525):
 // w_α = (I_α/RIR_α) / Σ_j (I_j/RIR_j), with I the integrated intensity of
 // each phase's strongest line, here 100·Scale.
-func conclude(all []scored, o *observed, opt Options) []Candidate {
+func conclude(all []scored, o *observed, opt Options, resolve func(*scored) error) ([]Candidate, error) {
 	left := slices.Clone(o.inten)
 	claimed := make([]bool, len(o.inten))
 	var out []Candidate
@@ -770,6 +916,9 @@ func conclude(all []scored, o *observed, opt Options) []Candidate {
 			left[k] = math.Max(0, left[k]-v)
 			claimed[k] = true
 		}
+		if err := resolve(&c); err != nil {
+			return nil, err
+		}
 		out = append(out, c.Candidate)
 	}
 	var sum float64
@@ -783,5 +932,5 @@ func conclude(all []scored, o *observed, opt Options) []Candidate {
 			out[i].WeightPercent = 100 * out[i].Scale / r / sum
 		}
 	}
-	return out
+	return out, nil
 }
