@@ -67,13 +67,17 @@ func newServices(store *refdb.Store, generator string) app.Services {
 			return report.WriteFile(path, report.FromAnalysis(a, generator))
 		},
 		Import: func(paths []string) ([]string, error) {
-			ps, failed, err := store.Import(paths)
+			res, err := store.Import(context.Background(), paths, refdb.ImportOptions{})
 			if err != nil {
 				return nil, err
 			}
-			ids := make([]string, len(ps))
-			for i, p := range ps {
+			ids := make([]string, len(res.Imported))
+			for i, p := range res.Imported {
 				ids[i] = p.ID
+			}
+			var failed []error
+			for _, f := range res.Failed {
+				failed = append(failed, f)
 			}
 			return ids, errors.Join(failed...)
 		},

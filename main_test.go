@@ -18,7 +18,7 @@ import (
 // analysis pipeline, its report, and a CIF imported into a user database.
 func TestServices(t *testing.T) {
 	dir := t.TempDir()
-	store := refdb.NewStore(assets.RefDB, filepath.Join(dir, "user.refdb"))
+	store := refdb.NewStore(assets.RefDB, filepath.Join(dir, "refdb"))
 	s := newServices(store, "Bragg test")
 	var stages []string
 	a, err := s.Analyse(context.Background(), "", analysis.DefaultOptions(), func(stage string, _ float64) { stages = append(stages, stage) })
@@ -41,7 +41,7 @@ func TestServices(t *testing.T) {
 	if len(ids) != 1 || err == nil || !strings.Contains(err.Error(), "missing.cif") {
 		t.Fatalf("import: %q, %v", ids, err)
 	}
-	if db, err := store.DB(); err != nil || db.Get(ids[0]) == nil {
+	if lib, err := store.Library(); err != nil || lib.Part("user").Find(ids[0]) < 0 {
 		t.Errorf("the imported entry is not searched: %v", err)
 	}
 }

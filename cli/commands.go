@@ -272,6 +272,7 @@ func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	fs.Func("require", "comma-separated elements every candidate must contain (e.g. Ti,O)", elems(&opt.Match.Elements.AllOf))
 	fs.Func("exclude", "comma-separated elements no candidate may contain", elems(&opt.Match.Elements.NoneOf))
 	fs.Func("only", "comma-separated elements: candidates may contain no others", elems(&opt.Match.Elements.Only))
+	subsetFlags(fs, opt)
 }
 
 // analyse runs the whole pipeline on one file.
@@ -285,7 +286,7 @@ func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, er
 
 var identifyCmd = &command{
 	name: "identify", args: "FILE", minArgs: 1, maxArgs: 1,
-	summary: "Find the peaks and match them against the bundled reference database: the phases\nBragg concludes are present (with weight % by the RIR method) and the ranked candidates.",
+	summary: "Find the peaks and match them against the reference database (the bundled phases and the\nenabled collections, or --subset, --collection): the phases Bragg concludes are present\n(with weight % by the RIR method) and the ranked candidates.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom, matched_lines, significance}]}")
 		opt := analysis.DefaultOptions()

@@ -7,6 +7,7 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
 
 // Options are the settings of the pipeline.
@@ -25,6 +26,10 @@ type Options struct {
 	// stripping, peak search, profile fitting and the 2θ correction.
 	Peaks peaks.Options
 	Match match.Options
+	// Subset narrows the reference database searched (kinds of entry,
+	// collections); the zero Subset is the bundled database and the
+	// enabled collections.
+	Subset refdb.Subset
 	// Size sets the crystallite size and strain analysis (Scherrer K,
 	// instrumental Caglioti U, V, W).
 	Size peaks.SizeOptions

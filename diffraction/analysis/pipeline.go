@@ -63,26 +63,27 @@ var stages = []stage{
 
 // run is one pass of a Pipeline over one scan.
 type run struct {
-	p  *Pipeline
-	a  *Analysis
-	db *refdb.DB // read when a stage first needs it
+	p   *Pipeline
+	a   *Analysis
+	lib *refdb.Library // read when a stage first needs it
 	// searches counts the peak searches, which dominate a run's time.
 	searches int
 }
 
-// database returns the reference database, read on first use.
-func (r *run) database() (*refdb.DB, error) {
-	if r.db == nil {
+// library returns the reference database, read on first use (the Store
+// reads it once per process).
+func (r *run) library() (*refdb.Library, error) {
+	if r.lib == nil {
 		if r.p.Store == nil {
 			return nil, fmt.Errorf("%s: no reference database to search", r.a.File)
 		}
-		db, err := r.p.Store.DB()
+		lib, err := r.p.Store.Library()
 		if err != nil {
 			return nil, err
 		}
-		r.db = db
+		r.lib = lib
 	}
-	return r.db, nil
+	return r.lib, nil
 }
 
 // Open reads the scan file at path (in Options.Format, or the format its
@@ -201,11 +202,14 @@ func findPeaks(ctx context.Context, r *run) error {
 	if opt.Standard == "" {
 		return r.search(opt)
 	}
-	db, err := r.database()
+	lib, err := r.library()
 	if err != nil {
 		return err
 	}
-	std := db.Get(opt.Standard)
+	std, _, err := lib.Get(opt.Standard)
+	if err != nil {
+		return err
+	}
 	if std == nil {
 		return fmt.Errorf("%s: no internal standard %q in the database (see bragg db search)", r.a.File, opt.Standard)
 	}
@@ -239,20 +243,25 @@ func findPeaks(ctx context.Context, r *run) error {
 	return nil
 }
 
-// identify matches the peaks against the database. With no peaks the
-// result is empty: nothing can be identified, which is not an error.
+// identify matches the peaks against the entries of the database that
+// Options.Subset selects, through its index (match.Search). With no peaks
+// the result is empty: nothing can be identified, which is not an error.
 func identify(ctx context.Context, r *run) error {
 	a := r.a
 	if len(a.Peaks) == 0 {
 		a.Match = match.Result{}
 		return nil
 	}
-	db, err := r.database()
+	lib, err := r.library()
 	if err != nil {
 		return err
 	}
+	sel, err := lib.Select(r.p.Options.Subset)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.File, err)
+	}
 	s := a.Scan
-	res, err := match.Identify(ctx, a.Peaks, s.Wavelength, s.TwoTheta[0], s.TwoTheta[s.Len()-1], db.Phases, r.p.Options.Match)
+	res, err := match.Search(ctx, a.Peaks, s.Wavelength, s.TwoTheta[0], s.TwoTheta[s.Len()-1], sel, r.p.Options.Match)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}

@@ -44,51 +44,77 @@ type Hit struct {
 // Hanawalt search (J. D. Hanawalt, H. W. Rinn & L. K. Frevel 1938, Ind.
 // Eng. Chem. Anal. Ed. 10, 457: index by the strongest lines).
 func (db *DB) Search(q Query) []Hit {
-	text := strings.ToLower(strings.TrimSpace(q.Text))
-	textFormula := ""
+	c := q.compile()
+	hits := c.search(db.Phases)
+	c.sort(hits)
+	return hits
+}
+
+// compiledQuery is a Query with its text and formulas read once.
+type compiledQuery struct {
+	q                              Query
+	text, textFormula, formula, sg string
+	tol                            float64
+	hanawalt                       bool
+}
+
+func (q Query) compile() *compiledQuery {
+	c := &compiledQuery{q: q, text: strings.ToLower(strings.TrimSpace(q.Text)), formula: q.Formula, sg: normSG(q.SpaceGroup),
+		tol: q.DTolerance, hanawalt: len(q.Strongest) > 0}
 	if f, ok := CompactFormula(q.Text); ok {
-		textFormula = ElementCount(f)
+		c.textFormula = ElementCount(f)
 	}
-	formula := q.Formula
-	if f, ok := CompactFormula(formula); ok {
-		formula = ElementCount(f)
+	if f, ok := CompactFormula(q.Formula); ok {
+		c.formula = ElementCount(f)
 	}
-	sg := normSG(q.SpaceGroup)
-	tol := q.DTolerance
-	if tol == 0 {
-		tol = 0.01
+	if c.tol == 0 {
+		c.tol = 0.01
 	}
+	return c
+}
+
+// admits tests every criterion but the strongest lines.
+func (c *compiledQuery) admits(p *Phase) bool {
+	if c.text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula+"\x00"+p.ChemicalFormula), c.text) &&
+		(c.textFormula == "" || !SameFormula(p.Formula, c.textFormula)) {
+		return false
+	}
+	if c.q.Formula != "" && !SameFormula(p.Formula, c.formula) {
+		return false
+	}
+	if !elementsOK(p.Elements, c.q) {
+		return false
+	}
+	return c.sg == "" || c.sg == normSG(p.Structure.SpaceGroup) || c.sg == strconv.Itoa(p.Structure.SpaceGroupNumber)
+}
+
+// search returns the hits among phases, in their order.
+func (c *compiledQuery) search(ps []Phase) []Hit {
 	var hits []Hit
-	for i := range db.Phases {
-		p := &db.Phases[i]
-		if text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula+"\x00"+p.ChemicalFormula), text) &&
-			(textFormula == "" || !SameFormula(p.Formula, textFormula)) {
-			continue
-		}
-		if q.Formula != "" && !SameFormula(p.Formula, formula) {
-			continue
-		}
-		if !elementsOK(p.Elements, q) {
-			continue
-		}
-		if sg != "" && sg != normSG(p.Structure.SpaceGroup) && sg != strconv.Itoa(p.Structure.SpaceGroupNumber) {
+	for i := range ps {
+		p := &ps[i]
+		if !c.admits(p) {
 			continue
 		}
 		score := 0.0
-		if len(q.Strongest) > 0 {
+		if c.hanawalt {
 			var ok bool
-			if score, ok = hanawalt(p, q.Strongest, tol); !ok {
+			if score, ok = hanawalt(p, c.q.Strongest, c.tol); !ok {
 				continue
 			}
 		}
 		hits = append(hits, Hit{Phase: p, Score: score})
 	}
-	if len(q.Strongest) > 0 {
+	return hits
+}
+
+// sort orders the hits of a Hanawalt search by score.
+func (c *compiledQuery) sort(hits []Hit) {
+	if c.hanawalt {
 		slices.SortStableFunc(hits, func(a, b Hit) int {
 			return cmp.Compare(a.Score, b.Score)
 		})
 	}
-	return hits
 }
 
 func elementsOK(els []string, q Query) bool {
