@@ -392,12 +392,22 @@ type matcher struct {
 	peakReached []bool
 	eBound      float64
 	// nSteps is the number of strain steps either side of zero; runA and
-	// runB the lines in range at each step, from step −nSteps; sumFrom
-	// and cum the running sums of intensity from line sumFrom (refTotal).
+	// runB the lines in range at each step, from step −nSteps, once found
+	// (run; runA −1 before); sumFrom and cum the running sums of
+	// intensity from line sumFrom (refTotal); atStep the scratch of
+	// reachBound.
 	nSteps     int
 	runA, runB []int
 	sumFrom    int
 	cum        []float64
+	atStep     []float64
+	byI        []weighed // the scratch of visibleBound
+	// close are the lines near a peak at the step scoreAt scores, and
+	// peakMarked (listed in marked) the peaks they come near.
+	close      []closeLine
+	peakMarked []bool
+	marked     []int
+	lnFact     []float64 // ln k!, k = 0, 1, … (firstTerm)
 }
 
 func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) *matcher {
@@ -409,6 +419,7 @@ func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Optio
 		m.winDeg[k] = window(opt, p.FWHM)
 	}
 	m.peakReached = make([]bool, len(o.tt))
+	m.peakMarked = make([]bool, len(o.tt))
 	m.sinObs = make([]float64, len(o.tt))
 	m.winObs = make([]float64, len(o.tt))
 	for i, t := range o.tt {
@@ -507,18 +518,52 @@ func (m *matcher) reach(n int, maxStrain float64) {
 		e += m.o.inten[m.o.idx[j]]
 	}
 	m.eBound = math.Min(1, e/m.o.total)
-	m.runs(n)
+	m.runA = slices.Grow(m.runA[:0], 2*n+1)[:2*n+1]
+	for k := range m.runA {
+		m.runA[k] = -1
+	}
+	m.runB = slices.Grow(m.runB[:0], 2*n+1)[:2*n+1]
+	m.sumFrom = -1
 }
 
-// runs finds, for every strain step, the lines in range (inRange) and
-// forgets the sums of intensity of the last phase.
-func (m *matcher) runs(n int) {
-	m.runA, m.runB = m.runA[:0], m.runB[:0]
-	for step := -n; step <= n; step++ {
-		a, b := m.inRange(float64(step) * strainStep)
-		m.runA, m.runB = append(m.runA, a), append(m.runB, b)
+// run returns the lines in range at a strain step (inRange), found once
+// per phase.
+func (m *matcher) run(step int) (a, b int) {
+	k := step + m.nSteps
+	if m.runA[k] < 0 {
+		m.runA[k], m.runB[k] = m.inRange(float64(step) * strainStep)
 	}
-	m.sumFrom = -1
+	return m.runA[k], m.runB[k]
+}
+
+// reachBound bounds the unweighed figure of merit at every strain step of
+// the loaded lines (after reach): C is at most the largest intensity of
+// the lines near a peak at one step over that of the lines in range at
+// every step (those in range at both extreme strains: runs move with the
+// strain), E at most eBound, the other factors at most 1.
+func (m *matcher) reachBound(n int) float64 {
+	m.atStep = slices.Grow(m.atStep[:0], 2*n+2)[:2*n+2]
+	clear(m.atStep)
+	for _, li := range m.near {
+		l := &m.lines[li]
+		m.atStep[l.lo+n] += l.i
+		m.atStep[l.hi+n+1] -= l.i
+	}
+	var most, sum float64
+	for _, v := range m.atStep[:2*n+1] {
+		sum += v
+		most = math.Max(most, sum)
+	}
+	a, _ := m.run(n)
+	_, b := m.run(-n)
+	var sure float64
+	for _, l := range m.lines[a:max(a, b)] {
+		sure += l.i
+	}
+	if sure == 0 {
+		return 100
+	}
+	return 100 * math.Min(1, most/sure) * (0.6 + 0.4*m.eBound) * (1 + boundSlack)
 }
 
 // refTotal is the summed intensity of lines a…b-1, added up in order as
@@ -595,6 +640,17 @@ func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 			return scored{}, false
 		}
 		cut = floor/g - 1e-6
+		rb := m.reachBound(n)
+		if rb < cut {
+			return scored{}, false
+		}
+		// A closer bound on G, dearer: worth it only for what is left.
+		if g = math.Min(g, m.visibleBound(n)); g <= 0 {
+			return scored{}, false
+		}
+		if cut = floor/g - 1e-6; rb < cut {
+			return scored{}, false
+		}
 	}
 	bestFOM, bestEps := -1.0, 0.0
 	// Walk the strain grid outward from zero so that among equal scores
@@ -615,6 +671,78 @@ func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 	best := m.candidate(bestEps, maxStrain)
 	claimKa2(&best, m.o, m.w, m.opt)
 	return best, true
+}
+
+// visibleBound bounds the significance weight G of the loaded lines (after
+// reach) more closely than weightBound. The visible lines at the fitted
+// scale are all the lines in range of at least some intensity t; at least
+// n_t of them, the lines of t or more in range at every strain, and at most
+// m_t of them matched, the lines of t or more near a peak at some strain.
+// As the binomial tail grows with the trials and falls with the successes,
+// p ≥ tail(max(n_t, m_t), m_t, f) for the t of the fit, and a tail is at
+// least its first term, C(n, m)·f^m·(1−f)^(n−m): −log10 p is at most the
+// largest −log10 of that term over t (with 1e-6 for the rounding of
+// binomialTail), which can be largest only where t has just taken in a
+// line near a peak.
+func (m *matcher) visibleBound(n int) float64 {
+	a, _ := m.run(n)
+	_, b := m.run(-n)
+	m.byI = m.byI[:0]
+	ni := 0
+	for li, l := range m.lines {
+		near := ni < len(m.near) && m.near[ni] == li
+		if near {
+			ni++
+		}
+		if sure := li >= a && li < b; near || sure {
+			m.byI = append(m.byI, weighed{l.i, near, sure})
+		}
+	}
+	slices.SortFunc(m.byI, func(x, y weighed) int { return cmp.Compare(y.i, x.i) })
+	norm := m.norm
+	var sig float64
+	nt, mt := 0, 0
+	for k := 0; k < len(m.byI); {
+		took := false
+		// All the lines of one intensity are visible together.
+		for i := m.byI[k].i; k < len(m.byI) && m.byI[k].i == i; k++ {
+			if m.byI[k].sure {
+				nt++
+			}
+			if m.byI[k].near {
+				mt++
+				took = true
+			}
+		}
+		if took {
+			if sig = math.Max(sig, m.firstTerm(max(nt, mt), mt)+1e-6); sig >= norm {
+				return 1
+			}
+		}
+	}
+	return sig / norm
+}
+
+// firstTerm is −log10 of C(n, k)·f^k·(1−f)^(n−k), f the coverage, from a
+// table of ln k! grown as needed.
+func (m *matcher) firstTerm(n, k int) float64 {
+	for len(m.lnFact) <= n {
+		j := len(m.lnFact)
+		if j == 0 {
+			m.lnFact = append(m.lnFact, 0)
+			continue
+		}
+		m.lnFact = append(m.lnFact, m.lnFact[j-1]+math.Log(float64(j)))
+	}
+	f := m.o.cover
+	ln := m.lnFact[n] - m.lnFact[k] - m.lnFact[n-k] + float64(k)*math.Log(f) + float64(n-k)*math.Log1p(-f)
+	return -ln / math.Ln10
+}
+
+// weighed is a line as visibleBound counts it.
+type weighed struct {
+	i          float64
+	near, sure bool
 }
 
 // weightBound bounds the significance weight G of a candidate with at most
@@ -694,7 +822,7 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 	}
 	m.touched, m.pairs, m.pairI, m.pairD = m.touched[:0], m.pairs[:0], m.pairI[:0], m.pairD[:0]
 	var st stats
-	a, b := m.runA[step+m.nSteps], m.runB[step+m.nSteps]
+	a, b := m.run(step)
 	st.refTotal, st.nLines = m.refTotal(a, b), b-a
 	S := 1.0
 	if maxStrain > 0 {
@@ -709,7 +837,11 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 	if st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(0.6+0.4*m.eBound)*(1+boundSlack) <= below {
 		return stats{}, false
 	}
-	var refMatched, posNum, posDen float64
+	// The lines near a peak at this step, found in sin θ, without the
+	// arcsines (most lines of most phases are far from every peak), and
+	// the peaks they come near: a closer bound on C and E.
+	m.close = m.close[:0]
+	var closeI, closeE float64
 	for _, li := range m.near {
 		l := &m.lines[li]
 		if li < a || li >= b || step < l.lo || step > l.hi {
@@ -723,11 +855,23 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 		if sm > 1 {
 			sm = s1
 		}
-		// Most lines of most phases are far from every peak: ruled out
-		// in sin θ, without the arcsines.
-		if !m.nearPeak(l, s1, sm) {
-			continue
+		if m.nearPeak(l, s1, sm) {
+			m.close = append(m.close, closeLine{li, s1, sm})
+			closeI += l.i
 		}
+	}
+	for _, j := range m.marked {
+		closeE += o.inten[o.idx[j]]
+		m.peakMarked[j] = false
+	}
+	m.marked = m.marked[:0]
+	if closeI == 0 || 100*closeI/st.refTotal*S*(0.6+0.4*math.Min(1, closeE/o.total))*(1+boundSlack) <= below {
+		return stats{}, false
+	}
+	var refMatched, posNum, posDen float64
+	for _, c := range m.close {
+		l := &m.lines[c.li]
+		s1, sm := c.s1, c.sm
 		t1 := 2 * math.Asin(s1) * 180 / math.Pi
 		tm := 2 * math.Asin(sm) * 180 / math.Pi
 		// The first peak at t1 or above is among those the line can come
@@ -787,16 +931,28 @@ type stats struct {
 }
 
 // nearPeak reports whether an observed peak lies within its own matching
-// window of the interval [s1, sm] of sin θ: a line that observed.nearest
-// matches has one (the matched peak), so a line without one is ruled out
-// without the arcsines. Only the peaks reach found for the line can.
+// window of the interval [s1, sm] of sin θ, and marks every such peak
+// (peakMarked, listed in marked): a line that observed.nearest matches has
+// one (the matched peak), so a line without one is ruled out without the
+// arcsines. Only the peaks reach found for the line can.
 func (m *matcher) nearPeak(l *line, s1, sm float64) bool {
+	near := false
 	for j := l.j0; j < l.j1; j++ {
 		if x, w := m.sinObs[j], m.winObs[j]+reachSlack; x >= s1-w && x <= sm+w {
-			return true
+			near = true
+			if !m.peakMarked[j] {
+				m.peakMarked[j] = true
+				m.marked = append(m.marked, j)
+			}
 		}
 	}
-	return false
+	return near
+}
+
+// closeLine is a line near a peak at a strain step, with its sines.
+type closeLine struct {
+	li     int
+	s1, sm float64
 }
 
 // candidate scores the loaded lines at eps again and keeps what the
@@ -812,8 +968,7 @@ func (m *matcher) candidate(eps, maxStrain float64) scored {
 	}
 	visible := func(i float64) bool { return st.scale*i >= m.o.weakest }
 	var nVis, mVis int
-	step := int(math.Round(eps / strainStep))
-	a, b := m.runA[step+m.nSteps], m.runB[step+m.nSteps]
+	a, b := m.run(int(math.Round(eps / strainStep)))
 	for _, l := range m.lines[a:b] {
 		if visible(l.i) {
 			nVis++

@@ -5,7 +5,10 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -39,69 +42,108 @@ import (
 //     even looked at: the index yields only the entries that share lines
 //     with the scan.
 //  2. Every factor of the figure of merit but C, the matched share of the
-//     reference intensity in range, is at most 1, and so is the
-//     significance weight G. C is at most the intensity of the entry's
-//     lines in reachable buckets over that of its lines in range at every
-//     strain: bound1.
-//  3. scoreAt's own bound on each strain step (C from the lines near a
-//     peak at that step), which also spares the steps that cannot beat
-//     the entry's best.
+//     reference intensity in range, is at most 1. C is at most the
+//     intensity of the entry's lines in reachable buckets over that of its
+//     lines in buckets in range at every strain (sureBuckets), both summed
+//     from the index, and the significance weight G at most weightBound of
+//     the number of lines in reachable buckets.
+//  3. The entry's lines themselves (score, with the entry's floor): C at
+//     each strain step at most the intensity of the lines near a peak at
+//     some strain, over that in range at every one (reachBound); G at most
+//     visibleBound; then, step by step, C and E from the lines near a
+//     peak at that very step (scoreAt), which also spares the steps that
+//     cannot beat the entry's best. An entry whose best cannot reach its
+//     floor is not scored; one that can is scored as Identify scores it.
 //
 // Every bound carries a relative slack of boundSlack for the rounding of
-// the figure of merit's products.
+// the figure of merit's products. The index's blocks and the candidates
+// are shared out to every core; the threshold they read only rises, so
+// each core's decisions hold for the final one.
 func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, sel *refdb.Selection, opt Options) (Result, error) {
 	o, m, err := prepare(obs, w, lo, hi, opt)
 	if err != nil {
 		return Result{}, err
 	}
-	var (
-		searched int
-		cands    []candidate
-	)
-	reach := [2][]bool{m.reachable(false), m.reachable(true)}
+	var searched int
+	sets := make([][]uint64, len(sel.Parts))
 	for pi, part := range sel.Parts {
-		admitted, n := admitted(sel, part, opt.Elements)
+		var n int
+		sets[pi], n = admitted(sel, part, opt.Elements)
 		searched += n
-		cands = append(cands, m.sharing(pi, part, admitted, reach)...)
-		if err := ctx.Err(); err != nil {
-			return Result{}, err
-		}
 	}
-	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.bound, a.bound) })
 	norm := significance(searched)
 	m.norm = norm.norm()
+	reach := [2][]bool{m.reachable(false), m.reachable(true)}
+	// The index's blocks, then the candidates, on every core.
+	workers := runtime.GOMAXPROCS(0)
+	type block struct{ part, block int }
+	var blocks []block
+	for pi, part := range sel.Parts {
+		for b := range part.Index.Blocks() {
+			blocks = append(blocks, block{pi, b})
+		}
+	}
+	found := make([][]candidate, len(blocks))
+	var next atomic.Int64
+	parallel(min(workers, len(blocks)), func() {
+		t := newTables()
+		for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+			b := blocks[k]
+			found[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t)
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	// Best bound first, to a tenth of a point: sorted by counting into
+	// bins of 0.1, in the library's order within a bin.
+	cands := byBound(slices.Concat(found...))
 	var (
-		all  []scored
+		mu   sync.Mutex
 		best fomHeap // the Top best figures of merit so far
 	)
-	for k, c := range cands {
-		if k%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return Result{}, err
-			}
-		}
-		l := math.Min(opt.MinFOM, best.tau(opt.Top))
-		if c.bound*(1+boundSlack) <= l-commonMargin {
-			break // no entry further down can count, common or not
-		}
-		floor := l
-		if c.common {
-			floor -= commonMargin
-		}
-		if c.bound*(1+boundSlack) < floor {
-			continue
-		}
-		part := sel.Parts[c.part]
-		m.loadIndexed(part.Index, c.entry)
-		s, ok := m.score(c.computed, floor)
-		if !ok {
-			continue
-		}
-		s.common, s.part, s.entry = c.common, c.part, c.entry
-		norm.weigh(&s, o)
-		all = append(all, s)
-		best.add(s.FOM, opt.Top)
+	tau := func() float64 {
+		mu.Lock()
+		defer mu.Unlock()
+		return best.tau(opt.Top)
 	}
+	scores := make([][]scored, workers)
+	next.Store(0)
+	var worker atomic.Int64
+	parallel(workers, func() {
+		w := int(worker.Add(1)) - 1
+		mw := newMatcher(o, m.w, lo, hi, opt)
+		mw.norm = m.norm
+		for k := int(next.Add(1)) - 1; k < len(cands) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+			c := cands[k]
+			l := math.Min(opt.MinFOM, tau())
+			if binTop(c.bound)*(1+boundSlack) <= l-commonMargin {
+				return // no entry further down can count, common or not
+			}
+			floor := l
+			if c.common {
+				floor -= commonMargin
+			}
+			if c.bound*(1+boundSlack) < floor {
+				continue
+			}
+			mw.loadIndexed(sel.Parts[c.part].Index, int(c.entry))
+			s, ok := mw.score(c.computed, floor)
+			if !ok {
+				continue
+			}
+			s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
+			norm.weigh(&s, o)
+			scores[w] = append(scores[w], s)
+			mu.Lock()
+			best.add(s.FOM, opt.Top)
+			mu.Unlock()
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	all := slices.Concat(scores...)
 	// Identify's order of the entries, which breaks ties.
 	slices.SortFunc(all, func(a, b scored) int { return cmp.Or(cmp.Compare(a.part, b.part), cmp.Compare(a.entry, b.entry)) })
 	return decide(all, o, opt, func(c *scored) error {
@@ -117,9 +159,40 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 // candidate is an entry that shares lines with the scan, with the bound
 // of its figure of merit.
 type candidate struct {
-	part, entry      int
 	bound            float64
+	entry            int32
+	part             int16
 	common, computed bool
+}
+
+// boundBins is the number of bins of byBound: a tenth of a point of the
+// figure of merit each, from 0 to 100.
+const boundBins = 1001
+
+func bin(bound float64) int { return min(int(bound*10), boundBins-1) }
+
+// binTop is the upper end of the bin of bound: no bound of the bin, nor of
+// a lower one, exceeds it.
+func binTop(bound float64) float64 { return float64(bin(bound)+1) / 10 }
+
+// byBound orders candidates by the bin of their bound, highest first,
+// keeping their order within a bin (a counting sort, linear in their
+// number).
+func byBound(cs []candidate) []candidate {
+	var at [boundBins + 1]int
+	for _, c := range cs {
+		at[boundBins-bin(c.bound)]++
+	}
+	for k := range boundBins {
+		at[k+1] += at[k]
+	}
+	out := make([]candidate, len(cs))
+	for _, c := range cs {
+		k := boundBins - 1 - bin(c.bound)
+		out[at[k]] = c
+		at[k]++
+	}
+	return out
 }
 
 // admitted marks the entries of part that sel and the element restraints
@@ -182,64 +255,119 @@ func (m *matcher) reachable(computed bool) []bool {
 	return marks
 }
 
-// sharing returns the admitted entries of part with a line in a reachable
-// bucket, with their bounds (see Search). acc sums, per entry, the
-// intensity of those lines in units of 0.01.
-func (m *matcher) sharing(pi int, part *refdb.Part, admitted []uint64, reach [2][]bool) []candidate {
+// tables are a worker's sums over the entries of one block of the index
+// (sharing): acc the intensity of an entry's lines in reachable buckets in
+// units of 0.01, count their number, sure the intensity of its lines in
+// range at every strain.
+type tables struct {
+	acc, count, sure []uint32
+	touched          []int
+}
+
+func newTables() *tables {
+	return &tables{acc: make([]uint32, refdb.BlockEntries), count: make([]uint32, refdb.BlockEntries), sure: make([]uint32, refdb.BlockEntries)}
+}
+
+// sharing returns the admitted entries of a block of part with a line in
+// a reachable bucket, with their bounds (see Search). The intensity of an
+// entry's lines in range at every strain (sureBuckets) comes from the
+// index's knots for the buckets between the first and the last knot
+// within them, from the postings for the few buckets beyond.
+func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables) []candidate {
 	x := part.Index
-	acc := make([]uint32, x.Len())
-	var entries []int
+	var knots [2][2]int
+	var edges [2][][2]int
+	for c, computed := range []bool{false, true} {
+		lo, hi := m.sureBuckets(computed)
+		ka, kb := (lo+refdb.KnotStep-1)/refdb.KnotStep, (hi+1)/refdb.KnotStep
+		if ka >= kb {
+			edges[c] = [][2]int{{lo, hi}}
+			continue
+		}
+		knots[c] = [2]int{ka, kb}
+		edges[c] = [][2]int{{lo, refdb.KnotBucket(ka) - 1}, {refdb.KnotBucket(kb), hi}}
+	}
+	base := block * refdb.BlockEntries
+	t.touched = t.touched[:0]
 	for c, computed := range []bool{false, true} {
 		for b, ok := range reach[c] {
 			if !ok {
 				continue
 			}
-			start, end := x.Postings(computed, b)
-			for j := start; j < end; j++ {
-				e, ci := x.Posting(computed, j)
-				if admitted[e/64]&(1<<(e%64)) == 0 {
+			ps := x.Postings(computed, block, b)
+			for j := range len(ps) / 4 {
+				e, ci := refdb.Posting(ps, j)
+				if g := base + e; admitted[g/64]&(1<<(g%64)) == 0 {
 					continue
 				}
-				if acc[e] == 0 {
-					entries = append(entries, e)
+				if t.acc[e] == 0 {
+					t.touched = append(t.touched, e)
 				}
-				acc[e] += uint32(ci)
+				t.acc[e] += uint32(ci)
+				t.count[e]++
+			}
+		}
+		for _, r := range edges[c] {
+			for b := r[0]; b <= r[1]; b++ {
+				ps := x.Postings(computed, block, b)
+				for j := range len(ps) / 4 {
+					e, ci := refdb.Posting(ps, j)
+					t.sure[e] += uint32(ci)
+				}
 			}
 		}
 	}
-	out := make([]candidate, 0, len(entries))
-	for _, e := range entries {
-		f := x.Flags(e)
-		computed := f&refdb.FlagComputed != 0
-		out = append(out, candidate{part: pi, entry: e, common: f&refdb.FlagCommon != 0, computed: computed,
-			bound: m.bound1(x, e, float64(acc[e]), computed)})
+	out := make([]candidate, 0, len(t.touched))
+	for _, e := range t.touched {
+		g := base + e
+		f := x.Flags(g)
+		c := b2i(f&refdb.FlagComputed != 0)
+		s := t.sure[e]
+		if k := knots[c]; k[1] > k[0] {
+			s += uint32(x.Below(k[1], g) - x.Below(k[0], g))
+		}
+		bound := 100.0
+		if s > 0 {
+			bound = 100 * math.Min(1, float64(t.acc[e])/float64(s))
+		}
+		out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1,
+			bound: bound * m.weightBound(int(t.count[e]))})
+		t.acc[e], t.count[e] = 0, 0
 	}
+	clear(t.sure)
 	return out
 }
 
-// bound1 bounds the figure of merit of entry e of x by 100 × reachable /
-// sure, where reachable is the intensity of its lines in reachable
-// buckets and sure that of its lines in range at every strain: d(1+ε)
-// within Kα1/(2 sinHi)…Kα1/(2 sinLo) for all |ε| ≤ εmax (1e-9 of slack
-// narrows the span).
-func (m *matcher) bound1(x *refdb.Index, e int, reachable float64, computed bool) float64 {
+// parallel runs work on n goroutines and waits for them.
+func parallel(n int, work func()) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(work)
+	}
+	wg.Wait()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sureBuckets returns the buckets lo…hi whose lines are in range at every
+// strain of a measured (computed false) or computed entry: d(1+ε) within
+// Kα1/(2 sinHi)…Kα1/(2 sinLo) for all |ε| ≤ εmax. The buckets of the two
+// ends, and one more either side for the rounding of Bucket, are left
+// out: Bucket does not decrease with d, so a line in a bucket strictly
+// between those of the ends lies strictly between them.
+func (m *matcher) sureBuckets(computed bool) (lo, hi int) {
 	eps := m.opt.MaxStrain
 	if computed {
 		eps = m.opt.MaxStrainComputed
 	}
-	dLo := m.w.Ka1 / (2 * math.Min(1, m.sinHi)) / (1 - eps) * (1 + 1e-9)
-	dHi := m.w.Ka1 / (2 * m.sinLo) / (1 + eps) * (1 - 1e-9)
-	start, end := x.Lines(e)
-	var sure float64
-	for j := start; j < end; j++ {
-		if d, i, _ := x.Line(j); d >= dLo && d <= dHi {
-			sure += i
-		}
-	}
-	if sure == 0 {
-		return 100
-	}
-	return 100 * math.Min(1, reachable/100/sure)
+	dLo := m.w.Ka1 / (2 * math.Min(1, m.sinHi)) / (1 - eps)
+	dHi := m.w.Ka1 / (2 * m.sinLo) / (1 + eps)
+	return refdb.Bucket(dLo) + 2, refdb.Bucket(dHi) - 2
 }
 
 // loadIndexed makes entry e's indexed lines the matcher's lines: those of

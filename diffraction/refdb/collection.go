@@ -43,7 +43,7 @@ const (
 	collFooterSize = 24
 	collEnd        = "BRAGGEND"
 	// indexLayout names the columns of an Index: change it with them.
-	indexLayout = "flags elems/2x64 lines d32 i16 k16; postings by ln-d bucket 1e-3 from 0.5 Å, 4606, entry32 i16, measured|computed"
+	indexLayout = "flags elems/2x64 lines d32 i16 k16; knots every 128 buckets u32; postings by block of 65536 entries and ln-d bucket 1e-3 from 0.5 Å, 4606, entry16 i16, measured|computed"
 )
 
 // The sections of a collection file, in order:
@@ -59,8 +59,7 @@ const (
 //	         n+1); idsort the entries in the order of their IDs (uint32, n)
 //	dict …   the Index columns (see Index)
 var collSections = []string{"records", "recat", "reccrc", "heads", "headat", "ids", "idat", "idsort",
-	"dict", "flags", "elems", "lineat", "lined", "linei", "linek",
-	"postat0", "poste0", "posti0", "postat1", "poste1", "posti1"}
+	"dict", "flags", "elems", "lineat", "lined", "linei", "linek", "knots", "postat0", "post0", "postat1", "post1"}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -158,9 +157,8 @@ func writeCollection(w io.Writer, es []collEntry, x *Index) error {
 		"heads": concat(head), "headat": bytesOf(offsets(head, 8)),
 		"ids": concat(id), "idat": bytesOf(offsets(id, 4)), "idsort": bytesOf(idsort),
 		"dict": bytesOf([]byte(strings.Join(x.dict, "\n"))), "flags": bytesOf(x.flags), "elems": bytesOf(x.elems),
-		"lineat": bytesOf(x.lineAt), "lined": bytesOf(x.lineD), "linei": bytesOf(x.lineI), "linek": bytesOf(x.lineK),
-		"postat0": bytesOf(x.postAt[0]), "poste0": bytesOf(x.postE[0]), "posti0": bytesOf(x.postI[0]),
-		"postat1": bytesOf(x.postAt[1]), "poste1": bytesOf(x.postE[1]), "posti1": bytesOf(x.postI[1]),
+		"lineat": bytesOf(x.lineAt), "lined": bytesOf(x.lineD), "linei": bytesOf(x.lineI), "linek": bytesOf(x.lineK), "knots": bytesOf(x.knots),
+		"postat0": bytesOf(x.postAt[0]), "post0": bytesOf(x.post[0]), "postat1": bytesOf(x.postAt[1]), "post1": bytesOf(x.post[1]),
 	}
 	var table []byte
 	for _, name := range collSections {
@@ -295,8 +293,8 @@ func readCollection(path string, data []byte) (*collFile, error) {
 	n := len(sec["flags"])
 	c := &collFile{path: path, n: n, records: sec["records"], recAt: sec["recat"], recCRC: sec["reccrc"],
 		heads: sec["heads"], headAt: sec["headat"], ids: sec["ids"], idAt: sec["idat"], idSort: sec["idsort"]}
-	x := &Index{n: n, flags: sec["flags"], elems: sec["elems"], lineAt: sec["lineat"], lineD: sec["lined"], lineI: sec["linei"], lineK: sec["linek"],
-		postAt: [2][]byte{sec["postat0"], sec["postat1"]}, postE: [2][]byte{sec["poste0"], sec["poste1"]}, postI: [2][]byte{sec["posti0"], sec["posti1"]}, owner: c}
+	x := &Index{n: n, flags: sec["flags"], elems: sec["elems"], lineAt: sec["lineat"], lineD: sec["lined"], lineI: sec["linei"], lineK: sec["linek"], knots: sec["knots"],
+		postAt: [2][]byte{sec["postat0"], sec["postat1"]}, post: [2][]byte{sec["post0"], sec["post1"]}, owner: c}
 	if d := sec["dict"]; len(d) > 0 {
 		x.dict = strings.Split(string(d), "\n")
 	}
@@ -318,10 +316,10 @@ func (c *collFile) check() error {
 	}
 	sizes := []size{{"recat", len(c.recAt), 8 * (n + 1)}, {"reccrc", len(c.recCRC), 4 * n}, {"headat", len(c.headAt), 8 * (n + 1)},
 		{"idat", len(c.idAt), 4 * (n + 1)}, {"idsort", len(c.idSort), 4 * n}, {"elems", len(x.elems), 8 * elemWords * n},
-		{"lineat", len(x.lineAt), 4 * (n + 1)}, {"lined", len(x.lineD), 4 * nl}, {"linei", len(x.lineI), 2 * nl}, {"linek", len(x.lineK), 2 * nl}}
+		{"lineat", len(x.lineAt), 4 * (n + 1)}, {"lined", len(x.lineD), 4 * nl}, {"linei", len(x.lineI), 2 * nl}, {"linek", len(x.lineK), 2 * nl}, {"knots", len(x.knots), 4 * Knots * n}}
+	keys := x.Blocks() * NumBuckets
 	for cc := range 2 {
-		np := len(x.postE[cc]) / 4
-		sizes = append(sizes, size{"postat", len(x.postAt[cc]), 4 * (NumBuckets + 1)}, size{"poste", len(x.postE[cc]), 4 * np}, size{"posti", len(x.postI[cc]), 2 * np})
+		sizes = append(sizes, size{"postat", len(x.postAt[cc]), 4 * (keys + 1)}, size{"post", len(x.post[cc]), len(x.post[cc]) / 4 * 4})
 	}
 	for _, s := range sizes {
 		if s.got != s.want {
@@ -353,7 +351,7 @@ func (c *collFile) check() error {
 		limit        uint64
 	}{{"recat", c.recAt, 8, n, uint64(len(c.records))}, {"headat", c.headAt, 8, n, uint64(len(c.heads))},
 		{"idat", c.idAt, 4, n, uint64(len(c.ids))}, {"lineat", x.lineAt, 4, n, uint64(nl)},
-		{"postat0", x.postAt[0], 4, NumBuckets, uint64(len(x.postE[0]) / 4)}, {"postat1", x.postAt[1], 4, NumBuckets, uint64(len(x.postE[1]) / 4)}} {
+		{"postat0", x.postAt[0], 4, keys, uint64(len(x.post[0]) / 4)}, {"postat1", x.postAt[1], 4, keys, uint64(len(x.post[1]) / 4)}} {
 		if err := ascending(a.name, a.b, a.width, a.count, a.limit); err != nil {
 			return err
 		}
@@ -363,10 +361,16 @@ func (c *collFile) check() error {
 			return fmt.Errorf("section idsort: entry %d out of range", v)
 		}
 	}
+	// A posting's entry is within its block, and the last block may be
+	// short.
 	for cc := range 2 {
-		for j := range len(x.postE[cc]) / 4 {
-			if v := le.Uint32(x.postE[cc][4*j:]); int(v) >= n {
-				return fmt.Errorf("section poste%d: entry %d out of range", cc, v)
+		for k := range keys {
+			ps := x.Postings(cc == 1, k/NumBuckets, k%NumBuckets)
+			size := min(blockEntries, n-k/NumBuckets*blockEntries)
+			for j := range len(ps) / 4 {
+				if e, _ := Posting(ps, j); e >= size {
+					return fmt.Errorf("section post%d: entry %d of block %d out of range", cc, e, k/NumBuckets)
+				}
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -380,20 +381,10 @@ func newDupIndex(lib *Library, target *Part) (*dupIndex, error) {
 		}
 	}
 	for k, g := range d.groups {
-		slices.SortFunc(g, func(a, b dupRef) int { return cmpFloat(a.vpf, b.vpf) })
+		slices.SortFunc(g, func(a, b dupRef) int { return cmp.Compare(a.vpf, b.vpf) })
 		d.groups[k] = g
 	}
 	return d, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // add records entry i of the import.
@@ -402,7 +393,7 @@ func (d *dupIndex) add(p *Phase, i int) {
 	s.lines = nil
 	k := dupKey(p)
 	g := d.groups[k]
-	at, _ := slices.BinarySearchFunc(g, s.vpf, func(r dupRef, v float64) int { return cmpFloat(r.vpf, v) })
+	at, _ := slices.BinarySearchFunc(g, s.vpf, func(r dupRef, v float64) int { return cmp.Compare(r.vpf, v) })
 	d.groups[k] = slices.Insert(g, at, dupRef{vpf: s.vpf, i: i, sig: &s, id: p.ID, name: p.Name})
 }
 
@@ -414,7 +405,7 @@ func (d *dupIndex) find(p *Phase, replaced map[int]bool) (*Phase, error) {
 	g := d.groups[dupKey(p)]
 	// SamePhase's volumes are within 3 % of the larger: v ≥ vpf·0.97 and
 	// v ≤ vpf/0.97.
-	at, _ := slices.BinarySearchFunc(g, sp.vpf*0.97*(1-1e-12), func(r dupRef, v float64) int { return cmpFloat(r.vpf, v) })
+	at, _ := slices.BinarySearchFunc(g, sp.vpf*0.97*(1-1e-12), func(r dupRef, v float64) int { return cmp.Compare(r.vpf, v) })
 	for _, r := range g[at:] {
 		if r.vpf > sp.vpf/0.97*(1+1e-12) {
 			break

@@ -23,10 +23,19 @@ type Index struct {
 	// uint32), lineI (I in 0.01, uint16) and lineK (the line's index in
 	// Phase.Lines, uint16), by decreasing d as in Phase.Lines.
 	lineAt, lineD, lineI, lineK []byte
-	// post[c] lists by bucket the lines of measured (c = 0) and computed
-	// (c = 1) entries: postAt[c][b]…postAt[c][b+1] (uint32) index postE
-	// (entry, uint32) and postI (intensity in 0.01, uint16).
-	postAt, postE, postI [2][]byte
+	// knots holds, for each knot k (KnotBucket) and entry i, the summed
+	// intensity in units of 0.01 of entry i's lines in buckets below the
+	// knot's (uint32, knot by knot: a search reads two knots of every
+	// entry, in order).
+	knots []byte
+	// post[c] lists the lines of measured (c = 0) and computed (c = 1)
+	// entries by block of blockEntries entries, then by bucket, then by
+	// entry: postAt[c][k]…postAt[c][k+1] (uint32), k = block·NumBuckets +
+	// bucket, index post, each the entry's number within its block and
+	// the line's intensity in 0.01 (two uint16). A search sums what a
+	// block's entries share with a scan in a table of the block's size,
+	// which stays in the processor's cache.
+	postAt, post [2][]byte
 	// owner is what holds the memory of the columns (a mapped collection
 	// file), kept alive as long as the index.
 	owner any
@@ -49,6 +58,28 @@ const (
 	bucketWidth = 1e-3
 	NumBuckets  = 4606
 )
+
+// blockEntries is the number of entries of a block of the postings: 65,536
+// entries number within a block in 16 bits, and a search's sums of their
+// intensities and lines (4 bytes each) fill 512 kB, the level-2 cache of a
+// processor core.
+const blockEntries = 1 << 16
+
+// Knots are every KnotStep buckets (13 % of d), from bucket 0 to beyond
+// the last: Knots of them.
+const (
+	KnotStep = 128
+	Knots    = (NumBuckets+KnotStep-1)/KnotStep + 1
+)
+
+// KnotBucket is the first bucket above knot k.
+func KnotBucket(k int) int { return k * KnotStep }
+
+// Below returns the summed intensity of entry i's lines in buckets below
+// knot k's, in units of 0.01.
+func (x *Index) Below(k, i int) int {
+	return int(binary.LittleEndian.Uint32(x.knots[4*(k*x.n+i):]))
+}
 
 // Bucket returns the bucket of a d-spacing (Å). It does not decrease with
 // d, so the lines with d in [lo, hi] are all in buckets Bucket(lo)…
@@ -120,25 +151,36 @@ func (x *Index) Line(j int) (d, i float64, k int) {
 		int(binary.LittleEndian.Uint16(x.lineK[2*j:]))
 }
 
-// Postings returns the range of bucket b's lines in the posting columns
-// of measured (computed false) or computed entries.
-func (x *Index) Postings(computed bool, b int) (start, end int) {
-	at := x.postAt[b2i(computed)]
-	return int(binary.LittleEndian.Uint32(at[4*b:])), int(binary.LittleEndian.Uint32(at[4*b+4:]))
+// Blocks returns the number of blocks of the postings: entries
+// block·BlockEntries… .
+func (x *Index) Blocks() int { return (x.n + blockEntries - 1) / blockEntries }
+
+// BlockEntries is the number of entries of a block of postings.
+const BlockEntries = blockEntries
+
+// Postings returns the postings of bucket b in a block, of the measured
+// (computed false) or computed entries: for each of the block's lines in
+// the bucket, the entry's number within the block and the line's
+// intensity in units of 0.01, packed in a uint32 (entry in the low 16
+// bits); Posting unpacks them.
+func (x *Index) Postings(computed bool, block, b int) []byte {
+	c := b2i(computed)
+	k := block*NumBuckets + b
+	at := x.postAt[c]
+	return x.post[c][4*binary.LittleEndian.Uint32(at[4*k:]) : 4*binary.LittleEndian.Uint32(at[4*k+4:])]
 }
 
-// Posting returns posting j of the measured (computed false) or computed
-// entries: the entry and the line's intensity in units of 0.01.
-func (x *Index) Posting(computed bool, j int) (entry int, centiI int) {
-	c := b2i(computed)
-	return int(binary.LittleEndian.Uint32(x.postE[c][4*j:])), int(binary.LittleEndian.Uint16(x.postI[c][2*j:]))
+// Posting unpacks posting j of what Postings returned.
+func Posting(ps []byte, j int) (entryInBlock, centiI int) {
+	v := binary.LittleEndian.Uint32(ps[4*j:])
+	return int(v & 0xffff), int(v >> 16)
 }
 
 // Size is the number of bytes of the index's columns.
 func (x *Index) Size() int64 {
-	n := len(x.flags) + len(x.elems) + len(x.lineAt) + len(x.lineD) + len(x.lineI) + len(x.lineK)
+	n := len(x.flags) + len(x.elems) + len(x.lineAt) + len(x.lineD) + len(x.lineI) + len(x.lineK) + len(x.knots)
 	for c := range 2 {
-		n += len(x.postAt[c]) + len(x.postE[c]) + len(x.postI[c])
+		n += len(x.postAt[c]) + len(x.post[c])
 	}
 	return int64(n)
 }
@@ -220,9 +262,8 @@ func Organic(p *Phase) bool {
 
 // indexBuilder lays out the columns of an Index entry by entry.
 type indexBuilder struct {
-	x     Index
-	sets  []ElementSet
-	nLine [2][NumBuckets + 1]uint32 // lines per bucket, measured and computed, shifted by one
+	x    Index
+	sets []ElementSet
 }
 
 // bits returns the element set of symbols, adding new ones to the
@@ -266,7 +307,6 @@ func (b *indexBuilder) line(f Flags, d uint32, i, k uint16) error {
 	b.x.lineD = le.AppendUint32(b.x.lineD, d)
 	b.x.lineI = le.AppendUint16(b.x.lineI, i)
 	b.x.lineK = le.AppendUint16(b.x.lineK, k)
-	b.nLine[b2i(f&FlagComputed != 0)][Bucket(float64(d)/1e6)+1]++
 	return nil
 }
 
@@ -306,7 +346,7 @@ func (b *indexBuilder) addFrom(x *Index, i int) error {
 }
 
 // finish lays out the element sets and the postings: a counting sort of
-// the lines by bucket, by entry within a bucket.
+// the lines by block and bucket, by entry within a bucket.
 func (b *indexBuilder) finish() *Index {
 	x := &b.x
 	le := binary.LittleEndian
@@ -317,29 +357,52 @@ func (b *indexBuilder) finish() *Index {
 			x.elems = le.AppendUint64(x.elems, w)
 		}
 	}
-	var next [2][NumBuckets + 1]uint32
+	// The knots: per entry, its lines' intensities summed up to each.
+	x.knots = make([]byte, 4*Knots*x.n)
+	for i := range x.n {
+		start, end := x.Lines(i)
+		var sum [Knots]uint32
+		for j := start; j < end; j++ {
+			sum[Bucket(float64(le.Uint32(x.lineD[4*j:]))/1e6)/KnotStep+1] += uint32(le.Uint16(x.lineI[2*j:]))
+		}
+		for k := range Knots {
+			if k > 0 {
+				sum[k] += sum[k-1]
+			}
+			le.PutUint32(x.knots[4*(k*x.n+i):], sum[k])
+		}
+	}
+	keys := x.Blocks() * NumBuckets
+	key := func(i, j int) int { return i/blockEntries*NumBuckets + Bucket(float64(le.Uint32(x.lineD[4*j:]))/1e6) }
+	var count [2][]uint32
 	for c := range 2 {
-		count := &b.nLine[c]
-		for k := range NumBuckets {
-			count[k+1] += count[k]
-		}
-		x.postAt[c] = make([]byte, 0, 4*(NumBuckets+1))
-		for _, v := range count {
-			x.postAt[c] = le.AppendUint32(x.postAt[c], v)
-		}
-		next[c] = *count
-		x.postE[c] = make([]byte, 4*count[NumBuckets])
-		x.postI[c] = make([]byte, 2*count[NumBuckets])
+		count[c] = make([]uint32, keys+1)
 	}
 	for i := range x.n {
 		c := b2i(x.Flags(i)&FlagComputed != 0)
 		start, end := x.Lines(i)
 		for j := start; j < end; j++ {
-			k := Bucket(float64(le.Uint32(x.lineD[4*j:])) / 1e6)
-			at := next[c][k]
-			next[c][k]++
-			le.PutUint32(x.postE[c][4*at:], uint32(i))
-			copy(x.postI[c][2*at:2*at+2], x.lineI[2*j:2*j+2])
+			count[c][key(i, j)+1]++
+		}
+	}
+	for c := range 2 {
+		for k := range keys {
+			count[c][k+1] += count[c][k]
+		}
+		x.postAt[c] = make([]byte, 0, 4*(keys+1))
+		for _, v := range count[c] {
+			x.postAt[c] = le.AppendUint32(x.postAt[c], v)
+		}
+		x.post[c] = make([]byte, 4*count[c][keys])
+	}
+	for i := range x.n {
+		c := b2i(x.Flags(i)&FlagComputed != 0)
+		start, end := x.Lines(i)
+		for j := start; j < end; j++ {
+			k := key(i, j)
+			at := count[c][k]
+			count[c][k]++
+			le.PutUint32(x.post[c][4*at:], uint32(i%blockEntries)|uint32(le.Uint16(x.lineI[2*j:]))<<16)
 		}
 	}
 	return x

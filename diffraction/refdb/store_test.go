@@ -449,7 +449,7 @@ func TestCollectionRoundTrip(t *testing.T) {
 	}
 	got := c.index
 	if got.Len() != 3 || !slices.Equal(got.dict, want.dict) || !bytes.Equal(got.flags, want.flags) || !bytes.Equal(got.lineD, want.lineD) ||
-		!bytes.Equal(got.postE[1], want.postE[1]) || !bytes.Equal(got.postAt[0], want.postAt[0]) {
+		!bytes.Equal(got.post[1], want.post[1]) || !bytes.Equal(got.postAt[0], want.postAt[0]) {
 		t.Error("the file's index differs from the one built from the phases")
 	}
 	for i := range ps {
