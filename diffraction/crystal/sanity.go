@@ -108,10 +108,11 @@ func nearContact(g [3][3]float64, cell Cell, atoms []contactAtom) (c Contact, ok
 	// plenty), and atoms within rc of each other are at most reach[k]
 	// bins apart along it, with 1e-9 of slack for rounding.
 	var n, reach [3]int
+	var thick [3]float64
 	for k := range 3 {
-		thick := 1 / math.Sqrt(gs[k][k])
-		n[k] = max(1, min(int(thick/rc), 32))
-		reach[k] = int(math.Ceil(rc * (1 + 1e-9) * float64(n[k]) / thick))
+		thick[k] = 1 / math.Sqrt(gs[k][k])
+		n[k] = max(1, min(int(thick[k]/rc), 32))
+		reach[k] = int(math.Ceil(rc * (1 + 1e-9) * float64(n[k]) / thick[k]))
 	}
 	bin := func(a contactAtom) [3]int {
 		var b [3]int
@@ -155,7 +156,7 @@ func nearContact(g [3][3]float64, cell Cell, atoms []contactAtom) (c Contact, ok
 			for _, y := range near[1] {
 				for _, z := range near[2] {
 					for j := first[flat([3]int{x, y, z})]; j >= 0; j = next[j] {
-						if j < i {
+						if j < i || far(atoms, i, j, thick, c.Ratio) {
 							continue
 						}
 						dist, r := pairContact(g, atoms, i, j)
@@ -172,6 +173,21 @@ func nearContact(g [3][3]float64, cell Cell, atoms []contactAtom) (c Contact, ok
 		return c, false, false
 	}
 	return c, true, true
+}
+
+// far reports whether atoms i and j are surely further apart, relative
+// to their bond, than ratio: every image of their fractional difference
+// has a component k of at least |δk| (δ the rounded difference, |δk| ≤
+// ½), and a vector's length is at least its component k times the cell's
+// thickness across axis k, so their distance is at least max_k |δk|·thick_k
+// (less 1e-9 for rounding).
+func far(atoms []contactAtom, i, j int, thick [3]float64, ratio float64) bool {
+	var lb float64
+	for k := range 3 {
+		d := atoms[i].pos[k] - atoms[j].pos[k]
+		lb = math.Max(lb, math.Abs(d-math.Round(d))*thick[k])
+	}
+	return lb*(1-1e-9) > ratio*(atoms[i].r+atoms[j].r)
 }
 
 // HasBond reports whether an atom of element a and one of element b (on
