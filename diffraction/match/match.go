@@ -378,10 +378,16 @@ type matcher struct {
 	pairD   []float64
 
 	// norm is the significance's normalisation, log10(N/α), when the
-	// number N of phases searched is known beforehand (Search).
-	norm float64
+	// number N of phases searched is known beforehand (Search);
+	// logInvCover is log10(1/o.cover).
+	norm, logInvCover float64
 
 	winDeg []float64 // matching window of each observed peak, degrees 2θ (window)
+	// groupI is the observed intensity of each group of peaks and groups
+	// the groups each bucket can reach, measured and computed (Search:
+	// reachable).
+	groupI [64]float64
+	groups [2][]uint64
 
 	lines []line // the phase being scored (loadPhase)
 	near  []int  // the lines that can be near a peak at some strain (reach)
@@ -414,6 +420,7 @@ func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Optio
 	m := &matcher{o: o, w: w, lo: lo, hi: hi, opt: opt, lamMean: w.Mean(),
 		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: window(opt, math.Inf(1)) / 2 * math.Pi / 180,
 		group: make([]float64, len(o.peaks))}
+	m.logInvCover = math.Log10(1 / o.cover)
 	m.winDeg = make([]float64, len(o.peaks))
 	for k, p := range o.peaks {
 		m.winDeg[k] = window(opt, p.FWHM)
@@ -423,6 +430,7 @@ func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Optio
 	m.sinObs = make([]float64, len(o.tt))
 	m.winObs = make([]float64, len(o.tt))
 	for i, t := range o.tt {
+		m.groupI[i*64/len(o.tt)] += o.inten[o.idx[i]]
 		m.sinObs[i] = sinHalf(t)
 		m.winObs[i] = window(opt, o.peaks[o.idx[i]].FWHM) / 2 * math.Pi / 180
 	}
@@ -757,7 +765,7 @@ func (m *matcher) weightBound(nearLines int) float64 {
 	case f >= 1:
 		return 0
 	}
-	return math.Min(1, (float64(nearLines)*math.Log10(1/f)+1e-6)/m.norm)
+	return math.Min(1, (float64(nearLines)*m.logInvCover+1e-6)/m.norm)
 }
 
 // claimKa2 adds to a candidate the observed peaks that are the resolved

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -83,65 +84,89 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 			blocks = append(blocks, block{pi, b})
 		}
 	}
-	found := make([][]candidate, len(blocks))
+	// The candidates whose bound admits them, from the blocks on every
+	// core, best bound first to a tenth of a point (sorted by counting
+	// into bins of 0.1, in the library's order within a bin).
 	var next atomic.Int64
-	parallel(min(workers, len(blocks)), func() {
-		t := newTables()
-		for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
-			b := blocks[k]
-			found[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t)
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return Result{}, err
+	candidates := func(admit func(bound float64) bool) ([]candidate, error) {
+		found := make([][]candidate, len(blocks))
+		next.Store(0)
+		parallel(min(workers, len(blocks)), func() {
+			t := newTables()
+			for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+				b := blocks[k]
+				found[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t, admit)
+			}
+		})
+		return byBound(slices.Concat(found...)), ctx.Err()
 	}
-	// Best bound first, to a tenth of a point: sorted by counting into
-	// bins of 0.1, in the library's order within a bin.
-	cands := byBound(slices.Concat(found...))
 	var (
 		mu   sync.Mutex
 		best fomHeap // the Top best figures of merit so far
 	)
-	tau := func() float64 {
+	threshold := func() float64 {
 		mu.Lock()
 		defer mu.Unlock()
-		return best.tau(opt.Top)
+		return math.Min(opt.MinFOM, best.tau(opt.Top))
 	}
 	scores := make([][]scored, workers)
-	next.Store(0)
-	var worker atomic.Int64
-	parallel(workers, func() {
-		w := int(worker.Add(1)) - 1
-		mw := newMatcher(o, m.w, lo, hi, opt)
-		mw.norm = m.norm
-		for k := int(next.Add(1)) - 1; k < len(cands) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
-			c := cands[k]
-			l := math.Min(opt.MinFOM, tau())
-			if binTop(c.bound)*(1+boundSlack) <= l-commonMargin {
-				return // no entry further down can count, common or not
+	matchers := make([]*matcher, workers)
+	for w := range matchers {
+		matchers[w] = newMatcher(o, m.w, lo, hi, opt)
+		matchers[w].norm = m.norm
+	}
+	score := func(cands []candidate) error {
+		next.Store(0)
+		var worker atomic.Int64
+		parallel(workers, func() {
+			w := int(worker.Add(1)) - 1
+			mw := matchers[w]
+			for k := int(next.Add(1)) - 1; k < len(cands) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+				c := cands[k]
+				l := threshold()
+				if binTop(c.bound)*(1+boundSlack) <= l-commonMargin {
+					return // no entry further down can count, common or not
+				}
+				floor := l
+				if c.common {
+					floor -= commonMargin
+				}
+				if c.bound*(1+boundSlack) < floor {
+					continue
+				}
+				mw.loadIndexed(sel.Parts[c.part].Index, int(c.entry))
+				s, ok := mw.score(c.computed, floor)
+				if !ok {
+					continue
+				}
+				s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
+				norm.weigh(&s, o)
+				scores[w] = append(scores[w], s)
+				mu.Lock()
+				best.add(s.FOM, opt.Top)
+				mu.Unlock()
 			}
-			floor := l
-			if c.common {
-				floor -= commonMargin
-			}
-			if c.bound*(1+boundSlack) < floor {
-				continue
-			}
-			mw.loadIndexed(sel.Parts[c.part].Index, int(c.entry))
-			s, ok := mw.score(c.computed, floor)
-			if !ok {
-				continue
-			}
-			s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
-			norm.weigh(&s, o)
-			scores[w] = append(scores[w], s)
-			mu.Lock()
-			best.add(s.FOM, opt.Top)
-			mu.Unlock()
+		})
+		return ctx.Err()
+	}
+	// First the entries that can count when the threshold is MinFOM, as
+	// it is once Top candidates reach it (the phase is in the database);
+	// the others only when it is not.
+	low := opt.MinFOM - commonMargin
+	for _, admit := range []func(float64) bool{
+		func(b float64) bool { return b*(1+boundSlack) > low },
+		func(b float64) bool { return b*(1+boundSlack) <= low },
+	} {
+		cands, err := candidates(admit)
+		if err == nil {
+			err = score(cands)
 		}
-	})
-	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		if err != nil {
+			return Result{}, err
+		}
+		if threshold() == opt.MinFOM {
+			break
+		}
 	}
 	all := slices.Concat(scores...)
 	// Identify's order of the entries, which breaks ties.
@@ -226,9 +251,10 @@ func admitted(sel *refdb.Selection, part *refdb.Part, el Elements) ([]uint64, in
 
 // reachable marks the index buckets (refdb.Bucket) of the reference
 // d-spacings that can lie near an observed peak at some strain within
-// MaxStrain (computed false) or MaxStrainComputed: by reach's inequalities
-// at the largest strains, a line of spacing d is near a peak at sin θ = x
-// of window w only if
+// MaxStrain (computed false) or MaxStrainComputed, and sets, for each,
+// the groups of the peaks they can lie near (m.groups): by reach's
+// inequalities at the largest strains, a line of spacing d is near a peak
+// at sin θ = x of window w only if
 //
 //	Kα1/(2(x + w)(1 + εmax)) ≤ d ≤ λ/(2(x − w)(1 − εmax))
 //
@@ -241,6 +267,7 @@ func (m *matcher) reachable(computed bool) []bool {
 	}
 	lam := math.Max(m.w.Ka1, m.lamMean)
 	marks := make([]bool, refdb.NumBuckets)
+	groups := make([]uint64, refdb.NumBuckets)
 	for j, x := range m.sinObs {
 		w := m.winObs[j] + reachSlack
 		lo := m.w.Ka1 / (2 * (x + w) * (1 + eps)) * (1 - 1e-9)
@@ -250,22 +277,45 @@ func (m *matcher) reachable(computed bool) []bool {
 		}
 		for b, end := refdb.Bucket(lo), refdb.Bucket(hi); b <= end; b++ {
 			marks[b] = true
+			groups[b] |= 1 << m.peakGroup(j)
 		}
 	}
+	m.groups[b2i(computed)] = groups
 	return marks
+}
+
+// The observed peaks fall into 64 groups (by position, in the order of
+// sinObs), so that the peaks a phase's lines can reach are a bit set:
+// E, the share of the observed intensity a phase explains, is at most the
+// share of the groups its lines reach (groupShare).
+func (m *matcher) peakGroup(j int) int { return j * 64 / len(m.sinObs) }
+
+// groupShare is the share of the observed intensity in a set of groups of
+// peaks, with boundSlack for the rounding of E's sum.
+func (m *matcher) groupShare(set uint64) float64 {
+	var sum float64
+	for set != 0 {
+		g := bits.TrailingZeros64(set)
+		sum += m.groupI[g]
+		set &= set - 1
+	}
+	return math.Min(1, sum/m.o.total*(1+boundSlack))
 }
 
 // tables are a worker's sums over the entries of one block of the index
 // (sharing): acc the intensity of an entry's lines in reachable buckets in
 // units of 0.01, count their number, sure the intensity of its lines in
-// range at every strain.
+// range at every strain, peaks the groups of observed peaks those lines
+// can reach (peakGroups).
 type tables struct {
 	acc, count, sure []uint32
+	peaks            []uint64
 	touched          []int
 }
 
 func newTables() *tables {
-	return &tables{acc: make([]uint32, refdb.BlockEntries), count: make([]uint32, refdb.BlockEntries), sure: make([]uint32, refdb.BlockEntries)}
+	n := refdb.BlockEntries
+	return &tables{acc: make([]uint32, n), count: make([]uint32, n), sure: make([]uint32, n), peaks: make([]uint64, n)}
 }
 
 // sharing returns the admitted entries of a block of part with a line in
@@ -273,7 +323,7 @@ func newTables() *tables {
 // entry's lines in range at every strain (sureBuckets) comes from the
 // index's knots for the buckets between the first and the last knot
 // within them, from the postings for the few buckets beyond.
-func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables) []candidate {
+func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables, admit func(bound float64) bool) []candidate {
 	x := part.Index
 	var knots [2][2]int
 	var edges [2][][2]int
@@ -295,6 +345,7 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 				continue
 			}
 			ps := x.Postings(computed, block, b)
+			groups := m.groups[c][b]
 			for j := range len(ps) / 4 {
 				e, ci := refdb.Posting(ps, j)
 				if g := base + e; admitted[g/64]&(1<<(g%64)) == 0 {
@@ -305,6 +356,7 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 				}
 				t.acc[e] += uint32(ci)
 				t.count[e]++
+				t.peaks[e] |= groups
 			}
 		}
 		for _, r := range edges[c] {
@@ -330,9 +382,10 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		if s > 0 {
 			bound = 100 * math.Min(1, float64(t.acc[e])/float64(s))
 		}
-		out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1,
-			bound: bound * m.weightBound(int(t.count[e]))})
-		t.acc[e], t.count[e] = 0, 0
+		if bound *= m.weightBound(int(t.count[e])) * (0.6 + 0.4*m.groupShare(t.peaks[e])); admit(bound) {
+			out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound})
+		}
+		t.acc[e], t.count[e], t.peaks[e] = 0, 0, 0
 	}
 	clear(t.sure)
 	return out
