@@ -388,6 +388,9 @@ type matcher struct {
 	// reachable).
 	groupI [64]float64
 	groups [2][]uint64
+	// bins are the strain bins in which each bucket's lines can be near a
+	// peak, measured and computed (Search: reachable).
+	bins [2][]uint8
 
 	lines []line // the phase being scored (loadPhase)
 	near  []int  // the lines that can be near a peak at some strain (reach)

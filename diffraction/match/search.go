@@ -42,12 +42,14 @@ import (
 //     entry with no line in those buckets has no match at all and is not
 //     even looked at: the index yields only the entries that share lines
 //     with the scan.
-//  2. Every factor of the figure of merit but C, the matched share of the
-//     reference intensity in range, is at most 1. C is at most the
-//     intensity of the entry's lines in reachable buckets over that of its
-//     lines in buckets in range at every strain (sureBuckets), both summed
-//     from the index, and the significance weight G at most weightBound of
-//     the number of lines in reachable buckets.
+//  2. From the index: C, the matched share of the reference intensity in
+//     range, at a strain of one of strainBins bins, is at most the
+//     intensity of the entry's lines in the buckets reachable at the bin's
+//     strains over that of its lines in buckets in range at every strain
+//     (sureBuckets), and S at most its largest in the bin; E at most the
+//     share of the groups of peaks those lines reach (groupShare); G at
+//     most weightBound of the number of lines in reachable buckets; P and
+//     A at most 1.
 //  3. The entry's lines themselves (score, with the entry's floor): C at
 //     each strain step at most the intensity of the lines near a peak at
 //     some strain, over that in range at every one (reachBound); G at most
@@ -259,7 +261,9 @@ func admitted(sel *refdb.Selection, part *refdb.Part, el Elements) ([]uint64, in
 //	Kα1/(2(x + w)(1 + εmax)) ≤ d ≤ λ/(2(x − w)(1 − εmax))
 //
 // (no upper bound when x ≤ w); 1e-9 of slack widens the span for the
-// rounding of d(1+ε).
+// rounding of d(1+ε). The same with the strains of one of strainBins
+// bins, εlo ≤ ε ≤ εhi, in place of ±εmax, sets the bins in which each
+// bucket's lines can be near a peak (m.bins).
 func (m *matcher) reachable(computed bool) []bool {
 	eps := m.opt.MaxStrain
 	if computed {
@@ -268,20 +272,55 @@ func (m *matcher) reachable(computed bool) []bool {
 	lam := math.Max(m.w.Ka1, m.lamMean)
 	marks := make([]bool, refdb.NumBuckets)
 	groups := make([]uint64, refdb.NumBuckets)
-	for j, x := range m.sinObs {
-		w := m.winObs[j] + reachSlack
-		lo := m.w.Ka1 / (2 * (x + w) * (1 + eps)) * (1 - 1e-9)
+	bins := make([]uint8, refdb.NumBuckets)
+	span := func(x, w, epsLo, epsHi float64) (int, int) {
+		lo := m.w.Ka1 / (2 * (x + w) * (1 + epsHi)) * (1 - 1e-9)
 		hi := math.Inf(1)
 		if x > w {
-			hi = lam / (2 * (x - w) * (1 - eps)) * (1 + 1e-9)
+			hi = lam / (2 * (x - w) * (1 + epsLo)) * (1 + 1e-9)
 		}
-		for b, end := refdb.Bucket(lo), refdb.Bucket(hi); b <= end; b++ {
+		return refdb.Bucket(lo), refdb.Bucket(hi)
+	}
+	for j, x := range m.sinObs {
+		w := m.winObs[j] + reachSlack
+		lo, hi := span(x, w, -eps, eps)
+		for b := lo; b <= hi; b++ {
 			marks[b] = true
 			groups[b] |= 1 << m.peakGroup(j)
 		}
+		for k := range strainBins {
+			lo, hi := span(x, w, binStrain(eps, k), binStrain(eps, k+1))
+			for b := lo; b <= hi; b++ {
+				bins[b] |= 1 << k
+			}
+		}
 	}
-	m.groups[b2i(computed)] = groups
+	c := b2i(computed)
+	m.groups[c], m.bins[c] = groups, bins
 	return marks
+}
+
+// strainBins is the number of bins of strain of the index's bound: with
+// eight, the span a line's strain moves it over within one bin is a
+// fraction of a matching window, and the bound comes close to the best
+// single strain's.
+const strainBins = 8
+
+// binStrain is the lower end of strain bin k of ±eps (k = strainBins: the
+// upper end of the last).
+func binStrain(eps float64, k int) float64 {
+	return -eps + 2*eps*float64(k)/strainBins
+}
+
+// binPenalty is the largest strain factor S = 1 − ½(ε/εmax)² within bin
+// k of ±eps: at the bin's strain nearest zero (1 with no strain allowed).
+func binPenalty(eps float64, k int) float64 {
+	lo, hi := binStrain(1, k), binStrain(1, k+1)
+	if eps == 0 || lo <= 0 && hi >= 0 {
+		return 1
+	}
+	e := math.Min(math.Abs(lo), math.Abs(hi))
+	return 1 - 0.5*e*e
 }
 
 // The observed peaks fall into 64 groups (by position, in the order of
@@ -304,9 +343,9 @@ func (m *matcher) groupShare(set uint64) float64 {
 
 // tables are a worker's sums over the entries of one block of the index
 // (sharing): acc the intensity of an entry's lines in reachable buckets in
-// units of 0.01, count their number, sure the intensity of its lines in
-// range at every strain, peaks the groups of observed peaks those lines
-// can reach (peakGroups).
+// units of 0.01, per strain bin (strainBins of them an entry), count
+// their number, sure the intensity of its lines in range at every strain,
+// peaks the groups of observed peaks those lines can reach (peakGroup).
 type tables struct {
 	acc, count, sure []uint32
 	peaks            []uint64
@@ -315,7 +354,7 @@ type tables struct {
 
 func newTables() *tables {
 	n := refdb.BlockEntries
-	return &tables{acc: make([]uint32, n), count: make([]uint32, n), sure: make([]uint32, n), peaks: make([]uint64, n)}
+	return &tables{acc: make([]uint32, strainBins*n), count: make([]uint32, n), sure: make([]uint32, n), peaks: make([]uint64, n)}
 }
 
 // sharing returns the admitted entries of a block of part with a line in
@@ -337,6 +376,13 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		knots[c] = [2]int{ka, kb}
 		edges[c] = [][2]int{{lo, refdb.KnotBucket(ka) - 1}, {refdb.KnotBucket(kb), hi}}
 	}
+	// The largest strain factor of each bin, measured and computed.
+	var penalty [2][strainBins]float64
+	for c, eps := range []float64{m.opt.MaxStrain, m.opt.MaxStrainComputed} {
+		for k := range strainBins {
+			penalty[c][k] = binPenalty(eps, k)
+		}
+	}
 	base := block * refdb.BlockEntries
 	t.touched = t.touched[:0]
 	for c, computed := range []bool{false, true} {
@@ -345,16 +391,20 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 				continue
 			}
 			ps := x.Postings(computed, block, b)
-			groups := m.groups[c][b]
+			groups, bins := m.groups[c][b], m.bins[c][b]
 			for j := range len(ps) / 4 {
 				e, ci := refdb.Posting(ps, j)
 				if g := base + e; admitted[g/64]&(1<<(g%64)) == 0 {
 					continue
 				}
-				if t.acc[e] == 0 {
+				if t.count[e] == 0 {
 					t.touched = append(t.touched, e)
 				}
-				t.acc[e] += uint32(ci)
+				// Branch-free: ci into the bins whose bit is set.
+				row := t.acc[strainBins*e : strainBins*e+strainBins]
+				for k := range row {
+					row[k] += uint32(ci) & -(uint32(bins) >> k & 1)
+				}
 				t.count[e]++
 				t.peaks[e] |= groups
 			}
@@ -378,14 +428,20 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		if k := knots[c]; k[1] > k[0] {
 			s += uint32(x.Below(k[1], g) - x.Below(k[0], g))
 		}
-		bound := 100.0
-		if s > 0 {
-			bound = 100 * math.Min(1, float64(t.acc[e])/float64(s))
+		// C at a strain of bin k is at most the intensity reachable in
+		// the bin over that in range at every strain, times S's largest.
+		var most uint32
+		for k := range strainBins {
+			a := &t.acc[strainBins*e+k]
+			most = max(most, uint32(float64(*a)*penalty[c][k]))
+			*a = 0
 		}
-		if bound *= m.weightBound(int(t.count[e])) * (0.6 + 0.4*m.groupShare(t.peaks[e])); admit(bound) {
+		// most is rounded down from the product; one more covers it.
+		bound := 100 * math.Min(1, (float64(most)+1)/math.Max(float64(s), 1e-300)) * m.weightBound(int(t.count[e])) * (0.6 + 0.4*m.groupShare(t.peaks[e]))
+		if admit(bound) {
 			out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound})
 		}
-		t.acc[e], t.count[e], t.peaks[e] = 0, 0, 0
+		t.count[e], t.peaks[e] = 0, 0
 	}
 	clear(t.sure)
 	return out

@@ -43,7 +43,7 @@ const (
 	collFooterSize = 24
 	collEnd        = "BRAGGEND"
 	// indexLayout names the columns of an Index: change it with them.
-	indexLayout = "flags elems/2x64 lines d32 i16 k16; knots every 128 buckets u32; postings by block of 16384 entries and ln-d bucket 1e-3 from 0.5 Å, 4606, entry16 i16, measured|computed"
+	indexLayout = "flags elems/2x64 lines d32 i16 k16; knots every 128 buckets u32; postings by block of 8192 entries and ln-d bucket 1e-3 from 0.5 Å, 4606, entry16 i16, measured|computed"
 )
 
 // The sections of a collection file, in order:
