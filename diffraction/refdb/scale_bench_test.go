@@ -120,21 +120,35 @@ func rss() int64 {
 	return 0
 }
 
+// largeBench, in the environment, asks the benchmarks for their largest
+// sizes too: minutes and gigabytes of temporary disk, which make bench
+// (every benchmark of the repository) should not spend unasked.
+const largeBench = "BRAGG_BENCH_LARGE"
+
+// sizes returns the sizes of a benchmark's ladder: the last only when
+// largeBench is set.
+func sizes(n ...int) []int {
+	if os.Getenv(largeBench) == "" {
+		return n[:len(n)-1]
+	}
+	return n
+}
+
 // BenchmarkCollection measures a user collection of synthetic entries
 // (see synthetic) at sizes up to the COD's 500,000: loading it (opening a
 // Store and reading its library: mapping the file and checking the index)
 // and searching it for the candidates of three measured scans (everything
 // Search does, the bundled database included), with the resident memory
 // and Go heap after the searches. Building each collection takes minutes
-// and gigabytes of disk in a temporary folder: run it on purpose, e.g.
-// go test -run '^$' -bench Collection/entries=500000 ./diffraction/refdb.
+// and gigabytes of disk in a temporary folder; the 500,000 entries are
+// built only with BRAGG_BENCH_LARGE=1 in the environment.
 func BenchmarkCollection(b *testing.B) {
 	db, err := assets.RefDB()
 	if err != nil {
 		b.Fatal(err)
 	}
 	scans := benchScans(b)
-	for _, n := range []int{10_000, 100_000, 500_000} {
+	for _, n := range sizes(10_000, 100_000, 500_000) {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			dir := b.TempDir()
 			if err := refdb.WriteCollectionFile(filepath.Join(dir, "synthetic.refcoll"), synthetic(db, n)); err != nil {
