@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -352,7 +353,10 @@ func (s *Store) rewrite(p *Part, keep func(i int) bool, add *collBuilder) error 
 			return err
 		}
 	}
-	return b.write(s.collPath(p.Name))
+	err := b.write(s.collPath(p.Name))
+	// The kept entries are read from p's mapping until then.
+	runtime.KeepAlive(p)
+	return err
 }
 
 // migrateLegacy turns the user database of Bragg 0.1 (one file,
