@@ -59,9 +59,12 @@ fuzz:
 smoke: build
 	bash .ci/smoke
 
-# snapshot renders the main window with the demo to docs/screenshot.png.
+# snapshot renders the main window, the database browser and the teaching
+# mode with the demo to docs/.
 snapshot: build
 	./bragg gui --snapshot docs/screenshot.png
+	./bragg gui --snapshot docs/browser.png --view browser
+	./bragg gui --snapshot docs/teaching.png --view teach
 
 clean:
 	rm -f bragg

@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -39,22 +38,22 @@ func main() {
 	// import).
 	user, _ := refdb.UserPath()
 	store := refdb.NewStore(assets.RefDB, user)
-	services := newServices(store, "Bragg "+version)
+	services := newServices(store, version)
 	cfg := cli.Config{
 		Version: version,
 		Store:   store,
-		GUI:     func(files []string) error { return openGUI(services, files) },
-		Snapshot: func(out string, width, height float32, files []string) error {
-			return app.Snapshot(out, fyne.NewSize(width, height), services, files...)
+		GUI:     func(view string, files []string) error { return openGUI(services, view, files) },
+		Snapshot: func(out string, width, height float32, view string, files []string) error {
+			return app.Snapshot(out, fyne.NewSize(width, height), view, services, files...)
 		},
 	}
 	os.Exit(cli.Run(cfg, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // newServices wires the window to the domain: the analysis pipeline over
-// store, workbooks written by package report, CIF files imported into the
-// user database.
-func newServices(store *refdb.Store, generator string) app.Services {
+// store, workbooks written by package report, and the store itself (the
+// database browser's search, import and removal).
+func newServices(store *refdb.Store, version string) app.Services {
 	return app.Services{
 		Analyse: func(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*analysis.Analysis, error) {
 			p := &analysis.Pipeline{Store: store, Options: opt}
@@ -64,33 +63,26 @@ func newServices(store *refdb.Store, generator string) app.Services {
 			return p.Open(ctx, path, progress)
 		},
 		Export: func(path string, a *analysis.Analysis) error {
-			return report.WriteFile(path, report.FromAnalysis(a, generator))
+			return report.WriteFile(path, report.FromAnalysis(a, "Bragg "+version))
 		},
-		Import: func(paths []string) ([]string, error) {
-			res, err := store.Import(context.Background(), paths, refdb.ImportOptions{})
-			if err != nil {
-				return nil, err
-			}
-			ids := make([]string, len(res.Imported))
-			for i, p := range res.Imported {
-				ids[i] = p.ID
-			}
-			var failed []error
-			for _, f := range res.Failed {
-				failed = append(failed, f)
-			}
-			return ids, errors.Join(failed...)
-		},
+		Store:   store,
+		Version: version,
 	}
 }
 
 // openGUI runs the Fyne application on files (the demo when there are
-// none) until its window closes.
-func openGUI(s app.Services, files []string) error {
+// none), with the window of view over it, until the main window closes.
+func openGUI(s app.Services, view string, files []string) error {
 	a := fyneapp.NewWithID("io.github.bragg-xrd.bragg")
 	a.SetIcon(fyne.NewStaticResource("Icon.png", assets.IconPNG()))
 	ui := app.New(a, s)
 	ui.Open(files...)
-	ui.Window().ShowAndRun()
+	w := ui.Window()
+	w.SetMaster()
+	w.Show()
+	if _, err := ui.ShowView(view); err != nil {
+		return err
+	}
+	a.Run()
 	return nil
 }

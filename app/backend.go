@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
 
 // Analysis is everything the window shows for one scan: the data, its
@@ -14,7 +15,7 @@ type Analysis = analysis.Analysis
 
 // Services is the domain work the window asks for. main wires in the real
 // ones (analysis.Pipeline over a refdb.Store, report.WriteFile, the
-// Store's Import); tests pass fakes. They are called off the UI goroutine
+// Store itself); tests pass fakes. They are called off the UI goroutine
 // and must not touch widgets. A nil function makes its feature report that
 // it is not available in this build.
 type Services struct {
@@ -25,9 +26,12 @@ type Services struct {
 	Analyse func(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*Analysis, error)
 	// Export writes a report of a to path (an .xlsx workbook).
 	Export func(path string, a *Analysis) error
-	// Import adds the structures of CIF files to the user database and
-	// returns the new entries' IDs; err names the files that failed.
-	Import func(paths []string) ([]string, error)
+	// Store is the reference database (bundled and the user's) that the
+	// database browser searches, imports into and removes from, and the
+	// teaching mode picks phases from; nil: no database in this build.
+	Store *refdb.Store
+	// Version is the program version, for About.
+	Version string
 }
 
 // analyse calls s.Analyse.
@@ -44,14 +48,6 @@ func (s Services) export(path string, a *Analysis) error {
 		return errNotAvailable("exporting reports")
 	}
 	return s.Export(path, a)
-}
-
-// importCIFs calls s.Import.
-func (s Services) importCIFs(paths []string) ([]string, error) {
-	if s.Import == nil {
-		return nil, errNotAvailable("importing structures")
-	}
-	return s.Import(paths)
 }
 
 type errNotAvailable string

@@ -44,9 +44,10 @@ func samplePoints(s *diffraction.Scan, background []float64, n int) []peaks.Poin
 	return pts
 }
 
-// dataY maps a widget y position to intensity.
-func (r *patternRenderer) dataY(py float32) float64 {
-	return r.ymax - float64(py-r.plotPos.Y)/float64(max(r.plotSize.Height, 1))*(r.ymax-r.ymin)
+// inView reports whether the angle 2θ of Scan is in the visible range.
+func (r *patternRenderer) inView(twoTheta float64) bool {
+	c := r.unit.Coord(twoTheta, r.lambda)
+	return c >= r.cmin && c <= r.cmax
 }
 
 // handlePos is the centre of the i-th handle in widget coordinates.
@@ -62,7 +63,7 @@ func (v *PatternView) handleAt(pos fyne.Position) int {
 	}
 	best, bestD := -1, float32(handleReach)
 	for i, p := range v.Points {
-		if p.TwoTheta < v.r.xmin || p.TwoTheta > v.r.xmax {
+		if !v.r.inView(p.TwoTheta) {
 			continue
 		}
 		h := v.r.handlePos(p)
@@ -79,7 +80,7 @@ func (v *PatternView) handleAt(pos fyne.Position) int {
 // intensity clamped to the plot.
 func (v *PatternView) pointAt(pos fyne.Position, lo, hi float64) peaks.Point {
 	r := v.r
-	flo, fhi, _ := v.fullRange()
+	flo, fhi := v.Scan.TwoTheta[0], v.Scan.TwoTheta[v.Scan.Len()-1]
 	gap := math.Max(v.Scan.Step(), 1e-6)
 	if !math.IsNaN(lo) {
 		flo = math.Max(flo, lo+gap)
@@ -88,7 +89,7 @@ func (v *PatternView) pointAt(pos fyne.Position, lo, hi float64) peaks.Point {
 		fhi = math.Min(fhi, hi-gap)
 	}
 	x := math.Min(math.Max(r.dataX(pos.X), flo), fhi)
-	y := math.Min(math.Max(r.dataY(pos.Y), r.ymin), r.ymax)
+	y := r.v.YScale.Value(math.Min(math.Max(r.coordY(pos.Y), r.ymin), r.ymax))
 	return peaks.Point{TwoTheta: x, Intensity: y}
 }
 
@@ -163,10 +164,10 @@ func (r *patternRenderer) drawHandles(c *canvasRGBA, tr transform, s float64) {
 	half := max(2, int(math.Round(handleSize*s/2)))
 	edge := max(1, int(math.Round(1.5*s)))
 	for i, p := range v.Points {
-		if p.TwoTheta < r.xmin || p.TwoTheta > r.xmax {
+		if !r.inView(p.TwoTheta) {
 			continue
 		}
-		x, y := int(math.Round(tr.px(p.TwoTheta))), int(math.Round(tr.py(p.Intensity)))
+		x, y := int(math.Round(tr.px(r.unit.Coord(p.TwoTheta, r.lambda)))), int(math.Round(tr.py(p.Intensity)))
 		fill := r.pal.bg
 		if i == v.grab {
 			fill = r.pal.selected

@@ -68,12 +68,6 @@ func (u *UI) ShowOpenDialog() {
 	u.pickFiles("Open scans", "Diffraction scans", ScanExtensions, func(paths []string) { u.Open(paths...) })
 }
 
-// ShowImportDialog asks for CIF files and adds their structures to the
-// user database, which identification searches with the bundled one.
-func (u *UI) ShowImportDialog() {
-	u.pickFiles("Import CIF files into the user database", "Crystal structures (CIF)", []string{".cif"}, u.Import)
-}
-
 // pickFiles asks for one or more files with the given extensions and
 // passes their paths to then, on the UI goroutine: through the XDG portal
 // when there is one, else with Fyne's dialog (one file at a time).
@@ -233,30 +227,5 @@ func (u *UI) Export(path string, a *Analysis) {
 		defer u.wg.Done()
 		err := u.services.export(path, a)
 		u.do(func() { done(err) })
-	}()
-}
-
-// Import adds the structures of CIF files to the user database (off the
-// UI goroutine) and reports what was imported and which files failed;
-// scans opened from now on are identified against them too.
-func (u *UI) Import(paths []string) {
-	done := func(ids []string, err error) {
-		if len(ids) > 0 {
-			dialog.ShowInformation("Imported into the user database",
-				fmt.Sprintf("%d entries: %s\nThey are used for scans opened from now on.", len(ids), strings.Join(ids, ", ")), u.win)
-		}
-		if err != nil {
-			u.showError("Some files could not be imported", err)
-		}
-	}
-	if u.inline {
-		done(u.services.importCIFs(paths))
-		return
-	}
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
-		ids, err := u.services.importCIFs(paths)
-		u.do(func() { done(ids, err) })
 	}()
 }

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"sort"
 	"sync"
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
@@ -124,11 +124,12 @@ type fakeServices struct {
 	wl       diffraction.Wavelength
 	fail     map[string]error
 	exported []string
-	imported []string
 	calls    []fakeCall
 	// gate, when set, is called in the n-th analysis (1-based) once it
 	// has reported its first stage; an error stops the analysis.
 	gate func(ctx context.Context, n int) error
+	// ident, when set, is every analysis's whole-pattern identification.
+	ident *identify.Result
 }
 
 // fakeCall is one analysis ("" path: the demo) and its options.
@@ -186,6 +187,7 @@ func (f *fakeServices) analyse(ctx context.Context, path string, opt analysis.Op
 		wl.Source = diffraction.FromFlag
 	}
 	a := synthetic(f.n, wl)
+	a.Identification = f.ident
 	a.File = path
 	if path == "" {
 		a.Format = "demo"
@@ -196,24 +198,7 @@ func (f *fakeServices) analyse(ctx context.Context, path string, opt analysis.Op
 
 // services are the window's services served by f.
 func (f *fakeServices) services() Services {
-	return Services{Analyse: f.analyse, Export: f.Export, Import: f.Import}
-}
-
-// Import records the paths; a path in fail fails with that error.
-func (f *fakeServices) Import(paths []string) ([]string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var ids []string
-	var errs []error
-	for _, p := range paths {
-		if err := f.fail[p]; err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		f.imported = append(f.imported, p)
-		ids = append(ids, "user:"+filepath.Base(p))
-	}
-	return ids, errors.Join(errs...)
+	return Services{Analyse: f.analyse, Export: f.Export, Version: "test"}
 }
 
 func (f *fakeServices) Export(path string, a *Analysis) error {

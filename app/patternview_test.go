@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/internal/figure"
 )
 
 func newTestView(t *testing.T) (*PatternView, fyne.Window) {
@@ -128,32 +129,6 @@ func TestPatternViewEmpty(t *testing.T) {
 	}
 }
 
-func TestNiceTicks(t *testing.T) {
-	cases := []struct {
-		lo, hi float64
-		n      int
-		step   float64
-		first  string
-	}{
-		{5, 80, 8, 10, "10"},
-		{0, 6600, 8, 1000, "0"},
-		{26.1, 27.3, 6, 0.2, "26.2"},
-		{0, 1, 5, 0.2, "0.0"},
-		{0, 0.013, 5, 0.002, "0.000"},
-	}
-	for _, tc := range cases {
-		s := niceStep(tc.hi-tc.lo, tc.n)
-		if math.Abs(s-tc.step) > 1e-12 {
-			t.Errorf("niceStep(%g, %d) = %g want %g", tc.hi-tc.lo, tc.n, s, tc.step)
-			continue
-		}
-		tk := ticks(tc.lo, tc.hi, s)
-		if got := tickLabel(tk[0], s); got != tc.first {
-			t.Errorf("first tick of %g–%g = %q want %q", tc.lo, tc.hi, got, tc.first)
-		}
-	}
-}
-
 func TestPolylineDecimationMatchesExtent(t *testing.T) {
 	// A dense zig-zag squeezed into few columns must paint each column from
 	// its minimum to its maximum.
@@ -166,7 +141,7 @@ func TestPolylineDecimationMatchesExtent(t *testing.T) {
 		x[i] = float64(i) / float64(n-1)
 		y[i] = float64(i % 2) // 0,1,0,1…
 	}
-	tr := transform{x0: 0, sx: 9.999, y0: -0.5, sy: 50, oy: 99}
+	tr := transform{x0: 0, sx: 9.999, y0: -0.5, sy: 50, oy: 99, scale: figure.Linear}
 	c.polyline(x, y, 0, n-1, tr, 1, black)
 	for col := range 10 {
 		for _, row := range []int{int(tr.py(0)), int(tr.py(1)), int((tr.py(0) + tr.py(1)) / 2)} {

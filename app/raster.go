@@ -4,15 +4,20 @@ import (
 	"image"
 	"image/color"
 	"math"
+
+	"github.com/bragg-xrd/bragg/internal/figure"
 )
 
 // canvasRGBA draws into an *image.RGBA with the few primitives a plot
 // needs: fill, horizontal and vertical runs, anti-aliased lines and a
 // decimated polyline. Colours are opaque; anti-aliasing blends coverage.
-// Coordinates outside the image are clipped pixel by pixel.
+// Coordinates outside the clip rectangle are clipped pixel by pixel.
 type canvasRGBA struct {
 	img  *image.RGBA
 	w, h int
+	// clip is the rectangle drawing is confined to (the whole image after
+	// resize): each pane of the plot sets its own.
+	clip image.Rectangle
 }
 
 // resize makes the image w×h pixels, reusing its memory when it can.
@@ -23,6 +28,7 @@ func (c *canvasRGBA) resize(w, h int) {
 	if h < 1 {
 		h = 1
 	}
+	c.clip = image.Rect(0, 0, w, h)
 	if c.img != nil && c.w == w && c.h == h {
 		return
 	}
@@ -48,8 +54,11 @@ func (c *canvasRGBA) fill(col color.RGBA) {
 	}
 }
 
+// setClip confines drawing to r within the image.
+func (c *canvasRGBA) setClip(r image.Rectangle) { c.clip = r.Intersect(image.Rect(0, 0, c.w, c.h)) }
+
 func (c *canvasRGBA) set(x, y int, col color.RGBA) {
-	if x < 0 || y < 0 || x >= c.w || y >= c.h {
+	if !(image.Point{x, y}).In(c.clip) {
 		return
 	}
 	i := y*c.img.Stride + 4*x
@@ -59,7 +68,7 @@ func (c *canvasRGBA) set(x, y int, col color.RGBA) {
 
 // blend mixes col over the pixel with coverage a in [0, 1].
 func (c *canvasRGBA) blend(x, y int, col color.RGBA, a float64) {
-	if x < 0 || y < 0 || x >= c.w || y >= c.h || a <= 0 {
+	if !(image.Point{x, y}).In(c.clip) || a <= 0 {
 		return
 	}
 	if a >= 1 {
@@ -80,11 +89,11 @@ func (c *canvasRGBA) vrun(x, y0, y1, width int, col color.RGBA) {
 	if y0 > y1 {
 		y0, y1 = y1, y0
 	}
-	y0 = max(y0, 0)
-	y1 = min(y1, c.h-1)
+	y0 = max(y0, c.clip.Min.Y)
+	y1 = min(y1, c.clip.Max.Y-1)
 	for dx := range width {
 		xx := x + dx - (width-1)/2
-		if xx < 0 || xx >= c.w {
+		if xx < c.clip.Min.X || xx >= c.clip.Max.X {
 			continue
 		}
 		for y := y0; y <= y1; y++ {
@@ -100,11 +109,11 @@ func (c *canvasRGBA) hrun(x0, x1, y, width int, col color.RGBA) {
 	if x0 > x1 {
 		x0, x1 = x1, x0
 	}
-	x0 = max(x0, 0)
-	x1 = min(x1, c.w-1)
+	x0 = max(x0, c.clip.Min.X)
+	x1 = min(x1, c.clip.Max.X-1)
 	for dy := range width {
 		yy := y + dy - (width-1)/2
-		if yy < 0 || yy >= c.h {
+		if yy < c.clip.Min.Y || yy >= c.clip.Max.Y {
 			continue
 		}
 		for x := x0; x <= x1; x++ {
@@ -178,13 +187,15 @@ func (c *canvasRGBA) line(x0, y0, x1, y1 float64, width int, col color.RGBA) {
 }
 
 // polyline draws y against x, both data slices of equal length, through
-// the transform px = (x-x0)*sx, py = oy - (y-y0)*sy, restricted to the
-// index range [lo, hi]. Points falling into the same pixel column are
+// the transform tr (x in axis coordinates, y in data units), restricted to
+// the index range [lo, hi]. Points falling into the same pixel column are
 // reduced to their first, last, minimum and maximum (min/max decimation):
 // the column gets a vertical run from minimum to maximum, and consecutive
-// columns are joined last-to-first by an anti-aliased line. The output is
-// what drawing every segment would give, at a cost proportional to the
-// number of columns plus one pass over the points.
+// columns are joined last-to-first by an anti-aliased line. The intensity
+// scale is monotonic, so the extremes are found in data units and only
+// four values a column are transformed. The output is what drawing every
+// segment would give, at a cost proportional to the number of columns
+// plus one pass over the points.
 func (c *canvasRGBA) polyline(x, y []float64, lo, hi int, tr transform, width int, color color.RGBA) {
 	if lo < 0 {
 		lo = 0
@@ -197,7 +208,7 @@ func (c *canvasRGBA) polyline(x, y []float64, lo, hi int, tr transform, width in
 	}
 	// The current column's bucket lives in locals (no closure) so the
 	// per-point loop stays in registers.
-	x0, sx, y0, sy, oy := tr.x0, tr.sx, tr.y0, tr.sy, tr.oy
+	x0, sx := tr.x0, tr.sx
 	var (
 		col                   int
 		firstX, lastX         float64
@@ -205,43 +216,57 @@ func (c *canvasRGBA) polyline(x, y []float64, lo, hi int, tr transform, width in
 		prevLastX, prevLast   float64
 		havePrev              bool
 	)
-	flush := func(col int, firstX, first, lo_, hi_ float64) {
+	flush := func(col int, firstX, first, last, lo_, hi_ float64) {
+		pf := tr.py(first)
 		if havePrev {
-			c.line(prevLastX, prevLast, firstX, first, width, color)
+			c.line(prevLastX, prevLast, firstX, pf, width, color)
 		}
-		if hi_-lo_ >= 1 {
-			c.vrun(col, int(math.Round(lo_)), int(math.Round(hi_)), width, color)
+		top, bottom := tr.py(hi_), tr.py(lo_)
+		if bottom-top >= 1 {
+			c.vrun(col, int(math.Round(top)), int(math.Round(bottom)), width, color)
 		}
+		prevLast = tr.py(last)
 	}
 	px := (x[lo] - x0) * sx
-	py := oy - (y[lo]-y0)*sy
 	col = int(math.Floor(px))
-	firstX, lastX, first, last, lo_, hi_ = px, px, py, py, py, py
+	firstX, lastX = px, px
+	first, last, lo_, hi_ = y[lo], y[lo], y[lo], y[lo]
 	for i := lo + 1; i <= hi; i++ {
 		px = (x[i] - x0) * sx
-		py = oy - (y[i]-y0)*sy
+		v := y[i]
 		if ci := int(math.Floor(px)); ci != col {
-			flush(col, firstX, first, lo_, hi_)
-			prevLastX, prevLast, havePrev = lastX, last, true
+			flush(col, firstX, first, last, lo_, hi_)
+			prevLastX, havePrev = lastX, true
 			col = ci
-			firstX, lastX, first, last, lo_, hi_ = px, px, py, py, py, py
+			firstX, lastX = px, px
+			first, last, lo_, hi_ = v, v, v, v
 			continue
 		}
-		lastX, last = px, py
-		if py < lo_ {
-			lo_ = py
-		} else if py > hi_ {
-			hi_ = py
+		lastX, last = px, v
+		if v < lo_ {
+			lo_ = v
+		} else if v > hi_ {
+			hi_ = v
 		}
 	}
-	flush(col, firstX, first, lo_, hi_)
+	flush(col, firstX, first, last, lo_, hi_)
 }
 
-// transform maps data coordinates to image pixels.
+// transform maps axis coordinates and data to image pixels: px = (x −
+// x0)·sx, and py = oy − (scale(y) + off − y0)·sy with the intensity scale
+// (floor for its log).
 type transform struct {
-	x0, sx     float64 // px = (x - x0) * sx
-	y0, sy, oy float64 // py = oy - (y - y0) * sy
+	x0, sx     float64
+	y0, sy, oy float64
+	scale      figure.YScale
+	floor      float64
+	off        float64 // added to the scaled value: a waterfall's offset
 }
 
 func (t transform) px(x float64) float64 { return (x - t.x0) * t.sx }
-func (t transform) py(y float64) float64 { return t.oy - (y-t.y0)*t.sy }
+func (t transform) py(y float64) float64 {
+	return t.oy - (t.scale.Coord(y, t.floor)+t.off-t.y0)*t.sy
+}
+
+// pyCoord maps a value already on the intensity scale.
+func (t transform) pyCoord(c float64) float64 { return t.oy - (c-t.y0)*t.sy }

@@ -13,12 +13,45 @@ import (
 	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
-// Snapshot renders the main window offscreen at size with files loaded
-// through s (the demo pattern when there are none) and writes it to out as
-// a PNG. It uses Fyne's software renderer, so it needs no display; loads
-// run inline so the picture shows finished analyses. A file that fails to
-// load is an error. out is replaced atomically.
-func Snapshot(out string, size fyne.Size, s Services, files ...string) error {
+// The views: the windows Snapshot renders and `bragg gui --view` opens
+// over the main window.
+const (
+	ViewMain    = "main"
+	ViewOverlay = "overlay" // the main window, every open scan overlaid on the one on display
+	ViewBrowser = "browser" // the database browser
+	ViewTeach   = "teach"   // the teaching mode
+	ViewAbout   = "about"
+)
+
+// ShowView opens the window of a view (ViewBrowser, ViewTeach or
+// ViewAbout; "" and ViewMain open none, ViewOverlay overlays the open
+// scans in the main window) and returns it.
+func (u *UI) ShowView(view string) (fyne.Window, error) {
+	switch view {
+	case "", ViewMain:
+		return u.win, nil
+	case ViewOverlay:
+		u.OverlayAll(true)
+		return u.win, nil
+	case ViewBrowser:
+		u.ShowBrowser()
+		return u.browser.win, nil
+	case ViewTeach:
+		u.ShowTeaching(nil)
+		return u.teach.win, nil
+	case ViewAbout:
+		return u.ShowAbout(), nil
+	}
+	return nil, fmt.Errorf("unknown view %q: want %s, %s, %s, %s or %s", view, ViewMain, ViewOverlay, ViewBrowser, ViewTeach, ViewAbout)
+}
+
+// Snapshot renders a view (see ShowView; "" is the main window)
+// offscreen at size, with files loaded through s (the demo pattern when
+// there are none), and writes it to out as a PNG. It uses Fyne's software
+// renderer, so it needs no display; loads and computations run inline so
+// the picture shows finished results. A file that fails to load is an
+// error. out is replaced atomically.
+func Snapshot(out string, size fyne.Size, view string, s Services, files ...string) error {
 	a := test.NewApp()
 	defer a.Quit()
 	a.Settings().SetTheme(lightTheme{theme.DefaultTheme()})
@@ -36,7 +69,13 @@ func Snapshot(out string, size fyne.Size, s Services, files ...string) error {
 	if loadErr != nil {
 		return loadErr
 	}
-	w := u.Window()
+	w, err := u.ShowView(view)
+	if err != nil {
+		return err
+	}
+	if loadErr != nil {
+		return loadErr
+	}
 	w.Resize(size)
 	img := w.Canvas().Capture()
 

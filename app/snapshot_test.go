@@ -15,7 +15,7 @@ func TestSnapshot(t *testing.T) {
 	if p := os.Getenv("BRAGG_SNAPSHOT"); p != "" {
 		out = p // to look at it: BRAGG_SNAPSHOT=/tmp/shot.png go test -run Snapshot
 	}
-	if err := Snapshot(out, fyne.NewSize(1200, 760), newFake().services(), "/data/quartz-calcite.xy"); err != nil {
+	if err := Snapshot(out, fyne.NewSize(1200, 760), ViewMain, newFake().services(), "/data/quartz-calcite.xy"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(out)
@@ -40,7 +40,7 @@ func TestSnapshot(t *testing.T) {
 
 func TestSnapshotDemo(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "demo.png")
-	if err := Snapshot(out, fyne.NewSize(800, 500), newFake().services()); err != nil {
+	if err := Snapshot(out, fyne.NewSize(800, 500), "", newFake().services()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(out); err != nil {
@@ -52,7 +52,7 @@ func TestSnapshotFailingFile(t *testing.T) {
 	b := newFake()
 	b.fail["/data/broken.xy"] = os.ErrNotExist
 	out := filepath.Join(t.TempDir(), "x.png")
-	if err := Snapshot(out, fyne.NewSize(800, 500), b.services(), "/data/broken.xy"); err == nil {
+	if err := Snapshot(out, fyne.NewSize(800, 500), "", b.services(), "/data/broken.xy"); err == nil {
 		t.Fatal("Snapshot of a failing file: no error")
 	}
 	if _, err := os.Stat(out); err == nil {

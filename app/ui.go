@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -64,6 +63,9 @@ type UI struct {
 	want    *entry // to show when it finishes loading
 
 	settings *settingsPanel
+	plot     plotControls
+	browser  *dbBrowser   // the database browser, while open
+	teach    *teachWindow // the teaching mode, while open
 
 	view      *PatternView
 	list      *widget.List
@@ -135,22 +137,13 @@ func (u *UI) build() {
 
 	u.list = widget.NewList(
 		func() int { return len(u.entries) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabel("scan name")
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("format")
-			sub.SizeName = theme.SizeNameCaptionText
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.New(&tightVBox{}, name, sub)
-		},
+		twoLineItem,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(u.entries) {
 				return
 			}
 			e := u.entries[id]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(e.name)
-			c.Objects[1].(*widget.Label).SetText(e.summary())
+			setTwoLines(o, e.name, e.summary())
 		})
 	u.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(u.entries) && u.entries[id] != u.current {
@@ -193,7 +186,7 @@ func (u *UI) build() {
 	candPanel := container.NewBorder(u.candsHead, nil, nil, nil, container.NewThemeOverride(u.cands, denseTheme{}))
 	tables := container.NewHSplit(peakPanel, candPanel)
 	tables.Offset = 0.55
-	centre := container.NewVSplit(u.view, tables)
+	centre := container.NewVSplit(u.plotPanel(), tables)
 	centre.Offset = 0.6
 	main := container.NewHSplit(left, centre)
 	main.Offset = 0.19
@@ -217,6 +210,8 @@ func (u *UI) build() {
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}, func(fyne.Shortcut) { u.view.ResetZoom() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSaveWorkspaceDialog() })
 	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSettings() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowBrowser() })
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowTeaching(nil) })
 	u.updateStatus()
 }
 
@@ -245,18 +240,18 @@ func (u *UI) menu() *fyne.MainMenu {
 	zin := fyne.NewMenuItem("Zoom in", func() { u.zoom(0.5) })
 	zout := fyne.NewMenuItem("Zoom out", func() { u.zoom(2) })
 
-	about := fyne.NewMenuItem("About Bragg", func() {
-		dialog.ShowInformation("About Bragg",
-			"Bragg — powder X-ray diffraction.\n\nOpen a scan to see its peaks and the phases that explain them.\n"+
-				"Wheel: zoom 2θ about the pointer · drag: pan · double-click: whole scan.\n"+
-				"Manual background: drag a handle to move it · right-click: add a point, or remove the one clicked.", u.win)
-	})
+	about := fyne.NewMenuItem("About Bragg", func() { u.ShowAbout() })
+	browse := fyne.NewMenuItem("Browse the database…", u.ShowBrowser)
+	browse.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: ctrl}
+	teach := fyne.NewMenuItem("Teaching mode…", func() { u.ShowTeaching(nil) })
+	teach.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: ctrl}
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
 			export, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu("View", zin, zout, reset),
+		fyne.NewMenu("View", append([]*fyne.MenuItem{zin, zout, reset, fyne.NewMenuItemSeparator()},
+			append(u.plotMenuItems(), fyne.NewMenuItemSeparator(), teach)...)...),
 		fyne.NewMenu("Analysis", settings, defaults),
-		fyne.NewMenu("Database", fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
+		fyne.NewMenu("Database", browse, fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
 		fyne.NewMenu("Help", about),
 	)
 }
@@ -387,6 +382,7 @@ func (u *UI) finish(e *entry, opt analysis.Options, a *Analysis, err error) {
 	e.opt = opt
 	u.setAnalysis(e, a)
 	u.list.Refresh()
+	u.updateOverlays() // e may be overlaid
 	if u.want == e || u.current == nil || u.current == e {
 		u.selectEntry(e)
 	}
@@ -408,6 +404,7 @@ func (u *UI) remove(e *entry) {
 		u.current = nil
 		u.show(nil)
 	}
+	u.updateOverlays() // e may have been overlaid
 }
 
 func (u *UI) selectEntry(e *entry) {
@@ -560,49 +557,6 @@ func (u *UI) show(e *entry) {
 	}
 }
 
-// stickOverlay turns a candidate's stick pattern (refdb.Phase.Sticks at the
-// scan's wavelength and the fitted strain) into counts. match scales
-// reference intensities (0–100) onto the observed relative integrated
-// intensities, on which the peak with the largest area is 100
-// (diffraction/match, newObserved); multiplying by that peak's height over
-// 100 turns them into counts, so that the sticks compare with the net peak
-// heights.
-func stickOverlay(r candRow, a *Analysis) Overlay {
-	o := Overlay{Name: r.c.Phase.ShortName(), Color: r.color}
-	if a == nil || a.Scan == nil {
-		return o
-	}
-	scale := r.c.Scale * countsPerUnit(a)
-	if !(scale > 0) {
-		scale = countsPerUnit(a) / 4 // no fitted scale: a quarter of the strongest peak
-	}
-	for _, st := range r.c.Phase.Sticks(a.Scan.Wavelength.Ka1, r.c.Strain) {
-		o.Sticks = append(o.Sticks, Stick{TwoTheta: st.TwoTheta, Height: st.I * scale})
-	}
-	return o
-}
-
-// countsPerUnit is the height, over 100, of the peak with the largest area
-// (the largest height when no peak has an area): the counts that one unit
-// of match's relative intensity stands for. Without peaks it falls back on
-// the highest count.
-func countsPerUnit(a *Analysis) float64 {
-	var best diffraction.Peak
-	for _, p := range a.Peaks {
-		if p.Area > best.Area || (best.Area <= 0 && p.Height > best.Height) {
-			best = p
-		}
-	}
-	if best.Height > 0 {
-		return best.Height / 100
-	}
-	top := 0.0
-	for _, y := range a.Scan.Intensity {
-		top = math.Max(top, y)
-	}
-	return top / 100
-}
-
 func (u *UI) updateOverlays() {
 	var ov []Overlay
 	if e := u.current; e != nil && e.a != nil {
@@ -613,6 +567,8 @@ func (u *UI) updateOverlays() {
 		}
 	}
 	u.view.Overlays = ov
+	u.view.Fit = fitOf(u.current)
+	u.updateTraces()
 	u.view.Refresh()
 }
 
@@ -721,6 +677,23 @@ func (u *UI) showError(title string, err error) {
 	d := dialog.NewCustom(title, "OK", content, u.win)
 	d.Resize(fyne.NewSize(460, 180))
 	d.Show()
+}
+
+// twoLineItem is the template of a two-line list item: a name over a
+// caption, each truncated; setTwoLines fills one.
+func twoLineItem() fyne.CanvasObject {
+	name := widget.NewLabel("name")
+	name.Truncation = fyne.TextTruncateEllipsis
+	sub := widget.NewLabel("caption")
+	sub.SizeName = theme.SizeNameCaptionText
+	sub.Truncation = fyne.TextTruncateEllipsis
+	return container.New(&tightVBox{}, name, sub)
+}
+
+func setTwoLines(o fyne.CanvasObject, name, caption string) {
+	c := o.(*fyne.Container)
+	c.Objects[0].(*widget.Label).SetText(name)
+	c.Objects[1].(*widget.Label).SetText(caption)
 }
 
 // tightVBox stacks objects vertically without padding, for two-line list

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/internal/atomic"
@@ -70,6 +71,21 @@ type settingsV2 struct {
 	Peaks      peaksV2       `json:"peaks"`
 	Match      matchV2       `json:"match"`
 	Size       sizeV2        `json:"size"`
+	// Fit is the whole-pattern identification; absent (files written
+	// before it existed): identify.DefaultOptions.
+	Fit *fitV2 `json:"fit,omitempty"`
+}
+
+type fitV2 struct {
+	PeaksOnly      bool     `json:"peaks_only,omitempty"`
+	Pool           int      `json:"pool"`
+	MaxPhases      int      `json:"max_phases"`
+	Alpha          float64  `json:"alpha"`
+	MinScaleSigma  float64  `json:"min_scale_sigma"`
+	ParticleSize   float64  `json:"particle_size_um"`
+	StandardWeight float64  `json:"standard_weight,omitempty"`
+	Require        []string `json:"require,omitempty"`
+	Reject         []string `json:"reject,omitempty"`
 }
 
 type wavelengthV2 struct {
@@ -139,6 +155,8 @@ func toV2(o analysis.Options) settingsV2 {
 	s.Match = matchV2{m.Tolerance, m.MaxStrain, m.MaxStrainComputed, m.MinFOM, m.MinNew, m.MinUnique, m.MinLines, m.MaxPhases, m.Top,
 		m.Elements.AllOf, m.Elements.NoneOf, m.Elements.Only}
 	s.Size = sizeV2{o.Size.K, o.Size.Instrument.U, o.Size.Instrument.V, o.Size.Instrument.W}
+	f := o.Fit
+	s.Fit = &fitV2{f.PeaksOnly, f.Pool, f.MaxPhases, f.Alpha, f.MinScaleSigma, f.ParticleSize, f.StandardWeight, f.Require, f.Reject}
 	return s
 }
 
@@ -166,6 +184,11 @@ func (s settingsV2) options() analysis.Options {
 		MinFOM: m.MinFOM, MinNew: m.MinNew, MinUnique: m.MinUnique, MinLines: m.MinLines, MaxPhases: m.MaxPhases, Top: m.Top,
 		Elements: match.Elements{AllOf: m.Require, NoneOf: m.Exclude, Only: m.Only}}
 	o.Size = peaks.SizeOptions{K: s.Size.ScherrerK, Instrument: peaks.Caglioti{U: s.Size.CagliotiU, V: s.Size.CagliotiV, W: s.Size.CagliotiW}}
+	o.Fit = identify.DefaultOptions()
+	if f := s.Fit; f != nil {
+		o.Fit = identify.Options{PeaksOnly: f.PeaksOnly, Pool: f.Pool, MaxPhases: f.MaxPhases, Alpha: f.Alpha, MinScaleSigma: f.MinScaleSigma,
+			ParticleSize: f.ParticleSize, StandardWeight: f.StandardWeight, Require: f.Require, Reject: f.Reject}
+	}
 	return o
 }
 

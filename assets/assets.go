@@ -18,6 +18,15 @@ import (
 //go:embed refdb.bin
 var refDB []byte
 
+// dataLicenses lists the sources of the bundled data and their licences.
+//
+//go:embed DATA_LICENSES.md
+var dataLicenses string
+
+// DataLicenses returns DATA_LICENSES.md: the sources of the reference
+// database and their licences, for the GUI's About.
+func DataLicenses() string { return dataLicenses }
+
 // RefDBBytes returns the compiled database file as embedded.
 func RefDBBytes() []byte { return refDB }
 

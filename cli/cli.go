@@ -1,6 +1,6 @@
 // Package cli is Bragg's command line: the subcommands info, convert,
-// peaks, identify, simulate, report, db and gui, over the same domain API
-// as the window (analysis.Pipeline, refdb.Store, report).
+// peaks, identify, simulate, report, plot, db and gui, over the same domain
+// API as the window (analysis.Pipeline, refdb.Store, report).
 //
 // main builds the pieces and passes them in a [Config]: the reference
 // database, the version, and the functions that open or render the
@@ -33,13 +33,15 @@ type Config struct {
 	// analysis searches and the db command shows and changes.
 	Store *refdb.Store
 	// GUI opens the main window on the given scan files (the demo when
-	// there are none) and returns when it is closed; nil in a build
-	// without a display driver.
-	GUI func(files []string) error
-	// Snapshot renders the main window offscreen at width × height with
-	// the files loaded (the demo when there are none) and writes it to out
-	// as a PNG; nil when the window cannot be built.
-	Snapshot func(out string, width, height float32, files []string) error
+	// there are none), with the window of view over it ("" for none:
+	// "browser", "teach", "about"), and returns when it is closed; nil in
+	// a build without a display driver.
+	GUI func(view string, files []string) error
+	// Snapshot renders a view ("" or "main" for the main window)
+	// offscreen at width × height with the files loaded (the demo when
+	// there are none) and writes it to out as a PNG; nil when the window
+	// cannot be built.
+	Snapshot func(out string, width, height float32, view string, files []string) error
 }
 
 // command is one subcommand.
@@ -67,7 +69,7 @@ func (e *env) warnf(format string, a ...any) {
 var commands []*command
 
 func init() {
-	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, simulateCmd, reportCmd, dbCmd, guiCmd}
+	commands = []*command{infoCmd, convertCmd, peaksCmd, identifyCmd, refineCmd, simulateCmd, reportCmd, plotCmd, dbCmd, guiCmd}
 }
 
 func lookup(name string) *command {
@@ -140,18 +142,18 @@ func Run(cfg Config, args []string, stdout, stderr io.Writer) int {
 
 // gui opens the window, or says why it cannot.
 func (e *env) gui(files []string) int {
-	if err := e.openGUI(files); err != nil {
+	if err := e.openGUI("", files); err != nil {
 		e.warnf("%v", err)
 		return 1
 	}
 	return 0
 }
 
-func (e *env) openGUI(files []string) error {
+func (e *env) openGUI(view string, files []string) error {
 	if e.cfg.GUI == nil {
 		return errors.New("this build has no GUI; see bragg --help for the commands")
 	}
-	return e.cfg.GUI(files)
+	return e.cfg.GUI(view, files)
 }
 
 func (c *command) flags(e *env) (*flag.FlagSet, func([]string) error) {

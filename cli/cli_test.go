@@ -216,7 +216,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("unknown command: exit %d, want 2", rc)
 	}
 	// The message says what is wrong (it once said only "usage").
-	if rc, _, errs := run("report", "x.xy"); rc != 2 || errs != "bragg: report: -o OUT.xlsx is required\n" {
+	if rc, _, errs := run("report", "x.xy"); rc != 2 || errs != "bragg: report: -o OUT.xlsx (or -o OUTDIR for several scans) is required\n" {
 		t.Errorf("report without -o: exit %d, stderr %q; want 2 and what is missing", rc, errs)
 	}
 	if rc, _, _ := run("identify", "--top"); rc != 2 {

@@ -19,7 +19,6 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/scan"
 	"github.com/bragg-xrd/bragg/internal/cmdline"
-	"github.com/bragg-xrd/bragg/report"
 )
 
 // wavelengthFlag declares --wavelength on fs, filling opt.Wavelength, and
@@ -131,11 +130,14 @@ var convertCmd = &command{
 }
 
 var peaksCmd = &command{
-	name: "peaks", args: "FILE", minArgs: 1, maxArgs: 1,
-	summary: "Subtract the background and list the peaks: 2θ, d, net height, net area, FWHM, relative intensity.",
+	name: "peaks", args: "FILE...", minArgs: 1, maxArgs: -1,
+	summary: "Subtract the background and list the peaks: 2θ, d, net height, net area, FWHM, relative intensity.\n" +
+		"Several files, or folders (searched for scan files), are analysed on every core (--jobs);\n" +
+		"with --json they give JSON Lines, one object a file.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}], broad[…] (maxima far broader than the peaks: amorphous scattering)} (with --size also size{scherrer_nm[], williamson_hall{…}})")
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, peaks[{two_theta, d, height, area, fwhm, rel_intensity}], broad[…] (maxima far broader than the peaks: amorphous scattering)} (with --size also size{scherrer_nm[], williamson_hall{…}}); one line per file for several")
 		size := fs.Bool("size", false, "crystallite size per peak (Scherrer) and size and microstrain from a Williamson–Hall fit over all peaks (meaningful for one phase), after removing the instrumental width (--caglioti)")
+		jobs := jobsFlag(fs)
 		opt := analysis.DefaultOptions()
 		wavelengthFlag(fs, &opt)
 		peaksFlags(fs, &opt)
@@ -174,60 +176,67 @@ var peaksCmd = &command{
 				p.Options.Size.Instrument = c
 				e.warnf("%s: instrumental width U=%.5g V=%.5g W=%.5g deg²", *instrument, c.U, c.V, c.W)
 			}
-			a, err := e.open(p, args[0])
-			if err != nil {
-				return err
-			}
-			lam := a.Scan.Wavelength.Ka1
-			// Sizes per peak in nm (null where the peak is no broader than
-			// the instrument), and the Williamson–Hall fit when it can be
-			// made (three broadened peaks at least).
-			var sizes []*float64
-			var wh *peaks.WH
-			if *size {
-				for _, pk := range a.Peaks {
-					if t, err := peaks.Scherrer(pk, lam, p.Options.Size); err == nil {
-						nm := t / 10
-						sizes = append(sizes, &nm)
-					} else {
-						sizes = append(sizes, nil)
-					}
-				}
-				if w, err := peaks.WilliamsonHall(a.Peaks, lam, p.Options.Size); err == nil {
-					wh = &w
-				} else {
-					e.warnf("%s: no Williamson–Hall fit: %v", args[0], err)
-				}
-			}
-			if *asJSON {
-				out := peaksJSON{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: a.Peaks, Broad: a.Broad}
-				if out.Peaks == nil {
-					out.Peaks = []diffraction.Peak{}
-				}
-				if *size {
-					out.Size = &sizeJSON{ScherrerNM: sizes}
-					if wh != nil {
-						out.Size.WilliamsonHall = whOf(*wh)
-					}
-				}
-				return writeJSON(e.stdout, out)
-			}
-			if err := writePeaksText(e.stdout, a, sizes, *size); err != nil {
-				return err
-			}
-			for _, b := range a.Broad {
-				fmt.Fprintf(e.stdout, "\nbroad feature, not a peak (amorphous scattering?): 2θ %.2f°, FWHM %.1f°, area %.1f\n", b.TwoTheta, b.FWHM, b.Area)
-			}
-			if wh != nil {
-				sz := "no size broadening"
-				if !math.IsInf(wh.Size, 0) {
-					sz = fmt.Sprintf("size %.1f ± %.1f nm", wh.Size/10, wh.SigmaSize/10)
-				}
-				fmt.Fprintf(e.stdout, "\nWilliamson–Hall (%d peaks): %s, microstrain %.2e ± %.1e\n", wh.Peaks, sz, wh.Strain, wh.SigmaStrain)
-			}
-			return nil
+			return e.eachScan(p, args, *jobs, *asJSON, func(a *analysis.Analysis, lines bool) error {
+				return e.writePeaks(a, p.Options.Size, *size, *asJSON, lines)
+			})
 		}
 	},
+}
+
+// writePeaks writes the peaks of a: as JSON (one line when lines), or as
+// a table, with the sizes when withSize.
+func (e *env) writePeaks(a *analysis.Analysis, so peaks.SizeOptions, withSize, asJSON, lines bool) error {
+	lam := a.Scan.Wavelength.Ka1
+	// Sizes per peak in nm (null where the peak is no broader than
+	// the instrument), and the Williamson–Hall fit when it can be
+	// made (three broadened peaks at least).
+	var sizes []*float64
+	var wh *peaks.WH
+	if withSize {
+		for _, pk := range a.Peaks {
+			if t, err := peaks.Scherrer(pk, lam, so); err == nil {
+				nm := t / 10
+				sizes = append(sizes, &nm)
+			} else {
+				sizes = append(sizes, nil)
+			}
+		}
+		if w, err := peaks.WilliamsonHall(a.Peaks, lam, so); err == nil {
+			wh = &w
+		} else {
+			e.warnf("%s: no Williamson–Hall fit: %v", a.File, err)
+		}
+	}
+	if asJSON {
+		out := peaksJSON{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: a.Peaks, Broad: a.Broad}
+		if out.Peaks == nil {
+			out.Peaks = []diffraction.Peak{}
+		}
+		if withSize {
+			out.Size = &sizeJSON{ScherrerNM: sizes}
+			if wh != nil {
+				out.Size.WilliamsonHall = whOf(*wh)
+			}
+		}
+		return writeJSONAs(e.stdout, out, lines)
+	}
+	if lines {
+		fmt.Fprintf(e.stdout, "%s:\n", a.File)
+	}
+	if err := writePeaksText(e.stdout, a, sizes, withSize); err != nil {
+		return err
+	}
+	for _, b := range a.Broad {
+		fmt.Fprintf(e.stdout, "\nbroad feature, not a peak (amorphous scattering?): 2θ %.2f°, FWHM %.1f°, area %.1f\n", b.TwoTheta, b.FWHM, b.Area)
+	}
+	if wh != nil {
+		sz := "no size broadening"
+		if !math.IsInf(wh.Size, 0) {
+			sz = fmt.Sprintf("size %.1f ± %.1f nm", wh.Size/10, wh.SigmaSize/10)
+		}
+		fmt.Fprintf(e.stdout, "\nWilliamson–Hall (%d peaks): %s, microstrain %.2e ± %.1e\n", wh.Peaks, sz, wh.Strain, wh.SigmaStrain)
+	}
+	return nil
 }
 
 // writePeaksText writes the peak table (analysis.PeakColumns), numbered,
@@ -275,6 +284,18 @@ func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	subsetFlags(fs, opt)
 }
 
+// identifyFlags declares the flags of every command that identifies
+// phases (wavelength and format, processing, search-match, the
+// whole-pattern fit) and returns the options they fill, and the function
+// that reads --instrument once they are parsed (fitFlags).
+func identifyFlags(fs *flag.FlagSet) (*analysis.Options, func(*env) error) {
+	opt := analysis.DefaultOptions()
+	wavelengthFlag(fs, &opt)
+	peaksFlags(fs, &opt)
+	matchFlags(fs, &opt)
+	return &opt, fitFlags(fs, &opt)
+}
+
 // analyse runs the whole pipeline on one file.
 func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, error) {
 	p, err := e.pipeline(opt)
@@ -285,71 +306,26 @@ func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, er
 }
 
 var identifyCmd = &command{
-	name: "identify", args: "FILE", minArgs: 1, maxArgs: 1,
-	summary: "Find the peaks and match them against the reference database (the bundled phases and the\nenabled collections, or --subset, --collection): the phases Bragg concludes are present\n(with weight % by the RIR method) and the ranked candidates.",
+	name: "identify", args: "FILE...", minArgs: 1, maxArgs: -1,
+	summary: "Find the peaks, propose candidates from the reference database by search-match (the bundled\nphases and the enabled collections, or --subset, --collection), and decide which phases are\npresent, and how much of each (weight % ± esd), by fitting the whole pattern; the peaks left\nunexplained are listed. --quick decides by the peak search alone. Several files, or folders\n(searched for scan files), are analysed on every core (--jobs); with --json they give JSON\nLines, one object a file.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, phases[{id, name, formula, fom, scale, weight_percent}], candidates[{id, name, formula, fom, matched_lines, significance}]}")
-		opt := analysis.DefaultOptions()
-		wavelengthFlag(fs, &opt)
-		peaksFlags(fs, &opt)
-		matchFlags(fs, &opt)
+		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, method, phases[{id, name, formula, fom, scale, weight_percent, weight_percent_esd, cell, size_nm …}], candidates[{id, name, formula, fom, matched_lines, significance}], fit{rwp …}, unexplained{…}, decisions[…], quick_estimate[…]}; one line per file for several")
+		jobs := jobsFlag(fs)
+		opt, instrument := identifyFlags(fs)
 		return func(args []string) error {
-			a, err := e.analyse(args[0], opt)
+			if err := instrument(e); err != nil {
+				return err
+			}
+			p, err := e.pipeline(*opt)
 			if err != nil {
 				return err
 			}
-			m := a.Match
-			if *asJSON {
-				out := identifyJSON{File: a.File, Wavelength: wlJSON(a.Scan.Wavelength), Peaks: len(a.Peaks), Phases: []phaseJSON{}, Candidates: []candidateJSON{}}
-				for _, c := range m.Phases {
-					out.Phases = append(out.Phases, phaseOf(c))
+			return e.eachScan(p, args, *jobs, *asJSON, func(a *analysis.Analysis, lines bool) error {
+				if *asJSON {
+					return writeJSONAs(e.stdout, identifyOf(a), lines)
 				}
-				for _, c := range m.Candidates {
-					out.Candidates = append(out.Candidates, candidateOf(c))
-				}
-				return writeJSON(e.stdout, out)
-			}
-			fmt.Fprintf(e.stdout, "%s: %d peaks, %s\n\n", a.File, len(a.Peaks), a.Scan.Wavelength)
-			if len(m.Phases) == 0 {
-				fmt.Fprintln(e.stdout, "No phase identified with confidence.")
-			} else {
-				fmt.Fprintln(e.stdout, "Identified phases:")
-				tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "  phase\tformula\tFOM\twt %\tlines\tid")
-				for _, c := range m.Phases {
-					fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", c.Phase.DisplayName(), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
-				}
-				tw.Flush()
-			}
-			fmt.Fprintln(e.stdout, "\nCandidates:")
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "  rank\tphase\tformula\tFOM\tlines\tid")
-			for i, c := range m.Candidates {
-				fmt.Fprintf(tw, "  %d\t%s\t%s\t%.1f\t%d\t%s\n", i+1, c.Phase.DisplayName(), c.Phase.Formula, c.FOM, len(c.Pairs), c.Phase.ID)
-			}
-			return tw.Flush()
-		}
-	},
-}
-
-var reportCmd = &command{
-	name: "report", args: "FILE -o OUT.xlsx", minArgs: 1, maxArgs: 1,
-	summary: "Analyse a scan and write an Excel workbook: summary with plot, identified phases and\ncandidates, peak list, and the data with a chart. The file is written atomically.",
-	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		out := fs.String("o", "", "output .xlsx file (required)")
-		opt := analysis.DefaultOptions()
-		wavelengthFlag(fs, &opt)
-		peaksFlags(fs, &opt)
-		matchFlags(fs, &opt)
-		return func(args []string) error {
-			if *out == "" {
-				return fmt.Errorf("%w: -o OUT.xlsx is required", cmdline.ErrUsage)
-			}
-			a, err := e.analyse(args[0], opt)
-			if err != nil {
-				return err
-			}
-			return report.WriteFile(*out, report.FromAnalysis(a, "Bragg "+e.cfg.Version))
+				return writeIdentifyText(e.stdout, a)
+			})
 		}
 	},
 }

@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,8 +37,9 @@ bundled phases).
                        sanity gate refused and the size of the search index
   import PATH...       add the structures of CIF files, of folders (walked) and of .zip,
                        .tar.gz and .tgz archives to a collection (--collection, default
-                       "user"), on every core; duplicates of what is already there are
-                       skipped, refused files listed with their reasons in a log (--log)
+                       "user"), on every core; a phase already in the database is skipped
+                       (or --duplicates replace|keep), refused files listed with their
+                       reasons in a log (--log)
   collections          the collections: entries, enabled or not, size
   collections enable NAME...    search a collection again
   collections disable NAME...   keep a collection without searching it (identify
@@ -67,24 +67,24 @@ bundled phases).
 		fs.Func("any", "search: comma-separated elements of which an entry contains at least one", elems(&q.AnyOf))
 		fs.Func("none", "search: comma-separated elements an entry must not contain", elems(&q.NoneOf))
 		fs.StringVar(&q.SpaceGroup, "sg", "", "search: space-group symbol (Fm-3m) or number (225)")
-		fs.Func("d", "search: up to three d-spacings in Å, strongest first (3.34,4.26,1.82)", func(s string) error {
-			for _, f := range strings.Split(s, ",") {
-				v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-				if err != nil || !(v > 0) {
-					return fmt.Errorf("%q is not a d-spacing in Å", f)
-				}
-				q.Strongest = append(q.Strongest, v)
-			}
-			if len(q.Strongest) > 3 {
-				return errors.New("at most three d-spacings")
-			}
-			return nil
+		fs.Func("d", "search: up to three d-spacings in Å, strongest first (3.34,4.26,1.82)", func(s string) (err error) {
+			q.Strongest, err = refdb.ParseDSpacings(s)
+			return err
 		})
 		fs.Float64Var(&q.DTolerance, "dtol", 0.01, "search: relative tolerance of --d")
 		out := fs.String("o", "", "export: output CIF file (written atomically)")
 		coll := fs.String("collection", "", `import: the collection the entries go to (created if new; default "user"); export: the collection written`)
 		logFile := fs.String("log", "", "import: where to list the files not imported, with their reasons (default: a file import-COLLECTION-TIME.log in the user's database folder)")
 		workers := fs.Int("j", 0, "import: files computed at once (default: one per core)")
+		dups := refdb.Skip
+		fs.Func("duplicates", "import: what to do with a phase already in the database: skip (the default), replace or keep (both)", func(s string) error {
+			r, ok := map[string]refdb.Resolution{"skip": refdb.Skip, "replace": refdb.Replace, "keep": refdb.KeepBoth}[s]
+			if !ok {
+				return fmt.Errorf("%q: want skip, replace or keep", s)
+			}
+			dups = r
+			return nil
+		})
 		return func(args []string) error {
 			sub, rest := args[0], args[1:]
 			switch sub {
@@ -107,7 +107,8 @@ bundled phases).
 				if len(rest) == 0 {
 					return fmt.Errorf("%w: import needs CIF files, folders or archives", cmdline.ErrUsage)
 				}
-				return e.dbImport(rest, refdb.ImportOptions{Collection: *coll, Workers: *workers}, *logFile)
+				resolve := func(*refdb.DuplicateError) refdb.Resolution { return dups }
+				return e.dbImport(rest, refdb.ImportOptions{Collection: *coll, Workers: *workers, Resolve: resolve}, *logFile)
 			case "collections":
 				return e.dbCollections(rest, *asJSON)
 			case "remove":
@@ -402,11 +403,12 @@ func (e *env) dbCollections(args []string, asJSON bool) error {
 // dbImport imports sources into a collection, shows the progress on
 // standard error, prints the new entries on standard output, lists what
 // was not imported in a log file and sums it up. Duplicates are skipped,
-// not errors; a file refused or unread makes the exit status 1.
+// not errors, unless nothing else was imported; a file refused or unread
+// makes the exit status 1.
 func (e *env) dbImport(sources []string, opt refdb.ImportOptions, logPath string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	prog := newProgress(e.stderr)
+	prog := newImportProgress(e.stderr)
 	opt.Progress = prog.show
 	res, err := e.cfg.Store.Import(ctx, sources, opt)
 	prog.done()
@@ -456,8 +458,13 @@ func (e *env) dbImport(sources []string, opt refdb.ImportOptions, logPath string
 		return err
 	}
 	e.warnf("the files not imported are listed in %s", logPath)
-	if refused > 0 {
+	switch {
+	case refused > 0:
 		return fmt.Errorf("%d of %d files not imported", refused, res.Files)
+	case len(res.Imported) == 0:
+		// Every file a duplicate: nothing of what was asked was added,
+		// which a script importing one file must see.
+		return fmt.Errorf("nothing imported: %d duplicates", dups)
 	}
 	return nil
 }
@@ -466,9 +473,10 @@ func (e *env) dbImport(sources []string, opt refdb.ImportOptions, logPath string
 // standard error as well as in its log.
 const maxListed = 10
 
-// progress shows an import's progress on standard error: one line kept up
-// to date on a terminal, else a plain line every progressEvery.
-type progress struct {
+// importProgress shows an import's progress on standard error: one line
+// kept up to date on a terminal, else a plain line every
+// importProgressEvery.
+type importProgress struct {
 	w        io.Writer
 	terminal bool
 	last     time.Time
@@ -476,23 +484,18 @@ type progress struct {
 	shown    bool
 }
 
-// progressEvery is how often progress writes a plain line: often enough
-// to see that a long import moves, seldom enough for a log file.
-const progressEvery = 10 * time.Second
+// importProgressEvery is how often importProgress writes a plain line:
+// often enough to see that a long import moves, seldom enough for a log
+// file.
+const importProgressEvery = 10 * time.Second
 
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, start: time.Now(), last: time.Now()}
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			p.terminal = true
-		}
-	}
-	return p
+func newImportProgress(w io.Writer) *importProgress {
+	return &importProgress{w: w, terminal: isTerminal(w), start: time.Now(), last: time.Now()}
 }
 
-func (p *progress) show(s refdb.ImportProgress) {
+func (p *importProgress) show(s refdb.ImportProgress) {
 	now := time.Now()
-	every := progressEvery
+	every := importProgressEvery
 	if p.terminal {
 		every = 100 * time.Millisecond
 	}
@@ -511,7 +514,7 @@ func (p *progress) show(s refdb.ImportProgress) {
 }
 
 // done ends the terminal's progress line.
-func (p *progress) done() {
+func (p *importProgress) done() {
 	if p.shown {
 		fmt.Fprintln(p.w)
 	}

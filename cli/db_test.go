@@ -185,3 +185,32 @@ func TestDBCollections(t *testing.T) {
 		t.Errorf("removing the bundled database: exit %d: %s", rc, errs)
 	}
 }
+
+// TestDBImportDuplicates: a bundled phase imported again is skipped with
+// a message naming the entry it duplicates, or replaces it with
+// --duplicates replace (the bundled entry is then left out of searches).
+func TestDBImportDuplicates(t *testing.T) {
+	cif := filepath.Join("..", "internal", "dbgen", "cif", "hematite.cif") // bundled as bragg:hematite
+	// The collection "user" outlives its last entry; the goldens see none.
+	t.Cleanup(func() { run("db", "collections", "remove", refdb.DefaultCollection) })
+	rc, _, errs := run("db", "import", cif)
+	if rc != 1 || !strings.Contains(errs, "bragg:hematite") {
+		t.Fatalf("import of a bundled phase: exit %d, %q", rc, errs)
+	}
+	if rc, _, _ := run("db", "import", "--duplicates", "sometimes", cif); rc != 2 {
+		t.Errorf("bad --duplicates: exit %d, want 2", rc)
+	}
+	rc, out, errs := run("db", "import", "--duplicates", "replace", cif)
+	if rc != 0 || !strings.Contains(out, "user:hematite") {
+		t.Fatalf("replace: exit %d, %q %q", rc, out, errs)
+	}
+	if _, out, _ := run("db", "search", "--formula", "Fe2O3", "--sg", "167"); strings.Contains(out, "bragg:hematite") || !strings.Contains(out, "user:hematite") {
+		t.Errorf("after replace:\n%s", out)
+	}
+	if rc, _, _ := run("db", "remove", "user:hematite"); rc != 0 {
+		t.Error("remove failed")
+	}
+	if _, out, _ := run("db", "search", "--formula", "Fe2O3", "--sg", "167"); !strings.Contains(out, "bragg:hematite") {
+		t.Errorf("the bundled entry did not come back:\n%s", out)
+	}
+}

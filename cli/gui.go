@@ -9,14 +9,15 @@ import (
 )
 
 var guiCmd = &command{
-	name: "gui", args: "[--snapshot OUT.png] [FILE...]", minArgs: 0, maxArgs: -1,
-	summary: "Open the GUI on the files (the built-in demo when none). With --snapshot, render the main\nwindow offscreen instead (software renderer, no display needed) once the files are loaded\nand identified, and write it to a PNG file.",
+	name: "gui", args: "[--view overlay|browser|teach|about] [--snapshot OUT.png] [FILE...]", minArgs: 0, maxArgs: -1,
+	summary: "Open the GUI on the files (the built-in demo when none), with the files overlaid in the plot, or\nthe database browser, the teaching mode or About open over it (--view). With --snapshot, render the window of the view\n(the main window by default) offscreen instead (software renderer, no display needed) once\nthe files are loaded and identified, and write it to a PNG file.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
-		out := fs.String("snapshot", "", "write the rendered main window to this PNG file instead of opening it")
+		out := fs.String("snapshot", "", "write the rendered window to this PNG file instead of opening it")
 		size := fs.String("size", "1280x800", "window size of the snapshot, WIDTHxHEIGHT in pixels")
+		view := fs.String("view", "", "the window to open or render: main, overlay (the main window, the files overlaid), browser (the database), teach (the teaching mode) or about")
 		return func(files []string) error {
 			if *out == "" {
-				return e.openGUI(files)
+				return e.openGUI(*view, files)
 			}
 			var w, h float32
 			if _, err := fmt.Sscanf(*size, "%gx%g", &w, &h); err != nil || w < 320 || h < 240 || w > 8000 || h > 8000 {
@@ -25,7 +26,7 @@ var guiCmd = &command{
 			if e.cfg.Snapshot == nil {
 				return errors.New("this build cannot render the window")
 			}
-			return e.cfg.Snapshot(*out, w, h, files)
+			return e.cfg.Snapshot(*out, w, h, *view, files)
 		}
 	},
 }

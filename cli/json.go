@@ -23,6 +23,7 @@ import (
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "<" in a decision's reason stays "<"
 	return enc.Encode(v)
 }
 
@@ -86,13 +87,97 @@ func whOf(wh peaks.WH) *whJSON {
 	return w
 }
 
-// identifyJSON is bragg identify --json.
+// identifyJSON is bragg identify --json (and refine --json). Phases are
+// what Bragg concludes: by the whole-pattern fit (method "whole-pattern
+// fit", with fit, unexplained and decisions), or with --quick by the peak
+// search alone (method "peak search"). QuickEstimate keeps the search's
+// own conclusion, weight % by the RIR method, beside a fit.
 type identifyJSON struct {
-	File       string          `json:"file"`
-	Wavelength wavelengthJSON  `json:"wavelength"`
-	Peaks      int             `json:"peaks"`
-	Phases     []phaseJSON     `json:"phases"`
-	Candidates []candidateJSON `json:"candidates"`
+	File          string           `json:"file"`
+	Wavelength    wavelengthJSON   `json:"wavelength"`
+	Peaks         int              `json:"peaks"`
+	Method        string           `json:"method"`
+	Phases        []phaseJSON      `json:"phases"`
+	Candidates    []candidateJSON  `json:"candidates"`
+	Fit           *fitJSON         `json:"fit,omitempty"`
+	Unexplained   *unexplainedJSON `json:"unexplained,omitempty"`
+	Decisions     []decisionJSON   `json:"decisions,omitempty"`
+	QuickEstimate []phaseJSON      `json:"quick_estimate,omitempty"`
+	Absolute      *absoluteJSON    `json:"absolute,omitempty"`
+}
+
+// The methods of identifyJSON.
+const (
+	methodFit   = "whole-pattern fit"
+	methodPeaks = "peak search"
+)
+
+// fitJSON is the agreement of the final refinement and its axis.
+type fitJSON struct {
+	Rwp             float64 `json:"rwp"`
+	Rexp            float64 `json:"rexp"`
+	Rp              float64 `json:"rp"`
+	GoF             float64 `json:"gof"`
+	DurbinWatson    float64 `json:"durbin_watson"`
+	ZeroShift       float64 `json:"zero_shift"`
+	ZeroShiftESD    float64 `json:"zero_shift_esd"`
+	Displacement    float64 `json:"displacement_mm"`
+	DisplacementESD float64 `json:"displacement_mm_esd"`
+	Points          int     `json:"points"`
+	Parameters      int     `json:"parameters"`
+	Converged       bool    `json:"converged"`
+}
+
+// unexplainedJSON is what the model leaves unexplained.
+type unexplainedJSON struct {
+	Peaks                 int                   `json:"peaks"`
+	StrongestRelIntensity float64               `json:"strongest_rel_intensity"`
+	IntensityFraction     float64               `json:"intensity_fraction"`
+	List                  []unexplainedPeakJSON `json:"list"`
+}
+
+type unexplainedPeakJSON struct {
+	TwoTheta     float64 `json:"two_theta"`
+	D            float64 `json:"d"`
+	RelIntensity float64 `json:"rel_intensity"`
+	Explained    float64 `json:"explained"`
+}
+
+// decisionJSON is one decision of the fit (identify.Decision).
+type decisionJSON struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Verdict string `json:"verdict"`
+	Reason  string `json:"reason"`
+}
+
+// absoluteJSON gives the fractions in the original sample with an
+// internal standard of known weight.
+type absoluteJSON struct {
+	Phases       []absolutePhaseJSON `json:"phases"`
+	Amorphous    float64             `json:"amorphous_percent"`
+	AmorphousESD float64             `json:"amorphous_percent_esd"`
+}
+
+type absolutePhaseJSON struct {
+	ID               string  `json:"id"`
+	WeightPercent    float64 `json:"weight_percent"`
+	WeightPercentESD float64 `json:"weight_percent_esd"`
+}
+
+type cellJSON struct {
+	A     float64 `json:"a"`
+	B     float64 `json:"b"`
+	C     float64 `json:"c"`
+	Alpha float64 `json:"alpha"`
+	Beta  float64 `json:"beta"`
+	Gamma float64 `json:"gamma"`
+}
+
+type poJSON struct {
+	HKL [3]int  `json:"hkl"`
+	R   float64 `json:"r"`
+	ESD float64 `json:"r_esd"`
 }
 
 // namedJSON is how a phase is named in identify's phases and candidates.
@@ -109,16 +194,28 @@ func namedOf(c match.Candidate) namedJSON {
 	return namedJSON{p.ID, p.Name, p.Mineral, p.Formula, round(c.FOM, 2)}
 }
 
+// phaseJSON is a phase concluded present. The fields after matched_lines
+// come with the whole-pattern fit: weight_percent is then Hill–Howard's
+// with its standard uncertainty, scale the refined scale, and strain the
+// relative change of the d-spacings from the database's cell to the
+// refined one.
 type phaseJSON struct {
 	namedJSON
-	Scale         float64 `json:"scale"`
-	WeightPercent float64 `json:"weight_percent"`
-	Strain        float64 `json:"strain"`
-	MatchedLines  int     `json:"matched_lines"`
+	Scale                float64   `json:"scale"`
+	WeightPercent        float64   `json:"weight_percent"`
+	Strain               float64   `json:"strain"`
+	MatchedLines         int       `json:"matched_lines"`
+	WeightPercentESD     *float64  `json:"weight_percent_esd,omitempty"`
+	Cell                 *cellJSON `json:"cell,omitempty"`
+	CellESD              *cellJSON `json:"cell_esd,omitempty"`
+	SizeNM               *float64  `json:"size_nm,omitempty"`
+	SizeNMESD            *float64  `json:"size_nm_esd,omitempty"`
+	PreferredOrientation *poJSON   `json:"preferred_orientation,omitempty"`
+	Required             bool      `json:"required,omitempty"`
 }
 
 func phaseOf(c match.Candidate) phaseJSON {
-	return phaseJSON{namedOf(c), c.Scale, round(c.WeightPercent, 2), c.Strain, len(c.Pairs)}
+	return phaseJSON{namedJSON: namedOf(c), Scale: c.Scale, WeightPercent: round(c.WeightPercent, 2), Strain: c.Strain, MatchedLines: len(c.Pairs)}
 }
 
 type candidateJSON struct {
@@ -131,9 +228,10 @@ func candidateOf(c match.Candidate) candidateJSON {
 	return candidateJSON{namedOf(c), len(c.Pairs), round(c.Significance, 1)}
 }
 
+// round rounds x to digits decimals; −0 becomes 0.
 func round(x float64, digits int) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
-	return v
+	return v + 0
 }
 
 // dbSearchJSON is bragg db search --json.

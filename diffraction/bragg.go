@@ -18,3 +18,9 @@ func TwoTheta(d, lambda float64) (twoTheta float64, ok bool) {
 	}
 	return 360 / math.Pi * math.Asin(s), true
 }
+
+// Q returns the magnitude of the scattering vector, Q = 4π·sinθ/λ = 2π/d
+// (Å⁻¹ for λ in Å), for a diffraction angle 2θ in degrees.
+func Q(twoTheta, lambda float64) float64 {
+	return 4 * math.Pi * math.Sin(twoTheta*math.Pi/360) / lambda
+}

@@ -18,6 +18,10 @@ func TestBraggRoundTrip(t *testing.T) {
 	if back := D(tt, lam); math.Abs(back-d) > 1e-12 {
 		t.Errorf("D(TwoTheta(d)) = %.15g, want %g", back, d)
 	}
+	// Q = 2π/d = 2.00388 Å⁻¹, whatever the wavelength that saw the line.
+	if q := Q(tt, lam); math.Abs(q-2*math.Pi/d) > 1e-12 {
+		t.Errorf("Q(%g°, %g) = %.15g, want 2π/d = %.15g", tt, lam, q, 2*math.Pi/d)
+	}
 	// λ/2d > 1: out of reach.
 	if _, ok := TwoTheta(0.5, lam); ok {
 		t.Error("TwoTheta(0.5 Å, Cu) should be out of reach")

@@ -8,21 +8,39 @@ import (
 	"time"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
 // Input is everything a report shows: the scan, what was done to it and
-// what was found in it.
+// what was found in it, and the lab's fields. FromAnalysis fills all but
+// Lab (and Date) from an analysis.
 type Input struct {
 	File       string             // the scan's file name, as shown to the user
 	Format     string             // detected format name
 	Scan       *diffraction.Scan  // required; Wavelength.Source tells file/flag/assumed
 	Background []float64          // same length as Scan, may be nil
 	Peaks      []diffraction.Peak // observed peaks; match.Pair.Peak indexes this slice
+	Broad      []diffraction.Peak // maxima far broader than the peaks (amorphous scattering)
 	Result     match.Result       // identified phases and ranked candidates
-	Generator  string             // program and version, e.g. "Bragg 0.1.0"
-	Settings   map[string]string  // processing settings to print ("background": "SNIP", …), may be nil
+	// Identification is the whole-pattern identification (package
+	// identify): when set, its phases are the accepted ones, with the
+	// fit's weight fractions, curves and refined values, and its
+	// explanation of each peak; nil when it did not run (the quick
+	// estimate), and search-match's conclusion is the answer.
+	Identification *identify.Result
+	// Options are the settings of the analysis, recorded on the Summary
+	// sheet; AxisFit the axis correction fitted to an internal standard.
+	Options analysis.Options
+	AxisFit *peaks.AxisFit
+	// Database names the reference database searched ("Bragg 2026.1,
+	// 1193 phases").
+	Database  string
+	Generator string // program and version, e.g. "Bragg 0.1.0"
+	Lab       Lab
 	// Date is the date of the report; the zero value means time.Now().
 	Date time.Time
 }
@@ -66,6 +84,9 @@ func (in *Input) validate() error {
 	if err := in.Scan.Validate(); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	if !in.Scan.Wavelength.Known() {
+		return errors.New("report: the scan's wavelength is not settled (analysis.ResolveWavelength)")
+	}
 	n := in.Scan.Len()
 	if in.Background != nil {
 		if len(in.Background) != n {
@@ -101,16 +122,60 @@ func (in *Input) validate() error {
 	if err := check("identified phase", in.Result.Phases); err != nil {
 		return err
 	}
-	return check("candidate", in.Result.Candidates)
+	if err := check("candidate", in.Result.Candidates); err != nil {
+		return err
+	}
+	return in.validateFit()
+}
+
+// validateFit checks that the identification's fit is of this scan and
+// names its phases, and that it explains these peaks.
+func (in *Input) validateFit() error {
+	id := in.Identification
+	if id == nil {
+		return nil
+	}
+	if id.Peaks != nil && len(id.Peaks) != len(in.Peaks) {
+		return fmt.Errorf("report: the identification explains %d peaks, there are %d", len(id.Peaks), len(in.Peaks))
+	}
+	for i, p := range id.Phases {
+		if p.Entry == nil || p.Fit == nil {
+			return fmt.Errorf("report: identified phase %d has no database entry or no refined values", i+1)
+		}
+	}
+	f := id.Fit
+	if f == nil {
+		if len(id.Phases) > 0 {
+			return errors.New("report: identified phases without a fit")
+		}
+		return nil
+	}
+	n := in.Scan.Len()
+	for _, c := range []struct {
+		name string
+		v    []float64
+	}{{"angles", f.TwoTheta}, {"observed", f.Observed}, {"background", f.Background}, {"calculated", f.Calculated}, {"difference", f.Difference}} {
+		if len(c.v) != n {
+			return fmt.Errorf("report: the fit's %s curve has %d points, the scan %d", c.name, len(c.v), n)
+		}
+		for i, v := range c.v {
+			if !finite(v) {
+				return fmt.Errorf("report: point %d of the fit's %s curve is not a finite number", i+1, c.name)
+			}
+		}
+	}
+	for _, e := range id.Peaks {
+		for _, k := range e.Phases {
+			if k < 0 || k >= len(id.Phases) {
+				return fmt.Errorf("report: a peak is explained by phase %d of %d", k+1, len(id.Phases))
+			}
+		}
+	}
+	return nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// lambda returns the wavelength used to place reference lines: the scan's
-// Kα1, or Cu Kα1 when the scan has none.
-func (in *Input) lambda() float64 {
-	if in.Scan.Wavelength.Known() {
-		return in.Scan.Wavelength.Ka1
-	}
-	return diffraction.CuKa.Ka1
-}
+// lambda returns the wavelength that places reference lines: the scan's
+// Kα1.
+func (in *Input) lambda() float64 { return in.Scan.Wavelength.Ka1 }

@@ -4,12 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"flag"
-	"fmt"
 	"image/png"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,9 +18,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
-	"github.com/bragg-xrd/bragg/internal/palette"
+	"github.com/bragg-xrd/bragg/diffraction/refine"
 )
 
 var outDir = flag.String("out", "", "also write the test workbook and figure to this directory, to look at")
@@ -119,28 +122,44 @@ func testInput(n int) Input {
 	}
 	found := match.Candidate{Phase: cal, FOM: 92.5, Scale: scale, WeightPercent: 100, Pairs: pairs}
 	weak := match.Candidate{Phase: qz, FOM: 21.3, Scale: 9, Pairs: []match.Pair{{Peak: 1, Line: 1, Delta: -0.03}}}
+	long := match.Candidate{Phase: &refdb.Phase{ID: longID, Name: "Guidottiite", Lines: qz.Lines}, FOM: 5}
 	return Input{
 		File:       "limestone.xy",
 		Format:     "xy",
 		Scan:       s,
 		Background: bg,
 		Peaks:      peaks,
-		Result:     match.Result{Phases: []match.Candidate{found}, Candidates: []match.Candidate{found, weak}},
+		Result:     match.Result{Phases: []match.Candidate{found}, Candidates: []match.Candidate{found, weak, long}},
 		Generator:  "Bragg test",
-		Settings:   map[string]string{"background": "SNIP, 40 iterations", "smoothing": "Savitzky–Golay, 7 points", "peak threshold": "3σ"},
+		Options:    testOptions(),
+		Database:   "test database, 2 phases",
 		Date:       time.Date(2025, 3, 14, 9, 26, 0, 0, time.UTC),
 	}
 }
 
-func TestWrite(t *testing.T) {
-	const n = 2001
-	in := testInput(n)
+// longID is the longest ID of the bundled database.
+const longID = "avogadro-crystals:mn1-854fe1-656mg0-537si0-953o9h4-guidottiite"
+
+// testOptions are the defaults with element restraints, which the report
+// must record, and search-match deciding alone (the quick estimate), as
+// the test's result is search-match's.
+func testOptions() analysis.Options {
+	o := analysis.DefaultOptions()
+	o.Fit.PeaksOnly = true
+	o.Match.Elements.AllOf = []string{"Ca", "O"}
+	o.Match.Elements.NoneOf = []string{"Pb"}
+	return o
+}
+
+// open writes in as a workbook (also to -out, to look at) and opens it.
+func open(t *testing.T, in Input, name string) (*excelize.File, []byte) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := Write(&buf, in); err != nil {
 		t.Fatal(err)
 	}
 	if *outDir != "" {
-		if err := os.WriteFile(filepath.Join(*outDir, "report.xlsx"), buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(*outDir, name), buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,155 +167,177 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f, buf.Bytes()
+}
 
-	if got, want := strings.Join(f.GetSheetList(), ","), "Summary,Phases,Peaks,Data"; got != want {
+// summaryOf returns the Summary sheet's labels and values; a label that
+// repeats (Warning) has its values joined by " | ".
+func summaryOf(t *testing.T, f *excelize.File) map[string]string {
+	t.Helper()
+	rows, err := f.GetRows(SheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, r := range rows {
+		if len(r) < 2 {
+			continue
+		}
+		if m[r[0]] != "" {
+			m[r[0]] += " | "
+		}
+		m[r[0]] += r[1]
+	}
+	return m
+}
+
+// rowsOf returns a sheet's rows, each joined by "|".
+func rowsOf(t *testing.T, f *excelize.File, sheet string) []string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = strings.Join(r, "|")
+	}
+	return out
+}
+
+func TestWrite(t *testing.T) {
+	const n = 2001
+	in := testInput(n)
+	in.Lab = Lab{Laboratory: "Test laboratory", Operator: "A. Technician", Project: "P-17", Comment: "routine check",
+		Approval: []string{"Analysed by", "Approved by"}}
+	f, raw := open(t, in, "report.xlsx")
+
+	if got, want := strings.Join(f.GetSheetList(), ","), "Summary,Phases,Candidates,Assignments,Peaks,Data"; got != want {
 		t.Errorf("unexpected sheets got: %s want: %s", got, want)
 	}
-	cells := []struct{ sheet, cell, want string }{
-		{"Summary", "A1", "Powder diffraction report: limestone.xy"},
-		{"Phases", "A1", "Rank"},
-		{"Phases", "C2", "Calcium carbonate"},
-		{"Phases", "J2", "yes"},
-		{"Phases", "B3", "test:quartz"},
-		{"Peaks", "A1", "No."},
-		{"Peaks", "B1", "2θ (°)"},
-		{"Peaks", "C1", "d (Å)"},
-		{"Peaks", "H1", "Phase"},
-		{"Peaks", "H2", "Calcite (0 1 2)"},
-		{"Peaks", "H3", "unexplained"},
-		{"Peaks", "H4", "Calcite (1 0 4)"},
-		{"Data", "A1", "2θ (°)"},
-		{"Data", "B1", "Intensity (counts)"},
-		{"Data", "C1", "Background (counts)"},
-		{"Data", "D1", "Net (counts)"},
-		{"Data", "A2", "10.000"},                              // number format 0.000
-		{"Data", "A" + itoa(n+1), "80.000"},                   // last point
-		{"Peaks", "B4", fmtNum(in.Peaks[2].TwoTheta, "%.3f")}, // 104 peak
-		{"Peaks", "C4", fmtNum(in.Peaks[2].D, "%.4f")},
+	// Every table sheet: its header, frozen, filtered, repeated on each
+	// printed page.
+	headers := map[string]string{
+		SheetPhases:      "No.|Phase|Formula|ID|Weight %|± wt %|FOM|Matched lines|Δ cell (%)|Space group|Reference cell (Å, °)|Source|Citation|Licence",
+		SheetCandidates:  "Rank|ID|Phase|Formula|FOM|Coverage C|Explained E|Position P|Intensity A|Strain S|Chance G|Significance|Matched lines|Strain (%)|Accepted",
+		SheetAssignments: "Phase|hkl|Line|d ref (Å)|d fitted (Å)|2θ calc (°)|2θ obs (°)|Δ2θ (°)|I calc (%)|I obs (%)|Peak no.",
+		SheetPeaks:       "No.|2θ (°)|d (Å)|Height (counts)|Area (counts·°)|FWHM (°)|I rel (%)|Size (nm)|Phase|hkl",
+		SheetData:        "2θ (°)|Intensity (counts)|Background (counts)",
 	}
-	for _, c := range cells {
-		got, err := f.GetCellValue(c.sheet, c.cell)
-		if err != nil {
-			t.Fatal(err)
+	for sheet, want := range headers {
+		if got := rowsOf(t, f, sheet)[0]; got != want {
+			t.Errorf("%s header got: %s want: %s", sheet, got, want)
 		}
-		if got != c.want {
-			t.Errorf("unexpected %s!%s got: %q want: %q", c.sheet, c.cell, got, c.want)
-		}
-	}
-
-	rowCounts := map[string]int{"Data": n + 1, "Peaks": len(in.Peaks) + 1}
-	for sheet, want := range rowCounts {
-		rows, err := f.GetRows(sheet)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rows) != want {
-			t.Errorf("unexpected row count of %s got: %d want: %d", sheet, len(rows), want)
-		}
-	}
-
-	// Summary: the assumed wavelength is spelled out, and the identified
-	// phase is in the table.
-	rows, err := f.GetRows("Summary")
-	if err != nil {
-		t.Fatal(err)
-	}
-	summary := make(map[string]string)
-	var phaseRow []string
-	for _, r := range rows {
-		if len(r) >= 2 {
-			summary[r[0]] = r[1]
-		}
-		if len(r) > 0 && r[0] == "Calcium carbonate (Calcite)" {
-			phaseRow = r
-		}
-	}
-	for label, want := range map[string]string{
-		"Wavelength source": "assumed Cu Kα",
-		"Wavelength":        "Cu Kα1 1.540593 Å",
-		"Points":            itoa(n),
-		"2θ start (°)":      "10.000",
-		"2θ step (°)":       "0.0350",
-		"Sample":            "limestone, ground",
-		"anode_current":     "40 mA",
-		"background":        "SNIP",
-		"Date of report":    "2025-03-14 09:26",
-	} {
-		if !strings.Contains(summary[label], want) {
-			t.Errorf("unexpected Summary %q got: %q want it to contain: %q", label, summary[label], want)
-		}
-	}
-	if want := []string{"Calcium carbonate (Calcite)", "CaCO3", "92.5", "50.000", "100.0", "7", "test:calcite"}; strings.Join(phaseRow, "|") != strings.Join(want, "|") {
-		t.Errorf("unexpected identified phase row got: %q want: %q", phaseRow, want)
-	}
-
-	// Phases: the matched line list of calcite, ordered by decreasing d.
-	prow, err := f.GetRows("Phases")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines [][]string
-	for i, r := range prow {
-		if len(r) > 0 && r[0] == "hkl" {
-			for _, l := range prow[i+1:] {
-				if len(l) == 0 {
-					break
-				}
-				lines = append(lines, l)
-			}
-		}
-	}
-	if len(lines) != 7 {
-		t.Fatalf("unexpected matched line count got: %d want: 7 (%q)", len(lines), lines)
-	}
-	if got, want := strings.Join(lines[1], "|"), "1 0 4|3.0350|29.406|29.416|0.010|100.0|100.0|3"; got != want {
-		t.Errorf("unexpected 104 line got: %s want: %s", got, want)
-	}
-
-	// Frozen header and landscape, one-page-wide printing on every table.
-	for _, sheet := range []string{"Phases", "Peaks", "Data"} {
 		p, err := f.GetPanes(sheet)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || !p.Freeze || p.YSplit != 1 {
+			t.Errorf("%s: header row not frozen: %+v %v", sheet, p, err)
 		}
-		if !p.Freeze || p.YSplit != 1 {
-			t.Errorf("%s: header row not frozen: %+v", sheet, p)
+		sheetXML := zipFile(t, raw, "xl/worksheets/sheet"+itoa(slices.Index(Sheets, sheet)+1)+".xml")
+		if !strings.Contains(sheetXML, `<autoFilter ref="$A$1:$`) {
+			t.Errorf("%s has no autofilter", sheet)
 		}
 	}
-	for _, sheet := range f.GetSheetList() {
-		pl, err := f.GetPageLayout(sheet)
-		if err != nil {
-			t.Fatal(err)
+
+	// The Summary: lab fields, the verdict with its warning, the
+	// measurement with the wavelength stated once, every setting in words
+	// with the element restraints, the provenance and sign-off lines.
+	sum := summaryOf(t, f)
+	for label, want := range map[string]string{
+		"Phases":             "Calcite (CaCO3) 100.0 wt %",
+		"Quantification":     "RIR method",
+		"Peaks":              "1 of 8 peaks unexplained, the strongest 18 % (2θ 26.64°)",
+		"Warning":            "The wavelength is assumed (Cu Kα): the scan file gives none.",
+		"Sample":             "limestone, ground (as the scan file names it)",
+		"Project / customer": "P-17",
+		"Operator":           "A. Technician",
+		"Comment":            "routine check",
+		"Radiation":          "Cu Kα1 1.540593 Å, Kα2 1.544427 Å, I(Kα2)/I(Kα1) = 0.5; assumed: the scan file gives no wavelength",
+		"Range":              "2θ 10.000–80.000° in steps of 0.0350°, 2001 points",
+		"Instrument":         "Test diffractometer",
+		"Anode current":      "40 mA",
+		"Background":         "SNIP (Ryan et al. 1988), automatic clipping window",
+		"Kα2":                "stripped (Rachinger)",
+		"Peak search":        "net height at least 3 σ of the counts and 0.1 % of the strongest peak",
+		"Element restraints": "required Ca, O; excluded Pb",
+		"Matching":           "within ±0.15° 2θ",
+		"Acceptance":         "FOM at least 45 and 3 matched lines",
+		"Reference database": "test database, 2 phases",
+		"Program":            "Bragg test",
+		"Date":               "2025-03-14 09:26",
+		"Analysed by":        "Name:",
+		"Approved by":        "Signature:",
+	} {
+		if !strings.Contains(sum[label], want) {
+			t.Errorf("Summary %q got: %q want it to contain: %q", label, sum[label], want)
 		}
-		if pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
-			t.Errorf("%s: unexpected page layout %+v", sheet, pl)
+	}
+	if a1, _ := f.GetCellValue(SheetSummary, "A1"); a1 != "Test laboratory" {
+		t.Errorf("Summary A1 %q, want the laboratory", a1)
+	}
+	// Stated once: no second wavelength anywhere on the page, and no
+	// setting as a program's key.
+	all := strings.Join(rowsOf(t, f, SheetSummary), "\n")
+	if c := strings.Count(all, "1.540593"); c != 1 {
+		t.Errorf("the wavelength appears %d times on the Summary", c)
+	}
+	for _, key := range []string{"_", "from file", "true", "snip"} {
+		if strings.Contains(all, key) {
+			t.Errorf("the Summary contains %q:\n%s", key, all)
 		}
+	}
+
+	// Phases: calcite's card.
+	if got, want := rowsOf(t, f, SheetPhases)[1], "1|Calcium carbonate (Calcite)|CaCO3|test:calcite|100.0||92.5|7|0.00|"; !strings.HasPrefix(got, want) {
+		t.Errorf("Phases row got: %s want it to start: %s", got, want)
+	}
+	// Candidates, ranked, with the parts of the FOM; the ID column is as
+	// wide as the longest ID.
+	cand := rowsOf(t, f, SheetCandidates)
+	if !strings.HasPrefix(cand[1], "1|test:calcite|") || !strings.HasSuffix(cand[1], "|yes") || !strings.HasPrefix(cand[2], "2|test:quartz|") {
+		t.Errorf("Candidates rows %q", cand[1:3])
+	}
+	// The longest ID of the database has 62 characters: never clipped.
+	if w, _ := f.GetColWidth(SheetCandidates, "B"); w < float64(len(longID)) {
+		t.Errorf("ID column %g characters wide, clips %q", w, longID)
+	}
+	// Assignments: the 104 line, reference and observed.
+	as := rowsOf(t, f, SheetAssignments)
+	if got, want := as[2], "Calcite|1 0 4|Kα1|3.0350|3.0350|29.406|29.416|0.010|100.0|100.0|3"; got != want {
+		t.Errorf("104 assignment got: %s want: %s", got, want)
+	}
+	// Peaks: the phase and hkl of each peak; the strong one no phase
+	// explains is marked.
+	pk := rowsOf(t, f, SheetPeaks)
+	if !strings.HasSuffix(pk[1], "|Calcite|0 1 2") || !strings.HasSuffix(pk[2], "|unexplained") || !strings.HasSuffix(pk[3], "|Calcite|1 0 4") {
+		t.Errorf("Peaks rows %q", pk[1:4])
+	}
+	if rows := len(rowsOf(t, f, SheetData)); rows != n+1 {
+		t.Errorf("Data has %d rows, want %d", rows, n+1)
+	}
+	if got := rowsOf(t, f, SheetData)[1]; got != "10|294|293.839" {
+		t.Errorf("Data row 2 %q", got)
 	}
 
 	// The figure on Summary.
-	cellsWithPics, err := f.GetPictureCells("Summary")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cellsWithPics) != 1 {
-		t.Fatalf("unexpected pictures on Summary got: %v want: one", cellsWithPics)
-	}
-	pics, err := f.GetPictures("Summary", cellsWithPics[0])
+	pics, err := f.GetPictureCells(SheetSummary)
 	if err != nil || len(pics) != 1 {
-		t.Fatalf("GetPictures: %d pictures, %v", len(pics), err)
+		t.Fatalf("pictures on Summary: %v, %v", pics, err)
 	}
-	img, err := png.Decode(bytes.NewReader(pics[0].File))
+	pp, err := f.GetPictures(SheetSummary, pics[0])
+	if err != nil || len(pp) != 1 {
+		t.Fatalf("GetPictures: %d pictures, %v", len(pp), err)
+	}
+	img, err := png.Decode(bytes.NewReader(pp[0].File))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := img.Bounds().Size(); got.X != figureWidthPx || got.Y != figureHeightPx {
+	if got := img.Bounds().Size(); got.X != figureWidth*figureDPI/ScreenDPI || got.Y != figureHeight*figureDPI/ScreenDPI {
 		t.Errorf("unexpected figure size got: %v", got)
 	}
-
-	// The native chart on Data: excelize cannot read charts back, so look
-	// in the package.
-	chart := zipFile(t, buf.Bytes(), "xl/charts/chart1.xml")
+	// The native chart on Data, which prints as its chart: excelize cannot
+	// read charts back, so look in the package.
+	chart := zipFile(t, raw, "xl/charts/chart1.xml")
 	for _, want := range []string{
 		"<scatterChart>",
 		"<xVal><numRef><f>&#39;Data&#39;!$A$2:$A$" + itoa(n+1) + "</f>",
@@ -312,9 +353,52 @@ func TestWrite(t *testing.T) {
 	if strings.Count(chart, `<a:ln cap="rnd" w="9525">`) < 2 {
 		t.Errorf("chart series have no 0.75 pt line")
 	}
-	drawing := zipFile(t, buf.Bytes(), "xl/worksheets/_rels/sheet4.xml.rels")
-	if !strings.Contains(drawing, "drawing") {
-		t.Errorf("Data sheet has no drawing: %s", drawing)
+	workbook := zipFile(t, raw, "xl/workbook.xml")
+	if !strings.Contains(workbook, `localSheetId="5" name="_xlnm.Print_Area">&#39;Data&#39;!$G$2:$V$29<`) {
+		t.Errorf("the Data sheet has no print area on its chart: %s", workbook)
+	}
+
+	// Printing: the Summary on one portrait page; the tables one page wide.
+	for _, sheet := range f.GetSheetList() {
+		pl, err := f.GetPageLayout(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+			t.Errorf("%s: not one page wide: %+v", sheet, pl)
+		}
+	}
+	if pl, _ := f.GetPageLayout(SheetSummary); *pl.Orientation != "portrait" || *pl.FitToHeight != 1 {
+		t.Errorf("Summary prints %s, %d pages high", *pl.Orientation, *pl.FitToHeight)
+	}
+}
+
+// TestWarnings: the Summary warns when a strong peak is unexplained, and
+// not for a weak one below unexplainedWarn, as long as the unexplained
+// area stays below it too.
+func TestWarnings(t *testing.T) {
+	in := testInput(1001)
+	// The unexplained peak at 26.64° made 18 % of the strongest.
+	v := in.Verdict()
+	if v.Unexplained != 1 || math.Abs(v.Strongest-18) > 1e-9 || len(v.Warnings) != 2 || !strings.Contains(v.Warnings[0], "a phase may be missing") {
+		t.Errorf("verdict %+v", v)
+	}
+	// Made 1 % of the strongest, with a tenth of the area: no warning.
+	in.Peaks[1].RelIntensity, in.Peaks[1].Area = 1, in.Peaks[1].Area/20
+	in.Scan.Wavelength.Source = diffraction.FromFile
+	v = in.Verdict()
+	if len(v.Warnings) != 0 || v.Unexplained != 1 || 100*v.UnexplainedArea >= unexplainedWarn {
+		t.Errorf("weak unexplained peak: verdict %+v", v)
+	}
+	f, _ := open(t, in, "weak.xlsx")
+	if sum := summaryOf(t, f); sum["Warning"] != "" || !strings.HasPrefix(sum["Peaks"], "1 of 8 peaks unexplained, the strongest 1.0 %") {
+		t.Errorf("Summary warning %q, peaks %q", sum["Warning"], sum["Peaks"])
+	}
+	// Nothing identified: every peak is unexplained.
+	in.Result = match.Result{}
+	v = in.Verdict()
+	if len(v.Warnings) != 1 || v.Warnings[0] != "No phase identified: all 8 peaks are unexplained." || v.PhasesText() != "none identified" {
+		t.Errorf("no phase: verdict %+v", v)
 	}
 }
 
@@ -323,23 +407,16 @@ func TestWriteNoResult(t *testing.T) {
 	in.Background = nil
 	in.Peaks = nil
 	in.Result = match.Result{}
-	in.Settings = nil
 	in.Scan.Wavelength = diffraction.Wavelength{Ka1: 0.7093171, Source: diffraction.FromFile}
 	in.Scan.Meta["units"] = "cps"
-	var buf bytes.Buffer
-	if err := Write(&buf, in); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f, _ := open(t, in, "empty.xlsx")
 	cells := []struct{ sheet, cell, want string }{
-		{"Phases", "A2", "No candidates."},
-		{"Peaks", "A2", "No peaks."},
-		{"Data", "B1", "Intensity (cps)"},
-		{"Data", "C1", ""},
+		{SheetPhases, "A2", "No phase identified."},
+		{SheetCandidates, "A2", "No candidates."},
+		{SheetAssignments, "A2", "No lines assigned."},
+		{SheetPeaks, "A2", "No peaks."},
+		{SheetData, "B1", "Intensity (cps)"},
+		{SheetData, "C1", ""},
 	}
 	for _, c := range cells {
 		got, _ := f.GetCellValue(c.sheet, c.cell)
@@ -347,14 +424,14 @@ func TestWriteNoResult(t *testing.T) {
 			t.Errorf("unexpected %s!%s got: %q want: %q", c.sheet, c.cell, got, c.want)
 		}
 	}
-	rows, _ := f.GetRows("Summary")
-	var text strings.Builder
-	for _, r := range rows {
-		text.WriteString(strings.Join(r, " ") + "\n")
-	}
-	for _, want := range []string{"No phase identified.", "read from the scan file", "λ = 0.709317 Å"} {
-		if !strings.Contains(text.String(), want) {
-			t.Errorf("Summary does not contain %q:\n%s", want, text.String())
+	sum := summaryOf(t, f)
+	for label, want := range map[string]string{
+		"Phases":    "none identified",
+		"Warning":   "No peaks were found",
+		"Radiation": "λ = 0.709317 Å; read from the scan file",
+	} {
+		if !strings.Contains(sum[label], want) {
+			t.Errorf("Summary %q got: %q want it to contain %q", label, sum[label], want)
 		}
 	}
 }
@@ -367,12 +444,22 @@ func TestInvalidInput(t *testing.T) {
 	}{
 		{"nil scan", func(in *Input) { in.Scan = nil }, "no scan"},
 		{"invalid scan", func(in *Input) { in.Scan.Intensity = in.Scan.Intensity[:5] }, "intensities"},
+		{"no wavelength", func(in *Input) { in.Scan.Wavelength = diffraction.Wavelength{} }, "wavelength is not settled"},
 		{"short background", func(in *Input) { in.Background = in.Background[:5] }, "background has 5 points"},
 		{"NaN background", func(in *Input) { in.Background[3] = math.NaN() }, "background point 4"},
 		{"NaN peak", func(in *Input) { in.Peaks[1].Height = math.NaN() }, "peak 2"},
 		{"nil phase", func(in *Input) { in.Result.Candidates[1].Phase = nil }, "candidate 2 has no phase"},
 		{"peak out of range", func(in *Input) { in.Result.Phases[0].Pairs[0].Peak = 99 }, "peak 100 of 8"},
 		{"line out of range", func(in *Input) { in.Result.Candidates[1].Pairs[0].Line = -1 }, "line 0 of 2"},
+		{"fit of another scan", func(in *Input) {
+			in.Identification = &identify.Result{Fit: &refine.Result{TwoTheta: []float64{1}}}
+		}, "the fit's angles curve has 1 points"},
+		{"phase without refined values", func(in *Input) {
+			in.Identification = &identify.Result{Phases: []identify.Phase{{Entry: calcite()}}}
+		}, "identified phase 1 has no database entry or no refined values"},
+		{"other peaks explained", func(in *Input) {
+			in.Identification = &identify.Result{Peaks: make([]identify.PeakExplanation, 3)}
+		}, "the identification explains 3 peaks, there are 8"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -386,8 +473,8 @@ func TestInvalidInput(t *testing.T) {
 			if buf.Len() != 0 {
 				t.Errorf("wrote %d bytes for an invalid input", buf.Len())
 			}
-			if _, err := Plot(in, 400, 300); err == nil {
-				t.Errorf("Plot accepted an invalid input")
+			if _, err := NewFigure(in, FigureOptions{}); err == nil {
+				t.Errorf("NewFigure accepted an invalid input")
 			}
 		})
 	}
@@ -469,113 +556,52 @@ func TestWriteFileFails(t *testing.T) {
 	})
 }
 
-func TestPlot(t *testing.T) {
-	in := testInput(7001)
-	b, err := Plot(in, 900, 500)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if *outDir != "" {
-		if err := os.WriteFile(filepath.Join(*outDir, "plot.png"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := img.Bounds().Size(); got.X != 900 || got.Y != 500 {
-		t.Errorf("unexpected size got: %v want: 900×500", got)
-	}
-	// The calcite sticks are drawn in the first phase colour, the peak
-	// markers in theirs.
-	for name, want := range map[string][3]uint8{
-		"phase 1": {palette.Phase(0).R, palette.Phase(0).G, palette.Phase(0).B},
-		"peaks":   {peakColor.R, peakColor.G, peakColor.B},
+func TestCellText(t *testing.T) {
+	for _, c := range []struct {
+		cell, esd crystal.Cell
+		system    string
+		want      string
+	}{
+		{crystal.Cell{A: 5.6402, B: 5.6402, C: 5.6402, Alpha: 90, Beta: 90, Gamma: 90}, crystal.Cell{}, "cubic", "a = 5.6402"},
+		{crystal.Cell{A: 3.78521, B: 3.78521, C: 9.51402, Alpha: 90, Beta: 90, Gamma: 90}, crystal.Cell{A: 0.00009, C: 0.00014}, "tetragonal", "a = 3.78521(9), c = 9.51402(14)"},
+		{crystal.Cell{A: 4.9898, B: 4.9898, C: 17.0618, Alpha: 90, Beta: 90, Gamma: 120}, crystal.Cell{A: 0.0002, C: 0.0026}, "trigonal", "a = 4.9898(2), c = 17.062(3)"},
+		{crystal.Cell{A: 5.41, B: 5.41, C: 5.41, Alpha: 46.1, Beta: 46.1, Gamma: 46.1}, crystal.Cell{}, "trigonal", "a = 5.4100, α = 46.10"},
+		{crystal.Cell{A: 8.1, B: 12.9, C: 7.1, Alpha: 90, Beta: 116.2, Gamma: 90}, crystal.Cell{}, "monoclinic", "a = 8.1000, b = 12.9000, c = 7.1000, β = 116.20"},
 	} {
-		count := 0
-		bounds := img.Bounds()
-		for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-			for x := bounds.Min.X; x < bounds.Max.X; x++ {
-				r, g, b, _ := img.At(x, y).RGBA()
-				if near(r, want[0]) && near(g, want[1]) && near(b, want[2]) {
-					count++
-				}
-			}
-		}
-		if count < 20 {
-			t.Errorf("%s: only %d pixels of its colour", name, count)
-		}
-	}
-	for _, size := range [][2]int{{10, 10}, {20000, 300}} {
-		if _, err := Plot(in, size[0], size[1]); err == nil {
-			t.Errorf("no error for a %d×%d plot", size[0], size[1])
+		if got := cellText(c.cell, &c.esd, c.system); got != c.want {
+			t.Errorf("%s cell got: %q want: %q", c.system, got, c.want)
 		}
 	}
 }
 
-// TestPlotTwoPhases draws two identified phases, each in its own colour
-// and stick row.
-func TestPlotTwoPhases(t *testing.T) {
-	in := testInput(3001)
-	qz := in.Result.Candidates[1]
-	qz.Pairs = []match.Pair{{Peak: 1, Line: 1, Delta: 0}}
-	qz.WeightPercent = 8
-	in.Result.Phases = append(in.Result.Phases, qz)
-	b, err := Plot(in, 1000, 520)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if *outDir != "" {
-		if err := os.WriteFile(filepath.Join(*outDir, "plot2.png"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 2 {
-		want := palette.Phase(i)
-		count := 0
-		for y := range img.Bounds().Max.Y {
-			for x := range img.Bounds().Max.X {
-				r, g, b, _ := img.At(x, y).RGBA()
-				if near(r, want.R) && near(g, want.G) && near(b, want.B) {
-					count++
-				}
-			}
-		}
-		if count < 20 {
-			t.Errorf("phase %d: only %d pixels of its colour", i+1, count)
+func TestWrappedLines(t *testing.T) {
+	// A column w wide holds 1.1·w − 1 characters of text a line.
+	for _, c := range []struct {
+		text  string
+		width float64
+		want  int
+	}{
+		{"", 10, 1},
+		{"short", 10, 1},
+		{"three words here", 9, 3},       // 8.9 characters a line: "three" | "words" | "here"
+		{"three words here", 11, 2},      // 11.1: "three words" | "here"
+		{"aaaa bbbb cccc dddd", 10, 2},   // 10: "aaaa bbbb" | "cccc dddd"
+		{"line one\nline two", 40, 2},    // two paragraphs
+		{strings.Repeat("x", 30), 10, 1}, // a word longer than the column stays on its line
+	} {
+		if got := wrappedLines(c.text, c.width); got != c.want {
+			t.Errorf("wrappedLines(%q, %g) got: %d want: %d", c.text, c.width, got, c.want)
 		}
 	}
 }
 
-func TestDecimate(t *testing.T) {
-	x := make([]float64, 1000)
-	y := make([]float64, 1000)
-	for i := range x {
-		x[i] = float64(i)
-		y[i] = math.Sin(float64(i) / 7)
-	}
-	y[503] = 10 // a spike must survive
-	got := decimate(x, y, 100)
-	if len(got) > 200 {
-		t.Errorf("unexpected length got: %d want: ≤ 200", len(got))
-	}
-	found := false
-	for i, p := range got {
-		if i > 0 && p.X <= got[i-1].X {
-			t.Fatalf("x not increasing at %d: %g after %g", i, p.X, got[i-1].X)
+func TestSignificant(t *testing.T) {
+	for _, c := range []struct{ v, want float64 }{
+		{1234.56789, 1234.57}, {0.0123456789, 0.0123457}, {-98765432, -98765400}, {0, 0}, {100, 100},
+	} {
+		if got := significant(c.v); got != c.want {
+			t.Errorf("significant(%v) got: %v want: %v", c.v, got, c.want)
 		}
-		found = found || p.Y == 10
-	}
-	if !found {
-		t.Error("the spike was lost")
-	}
-	if short := decimate(x[:50], y[:50], 100); len(short) != 50 {
-		t.Errorf("short series changed: %d points", len(short))
 	}
 }
 
@@ -620,8 +646,8 @@ func zipFile(t *testing.T, b []byte, name string) string {
 
 var sink []byte
 
-func benchmarkWrite(b *testing.B, n int) {
-	in := testInput(n)
+// benchmarkWrite writes the workbook of in.
+func benchmarkWrite(b *testing.B, in Input) {
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
@@ -634,15 +660,17 @@ func benchmarkWrite(b *testing.B, n int) {
 	b.ReportMetric(float64(buf.Len())/1e3, "kB/op")
 }
 
-func BenchmarkWrite1k(b *testing.B)   { benchmarkWrite(b, 1000) }
-func BenchmarkWrite10k(b *testing.B)  { benchmarkWrite(b, 10000) }
-func BenchmarkWrite100k(b *testing.B) { benchmarkWrite(b, 100000) }
+func BenchmarkWrite1k(b *testing.B)   { benchmarkWrite(b, testInput(1000)) }
+func BenchmarkWrite10k(b *testing.B)  { benchmarkWrite(b, testInput(10000)) }
+func BenchmarkWrite100k(b *testing.B) { benchmarkWrite(b, testInput(100000)) }
 
-func BenchmarkPlot10k(b *testing.B) {
-	in := testInput(10000)
+func BenchmarkFigure10k(b *testing.B) { benchmarkFigure(b, testInput(10000)) }
+
+// benchmarkFigure draws the Summary's figure of in.
+func benchmarkFigure(b *testing.B, in Input) {
 	b.ReportAllocs()
 	for b.Loop() {
-		png, err := Plot(in, figureWidth, figureHeight)
+		png, err := sheetFigure(&in)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -651,5 +679,3 @@ func BenchmarkPlot10k(b *testing.B) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-func fmtNum(v float64, format string) string { return fmt.Sprintf(format, v) }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -25,11 +26,17 @@ type Options struct {
 	// Peaks are the processing settings: background, smoothing, Kα2
 	// stripping, peak search, profile fitting and the 2θ correction.
 	Peaks peaks.Options
+	// Match is the peak search-match that proposes the candidates (and,
+	// with Fit.PeaksOnly, decides alone).
 	Match match.Options
 	// Subset narrows the reference database searched (kinds of entry,
 	// collections); the zero Subset is the bundled database and the
 	// enabled collections.
 	Subset refdb.Subset
+	// Fit is the whole-pattern identification and quantification that
+	// decides among the candidates (package identify). Its Standard is
+	// set from Standard above.
+	Fit identify.Options
 	// Size sets the crystallite size and strain analysis (Scherrer K,
 	// instrumental Caglioti U, V, W).
 	Size peaks.SizeOptions
@@ -57,7 +64,7 @@ func (o Options) Settings() map[string]string {
 
 // DefaultOptions returns the settings the CLI and GUI start from.
 func DefaultOptions() Options {
-	return Options{Peaks: peaks.DefaultOptions(), Match: match.DefaultOptions()}
+	return Options{Peaks: peaks.DefaultOptions(), Match: match.DefaultOptions(), Fit: identify.DefaultOptions()}
 }
 
 // Analysis is a scan with its peaks and its identification.
@@ -70,13 +77,30 @@ type Analysis struct {
 	// Broad are maxima far broader than the peaks (amorphous scattering),
 	// left out of Peaks and of the identification (peaks.Result.Broad).
 	Broad []diffraction.Peak
+	// Match is the peak search-match: the ranked candidates, and its own
+	// conclusion with weight fractions by the RIR method (a quick
+	// estimate).
 	Match match.Result
+	// Identification is the whole-pattern identification: the phases
+	// Bragg concludes are present, their weight fractions and refined
+	// values, the fit's curves, every decision and what is left
+	// unexplained; nil when it did not run (Options.Fit.PeaksOnly, or no
+	// peaks).
+	Identification *identify.Result
 	// Settings are the processing settings the peaks were found with
 	// (Options.Settings), printed in reports.
 	Settings map[string]string
 	// AxisFit is the axis correction fitted to the internal standard,
 	// when Options.Standard is set.
 	AxisFit *peaks.AxisFit
+	// Options are the settings the analysis ran with, for reports that
+	// record them (with an internal standard, Peaks.Axis is the fitted
+	// correction).
+	Options Options
+	// DatabaseVersion and DatabasePhases name the reference database the
+	// identification searched (empty and 0 when none was searched).
+	DatabaseVersion string
+	DatabasePhases  int
 }
 
 // ResolveWavelength settles the wavelength of s in place: the override when

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -23,6 +24,7 @@ const (
 	StageRead     = "reading"
 	StagePeaks    = "finding peaks"
 	StageIdentify = "identifying phases"
+	StageFit      = "fitting the whole pattern"
 	StageDone     = "done"
 )
 
@@ -57,15 +59,18 @@ type stage struct {
 const costRead = 0.1
 
 var stages = []stage{
-	{StagePeaks, 0.3, findPeaks},
-	{StageIdentify, 0.6, identify},
+	{StagePeaks, 0.1, findPeaks},
+	{StageIdentify, 0.85, identifyPhases},
 }
 
 // run is one pass of a Pipeline over one scan.
 type run struct {
-	p   *Pipeline
-	a   *Analysis
-	lib *refdb.Library // read when a stage first needs it
+	p *Pipeline
+	a *Analysis
+	// progress tells the share of the current stage done (0–1), for
+	// stages that report within themselves; never nil.
+	progress func(float64)
+	lib      *refdb.Library // read when a stage first needs it
 	// searches counts the peak searches, which dominate a run's time.
 	searches int
 }
@@ -151,6 +156,7 @@ func (p *Pipeline) analyse(ctx context.Context, a *Analysis, progress Progress, 
 		return nil, err
 	}
 	ResolveWavelength(a.Scan, p.Options.Wavelength)
+	a.Options = p.Options
 	r := &run{p: p, a: a}
 	scale := (1 - done0) / p.cost()
 	done := done0
@@ -160,6 +166,11 @@ func (p *Pipeline) analyse(ctx context.Context, a *Analysis, progress Progress, 
 		}
 		if progress != nil {
 			progress(st.name, done)
+		}
+		r.progress = func(f float64) {
+			if progress != nil {
+				progress(st.name, done+min(max(f, 0), 1)*st.cost*scale)
+			}
 		}
 		if err := st.run(ctx, r); err != nil {
 			return nil, err
@@ -237,34 +248,44 @@ func findPeaks(ctx context.Context, r *run) error {
 	if err := r.search(corrected); err != nil {
 		return err
 	}
+	r.a.Options.Peaks.Axis = fit.Axis
 	r.a.Settings["internal_standard"] = fmt.Sprintf("%s (%s): zero shift %+.4f ± %.4f°, displacement %+.3f ± %.3f mm, %d lines, rms %.4f°",
 		std.ID, std.Name, fit.Axis.ZeroShift, fit.SigmaZeroShift, fit.Axis.Displacement, fit.SigmaDisplacement, fit.Matched, fit.RMS)
 	r.a.AxisFit = &fit
 	return nil
 }
 
-// identify matches the peaks against the entries of the database that
-// Options.Subset selects, through its index (match.Search). With no peaks
-// the result is empty: nothing can be identified, which is not an error.
-func identify(ctx context.Context, r *run) error {
+// identifyPhases identifies the phases among the entries of the database
+// that Options.Subset selects: the peak search-match proposes candidates
+// through the database's index (match.Search) and the whole-pattern
+// refinement decides (identify.Run), unless Options.Fit.PeaksOnly asks for
+// the search alone. With no peaks the result is empty: nothing can be
+// identified, which is not an error.
+func identifyPhases(ctx context.Context, r *run) error {
 	a := r.a
-	if len(a.Peaks) == 0 {
-		a.Match = match.Result{}
+	opt := r.p.Options
+	if len(a.Peaks) == 0 && len(opt.Fit.Require) == 0 && opt.Standard == "" {
+		a.Match, a.Identification = match.Result{}, nil
 		return nil
 	}
 	lib, err := r.library()
 	if err != nil {
 		return err
 	}
-	sel, err := lib.Select(r.p.Options.Subset)
+	sel, err := lib.Select(opt.Subset)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}
-	s := a.Scan
-	res, err := match.Search(ctx, a.Peaks, s.Wavelength, s.TwoTheta[0], s.TwoTheta[s.Len()-1], sel, r.p.Options.Match)
+	a.DatabaseVersion, a.DatabasePhases = sel.Name(), sel.Len()
+	fit := opt.Fit
+	fit.Standard = opt.Standard
+	res, err := identify.Run(ctx, a.Scan, a.Peaks, sel, opt.Match, fit, r.progress)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}
-	a.Match = res
+	a.Match = res.Search
+	if !fit.PeaksOnly {
+		a.Identification = res
+	}
 	return nil
 }

@@ -52,8 +52,8 @@ func anomalousFor(lambda float64) (*[2][]float64, error) {
 func Anomalous(symbol string, lambda float64) (fp, fdp float64, ok bool) {
 	e := lookupElement(symbol)
 	t, err := anomalousFor(lambda)
-	if e == nil || err != nil || e.Z > len(t[0]) {
-		return 0, 0, false
+	if e == nil || err != nil || e.Z > len(t[0]) || math.IsNaN(t[0][e.Z-1]) {
+		return 0, 0, false // an element Sasaki does not tabulate
 	}
 	return t[0][e.Z-1], t[1][e.Z-1], true
 }

@@ -98,19 +98,20 @@ func inverse3(m [3][3]float64) [3][3]float64 {
 	return r
 }
 
-// metricTolerance is the relative tolerance of checkMetric: cells are
+// metricTolerance is the relative tolerance of CheckMetric: cells are
 // printed to 4–5 significant digits (a = 4.9134 Å, γ = 120°), so a cell of
 // the right symmetry fits to about 1e-4; 1e-3 leaves room for files that
 // round the lengths of equal axes differently.
 const metricTolerance = 1e-3
 
-// checkMetric reports an error when the cell does not have the symmetry of
+// CheckMetric reports an error when the cell does not have the symmetry of
 // the operators: for every rotation R (fractional coordinates) the metric
 // tensor must satisfy Rᵀ·G·R = G (International Tables Vol. A, 2016,
 // section 1.3.2). A file whose lengths and angles were swapped, or whose
 // cell is in another setting than its operators, fails; its pattern would
-// be nonsense.
-func (c Cell) checkMetric(ops []SymOp) error {
+// be nonsense. A cell changed by hand (the GUI's teaching mode) must pass
+// it to keep its operators, or be lowered to P1.
+func (c Cell) CheckMetric(ops []SymOp) error {
 	g := c.Metric()
 	scale := math.Max(g[0][0], math.Max(g[1][1], g[2][2]))
 	for _, op := range ops {

@@ -321,7 +321,7 @@ func ParseCIF(r io.Reader, name string) ([]Structure, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.Cell.checkMetric(s.Ops); err != nil {
+		if err := s.Cell.CheckMetric(s.Ops); err != nil {
 			line := b.line
 			if v, ok := b.items["_cell_length_a"]; ok {
 				line = v.line

@@ -128,11 +128,11 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 			all = append(all, s)
 		}
 	}
-	n := significance(searched)
+	norm := SignificanceThreshold(searched)
 	for i := range all {
-		n.weigh(&all[i], o)
+		weigh(&all[i], o, norm)
 	}
-	return decide(all, o, opt, nil)
+	return decide(all, o, opt, searched, nil)
 }
 
 // prepare checks the arguments of a search and readies the observed
@@ -155,32 +155,29 @@ func prepare(obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, o
 	return o, newMatcher(o, w, lo, hi, opt), nil
 }
 
-// significance is the normalisation of the significance for a search of
-// N phases: a match that chance gives with probability p is expected N·p
-// times in the database; full weight needs N·p ≤ falseAlarm (a Bonferroni
-// bound), less weight in proportion to −log10 p.
-type significance float64
-
-// norm is log10(N/α), N at least 10.
-func (n significance) norm() float64 { return math.Log10(math.Max(float64(n), 10) / falseAlarm) }
-
 // weigh sets a candidate's Significance and multiplies its figure of
-// merit by G = min(1, −log10 p / log10(N/α)).
-func (n significance) weigh(c *scored, o *observed) {
+// merit by its significance weight G = min(1, −log10 p / norm) (Parts.
+// Chance), norm = SignificanceThreshold(N) for N phases searched: a match
+// that chance gives with probability p is expected N·p times in the
+// database; full weight needs N·p ≤ falseAlarm (a Bonferroni bound), less
+// weight in proportion to −log10 p.
+func weigh(c *scored, o *observed, norm float64) {
 	c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
-	c.FOM *= math.Min(1, c.Significance/n.norm())
+	c.Parts.Chance = math.Min(1, c.Significance/norm)
+	c.FOM *= c.Parts.Chance
 }
 
 // decide ranks the weighed candidates, in the order of the database, and
-// concludes which are present. resolve, when set, gives a candidate its
-// Phase, which only the candidates listed or concluded need.
-func decide(all []scored, o *observed, opt Options, resolve func(*scored) error) (Result, error) {
+// concludes which are present; searched phases were scored. resolve, when
+// set, gives a candidate its Phase, which only the candidates listed or
+// concluded need.
+func decide(all []scored, o *observed, opt Options, searched int, resolve func(*scored) error) (Result, error) {
 	sort.SliceStable(all, func(i, j int) bool { return all[i].FOM > all[j].FOM })
 	preferCommon(all)
 	if resolve == nil {
 		resolve = func(*scored) error { return nil }
 	}
-	var res Result
+	res := Result{Searched: searched}
 	for i := range all {
 		if i == opt.Top {
 			break
@@ -932,6 +929,7 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 	P := 1 - posNum/posDen
 	A := math.Max(0, 1-resid/explained)
 	st.fom = 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
+	st.parts = FOMParts{Coverage: C, Explained: E, Position: P, Intensity: A, Strain: S}
 	return st, true
 }
 
@@ -939,6 +937,7 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 type stats struct {
 	fom, scale, refTotal float64
 	nLines               int
+	parts                FOMParts
 }
 
 // nearPeak reports whether an observed peak lies within its own matching
@@ -991,7 +990,7 @@ func (m *matcher) candidate(eps, maxStrain float64) scored {
 		}
 	}
 	return scored{
-		Candidate: Candidate{FOM: st.fom, Scale: st.scale, Strain: eps, Pairs: slices.Clone(m.pairs)},
+		Candidate: Candidate{FOM: st.fom, Scale: st.scale, Strain: eps, Parts: st.parts, Pairs: slices.Clone(m.pairs)},
 		explains:  explains,
 		pairI:     slices.Clone(m.pairI),
 		pairD:     slices.Clone(m.pairD),

@@ -73,6 +73,55 @@ func TestIdentifySinglePhase(t *testing.T) {
 	}
 }
 
+// TestFOMParts checks that every candidate's figure of merit is the
+// product of its parts, as reports show them, on the strained periclase of
+// TestIdentifyStrain mixed with halite: parts below 1 for coverage,
+// explained intensity (two phases share it) and strain.
+func TestFOMParts(t *testing.T) {
+	strained := mgo
+	strained.Lines = append([]refdb.Line(nil), mgo.Lines...)
+	for i := range strained.Lines {
+		strained.Lines[i].D *= 1.003
+	}
+	w := diffraction.Wavelength{Ka1: diffraction.CuKa.Ka1}
+	obs := observe(0, []refdb.Phase{strained, halite}, []float64{1, 0.5})
+	r, err := Identify(context.Background(), obs, w, 10, 90, db, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Candidates) < 2 {
+		t.Fatalf("candidates %v, want periclase and halite", ids(r.Candidates))
+	}
+	for _, c := range r.Candidates {
+		p := c.Parts
+		fom := 100 * p.Coverage * (0.6 + 0.4*p.Explained) * (0.7 + 0.3*p.Position) * (0.7 + 0.3*p.Intensity) * p.Strain * p.Chance
+		if math.Abs(fom-c.FOM) > 1e-9*c.FOM {
+			t.Errorf("%s: FOM %.6f, product of its parts %+v %.6f", c.Phase.ID, c.FOM, p, fom)
+		}
+		for _, v := range []float64{p.Coverage, p.Explained, p.Position, p.Intensity, p.Strain, p.Chance} {
+			if !(v >= 0 && v <= 1) {
+				t.Errorf("%s: part outside 0–1 in %+v", c.Phase.ID, p)
+			}
+		}
+		// Each phase explains only its share of the observed intensity.
+		if p.Explained > 0.9 {
+			t.Errorf("%s: explains %.2f of a two-phase pattern", c.Phase.ID, p.Explained)
+		}
+	}
+	// The strain factor follows from the strain the search applied
+	// (periclase is 0.3 % off; the search may stop a grid step short of
+	// it, where its lines still match).
+	for _, c := range r.Candidates {
+		want := 1 - 0.5*math.Pow(c.Strain/DefaultOptions().MaxStrain, 2)
+		if math.Abs(c.Parts.Strain-want) > 1e-12 {
+			t.Errorf("%s at strain %g: strain factor %v, want %v", c.Phase.ID, c.Strain, c.Parts.Strain, want)
+		}
+		if c.Phase.ID == "periclase" && !(c.Strain >= 0.002) {
+			t.Errorf("periclase: strain %g, want about 0.003", c.Strain)
+		}
+	}
+}
+
 func TestIdentifyMixtureWeights(t *testing.T) {
 	w := diffraction.Wavelength{Ka1: diffraction.CuKa.Ka1}
 	// A 70:30 halite:fluorite mixture by weight: by Chung's RIR relation

@@ -29,14 +29,43 @@ type Candidate struct {
 	// WeightPercent is the estimated mass fraction in per cent (RIR method),
 	// set only for phases concluded to be present.
 	WeightPercent float64
+	// Parts are the factors FOM is the product of, for reports that show
+	// why a candidate ranks where it does.
+	Parts FOMParts
 	// Pairs are the matched lines (Kα1 positions); Ka2Pairs the observed
 	// peaks that are the resolved Kα2 components of matched lines.
 	Pairs    []Pair
 	Ka2Pairs []Pair
 }
 
+// FOMParts are the factors of a figure of merit, each 0–1 (see scoreAt):
+//
+//	FOM = 100 · Coverage · (0.6 + 0.4·Explained) · (0.7 + 0.3·Position) · (0.7 + 0.3·Intensity) · Strain · Chance
+type FOMParts struct {
+	// Coverage is the fraction of the phase's reference intensity (lines
+	// in range) that is observed.
+	Coverage float64
+	// Explained is the fraction of the observed integrated intensity the
+	// phase accounts for.
+	Explained float64
+	// Position is the position agreement, 1 − mean |Δ2θ|/window weighted
+	// by intensity.
+	Position float64
+	// Intensity is the intensity agreement, 1 − Σ|Iobs − s·Iref|/ΣIobs
+	// over the matched peaks.
+	Intensity float64
+	// Strain is the penalty for the strain applied, 1 − ½(ε/εmax)².
+	Strain float64
+	// Chance weighs the match by its significance, min(1, −log10 p /
+	// log10(N/α)): below 1 when chance could line up as many lines.
+	Chance float64
+}
+
 // Result is the outcome of an identification.
 type Result struct {
 	Phases     []Candidate // what Bragg concludes is in the sample
 	Candidates []Candidate // ranked list, best first
+	// Searched is the number of phases scored (those the element
+	// restraints admit).
+	Searched int
 }

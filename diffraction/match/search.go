@@ -74,8 +74,7 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 		sets[pi], n = admitted(sel, part, opt.Elements)
 		searched += n
 	}
-	norm := significance(searched)
-	m.norm = norm.norm()
+	m.norm = SignificanceThreshold(searched)
 	reach := [2][]bool{m.reachable(false), m.reachable(true)}
 	// The index's blocks, then the candidates, on every core.
 	workers := runtime.GOMAXPROCS(0)
@@ -142,7 +141,7 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 					continue
 				}
 				s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
-				norm.weigh(&s, o)
+				weigh(&s, o, m.norm)
 				scores[w] = append(scores[w], s)
 				mu.Lock()
 				best.add(s.FOM, opt.Top)
@@ -173,7 +172,7 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 	all := slices.Concat(scores...)
 	// Identify's order of the entries, which breaks ties.
 	slices.SortFunc(all, func(a, b scored) int { return cmp.Or(cmp.Compare(a.part, b.part), cmp.Compare(a.entry, b.entry)) })
-	return decide(all, o, opt, func(c *scored) error {
+	return decide(all, o, opt, searched, func(c *scored) error {
 		if c.Phase != nil {
 			return nil
 		}

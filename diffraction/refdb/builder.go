@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/bragg-xrd/bragg/internal/atomic"
 )
@@ -23,11 +25,13 @@ type collBuilder struct {
 
 // builtEntry is an entry of a collBuilder: a new entry's record is at
 // off…off+size of the temporary file of the builder src until write maps
-// it.
+// it. A dropped entry (replaced by a later one of the same import) is
+// not written.
 type builtEntry struct {
 	collEntry
 	src       *collBuilder
 	off, size int64
+	dropped   bool
 }
 
 func newCollBuilder(dir string) *collBuilder { return &collBuilder{dir: dir} }
@@ -59,7 +63,7 @@ func (b *collBuilder) add(p *Phase) error {
 	if _, err := b.tmp.Write(e.rec); err != nil {
 		return fmt.Errorf("%s: %w", b.tmp.Name(), err)
 	}
-	b.es = append(b.es, builtEntry{collEntry{id: e.id, head: e.head}, b, b.n, int64(len(e.rec))})
+	b.es = append(b.es, builtEntry{collEntry: collEntry{id: e.id, head: e.head, dups: e.dups}, src: b, off: b.n, size: int64(len(e.rec))})
 	b.n += int64(len(e.rec))
 	return b.idx.add(ie)
 }
@@ -70,7 +74,7 @@ func (b *collBuilder) addFrom(c *collFile, i int) error {
 	if err != nil {
 		return err
 	}
-	b.es = append(b.es, builtEntry{collEntry: collEntry{id: c.id(i), rec: rec, head: c.head(i)}})
+	b.es = append(b.es, builtEntry{collEntry: collEntry{id: c.id(i), rec: rec, head: c.head(i), dups: strings.Join(c.replaces(i), "\n")}})
 	return b.idx.addFrom(c.index, i)
 }
 
@@ -93,11 +97,17 @@ func (b *collBuilder) lines(i int) []Line {
 	return ls
 }
 
-// appendBuilt appends the entries of another builder, which must be kept
-// open until b is written and is not used otherwise.
+// drop leaves entry i out of the file.
+func (b *collBuilder) drop(i int) { b.es[i].dropped = true }
+
+// appendBuilt appends the entries of another builder (but those dropped),
+// which must be kept open until b is written and is not used otherwise.
 func (b *collBuilder) appendBuilt(o *collBuilder) error {
 	x := o.idx.finish()
 	for i, e := range o.es {
+		if e.dropped {
+			continue
+		}
 		b.es = append(b.es, e)
 		if err := b.idx.addFrom(x, i); err != nil {
 			return err
@@ -108,6 +118,13 @@ func (b *collBuilder) appendBuilt(o *collBuilder) error {
 
 // write writes the collection file at path, atomically.
 func (b *collBuilder) write(path string) error {
+	if slices.ContainsFunc(b.es, func(e builtEntry) bool { return e.dropped }) {
+		kept := newCollBuilder(b.dir)
+		if err := kept.appendBuilt(b); err != nil {
+			return err
+		}
+		b = kept
+	}
 	es := make([]collEntry, len(b.es))
 	tmps := map[*collBuilder][]byte{}
 	for i, e := range b.es {

@@ -57,15 +57,19 @@ const (
 //	headat   offsets of the heads (uint64, n+1)
 //	ids      the IDs, one after another; idat their offsets (uint32,
 //	         n+1); idsort the entries in the order of their IDs (uint32, n)
+//	dups     for each entry, the IDs it replaces (Phase.Duplicates of an
+//	         entry imported with Replace), separated by newlines; dupat
+//	         their offsets (uint32, n+1): what the library hides
 //	dict …   the Index columns (see Index)
-var collSections = []string{"records", "recat", "reccrc", "heads", "headat", "ids", "idat", "idsort",
+var collSections = []string{"records", "recat", "reccrc", "heads", "headat", "ids", "idat", "idsort", "dups", "dupat",
 	"dict", "flags", "elems", "lineat", "lined", "linei", "linek", "knots", "postat0", "post0", "postat1", "post1"}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// collSchema is the hash of the types a collection file is laid out by.
+// collSchema is the hash of the types and sections a collection file is
+// laid out by.
 var collSchema = func() string {
-	sum := sha256.Sum256([]byte(schema(reflect.TypeFor[Phase]()) + "|" + indexLayout))
+	sum := sha256.Sum256([]byte(schema(reflect.TypeFor[Phase]()) + "|" + indexLayout + "|" + strings.Join(collSections, " ")))
 	return hex.EncodeToString(sum[:6])
 }()
 
@@ -74,6 +78,7 @@ type collEntry struct {
 	id   string
 	rec  []byte // the encoded Phase
 	head []byte // the encoded head
+	dups string // the IDs it replaces, separated by newlines
 }
 
 // encodeEntry encodes a phase for a collection file.
@@ -88,7 +93,7 @@ func encodeEntry(p *Phase) (collEntry, error) {
 	if err := e.value(reflect.ValueOf(&h).Elem()); err != nil {
 		return collEntry{}, err
 	}
-	return collEntry{id: p.ID, rec: rec, head: e.b}, nil
+	return collEntry{id: p.ID, rec: rec, head: e.b, dups: strings.Join(p.Duplicates, "\n")}, nil
 }
 
 // headOf is a phase without what only showing or searching it whole
@@ -144,6 +149,7 @@ func writeCollection(w io.Writer, es []collEntry, x *Index) error {
 	rec := func(e collEntry) []byte { return e.rec }
 	head := func(e collEntry) []byte { return e.head }
 	id := func(e collEntry) []byte { return []byte(e.id) }
+	dups := func(e collEntry) []byte { return []byte(e.dups) }
 	crcs := make([]byte, 0, 4*len(es))
 	for _, e := range es {
 		crcs = le.AppendUint32(crcs, crc32.Checksum(e.rec, castagnoli))
@@ -156,6 +162,7 @@ func writeCollection(w io.Writer, es []collEntry, x *Index) error {
 		"records": concat(rec), "recat": bytesOf(offsets(rec, 8)), "reccrc": bytesOf(crcs),
 		"heads": concat(head), "headat": bytesOf(offsets(head, 8)),
 		"ids": concat(id), "idat": bytesOf(offsets(id, 4)), "idsort": bytesOf(idsort),
+		"dups": concat(dups), "dupat": bytesOf(offsets(dups, 4)),
 		"dict": bytesOf([]byte(strings.Join(x.dict, "\n"))), "flags": bytesOf(x.flags), "elems": bytesOf(x.elems),
 		"lineat": bytesOf(x.lineAt), "lined": bytesOf(x.lineD), "linei": bytesOf(x.lineI), "linek": bytesOf(x.lineK), "knots": bytesOf(x.knots),
 		"postat0": bytesOf(x.postAt[0]), "post0": bytesOf(x.post[0]), "postat1": bytesOf(x.postAt[1]), "post1": bytesOf(x.post[1]),
@@ -221,6 +228,7 @@ type collFile struct {
 	mod                                                      time.Time
 	n                                                        int
 	records, recAt, recCRC, heads, headAt, ids, idAt, idSort []byte
+	dups, dupAt                                              []byte
 	index                                                    *Index
 }
 
@@ -292,7 +300,7 @@ func readCollection(path string, data []byte) (*collFile, error) {
 	}
 	n := len(sec["flags"])
 	c := &collFile{path: path, n: n, records: sec["records"], recAt: sec["recat"], recCRC: sec["reccrc"],
-		heads: sec["heads"], headAt: sec["headat"], ids: sec["ids"], idAt: sec["idat"], idSort: sec["idsort"]}
+		heads: sec["heads"], headAt: sec["headat"], ids: sec["ids"], idAt: sec["idat"], idSort: sec["idsort"], dups: sec["dups"], dupAt: sec["dupat"]}
 	x := &Index{n: n, flags: sec["flags"], elems: sec["elems"], lineAt: sec["lineat"], lineD: sec["lined"], lineI: sec["linei"], lineK: sec["linek"], knots: sec["knots"],
 		postAt: [2][]byte{sec["postat0"], sec["postat1"]}, post: [2][]byte{sec["post0"], sec["post1"]}, owner: c}
 	if d := sec["dict"]; len(d) > 0 {
@@ -315,7 +323,7 @@ func (c *collFile) check() error {
 		got, want int
 	}
 	sizes := []size{{"recat", len(c.recAt), 8 * (n + 1)}, {"reccrc", len(c.recCRC), 4 * n}, {"headat", len(c.headAt), 8 * (n + 1)},
-		{"idat", len(c.idAt), 4 * (n + 1)}, {"idsort", len(c.idSort), 4 * n}, {"elems", len(x.elems), 8 * elemWords * n},
+		{"idat", len(c.idAt), 4 * (n + 1)}, {"idsort", len(c.idSort), 4 * n}, {"dupat", len(c.dupAt), 4 * (n + 1)}, {"elems", len(x.elems), 8 * elemWords * n},
 		{"lineat", len(x.lineAt), 4 * (n + 1)}, {"lined", len(x.lineD), 4 * nl}, {"linei", len(x.lineI), 2 * nl}, {"linek", len(x.lineK), 2 * nl}, {"knots", len(x.knots), 4 * Knots * n}}
 	keys := x.Blocks() * NumBuckets
 	for cc := range 2 {
@@ -350,7 +358,7 @@ func (c *collFile) check() error {
 		width, count int
 		limit        uint64
 	}{{"recat", c.recAt, 8, n, uint64(len(c.records))}, {"headat", c.headAt, 8, n, uint64(len(c.heads))},
-		{"idat", c.idAt, 4, n, uint64(len(c.ids))}, {"lineat", x.lineAt, 4, n, uint64(nl)},
+		{"idat", c.idAt, 4, n, uint64(len(c.ids))}, {"dupat", c.dupAt, 4, n, uint64(len(c.dups))}, {"lineat", x.lineAt, 4, n, uint64(nl)},
 		{"postat0", x.postAt[0], 4, keys, uint64(len(x.post[0]) / 4)}, {"postat1", x.postAt[1], 4, keys, uint64(len(x.post[1]) / 4)}} {
 		if err := ascending(a.name, a.b, a.width, a.count, a.limit); err != nil {
 			return err
@@ -402,6 +410,15 @@ func (c *collFile) head(i int) []byte {
 func (c *collFile) id(i int) string {
 	a, b := c.span(c.idAt, 4, i)
 	return string(c.ids[a:b])
+}
+
+// replaces returns the IDs entry i replaces.
+func (c *collFile) replaces(i int) []string {
+	a, b := c.span(c.dupAt, 4, i)
+	if a == b {
+		return nil
+	}
+	return strings.Split(string(c.dups[a:b]), "\n")
 }
 
 // find returns the entry with the given ID, or -1.

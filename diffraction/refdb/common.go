@@ -152,31 +152,10 @@ func containsWord(s, w string) bool {
 // into counts per element; ok is false for anything else.
 func ParseFormula(f string) (map[string]float64, bool) {
 	m := map[string]float64{}
-	for i := 0; i < len(f); {
-		if f[i] < 'A' || f[i] > 'Z' {
-			return nil, false
-		}
-		j := i + 1
-		for j < len(f) && f[j] >= 'a' && f[j] <= 'z' {
-			j++
-		}
-		el := f[i:j]
-		k := j
-		for k < len(f) && (f[k] >= '0' && f[k] <= '9' || f[k] == '.') {
-			k++
-		}
-		n := 1.0
-		if k > j {
-			v, err := strconv.ParseFloat(f[j:k], 64)
-			if err != nil {
-				return nil, false
-			}
-			n = v
-		}
-		m[el] += n
-		i = k
+	if !formulaTokens(f, func(el string, c float64) bool { m[el] += c; return true }) {
+		return nil, false
 	}
-	return m, len(m) > 0
+	return m, true
 }
 
 // SameFormula compares two formulas as proportions of the elements, so
@@ -184,21 +163,101 @@ func ParseFormula(f string) (map[string]float64, bool) {
 // ("Li4Ti5O12" is the reduced formula "Li1.333Ti1.667O4" of a structure
 // with a mixed site; "Al2O3" is "O3Al2"). Proportions agree to 1e-4.
 func SameFormula(a, b string) bool {
-	ma, ok1 := ParseFormula(a)
-	mb, ok2 := ParseFormula(b)
-	if !ok1 || !ok2 || len(ma) != len(mb) {
+	p, ok := proportionsOf(a)
+	return ok && p.same(b)
+}
+
+// proportions is a formula parsed once, to compare many with it (Search
+// compares the query's with every entry's).
+type proportions struct {
+	counts map[string]float64
+	total  float64
+}
+
+func proportionsOf(f string) (proportions, bool) {
+	m, ok := ParseFormula(f)
+	if !ok {
+		return proportions{}, false
+	}
+	p := proportions{counts: m}
+	for _, v := range m {
+		p.total += v
+	}
+	return p, true
+}
+
+// same reports whether f has p's proportions (to 1e-4), reading f in
+// place: two passes over its tokens, the first for the elements and the
+// total, the second for the proportions.
+func (p proportions) same(f string) bool {
+	var seen [16]string // the elements of f, to notice one written twice
+	n, total, repeated := 0, 0.0, false
+	if !formulaTokens(f, func(el string, c float64) bool {
+		_, ok := p.counts[el]
+		for _, s := range seen[:min(n, len(seen))] {
+			repeated = repeated || s == el
+		}
+		if n < len(seen) {
+			seen[n] = el
+		} else {
+			repeated = true // too many to tell: the long way
+		}
+		n++
+		total += c
+		return ok
+	}) {
 		return false
 	}
-	var na, nb float64
-	for k, v := range ma {
-		na += v
-		nb += mb[k]
-	}
-	for k, v := range ma {
-		w, ok := mb[k]
-		if !ok || math.Abs(v/na-w/nb) > 1e-4 {
+	if repeated || n != len(p.counts) {
+		// An element written twice ("HOH"), or one missing: count them
+		// the long way.
+		m, ok := ParseFormula(f)
+		if !ok || len(m) != len(p.counts) {
 			return false
 		}
+		for el, c := range m {
+			if w, ok := p.counts[el]; !ok || math.Abs(c/total-w/p.total) > 1e-4 {
+				return false
+			}
+		}
+		return true
+	}
+	return formulaTokens(f, func(el string, c float64) bool {
+		return math.Abs(c/total-p.counts[el]/p.total) <= 1e-4
+	})
+}
+
+// formulaTokens calls fn with each element and count of an element-count
+// formula, in order, while fn returns true; it reports false when fn did
+// or when f is not such a formula (ParseFormula's syntax).
+func formulaTokens(f string, fn func(el string, count float64) bool) bool {
+	if f == "" {
+		return false
+	}
+	for i := 0; i < len(f); {
+		if f[i] < 'A' || f[i] > 'Z' {
+			return false
+		}
+		j := i + 1
+		for j < len(f) && f[j] >= 'a' && f[j] <= 'z' {
+			j++
+		}
+		k := j
+		for k < len(f) && (f[k] >= '0' && f[k] <= '9' || f[k] == '.') {
+			k++
+		}
+		c := 1.0
+		if k > j {
+			v, err := strconv.ParseFloat(f[j:k], 64)
+			if err != nil {
+				return false
+			}
+			c = v
+		}
+		if !fn(f[i:j], c) {
+			return false
+		}
+		i = k
 	}
 	return true
 }

@@ -54,6 +54,10 @@ type ImportOptions struct {
 	// Progress, when set, is called after each file, on the importing
 	// goroutine.
 	Progress func(ImportProgress)
+	// Resolve, when set, decides what to do with a structure whose phase
+	// the database already holds (the *DuplicateError that is otherwise
+	// reported); nil skips them all.
+	Resolve func(*DuplicateError) Resolution
 }
 
 // ImportProgress says how far an import has come.
@@ -96,10 +100,12 @@ func (f ImportFailure) Error() string { return f.Err.Error() }
 // archives) and .zip, .tar.gz or .tgz archives of CIF files. The files are
 // computed on every core; a file that cannot be read, a structure refused
 // by the sanity gate and a phase already in the database (SamePhase with
-// an entry of any part, or one imported before it) are reported in the
-// result while the others import. Importing a file again under its own
-// name replaces its entry. err is a problem with the collection itself,
-// or ctx's cancellation (nothing is saved then).
+// an entry of a collection or of this import first, else with a bundled
+// entry that none replaces) are reported in the result while the others
+// import, unless opt.Resolve says to replace the entry or keep both.
+// Importing a file again under its own name replaces its entry. err is a
+// problem with a collection itself, or ctx's cancellation (nothing is
+// saved then).
 func (s *Store) Import(ctx context.Context, sources []string, opt ImportOptions) (*ImportResult, error) {
 	if s.dir == "" {
 		return nil, errNoUserDB
@@ -138,7 +144,7 @@ func (s *Store) Import(ctx context.Context, sources []string, opt ImportOptions)
 		return nil, err
 	}
 	im := &importer{lib: lib, target: target, prefix: name + ":", res: &ImportResult{Collection: name}, taken: map[string]bool{}, replaced: map[int]bool{},
-		b: newCollBuilder(s.dir), dups: dups, progress: opt.Progress}
+		b: newCollBuilder(s.dir), dups: dups, progress: opt.Progress, resolve: opt.Resolve, hidden: map[string]bool{}, removals: map[*Part]map[int]bool{}}
 	defer im.b.close()
 	dups.batch = im.b
 	if err := im.run(ctx, sources, workers, cs); err != nil {
@@ -152,6 +158,12 @@ func (s *Store) Import(ctx context.Context, sources []string, opt ImportOptions)
 		werr = s.rewrite(im.target, func(i int) bool { return !im.replaced[i] }, im.b)
 	} else {
 		werr = im.b.write(s.collPath(name))
+	}
+	// The entries of other collections that new ones replace.
+	for part, gone := range im.removals {
+		if werr == nil {
+			werr = s.rewrite(part, func(i int) bool { return !gone[i] }, nil)
+		}
 	}
 	if werr != nil {
 		return nil, werr
@@ -173,6 +185,11 @@ type importer struct {
 	taken    map[string]bool // IDs given in this run
 	replaced map[int]bool    // entries of target that new ones replace
 	dups     *dupIndex
+	resolve  func(*DuplicateError) Resolution
+	// hidden are the bundled IDs that entries of this import replace;
+	// removals the entries of other collections they replace.
+	hidden   map[string]bool
+	removals map[*Part]map[int]bool
 }
 
 // importItem is one CIF of an import: a file or an archive's entry, read,
@@ -283,19 +300,34 @@ func (im *importer) take(it *importItem) error {
 	for i := range it.phases {
 		p := &it.phases[i]
 		im.uniqueID(p)
-		if err := im.checkDuplicate(p); err != nil {
-			var dup *DuplicateError
-			if !errors.As(err, &dup) {
-				return err
+		dup, where, err := im.duplicate(p)
+		if err != nil {
+			return err
+		}
+		if dup != nil {
+			r := Skip
+			if im.resolve != nil {
+				r = im.resolve(dup)
 			}
-			im.res.Failed = append(im.res.Failed, ImportFailure{File: it.name, Reason: ImportDuplicate, Err: err})
-			im.prog.Duplicates++
-			continue
+			switch r {
+			case Replace:
+				p.Duplicates = append(append(p.Duplicates, dup.Of.ID), dup.Of.Duplicates...)
+				im.remove(where, dup.Of.ID)
+			case KeepBoth:
+				im.freeID(p)
+			default:
+				im.res.Failed = append(im.res.Failed, ImportFailure{File: it.name, Reason: ImportDuplicate, Err: dup})
+				im.prog.Duplicates++
+				continue
+			}
 		}
 		if err := im.b.add(p); err != nil {
 			return err
 		}
 		im.dups.add(p, im.b.len()-1)
+		for _, id := range p.Duplicates {
+			im.hidden[id] = true
+		}
 		im.res.Imported = append(im.res.Imported, ImportedEntry{ID: p.ID, Formula: p.Formula, Name: p.Name})
 		im.prog.Imported++
 	}
@@ -303,6 +335,41 @@ func (im *importer) take(it *importItem) error {
 		im.progress(im.prog)
 	}
 	return nil
+}
+
+// remove takes out the entry a new one replaces: an earlier one of this
+// import, an entry of the collection imported into or of another; a
+// bundled one is hidden by the new entry's Duplicates.
+func (im *importer) remove(where dupPlace, id string) {
+	switch {
+	case where.part == nil:
+		im.b.drop(where.i)
+		im.res.Imported = slices.DeleteFunc(im.res.Imported, func(e ImportedEntry) bool { return e.ID == id })
+		im.prog.Imported--
+	case where.part == im.target:
+		im.replaced[where.i] = true
+	case where.part.User():
+		if im.removals[where.part] == nil {
+			im.removals[where.part] = map[int]bool{}
+		}
+		im.removals[where.part][where.i] = true
+	}
+}
+
+// freeID gives an entry kept beside one of the same ID elsewhere (the same
+// file of a published collection imported twice) an ID of its own.
+func (im *importer) freeID(p *Phase) {
+	taken := func(id string) bool {
+		return slices.ContainsFunc(im.lib.Parts, func(part *Part) bool { return part != im.target && part.Find(id) >= 0 })
+	}
+	if !taken(p.ID) {
+		return
+	}
+	base := p.ID
+	for k := 2; taken(p.ID) || im.taken[p.ID]; k++ {
+		p.ID = fmt.Sprintf("%s-%d", base, k)
+	}
+	im.taken[p.ID] = true
 }
 
 // uniqueID gives a second file of the same name in one import the ID
@@ -317,14 +384,21 @@ func (im *importer) uniqueID(p *Phase) {
 	im.taken[id] = true
 }
 
-// checkDuplicate returns a *DuplicateError when the database has p's
-// phase under another ID, or has p's ID in another part (the same file
-// of a published collection imported twice). An entry of the collection
-// imported into with p's ID is replaced.
-func (im *importer) checkDuplicate(p *Phase) error {
+// dupPlace is where a duplicated entry is: entry i of a part, or (part
+// nil) entry i of this import.
+type dupPlace struct {
+	part *Part
+	i    int
+}
+
+// duplicate returns a *DuplicateError, and where the entry is, when the
+// database has p's ID in another part (the same file of a published
+// collection imported twice) or p's phase under another ID (dupIndex.find).
+// An entry of the collection imported into with p's ID is replaced.
+func (im *importer) duplicate(p *Phase) (*DuplicateError, dupPlace, error) {
 	for _, part := range im.lib.Parts {
 		i := part.Find(p.ID)
-		if i < 0 {
+		if i < 0 || !part.User() && im.hidden[p.ID] {
 			continue
 		}
 		if part == im.target {
@@ -333,15 +407,15 @@ func (im *importer) checkDuplicate(p *Phase) error {
 		}
 		q, err := part.Head(i)
 		if err != nil {
-			return err
+			return nil, dupPlace{}, err
 		}
-		return &DuplicateError{Source: p.Source, ID: p.ID, Of: q}
+		return &DuplicateError{Source: p.Source, ID: p.ID, Of: q}, dupPlace{part, i}, nil
 	}
-	q, err := im.dups.find(p, im.replaced)
+	q, where, err := im.dups.find(p, im.replaced, im.hidden)
 	if err != nil || q == nil {
-		return err
+		return nil, dupPlace{}, err
 	}
-	return &DuplicateError{Source: p.Source, ID: p.ID, Of: q}
+	return &DuplicateError{Source: p.Source, ID: p.ID, Of: q}, where, nil
 }
 
 // dupIndex finds the entries that may be the same phase as another
@@ -362,6 +436,7 @@ type dupRef struct {
 	sig  *phaseSig // of an entry of the import, lines left out
 	id   string
 	name string
+	dups []string
 }
 
 func dupKey(p *Phase) string {
@@ -394,15 +469,20 @@ func (d *dupIndex) add(p *Phase, i int) {
 	k := dupKey(p)
 	g := d.groups[k]
 	at, _ := slices.BinarySearchFunc(g, s.vpf, func(r dupRef, v float64) int { return cmp.Compare(r.vpf, v) })
-	d.groups[k] = slices.Insert(g, at, dupRef{vpf: s.vpf, i: i, sig: &s, id: p.ID, name: p.Name})
+	d.groups[k] = slices.Insert(g, at, dupRef{vpf: s.vpf, i: i, sig: &s, id: p.ID, name: p.Name, dups: p.Duplicates})
 }
 
-// find returns the first entry (by volume) that is p's phase under
-// another ID, or nil; entries of the target collection that the import
-// replaces do not count.
-func (d *dupIndex) find(p *Phase, replaced map[int]bool) (*Phase, error) {
+// find returns an entry that is p's phase under another ID, and where it
+// is, or nil: an entry of a collection or of this import, else a bundled
+// one (as the user's own entries are looked at first). Entries of the
+// target collection that the import replaces, entries of the import
+// replaced since, and bundled entries that a user's entry replaces do not
+// count.
+func (d *dupIndex) find(p *Phase, replaced map[int]bool, hidden map[string]bool) (*Phase, dupPlace, error) {
 	sp := sigOf(p)
 	g := d.groups[dupKey(p)]
+	var bundled *Phase
+	var bundledAt dupPlace
 	// SamePhase's volumes are within 3 % of the larger: v ≥ vpf·0.97 and
 	// v ≤ vpf/0.97.
 	at, _ := slices.BinarySearchFunc(g, sp.vpf*0.97*(1-1e-12), func(r dupRef, v float64) int { return cmp.Compare(r.vpf, v) })
@@ -410,26 +490,36 @@ func (d *dupIndex) find(p *Phase, replaced map[int]bool) (*Phase, error) {
 		if r.vpf > sp.vpf/0.97*(1+1e-12) {
 			break
 		}
-		if r.part != nil {
+		switch {
+		case r.part == nil:
+			if d.batch.es[r.i].dropped {
+				continue
+			}
+			s := *r.sig
+			s.lines = d.batch.lines(r.i)
+			if samePhase(&sp, &s) {
+				return &Phase{ID: r.id, Formula: s.formula, Name: r.name, Duplicates: r.dups}, dupPlace{nil, r.i}, nil
+			}
+		case r.part.User():
 			if r.part == d.target && replaced[r.i] || r.part.ID(r.i) == p.ID {
 				continue
 			}
 			q, err := r.part.Phase(r.i)
 			if err != nil {
-				return nil, err
+				return nil, dupPlace{}, err
 			}
 			if SamePhase(p, q) {
-				return q, nil
+				return q, dupPlace{r.part, r.i}, nil
 			}
-			continue
-		}
-		s := *r.sig
-		s.lines = d.batch.lines(r.i)
-		if samePhase(&sp, &s) {
-			return &Phase{ID: r.id, Formula: s.formula, Name: r.name}, nil
+		case bundled == nil && !r.part.Hidden(r.i) && !hidden[r.part.ID(r.i)] && r.part.ID(r.i) != p.ID:
+			if q, err := r.part.Phase(r.i); err != nil {
+				return nil, dupPlace{}, err
+			} else if SamePhase(p, q) {
+				bundled, bundledAt = q, dupPlace{r.part, r.i}
+			}
 		}
 	}
-	return nil, nil
+	return bundled, bundledAt, nil
 }
 
 // walkSources reads the CIF files of sources in order and hands each to

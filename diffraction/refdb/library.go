@@ -31,7 +31,15 @@ type Part struct {
 	Index *Index
 	db    *DB       // the bundled database
 	file  *collFile // a collection
+	// hidden marks the bundled entries that an entry of an enabled
+	// collection replaces (Replace): left out of searches and lookups
+	// while it stands.
+	hidden []bool
 }
+
+// Hidden reports whether entry i is replaced by a user's entry (and so
+// searched and found no more).
+func (p *Part) Hidden(i int) bool { return p.hidden != nil && p.hidden[i] }
 
 // Len returns the number of entries.
 func (p *Part) Len() int { return p.Index.Len() }
@@ -70,12 +78,12 @@ func (p *Part) ID(i int) string {
 	return p.file.id(i)
 }
 
-// Find returns the entry with the given ID, or -1.
+// Find returns the entry with the given ID, or -1 (also for a hidden one).
 func (p *Part) Find(id string) int {
 	if p.db != nil {
 		// The bundled database is sorted by ID.
 		i, ok := slices.BinarySearchFunc(p.db.Phases, id, func(q Phase, id string) int { return strings.Compare(q.ID, id) })
-		if !ok {
+		if !ok || p.Hidden(i) {
 			return -1
 		}
 		return i
@@ -114,7 +122,11 @@ func (l *Library) Search(q Query) ([]Hit, error) {
 	var hits []Hit
 	for _, part := range l.Parts {
 		if part.db != nil {
-			hits = append(hits, c.search(part.db.Phases)...)
+			for _, h := range c.search(part.db.Phases) {
+				if !part.Hidden(h.index) {
+					hits = append(hits, h.Hit)
+				}
+			}
 			continue
 		}
 		for _, i := range part.file.sortedByID() {
@@ -235,6 +247,42 @@ type Selection struct {
 	Parts []*Part
 	// want are flags an entry must have, not flags it must not have.
 	want, not Flags
+	lib       *Library
+}
+
+// Name names the database a selection reads, for the record of an
+// analysis: the bundled database's version, "+" and each user collection
+// searched ("2026.1-aflow+cod").
+func (s *Selection) Name() string {
+	name := s.lib.Bundled().Version
+	for _, p := range s.Parts {
+		if p.User() {
+			name += "+" + p.Name
+		}
+	}
+	return name
+}
+
+// Len counts the entries the selection admits.
+func (s *Selection) Len() int {
+	n := 0
+	for _, p := range s.Parts {
+		for i := range p.Len() {
+			if s.Admits(p, i) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Get returns the entry with the given ID anywhere in the library the
+// selection reads, whole (an entry a user names, such as a required phase
+// or an internal standard, need not be among those selected); nil when
+// there is none.
+func (s *Selection) Get(id string) (*Phase, error) {
+	p, _, err := s.lib.Get(id)
+	return p, err
 }
 
 // Select resolves a subset: an error names a collection the library does
@@ -245,7 +293,7 @@ func (l *Library) Select(s Subset) (*Selection, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	sel := &Selection{}
+	sel := &Selection{lib: l}
 	user := 0 // +1: user parts only, -1: the bundled one only
 	for _, k := range s.Kinds {
 		var f Flags
@@ -293,10 +341,10 @@ func (l *Library) Select(s Subset) (*Selection, error) {
 }
 
 // Admits reports whether entry i of one of the selection's parts is
-// selected.
+// selected (a hidden entry never is).
 func (s *Selection) Admits(p *Part, i int) bool {
 	f := p.Index.Flags(i)
-	return f&s.want == s.want && f&s.not == 0
+	return f&s.want == s.want && f&s.not == 0 && !p.Hidden(i)
 }
 
 // CheckName reports whether a collection name can be used: 1–40 lower-case

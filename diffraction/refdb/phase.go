@@ -52,7 +52,8 @@ type Phase struct {
 	// sanity gate (see Vet); empty when it was used as given.
 	Repairs string `json:"repairs,omitempty"`
 	// Duplicates are the IDs of other entries of the same phase that were
-	// merged into this one (the best structure is kept).
+	// merged into this one (the best structure is kept), or, for a user
+	// entry, that it replaces (see Replace).
 	Duplicates []string          `json:"duplicates,omitempty"`
 	Structure  crystal.Structure `json:"structure"`
 	Lines      []Line            `json:"lines"` // Cu Kα1 stick pattern, by decreasing d
@@ -91,6 +92,10 @@ func (p *Phase) ShortName() string {
 type Stick struct {
 	TwoTheta float64 // degrees
 	I        float64 // relative intensity, on the scale of Line.I
+	D        float64 // d-spacing, Å, strain included
+	// H, K, L index the strongest reflection at this angle (the first
+	// listed of equally strong ones).
+	H, K, L int
 }
 
 // Sticks returns the phase's stick pattern at wavelength lambda (Å), with
@@ -98,20 +103,25 @@ type Stick struct {
 // for the reference as computed): 2θ by Bragg's law, ascending, lines past
 // 2θ = 180° left out. Reflections at the same angle (symmetry-distinct hkl
 // of equal d, such as quartz 101 and 011) add into one stick, as a
-// measurement sees them.
+// measurement sees them; the stick keeps the indices of the strongest.
 func (p *Phase) Sticks(lambda, strain float64) []Stick {
 	out := make([]Stick, 0, len(p.Lines))
 	for _, l := range p.Lines {
-		if tt, ok := diffraction.TwoTheta(l.D*(1+strain), lambda); ok {
-			out = append(out, Stick{TwoTheta: tt, I: l.I})
+		d := l.D * (1 + strain)
+		if tt, ok := diffraction.TwoTheta(d, lambda); ok {
+			out = append(out, Stick{TwoTheta: tt, I: l.I, D: d, H: l.H, K: l.K, L: l.L})
 		}
 	}
-	slices.SortFunc(out, func(a, b Stick) int { return cmp.Compare(a.TwoTheta, b.TwoTheta) })
+	slices.SortStableFunc(out, func(a, b Stick) int { return cmp.Compare(a.TwoTheta, b.TwoTheta) })
 	merged := out[:0]
 	for _, s := range out {
 		// 0.001° is far below any measured peak width.
 		if n := len(merged); n > 0 && s.TwoTheta-merged[n-1].TwoTheta < 1e-3 {
-			merged[n-1].I += s.I
+			m := &merged[n-1]
+			if s.I > m.I {
+				m.H, m.K, m.L = s.H, s.K, s.L
+			}
+			m.I += s.I
 			continue
 		}
 		merged = append(merged, s)

@@ -2,10 +2,13 @@ package refdb
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
 )
 
 // Query selects entries; every set criterion must hold. The zero Query
@@ -33,6 +36,57 @@ type Query struct {
 	DTolerance float64
 }
 
+// MaxStrongest is how many d-spacings a Hanawalt search takes: the three
+// strongest lines, as the Hanawalt index lists them.
+const MaxStrongest = 3
+
+// ParseDSpacings reads the d-spacings of a Hanawalt search as a user
+// writes them: numbers in Å separated by commas, semicolons or spaces,
+// strongest first ("3.34, 4.26, 1.82"). An empty s is no d-spacing.
+func ParseDSpacings(s string) ([]float64, error) {
+	var ds []float64
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q is not a d-spacing in Å", f)
+		}
+		ds = append(ds, v)
+	}
+	if len(ds) > MaxStrongest {
+		return nil, fmt.Errorf("%d d-spacings: a search takes at most %d, the strongest first", len(ds), MaxStrongest)
+	}
+	return ds, nil
+}
+
+// Validate reports the first criterion of q that cannot be meant: an
+// element symbol that is not one as chemistry writes it ("Si", not "si"),
+// more than MaxStrongest d-spacings or one that is not positive, or a
+// d tolerance outside 0–10 %.
+func (q Query) Validate() error {
+	for _, l := range []struct {
+		name string
+		syms []string
+	}{{"elements", q.AllOf}, {"any of the elements", q.AnyOf}, {"none of the elements", q.NoneOf}} {
+		for _, e := range l.syms {
+			if err := crystal.CheckSymbol(e); err != nil {
+				return fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
+	}
+	if len(q.Strongest) > MaxStrongest {
+		return fmt.Errorf("%d d-spacings: a search takes at most %d", len(q.Strongest), MaxStrongest)
+	}
+	for _, d := range q.Strongest {
+		if !(d > 0) || math.IsInf(d, 0) {
+			return fmt.Errorf("d-spacing %g Å is not positive", d)
+		}
+	}
+	if !(q.DTolerance >= 0 && q.DTolerance <= 0.1) {
+		return fmt.Errorf("d tolerance %g is outside 0–0.1 (10 %%)", q.DTolerance)
+	}
+	return nil
+}
+
 // Hit is an entry found by Search; Score orders Hanawalt hits (the mean
 // relative d deviation, smaller is better) and is 0 otherwise.
 type Hit struct {
@@ -45,27 +99,36 @@ type Hit struct {
 // Eng. Chem. Anal. Ed. 10, 457: index by the strongest lines).
 func (db *DB) Search(q Query) []Hit {
 	c := q.compile()
-	hits := c.search(db.Phases)
+	var hits []Hit
+	for _, h := range c.search(db.Phases) {
+		hits = append(hits, h.Hit)
+	}
 	c.sort(hits)
 	return hits
 }
 
 // compiledQuery is a Query with its text and formulas read once.
 type compiledQuery struct {
-	q                              Query
-	text, textFormula, formula, sg string
-	tol                            float64
-	hanawalt                       bool
+	q                    Query
+	text, sg             string
+	textFormula, formula proportions
+	textIsFormula        bool
+	tol                  float64
+	hanawalt             bool
 }
 
 func (q Query) compile() *compiledQuery {
-	c := &compiledQuery{q: q, text: strings.ToLower(strings.TrimSpace(q.Text)), formula: q.Formula, sg: normSG(q.SpaceGroup),
+	c := &compiledQuery{q: q, text: strings.ToLower(strings.TrimSpace(q.Text)), sg: normSG(q.SpaceGroup),
 		tol: q.DTolerance, hanawalt: len(q.Strongest) > 0}
 	if f, ok := CompactFormula(q.Text); ok {
-		c.textFormula = ElementCount(f)
+		c.textFormula, c.textIsFormula = proportionsOf(ElementCount(f))
 	}
-	if f, ok := CompactFormula(q.Formula); ok {
-		c.formula = ElementCount(f)
+	if q.Formula != "" {
+		f := q.Formula
+		if cf, ok := CompactFormula(f); ok {
+			f = ElementCount(cf)
+		}
+		c.formula, _ = proportionsOf(f) // none: nothing matches
 	}
 	if c.tol == 0 {
 		c.tol = 0.01
@@ -75,11 +138,11 @@ func (q Query) compile() *compiledQuery {
 
 // admits tests every criterion but the strongest lines.
 func (c *compiledQuery) admits(p *Phase) bool {
-	if c.text != "" && !strings.Contains(strings.ToLower(p.ID+"\x00"+p.Name+"\x00"+p.Mineral+"\x00"+p.Formula+"\x00"+p.ChemicalFormula), c.text) &&
-		(c.textFormula == "" || !SameFormula(p.Formula, c.textFormula)) {
+	if c.text != "" && !containsFold(c.text, p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula) &&
+		(!c.textIsFormula || !c.textFormula.same(p.Formula)) {
 		return false
 	}
-	if c.q.Formula != "" && !SameFormula(p.Formula, c.formula) {
+	if c.q.Formula != "" && (c.formula.counts == nil || !c.formula.same(p.Formula)) {
 		return false
 	}
 	if !elementsOK(p.Elements, c.q) {
@@ -88,9 +151,15 @@ func (c *compiledQuery) admits(p *Phase) bool {
 	return c.sg == "" || c.sg == normSG(p.Structure.SpaceGroup) || c.sg == strconv.Itoa(p.Structure.SpaceGroupNumber)
 }
 
+// indexedHit is a hit with the index of its phase.
+type indexedHit struct {
+	Hit
+	index int
+}
+
 // search returns the hits among phases, in their order.
-func (c *compiledQuery) search(ps []Phase) []Hit {
-	var hits []Hit
+func (c *compiledQuery) search(ps []Phase) []indexedHit {
+	var hits []indexedHit
 	for i := range ps {
 		p := &ps[i]
 		if !c.admits(p) {
@@ -103,7 +172,7 @@ func (c *compiledQuery) search(ps []Phase) []Hit {
 				continue
 			}
 		}
-		hits = append(hits, Hit{Phase: p, Score: score})
+		hits = append(hits, indexedHit{Hit{Phase: p, Score: score}, i})
 	}
 	return hits
 }
@@ -115,6 +184,39 @@ func (c *compiledQuery) sort(hits []Hit) {
 			return cmp.Compare(a.Score, b.Score)
 		})
 	}
+}
+
+// containsFold reports whether one of fields contains sub, which is in
+// lower case, ignoring case. An ASCII sub (what users type) is looked for
+// byte by byte with ASCII folding, without allocating: a search of 100,000
+// entries per keystroke; any other goes through strings.ToLower.
+func containsFold(sub string, fields ...string) bool {
+	ascii := true
+	for i := range len(sub) {
+		ascii = ascii && sub[i] < 0x80
+	}
+	for _, f := range fields {
+		if !ascii {
+			if strings.Contains(strings.ToLower(f), sub) {
+				return true
+			}
+			continue
+		}
+	scan:
+		for i := 0; i+len(sub) <= len(f); i++ {
+			for j := range len(sub) {
+				c := f[i+j]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if c != sub[j] {
+					continue scan
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func elementsOK(els []string, q Query) bool {

@@ -1,6 +1,7 @@
 package refdb
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +35,9 @@ type Store struct {
 	mu    sync.Mutex
 	lib   *Library
 	stamp string // of the folder's files when lib was read
+	// whole is lib's entries decoded in one database (DB), made when
+	// first asked for.
+	whole *DB
 }
 
 // DefaultCollection is the collection that imports go to when none is
@@ -75,6 +79,50 @@ func (s *Store) Bundled() (*DB, error) { return s.bundled() }
 
 // errNoUserDB says why the user's collections cannot be changed.
 var errNoUserDB = errors.New("refdb: no user database: the user has no configuration directory")
+
+// Resolution is what an import does with a structure whose phase the
+// database already holds under another ID (ImportOptions.Resolve).
+type Resolution int
+
+const (
+	// Skip leaves the structure out and reports its *DuplicateError.
+	Skip Resolution = iota
+	// Replace puts the structure in place of the entry it duplicates. A
+	// user entry is removed; a bundled one, which cannot be, is hidden
+	// (Part.Hidden) for as long as the new entry, in an enabled
+	// collection, lists it among its Duplicates (removing the new entry
+	// brings it back).
+	Replace
+	// KeepBoth adds the structure beside the entry it duplicates.
+	KeepBoth
+)
+
+// ImportResolving imports CIF files into the default collection as Import
+// does, with resolve deciding what to do with each duplicate (nil skips
+// them all), and returns the entries imported, whole, and what was not
+// imported as errors (a *DuplicateError, a wrapped *GateError, a file that
+// cannot be read): the window's import of a few files.
+func (s *Store) ImportResolving(files []string, resolve func(*DuplicateError) Resolution) (imported []Phase, failed []error, err error) {
+	res, err := s.Import(context.Background(), files, ImportOptions{Resolve: resolve})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range res.Failed {
+		failed = append(failed, f.Err)
+	}
+	lib, err := s.Library()
+	if err != nil {
+		return nil, failed, err
+	}
+	for _, e := range res.Imported {
+		p, _, err := lib.Get(e.ID)
+		if err != nil {
+			return nil, failed, err
+		}
+		imported = append(imported, *p)
+	}
+	return imported, failed, nil
+}
 
 // settings are the contents of collections.json.
 type settings struct {
@@ -174,7 +222,7 @@ func (s *Store) library() (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	lib := &Library{Parts: []*Part{base}}
+	lib := &Library{}
 	// Parts whose files did not change are kept as they are: reopening
 	// maps the same bytes again.
 	old := map[string]*Part{}
@@ -183,15 +231,90 @@ func (s *Store) library() (*Library, error) {
 			old[p.Name] = p
 		}
 	}
+	hidden := make([]bool, base.Len())
 	for _, name := range names {
 		f, err := s.openUnchanged(old[name], name)
 		if err != nil {
 			return nil, err
 		}
-		lib.Parts = append(lib.Parts, &Part{Name: name, Enabled: !slices.Contains(st.Disabled, name), Index: f.index, file: f})
+		p := &Part{Name: name, Enabled: !slices.Contains(st.Disabled, name), Index: f.index, file: f}
+		lib.Parts = append(lib.Parts, p)
+		if p.Enabled {
+			for i := range f.n {
+				for _, id := range f.replaces(i) {
+					if k := base.Find(id); k >= 0 {
+						hidden[k] = true
+					}
+				}
+			}
+		}
 	}
-	s.lib, s.stamp = lib, stamp
+	b := *base
+	b.hidden = hidden
+	lib.Parts = append([]*Part{&b}, lib.Parts...)
+	s.lib, s.stamp, s.whole = lib, stamp, nil
 	return lib, nil
+}
+
+// DB returns the bundled entries that no user entry replaces followed by
+// the entries of the enabled collections, whole, in one database: for a
+// program that lists or searches them all at once (the window's database
+// browser). It is made once per library; a collection of hundreds of
+// thousands of entries makes it as large (Library reads only what a
+// search needs).
+func (s *Store) DB() (*DB, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lib, err := s.library()
+	if err != nil {
+		return nil, err
+	}
+	if s.whole != nil {
+		return s.whole, nil
+	}
+	bundled := lib.Bundled()
+	db := &DB{Version: bundled.Version, Refused: bundled.Refused}
+	for _, part := range lib.Parts {
+		if !part.Enabled {
+			continue
+		}
+		for i := range part.Len() {
+			if part.Hidden(i) {
+				continue
+			}
+			p, err := part.Phase(i)
+			if err != nil {
+				return nil, err
+			}
+			db.Phases = append(db.Phases, *p)
+		}
+		if part.User() && part.Len() > 0 && db.Version == bundled.Version {
+			db.Version += "+user"
+		}
+	}
+	s.whole = db
+	return db, nil
+}
+
+// User returns the entries of every user collection, whole, in one
+// database, for listing or exporting them; the result is the caller's
+// own.
+func (s *Store) User() (*DB, error) {
+	lib, err := s.Library()
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Version: "user"}
+	for _, part := range lib.Parts[1:] {
+		for i := range part.Len() {
+			p, err := part.Phase(i)
+			if err != nil {
+				return nil, err
+			}
+			db.Phases = append(db.Phases, *p)
+		}
+	}
+	return db, nil
 }
 
 // openUnchanged returns the open file of a part when the file on disk is
@@ -367,7 +490,9 @@ func (s *Store) migrateLegacy() error {
 		return nil
 	}
 	legacy := filepath.Join(filepath.Dir(s.dir), "user.refdb")
-	if _, err := os.Stat(legacy); err != nil {
+	// Only a file: a folder of that name is the collections' own (a
+	// Store made over ".../user.refdb", as Bragg 0.1's callers name it).
+	if fi, err := os.Stat(legacy); err != nil || !fi.Mode().IsRegular() {
 		return nil
 	}
 	if _, err := os.Stat(s.collPath(DefaultCollection)); err == nil {

@@ -153,6 +153,86 @@ func TestStore(t *testing.T) {
 	}
 }
 
+// TestImportResolving: a structure already in the database is skipped
+// (Import), kept beside it, or replaces it; a replaced bundled entry is
+// hidden while the user's entry stands and comes back when it is removed.
+func TestImportResolving(t *testing.T) {
+	bundled, _ := testBundled(t)
+	dir := t.TempDir()
+	s := NewStore(bundled, filepath.Join(dir, "user.refdb"))
+	corundum := filepath.Join("..", "crystal", "testdata", "corundum.cif")
+	count := func(formula string) (n int) {
+		db, err := s.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range db.Phases {
+			if p.Formula == formula {
+				n++
+			}
+		}
+		return n
+	}
+	var asked []string
+	resolve := func(r Resolution) func(*DuplicateError) Resolution {
+		return func(d *DuplicateError) Resolution { asked = append(asked, d.ID+"="+d.Of.ID); return r }
+	}
+
+	ps, failed, err := s.ImportResolving([]string{corundum}, resolve(Skip))
+	var dup *DuplicateError
+	if err != nil || len(ps) != 0 || len(failed) != 1 || !errors.As(failed[0], &dup) || dup.Of.ID != CorundumID {
+		t.Fatalf("skip: %v, %d imported, failed %v", err, len(ps), failed)
+	}
+	if _, _, err := s.ImportResolving([]string{corundum}, resolve(KeepBoth)); err != nil || count("Al2O3") != 2 {
+		t.Fatalf("keep both: %v, %d corundums", err, count("Al2O3"))
+	}
+	// Each import asked once, about the bundled entry.
+	if want := "user:corundum=" + CorundumID; strings.Join(asked, " ") != want+" "+want {
+		t.Errorf("asked about %q", asked)
+	}
+
+	// A copy under another name duplicates the user's entry first, which
+	// it replaces.
+	other := filepath.Join(dir, "alumina.cif")
+	b, _ := os.ReadFile(corundum)
+	os.WriteFile(other, b, 0o644)
+	asked = nil
+	if ps, _, err := s.ImportResolving([]string{other}, resolve(Replace)); err != nil || len(ps) != 1 {
+		t.Fatalf("replace the user's: %v", err)
+	}
+	db, _ := s.DB()
+	if asked[0] != "user:alumina=user:corundum" || db.Get("user:corundum") != nil || db.Get(CorundumID) == nil || count("Al2O3") != 2 {
+		t.Fatalf("replace the user's: asked %q, %d corundums", asked, count("Al2O3"))
+	}
+	// Replacing again, now the bundled entry: hidden while user:alumina2
+	// stands, back when it is removed.
+	asked = nil
+	third := filepath.Join(dir, "alumina2.cif")
+	os.WriteFile(third, b, 0o644)
+	s.Remove("user:alumina")
+	if _, _, err := s.ImportResolving([]string{third}, resolve(Replace)); err != nil {
+		t.Fatal(err)
+	}
+	db, _ = s.DB()
+	if asked[0] != "user:alumina2="+CorundumID || db.Get(CorundumID) != nil || count("Al2O3") != 1 {
+		t.Fatalf("replace the bundled: asked %q, bundled still there: %v", asked, db.Get(CorundumID) != nil)
+	}
+	if p := db.Get("user:alumina2"); p == nil || !slices.Contains(p.Duplicates, CorundumID) {
+		t.Fatalf("the replacing entry does not name the bundled one")
+	}
+	// The hidden entry is not a duplicate any more: the next copy is one
+	// of the user's entry.
+	asked = nil
+	s.ImportResolving([]string{other}, resolve(Skip))
+	if asked[0] != "user:alumina=user:alumina2" {
+		t.Errorf("duplicate of a hidden entry: %q", asked)
+	}
+	s.Remove("user:alumina2")
+	if db, _ := s.DB(); db.Get(CorundumID) == nil {
+		t.Error("the bundled entry did not come back")
+	}
+}
+
 // TestStoreWithoutUser: no configuration directory, no user database.
 func TestStoreWithoutUser(t *testing.T) {
 	bundled, n := testBundled(t)
@@ -610,10 +690,14 @@ func TestNamesAndSticks(t *testing.T) {
 	}
 	// Two reflections of one d (quartz 101 and 011) are one stick; a line
 	// beyond 2θ = 180° (d < λ/2) is none; 1 % strain moves the rest.
-	p := Phase{Lines: []Line{{D: 3.3435, I: 60, H: 1, L: 1}, {D: 3.3435, I: 40, K: 1, L: 1}, {D: 4.255, I: 22}, {D: 0.7, I: 5}}}
+	p := Phase{Lines: []Line{{D: 3.3435, I: 40, K: 1, L: 1}, {D: 3.3435, I: 60, H: 1, L: 1}, {D: 4.255, I: 22}, {D: 0.7, I: 5}}}
 	st := p.Sticks(Lambda, 0)
 	if len(st) != 2 || st[0].I != 22 || st[1].I != 100 || st[0].TwoTheta > st[1].TwoTheta {
 		t.Fatalf("sticks %+v", st)
+	}
+	// The merged stick is indexed by its stronger reflection, 101, listed second.
+	if s := st[1]; s.H != 1 || s.K != 0 || s.L != 1 || s.D != 3.3435 {
+		t.Errorf("merged stick %+v, want 101 at d 3.3435 Å", s)
 	}
 	strained := p.Sticks(Lambda, 0.01)
 	for i := range st {
@@ -621,6 +705,9 @@ func TestNamesAndSticks(t *testing.T) {
 		want := twoThetaAt(st[i].TwoTheta, 0.01)
 		if d := strained[i].TwoTheta - want; d > 1e-9 || d < -1e-9 {
 			t.Errorf("strained stick %d at %g°, want %g°", i, strained[i].TwoTheta, want)
+		}
+		if d := strained[i].D - 1.01*st[i].D; d > 1e-12 || d < -1e-12 {
+			t.Errorf("strained stick %d: d %g Å, want %g", i, strained[i].D, 1.01*st[i].D)
 		}
 	}
 }

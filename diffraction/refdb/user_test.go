@@ -2,6 +2,7 @@ package refdb
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -114,6 +115,74 @@ func TestParseFormula(t *testing.T) {
 	for _, bad := range []string{"", "al2o3", "Al2O3)", "3Al"} {
 		if _, ok := ParseFormula(bad); ok {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// TestSameFormula: proportions of the elements, in any order and any
+// multiple; an element written twice counts twice.
+func TestSameFormula(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"Al2O3", "O3Al2", true},
+		{"Al2O3", "AlO1.5", true},
+		{"Al2O3", "Al4O6", true},
+		{"Al2O3", "AlO", false},
+		{"Al2O3", "Al2O3Si", false},
+		{"Al2O3Si", "Al2O3", false},
+		{"H2O", "HOH", true},
+		{"AB", "AA", false}, // two tokens each, one element missing
+		{"CaCO3", "CCaO3", true},
+		{"NaCl", "nacl", false},
+	} {
+		if got := SameFormula(c.a, c.b); got != c.same {
+			t.Errorf("SameFormula(%q, %q) = %v", c.a, c.b, got)
+		}
+		if got := SameFormula(c.b, c.a); got != c.same {
+			t.Errorf("SameFormula(%q, %q) = %v", c.b, c.a, got)
+		}
+	}
+}
+
+func TestParseDSpacingsAndValidate(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []float64
+		err  string
+	}{
+		{"3.34, 4.26,1.82", []float64{3.34, 4.26, 1.82}, ""},
+		{"3.34 4.26;1.82", []float64{3.34, 4.26, 1.82}, ""},
+		{"", nil, ""},
+		{"3.34,x", nil, `"x"`},
+		{"-1", nil, `"-1"`},
+		{"1,2,3,4", nil, "at most 3"},
+	} {
+		got, err := ParseDSpacings(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: error %v, want one with %s", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%q: %v, %v; want %v", c.in, got, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		q   Query
+		err string
+	}{
+		{Query{AllOf: []string{"Si"}, AnyOf: []string{"O"}, NoneOf: []string{"Pb"}, Strongest: []float64{3.1}, DTolerance: 0.02}, ""},
+		{Query{AnyOf: []string{"si"}}, "any of the elements"},
+		{Query{NoneOf: []string{"Xx"}}, "none of the elements"},
+		{Query{Strongest: []float64{1, 2, 3, 4}}, "at most 3"},
+		{Query{DTolerance: 0.5}, "tolerance"},
+	} {
+		err := c.q.Validate()
+		if (c.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%+v: %v, want %q", c.q, err, c.err)
 		}
 	}
 }

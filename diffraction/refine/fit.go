@@ -55,6 +55,10 @@ type Options struct {
 	// laboratory scan (3 phases, 10–100°); negative turns it off. A warm
 	// start (From) skips it unless a phase is new.
 	CoarseWidth float64
+	// ParticleSize is the diameter (µm) of the grains of the powder for
+	// Brindley's microabsorption correction of the weight fractions
+	// (brindley.go); 0 makes none.
+	ParticleSize float64
 	// Progress, when not nil, is called after every iteration.
 	Progress func(Progress)
 }
@@ -102,6 +106,7 @@ const (
 	startSize              = 200.0 // nm, where a refined size starts
 	maxPoints              = 1 << 20
 	maxPhases              = 32
+	maxParticleSize        = 1000.0 // µm: coarser powders are not for quantitative analysis
 )
 
 // Result is the outcome of a refinement.
@@ -115,8 +120,14 @@ type Result struct {
 	Rwp  float64 `json:"rwp"`
 	Rexp float64 `json:"rexp"`
 	GoF  float64 `json:"gof"`
-	N    int     `json:"points"`
-	P    int     `json:"parameters"`
+	// DurbinWatson is the Durbin–Watson statistic d of the weighted
+	// residuals (durbinWatson): 2 when neighbouring residuals are
+	// uncorrelated, near 0 when the misfit is systematic over a line's
+	// width, as it is in most real refinements. Significance tests
+	// use it to count the independent points (identify).
+	DurbinWatson float64 `json:"durbin_watson"`
+	N            int     `json:"points"`
+	P            int     `json:"parameters"`
 	// Iterations counts the Levenberg–Marquardt steps taken.
 	Iterations int `json:"iterations"`
 	// Converged is true when the last stage converged; otherwise the
@@ -154,7 +165,8 @@ type PhaseResult struct {
 	ID       string  `json:"id"`
 	Scale    float64 `json:"scale"`
 	ScaleESD float64 `json:"scale_esd"`
-	// WeightFraction is Hill & Howard's (1987), 0–1.
+	// WeightFraction is Hill & Howard's (1987), 0–1, with Brindley's
+	// microabsorption correction when Options.ParticleSize is set.
 	WeightFraction    float64      `json:"weight_fraction"`
 	WeightFractionESD float64      `json:"weight_fraction_esd"`
 	Cell              crystal.Cell `json:"cell"`
@@ -177,6 +189,9 @@ type PhaseResult struct {
 	PO          float64 `json:"po"`
 	POESD       float64 `json:"po_esd"`
 	// B is the overall displacement factor (Å²) added to the structure's.
+	// Absorption is the phase's linear absorption coefficient μ (cm⁻¹)
+	// used by the microabsorption correction; 0 when none was made.
+	Absorption  float64 `json:"absorption,omitempty"`
 	B           float64 `json:"b"`
 	BESD        float64 `json:"b_esd"`
 	Reflections []Line  `json:"reflections"`
@@ -202,7 +217,9 @@ type Line struct {
 // (Levenberg–Marquardt) in the stages of opt. Weights are 1/σ² with σ the
 // scan's ESD where it is positive, else √max(y, 1) (counting statistics
 // with a floor of one count, so that a zero count keeps a finite weight).
-// Invalid input is an error. A refinement that cannot improve, hits
+// With no phases it fits the background alone: the null model against
+// which a first phase is tested (identify). Invalid input is an error. A
+// refinement that cannot improve, hits
 // bounds or meets singular normal matrices still returns a result, its
 // best state, with the problem in Result.Log and Converged false. On
 // cancellation it returns the best state so far with ctx's error.
@@ -241,9 +258,6 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	if n > maxPoints {
 		return nil, fmt.Errorf("refine: %d points, more than %d", n, maxPoints)
 	}
-	if len(phases) == 0 {
-		return nil, errors.New("refine: no phases to refine")
-	}
 	if len(phases) > maxPhases {
 		return nil, fmt.Errorf("refine: %d phases, more than %d", len(phases), maxPhases)
 	}
@@ -263,6 +277,9 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	var all Group
 	for _, s := range stages {
 		all |= s
+	}
+	if !(opt.ParticleSize >= 0 && opt.ParticleSize <= maxParticleSize) {
+		return nil, fmt.Errorf("refine: particle size %g µm is not within 0–%g µm", opt.ParticleSize, maxParticleSize)
 	}
 	bound := opt.CellBound
 	if bound == 0 {
@@ -298,6 +315,9 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 			return nil, fmt.Errorf("refine: phase %s given twice", p.ID)
 		}
 		ids[p.ID] = true
+		if !(p.CellBound >= 0 && p.CellBound <= maxCellBound) {
+			return nil, fmt.Errorf("refine: phase %s: cell bound %g is not within [0, %g]", p.ID, p.CellBound, maxCellBound)
+		}
 		lam, _, _ := inst.lines()
 		dLo := lam[0] / (2 * math.Sin(min(hi+1, 179.9)*math.Pi/360))
 		dHi := math.Inf(1)
@@ -925,14 +945,19 @@ func (m *model) gaussianPhysical() bool {
 }
 
 // cellWithin reports whether the cell of metric g lies within the bound
-// of the structure's cell: lengths and angles within CellBound relative.
+// of the structure's cell: lengths and angles within the phase's
+// CellBound, or the options', relative.
 func (f *fitter) cellWithin(p int, g []float64) bool {
 	c, err := cellOf(metric(g, f.m.phases[p].basis))
 	if err != nil {
 		return false
 	}
 	s := f.start[p]
-	b := f.bound * (1 + 1e-9)
+	b := f.bound
+	if pb := f.m.phases[p].CellBound; pb > 0 {
+		b = pb
+	}
+	b *= 1 + 1e-9
 	for _, v := range [][2]float64{{c.A, s.A}, {c.B, s.B}, {c.C, s.C}, {c.Alpha, s.Alpha}, {c.Beta, s.Beta}, {c.Gamma, s.Gamma}} {
 		if !(math.Abs(v[0]-v[1]) <= b*v[1]) {
 			return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,7 +165,7 @@ func TestFitBadInput(t *testing.T) {
 		want   string
 	}{
 		{"nil scan", nil, phases, Options{}, "no scan"},
-		{"no phases", scan, nil, Options{}, "no phases"},
+		{"particle size", scan, phases, Options{ParticleSize: -1}, "particle size"},
 		{"twice", scan, []*Phase{phases[0], phases[0]}, Options{}, "twice"},
 		{"nil phase", scan, []*Phase{nil}, Options{}, "nil"},
 		{"no wavelength", &noWave, phases, Options{}, "no wavelength"},
@@ -182,6 +183,12 @@ func TestFitBadInput(t *testing.T) {
 	}
 	if _, _, err := FitInstrument(context.Background(), scan, phases[0], Options{Stages: DefaultStages()}); err == nil {
 		t.Error("FitInstrument refined a standard's cell")
+	}
+	// No phases is the background alone: the null model of a
+	// significance test, whose calculated pattern is its background.
+	res, err := Fit(context.Background(), scan, nil, Options{})
+	if err != nil || len(res.Phases) != 0 || !(res.Rwp > 0) || !slices.Equal(res.Calculated, res.Background) {
+		t.Errorf("no phases: %v, %d phases, Rwp %g", err, len(res.Phases), res.Rwp)
 	}
 }
 

@@ -26,6 +26,11 @@ type Phase struct {
 	// refined together with the specimen displacement and the other
 	// cells. Set the structure's cell to the certified value.
 	KnownCell bool
+	// CellBound, when positive, replaces Options.CellBound for this phase:
+	// the largest relative change of its cell lengths and angles from the
+	// structure's (at most 0.05). An identification that lined the phase
+	// up with a strain search bounds it by that search's tolerance.
+	CellBound float64
 	// Anomalous reports whether |F|² includes anomalous dispersion
 	// (f′, f″ of Sasaki 1989 for the tube's Kα1 line; crystal.Options).
 	Anomalous bool

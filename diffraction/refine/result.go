@@ -94,6 +94,7 @@ func (f *fitter) result(groups Group) *Result {
 	if n > np {
 		res.GoF = chi / float64(n-np)
 	}
+	res.DurbinWatson = durbinWatson(m.y, m.yc, m.sw)
 	res.Zero, res.ZeroESD = m.par[m.iZero].v, esdOf(cov, m.iZero)
 	res.Displacement, res.DisplacementESD = m.par[m.iDisp].v, esdOf(cov, m.iDisp)
 	in := m.inst
@@ -161,6 +162,16 @@ func (f *fitter) result(groups Group) *Result {
 		res.Phases = append(res.Phases, pr)
 	}
 	w, esd, _ := hillHoward(s, zmv, res.scaleCov)
+	if d := f.opt.ParticleSize; d > 0 && np2 > 1 {
+		if mu, rho, ok := absorption(m.phases, m.inst.Wavelength.Ka1); ok {
+			w, esd, zmv = brindleyFractions(s, zmv, rho, mu, res.scaleCov, d)
+			for p := range res.Phases {
+				res.Phases[p].Absorption, res.Phases[p].zmv = mu[p], zmv[p]
+			}
+		} else {
+			res.Log = append(res.Log, "no microabsorption correction: the absorption of a phase at this wavelength is unknown")
+		}
+	}
 	for p := range res.Phases {
 		res.Phases[p].WeightFraction, res.Phases[p].WeightFractionESD = w[p], esd[p]
 	}
@@ -264,4 +275,30 @@ func (f *fitter) lines(p int, g []float64) []Line {
 			Intensity: area, F2: rf.f2, Multiplicity: int(rf.mult)})
 	}
 	return out
+}
+
+// durbinWatson returns the Durbin–Watson statistic of the weighted
+// residuals r_i = √w_i·(y_i − y_c,i) (J. Durbin & G. S. Watson 1950,
+// Biometrika 37, 409; used for Rietveld refinement by R. J. Hill & H. D.
+// Flack 1987, J. Appl. Cryst. 20, 356):
+//
+//	d = Σ_{i>1} (r_i − r_{i−1})² / Σ_i r_i²,
+//
+// 2 for uncorrelated residuals, towards 0 when neighbouring points miss
+// the model together (a misfit of line shape or position). 0 when the
+// residuals are all zero.
+func durbinWatson(y, yc, sw []float64) float64 {
+	var num, den, prev float64
+	for i := range y {
+		r := (y[i] - yc[i]) * sw[i]
+		den += r * r
+		if i > 0 {
+			num += (r - prev) * (r - prev)
+		}
+		prev = r
+	}
+	if !(den > 0) {
+		return 0
+	}
+	return num / den
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,9 +16,42 @@ import (
 	"testing"
 )
 
-// sharedData is the team's collection of real scan files, next to the
-// checkout (tests run in diffraction/scan).
-const sharedData = "../../../shared/data/scans"
+// sharedRoot is the team's shared folder next to the checkout (tests run
+// in diffraction/scan), and sharedData its collection of real scan files.
+const (
+	sharedRoot = "../../../shared"
+	sharedData = sharedRoot + "/data/scans"
+)
+
+// skipWithoutShared skips t when the shared folder is absent altogether.
+// When it is present the corpus tests run, and fail if they find fewer
+// files than their floors (see corpusMin): a collection that moved or
+// emptied must not pass as a corpus that was read.
+func skipWithoutShared(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(sharedRoot); errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("the shared folder %s is absent, so the corpus of real scans is not read", sharedRoot)
+	}
+}
+
+// corpusMin is the least number of files of each format that TestCorpus
+// must decode from the text and XRDML directories of the collection. On
+// 2026-12-06 it held xy 120, xrdml 52, gsas 10, ras 6, riet7 5, uxd 2 and
+// pdcif 1 such files (and 6 rejects). Each floor is that count less a
+// tenth, rounded down, and at least 1: pruning a file or two from the
+// collection does not fail the test, but a moved or missing directory, or
+// a walk that finds nothing, does.
+var corpusMin = map[string]int{"xy": 108, "xrdml": 46, "gsas": 9, "ras": 5, "riet7": 4, "uxd": 1, "pdcif": 1}
+
+// atLeast fails t for each format of floor with fewer files in got.
+func atLeast(t *testing.T, what string, got, floor map[string]int) {
+	t.Helper()
+	for _, f := range slices.Sorted(maps.Keys(floor)) {
+		if got[f] < floor[f] {
+			t.Errorf("%s %d %s files of %s, want at least %d: is the shared collection incomplete?", what, got[f], f, sharedData, floor[f])
+		}
+	}
+}
 
 // corpusDirs are the sub-directories of sharedData holding the text and
 // XRDML formats, with the format each file must be read as.
@@ -50,9 +84,7 @@ var corpusRejects = map[string]struct{ why, err string }{
 
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skipf("shared scan collection %s not present: %v", sharedData, err)
-	}
+	skipWithoutShared(t)
 	var files []string
 	for d := range corpusDirs {
 		err := filepath.WalkDir(filepath.Join(sharedData, d), func(p string, e fs.DirEntry, err error) error {
@@ -99,6 +131,7 @@ func TestCorpus(t *testing.T) {
 		counts[name]++
 	}
 	t.Logf("decoded %v; %d rejected as expected", counts, len(corpusRejects))
+	atLeast(t, "decoded", counts, corpusMin)
 }
 
 // TestXyconv compares the points read here with those of xylib's xyconv
@@ -204,6 +237,12 @@ func TestXyconv(t *testing.T) {
 	}
 	t.Logf("compared %v files, %d points, with xyconv (%d XRDML files with <counts> renamed to <intensities> for xylib); xylib cannot read %d: %v; not an xylib format (skipped) %d: %v",
 		compared, points, renamed, len(unread), unread, len(notNative), notNative)
+	// Every file TestCorpus decodes is compared, except the GSAS and RAS
+	// files, which are not xylib formats.
+	floor := maps.Clone(corpusMin)
+	delete(floor, "gsas")
+	delete(floor, "ras")
+	atLeast(t, "compared", compared, floor)
 }
 
 // xyconvRenamed runs xyconv on a copy of the XRDML file p in which <counts>

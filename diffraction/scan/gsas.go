@@ -67,189 +67,246 @@ func matchGSAS(head []byte) bool { return gsasBank(head) }
 // (GSAS keeps the wavelength in the instrument parameter file, so mostly it
 // is unknown). The number of banks goes to Meta["banks"].
 func decodeGSAS(in io.Reader) (*diffraction.Scan, error) {
-	l := newLineReader(in, "gsas")
-	s := &diffraction.Scan{Meta: map[string]string{}}
-	var comment []byte
-	note := func(text []byte) {
-		text = bytes.TrimSpace(text)
-		if len(text) == 0 {
-			return
-		}
-		if !s.Wavelength.Known() {
-			if w, ok := headerWavelength(text); ok {
-				s.Wavelength = diffraction.Wavelength{Ka1: w, Source: diffraction.FromFile}
-			}
-		}
-		if len(comment)+len(text) < maxCommentLen {
-			if len(comment) > 0 {
-				comment = append(comment, '\n')
-			}
-			comment = append(comment, text...)
-		}
+	d := &gsasDecoder{l: newLineReader(in, "gsas"), s: &diffraction.Scan{Meta: map[string]string{}}, banks: 1}
+	if err := d.parseHeader(); err != nil {
+		return nil, err
 	}
-	var bank []string
+	if err := d.parseBank(); err != nil {
+		return nil, err
+	}
+	if err := d.parseData(); err != nil {
+		return nil, err
+	}
+	return finish("gsas", d.scan())
+}
+
+// gsasDecoder holds the state of decodeGSAS, which reads a file in three
+// stages, in file order: the header (parseHeader), the first BANK line
+// (parseBank), then the bank's data records (parseData).
+type gsasDecoder struct {
+	l       *lineReader
+	s       *diffraction.Scan
+	comment []byte   // header and '#' comment lines
+	bank    []string // fields of the first BANK line
+	nchan   int      // points in the bank
+	typ     string   // data layout: STD, ESD, ALT, FXY or FXYE
+	tof     bool     // time-of-flight binning
+	// start and step of a constant-wavelength bank's 2θ, in centidegrees
+	start, step float64
+	x, y, e     []float64
+	banks       int        // BANK lines in the file
+	row         [4]float64 // scratch for one free-format row
+}
+
+// parseHeader reads the lines before the first BANK line: the title (line
+// 1, which may say anything, even "BANK") and comment lines, '#' or plain
+// text (GSAS manual, "Powder data file"). A GSAS instrument parameter file
+// (INS records), which GSAS files sit next to, is named as such.
+func (d *gsasDecoder) parseHeader() error {
+	l := d.l
 	for l.next() {
 		t := l.trimmed()
 		if bytes.HasPrefix(t, []byte("BANK")) && l.line > 1 {
-			bank = strings.Fields(string(t))
-			break
+			d.bank = strings.Fields(string(t))
+			return nil
 		}
 		if bytes.HasPrefix(l.text, []byte("INS ")) {
-			return nil, l.errorf("this is a GSAS instrument parameter file (INS records), not a scan")
+			return l.errorf("this is a GSAS instrument parameter file (INS records), not a scan")
 		}
 		if l.line == 1 {
-			s.Meta["title"] = cleanText(string(t))
-			note(t)
+			d.s.Meta["title"] = cleanText(string(t))
+			d.comment = noteLine(d.s, d.comment, t)
 			continue
 		}
-		note(bytes.TrimPrefix(t, []byte("#")))
+		d.comment = noteLine(d.s, d.comment, bytes.TrimPrefix(t, []byte("#")))
 		if l.line > 1000 {
-			return nil, l.errorf("no BANK line in the first 1000 lines")
-		}
-	}
-	if bank == nil {
-		if err := l.err(); err != nil {
-			return nil, err
-		}
-		return nil, l.eof("a BANK line")
-	}
-	bankLine := l.line
-	if len(bank) < 5 {
-		return nil, l.errorf("BANK line with %d fields; at least 5 are needed (BANK ibank nchan nrec bintyp)", len(bank))
-	}
-	nchan, err := strconv.Atoi(bank[2])
-	if err != nil || nchan < 1 || nchan > MaxPoints {
-		return nil, l.errorf("nchan %q is not a number of points", bank[2])
-	}
-	typ := "STD"
-	if t := bank[len(bank)-1]; t == "STD" || t == "ESD" || t == "ALT" || t == "FXY" || t == "FXYE" {
-		typ = t
-	}
-	tof := false
-	bintyp := bank[4]
-	switch bintyp {
-	case "CONST", "CONS":
-	case "SLOG", "TIME_MAP", "RALF", "LOG6", "LPSD":
-		if typ != "FXY" && typ != "FXYE" {
-			return nil, &SyntaxError{Format: "gsas", Line: bankLine, Err: UnsupportedError(fmt.Sprintf("time-of-flight data (BANK binning %s, %s layout) is not supported: its times follow from the instrument's time map, which the file does not hold", bintyp, typ))}
-		}
-		tof = true
-	default:
-		return nil, l.errorf("unknown binning type %q", bintyp)
-	}
-	var start, step float64
-	if !tof {
-		if len(bank) < 7 {
-			return nil, l.errorf("CONST bank without start and step")
-		}
-		var ok1, ok2 bool
-		start, ok1 = atof(bank[5])
-		step, ok2 = atof(bank[6])
-		if !ok1 || !ok2 {
-			return nil, l.errorf("start %q or step %q is not a number", bank[5], bank[6])
-		}
-		s.Meta["step"] = fmtNum(step / 100)
-	}
-	s.Meta["bank"] = bank[1]
-	s.Meta["gsas_type"] = typ
-	x := make([]float64, 0, min(nchan, 1<<16))
-	y := make([]float64, 0, min(nchan, 1<<16))
-	var e []float64
-	if typ != "FXY" {
-		e = make([]float64, 0, min(nchan, 1<<16))
-	}
-	banks := 1
-	var row [4]float64
-	for l.next() {
-		raw := l.text
-		t := bytes.TrimSpace(raw)
-		if bytes.HasPrefix(t, []byte("BANK")) {
-			banks++
-			continue
-		}
-		if len(y) == nchan {
-			continue // later banks, or padding at the end of the last record
-		}
-		if len(t) == 0 || t[0] == '#' {
-			continue
-		}
-		switch typ {
-		case "STD":
-			for i := 0; i < len(raw) && len(y) < nchan; i += 8 {
-				f := raw[i:min(i+8, len(raw))]
-				nf := bytes.TrimSpace(f[:min(2, len(f))])
-				n := 1.0
-				if len(nf) > 0 {
-					v, ok := parseNum(nf, false)
-					if !ok {
-						return nil, l.errorf("columns %d–%d: %q is not a count of readings", i+1, i+2, nf)
-					}
-					if v > 1 {
-						n = v
-					}
-				}
-				var v float64
-				if len(f) > 2 {
-					iv := bytes.TrimSpace(f[2:])
-					var ok bool
-					if len(iv) > 0 {
-						if v, ok = parseNum(iv, false); !ok {
-							return nil, l.errorf("columns %d–%d: %q is not an intensity", i+3, i+8, iv)
-						}
-					}
-				}
-				y = append(y, v)
-				e = append(e, math.Sqrt(max(v, 0)/n))
-			}
-		case "ESD", "ALT":
-			if typ == "ALT" {
-				return nil, l.errorf("ALT data in a CONST bank (ALT is a time-of-flight layout)")
-			}
-			for i := 0; i < len(raw) && len(y) < nchan; i += 16 {
-				f1 := bytes.TrimSpace(raw[i:min(i+8, len(raw))])
-				var f2 []byte
-				if i+8 < len(raw) {
-					f2 = bytes.TrimSpace(raw[i+8 : min(i+16, len(raw))])
-				}
-				v, ok := parseNum(f1, false)
-				ev, ok2 := parseNum(f2, false)
-				if !ok || !ok2 {
-					return nil, l.errorf("columns %d–%d: %q %q is not an intensity and its esd", i+1, i+16, f1, f2)
-				}
-				y = append(y, v)
-				e = append(e, ev)
-			}
-		case "FXY", "FXYE":
-			n, ok := numFields(t, "", row[:])
-			want := 3
-			if typ == "FXY" {
-				want = 2
-			}
-			if !ok || n != want {
-				return nil, l.errorf("%q is not a row of %d numbers (%s)", clip(t), want, typ)
-			}
-			if tof {
-				x = append(x, row[0]) // µs
-			} else {
-				x = append(x, row[0]/100) // centidegrees
-			}
-			y = append(y, row[1])
-			if typ == "FXYE" {
-				e = append(e, row[2])
-			}
+			return l.errorf("no BANK line in the first 1000 lines")
 		}
 	}
 	if err := l.err(); err != nil {
-		return nil, err
+		return err
 	}
-	if len(y) < nchan {
-		return nil, &SyntaxError{Format: "gsas", Line: l.line, Err: fmt.Errorf("bank %s has %d of its %d points: %w", bank[1], len(y), nchan, io.ErrUnexpectedEOF)}
+	return l.eof("a BANK line")
+}
+
+// parseBank reads the BANK line, "BANK ibank nchan nrec bintyp bcoef1
+// bcoef2 … type": the number of points, the binning (CONST or CONS, with
+// the start and step of 2θ in centidegrees; or a time-of-flight binning,
+// read only in the FXY and FXYE layouts) and the data layout.
+func (d *gsasDecoder) parseBank() error {
+	l, bank := d.l, d.bank
+	if len(bank) < 5 {
+		return l.errorf("BANK line with %d fields; at least 5 are needed (BANK ibank nchan nrec bintyp)", len(bank))
 	}
-	if typ == "STD" || typ == "ESD" {
-		x = stepAxis(start/100, step/100, nchan)
+	nchan, err := strconv.Atoi(bank[2])
+	if err != nil || nchan < 1 || nchan > MaxPoints {
+		return l.errorf("nchan %q is not a number of points", bank[2])
 	}
-	s.TwoTheta, s.Intensity, s.ESD = x, y, e
-	if tof {
+	d.nchan = nchan
+	d.typ = "STD"
+	if t := bank[len(bank)-1]; t == "STD" || t == "ESD" || t == "ALT" || t == "FXY" || t == "FXYE" {
+		d.typ = t
+	}
+	switch bintyp := bank[4]; bintyp {
+	case "CONST", "CONS":
+	case "SLOG", "TIME_MAP", "RALF", "LOG6", "LPSD":
+		if d.typ != "FXY" && d.typ != "FXYE" {
+			return &SyntaxError{Format: "gsas", Line: l.line, Err: UnsupportedError(fmt.Sprintf("time-of-flight data (BANK binning %s, %s layout) is not supported: its times follow from the instrument's time map, which the file does not hold", bintyp, d.typ))}
+		}
+		d.tof = true
+	default:
+		return l.errorf("unknown binning type %q", bintyp)
+	}
+	if !d.tof {
+		if len(bank) < 7 {
+			return l.errorf("CONST bank without start and step")
+		}
+		var ok1, ok2 bool
+		d.start, ok1 = atof(bank[5])
+		d.step, ok2 = atof(bank[6])
+		if !ok1 || !ok2 {
+			return l.errorf("start %q or step %q is not a number", bank[5], bank[6])
+		}
+		d.s.Meta["step"] = fmtNum(d.step / 100)
+	}
+	d.s.Meta["bank"] = bank[1]
+	d.s.Meta["gsas_type"] = d.typ
+	return nil
+}
+
+// parseData reads the records of the first bank, nchan points in the
+// layout of the BANK line, and counts the later BANK lines; what follows
+// the bank's points (later banks, padding of the last record) is skipped.
+func (d *gsasDecoder) parseData() error {
+	l := d.l
+	d.x = make([]float64, 0, min(d.nchan, 1<<16))
+	d.y = make([]float64, 0, min(d.nchan, 1<<16))
+	if d.typ != "FXY" {
+		d.e = make([]float64, 0, min(d.nchan, 1<<16))
+	}
+	for l.next() {
+		t := bytes.TrimSpace(l.text)
+		if bytes.HasPrefix(t, []byte("BANK")) {
+			d.banks++
+			continue
+		}
+		if len(d.y) == d.nchan || len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		var err error
+		switch d.typ {
+		case "STD":
+			err = d.parseSTD(l.text)
+		case "ESD", "ALT":
+			err = d.parseESD(l.text)
+		case "FXY", "FXYE":
+			err = d.parseFXY(t)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := l.err(); err != nil {
+		return err
+	}
+	if len(d.y) < d.nchan {
+		return &SyntaxError{Format: "gsas", Line: l.line, Err: fmt.Errorf("bank %s has %d of its %d points: %w", d.bank[1], len(d.y), d.nchan, io.ErrUnexpectedEOF)}
+	}
+	return nil
+}
+
+// parseSTD reads a record of the STD layout: ten fields of 8 columns, each
+// an I2 count of averaged readings n (blank for 1) and an F6 intensity I,
+// whose esd is √(I/n).
+func (d *gsasDecoder) parseSTD(raw []byte) error {
+	for i := 0; i < len(raw) && len(d.y) < d.nchan; i += 8 {
+		f := raw[i:min(i+8, len(raw))]
+		nf := bytes.TrimSpace(f[:min(2, len(f))])
+		n := 1.0
+		if len(nf) > 0 {
+			v, ok := parseNum(nf, false)
+			if !ok {
+				return d.l.errorf("columns %d–%d: %q is not a count of readings", i+1, i+2, nf)
+			}
+			if v > 1 {
+				n = v
+			}
+		}
+		var v float64
+		if len(f) > 2 {
+			iv := bytes.TrimSpace(f[2:])
+			var ok bool
+			if len(iv) > 0 {
+				if v, ok = parseNum(iv, false); !ok {
+					return d.l.errorf("columns %d–%d: %q is not an intensity", i+3, i+8, iv)
+				}
+			}
+		}
+		d.y = append(d.y, v)
+		d.e = append(d.e, math.Sqrt(max(v, 0)/n))
+	}
+	return nil
+}
+
+// parseESD reads a record of the ESD layout: five pairs of an F8
+// intensity and its F8 esd. ALT, a time-of-flight layout, has no place in
+// a CONST bank.
+func (d *gsasDecoder) parseESD(raw []byte) error {
+	if d.typ == "ALT" {
+		return d.l.errorf("ALT data in a CONST bank (ALT is a time-of-flight layout)")
+	}
+	for i := 0; i < len(raw) && len(d.y) < d.nchan; i += 16 {
+		f1 := bytes.TrimSpace(raw[i:min(i+8, len(raw))])
+		var f2 []byte
+		if i+8 < len(raw) {
+			f2 = bytes.TrimSpace(raw[i+8 : min(i+16, len(raw))])
+		}
+		v, ok := parseNum(f1, false)
+		ev, ok2 := parseNum(f2, false)
+		if !ok || !ok2 {
+			return d.l.errorf("columns %d–%d: %q %q is not an intensity and its esd", i+1, i+16, f1, f2)
+		}
+		d.y = append(d.y, v)
+		d.e = append(d.e, ev)
+	}
+	return nil
+}
+
+// parseFXY reads a row of the FXY or FXYE layout: free-format 2θ
+// (centidegrees) or time of flight (µs), intensity and, for FXYE, its esd.
+func (d *gsasDecoder) parseFXY(t []byte) error {
+	n, ok := numFields(t, "", d.row[:])
+	want := 3
+	if d.typ == "FXY" {
+		want = 2
+	}
+	if !ok || n != want {
+		return d.l.errorf("%q is not a row of %d numbers (%s)", clip(t), want, d.typ)
+	}
+	if d.tof {
+		d.x = append(d.x, d.row[0]) // µs
+	} else {
+		d.x = append(d.x, d.row[0]/100) // centidegrees
+	}
+	d.y = append(d.y, d.row[1])
+	if d.typ == "FXYE" {
+		d.e = append(d.e, d.row[2])
+	}
+	return nil
+}
+
+// scan assembles what the stages read: the 2θ axis of a STD or ESD bank
+// from its start and step, the time-of-flight axis (with the DIFC of a
+// header line "DIFC v") of a time-of-flight bank, the comment and the
+// number of banks.
+func (d *gsasDecoder) scan() *diffraction.Scan {
+	s := d.s
+	x := d.x
+	if d.typ == "STD" || d.typ == "ESD" {
+		x = stepAxis(d.start/100, d.step/100, d.nchan)
+	}
+	s.TwoTheta, s.Intensity, s.ESD = x, d.y, d.e
+	if d.tof {
 		s.Axis = diffraction.AxisTOF
 		if s.Wavelength.Known() {
 			// A pulsed source has a band of wavelengths; a header's
@@ -257,17 +314,17 @@ func decodeGSAS(in io.Reader) (*diffraction.Scan, error) {
 			s.Meta["wavelength_note"] = "a wavelength in the header of a time-of-flight scan is the band's centre: not used"
 			s.Wavelength = diffraction.Wavelength{}
 		}
-		if i := bytes.Index(comment, []byte("DIFC")); i >= 0 {
-			if f := strings.Fields(string(comment[i+4:])); len(f) > 0 {
+		if i := bytes.Index(d.comment, []byte("DIFC")); i >= 0 {
+			if f := strings.Fields(string(d.comment[i+4:])); len(f) > 0 {
 				if v, ok := atof(strings.Trim(f[0], ",;:=")); ok && v > 0 {
 					s.Meta["difc"] = fmtNum(v)
 				}
 			}
 		}
 	}
-	s.Meta["banks"] = strconv.Itoa(banks)
-	if len(comment) > 0 {
-		s.Meta["comment"] = string(comment)
+	s.Meta["banks"] = strconv.Itoa(d.banks)
+	if len(d.comment) > 0 {
+		s.Meta["comment"] = string(d.comment)
 	}
-	return finish("gsas", s)
+	return s
 }

@@ -530,22 +530,43 @@ func readRAW3(r *binReader) *rawFile {
 }
 
 // readRAW4 reads version 4 ("RAW4.00"): date at 12 (12 bytes), time at 24
-// (10); from 61, segments of (type, length) uint32 pairs: type 10 is a
-// named text value (name at +12, 24 bytes; value from +36), type 30 the
-// hardware configuration (Kα average, Kα1, Kα2, Kβ, ratio at +72–+104,
-// float64; anode at +116). A type 0 or 160 starts the ranges: a 160-byte
-// header (scan type at +32, 24 bytes; start at +72 and step at +80,
-// float64; steps at +88; time per step at +92; kV, mA at +100, +104;
-// wavelength used at +112; datum size at +136; further headers' size at
-// +140), further headers (type 50 names a drive with its start at +56),
-// then the data: float32 counts, or (datum size 8) float32 counts each
-// followed by a 32-bit word.
+// (10); from 61, segments of (type, length) uint32 pairs (parseSegments)
+// up to a type 0 or 160, which starts the ranges (parseRange), each of
+// them followed by the next range's type or the end of the file.
 func readRAW4(r *binReader) *rawFile {
-	f := &rawFile{version: "4", meta: map[string]string{}}
+	d := &raw4Decoder{r: r, f: &rawFile{version: "4", meta: map[string]string{}}}
 	r.seek(12)
 	date, tm := r.str(12), r.str(10)
-	f.meta["date"] = strings.TrimSpace(date + " " + tm)
+	d.f.meta["date"] = strings.TrimSpace(date + " " + tm)
 	r.seek(61)
+	typ := d.parseSegments()
+	for r.err == nil && (typ == 0 || typ == 160) {
+		d.parseRange()
+		if r.err != nil || r.off == len(r.b) {
+			break
+		}
+		typ = r.u32()
+		if r.err == nil && typ != 0 && typ != 160 {
+			r.fail(r.off-4, fmt.Errorf("after range %d: segment type %d, want a range (0 or 160)", len(d.f.ranges), typ))
+		}
+		if len(d.f.ranges) == 10_000 {
+			r.failf("more than 10000 ranges")
+		}
+	}
+	return d.f
+}
+
+// raw4Decoder holds the state of readRAW4: the input, whose first error
+// sticks, and the file read so far.
+type raw4Decoder struct {
+	r *binReader
+	f *rawFile
+}
+
+// parseSegments reads the segments from byte 61 up to the first range,
+// and returns the type that starts it (0 or 160).
+func (d *raw4Decoder) parseSegments() uint32 {
+	r := d.r
 	var typ uint32
 	for segs := 0; r.err == nil; segs++ {
 		if r.off == len(r.b) {
@@ -569,117 +590,136 @@ func readRAW4(r *binReader) *rawFile {
 			r.fail(segOff, fmt.Errorf("truncated: segment of type %d with length %d but %d bytes left: %w", typ, l, len(r.b)-segOff, io.ErrUnexpectedEOF))
 			break
 		}
-		switch {
-		case typ == 10 && l >= 36:
-			r.seek(segOff + 12)
-			name := r.str(24)
-			val := r.str(int(l) - 36)
-			if key := raw4Tag(name); key != "" && val != "" {
-				f.meta[key] = val
-			}
-		case typ == 30 && l >= 120:
-			r.seek(segOff + 72)
-			r.skip(8) // average
-			ka1, ka2, kb, ratio := r.f64(), r.f64(), r.f64(), r.f64()
-			r.seek(segOff + 116)
-			anode := r.str(4)
-			setWavelength(&f.wl, anode, ka1, ka2, ratio, kb, true)
-		}
+		d.parseSegment(typ, segOff, int(l))
 		r.seek(segOff + int(l))
 		if segs == 100_000 {
 			r.failf("more than %d segments", segs)
 		}
 	}
-	for r.err == nil && (typ == 0 || typ == 160) {
-		hdr := r.off - 4
-		rg := rawRange{meta: map[string]string{}}
-		r.seek(hdr + 32)
-		scanType := r.str(24)
-		rg.meta["axis"] = scanType
-		r.seek(hdr + 72)
-		rg.start = r.f64()
-		rg.step = r.f64()
-		steps := r.u32()
-		rg.meta["counting_time"] = fmtF(r.f32())
-		r.skip(4)
-		if kv, ma := r.f32(), r.f32(); kv > 0 {
-			rg.meta["generator_kv"] = fmtF(kv)
-			rg.meta["generator_ma"] = fmtF(ma)
+	return typ
+}
+
+// parseSegment reads a segment of length l at segOff: type 10 is a named
+// text value (name at +12, 24 bytes; value from +36), type 30 the
+// hardware configuration (Kα average, Kα1, Kα2, Kβ, ratio at +72–+104,
+// float64; anode at +116). Other types are skipped.
+func (d *raw4Decoder) parseSegment(typ uint32, segOff, l int) {
+	r := d.r
+	switch {
+	case typ == 10 && l >= 36:
+		r.seek(segOff + 12)
+		name := r.str(24)
+		val := r.str(l - 36)
+		if key := raw4Tag(name); key != "" && val != "" {
+			d.f.meta[key] = val
 		}
-		r.skip(4)
-		if used := r.f64(); used > 0 && used < 10 {
-			rg.meta["wavelength_used"] = fmtF(used)
-		}
-		r.seek(hdr + 136)
-		datum := r.u32()
-		extra := r.u32()
-		r.seek(hdr + 160)
-		if r.err != nil {
-			break
-		}
-		if uint64(extra) > uint64(len(r.b)-r.off) {
-			r.fail(hdr+140, fmt.Errorf("range %d: headers of %d bytes but %d left: %w", len(f.ranges)+1, extra, len(r.b)-r.off, io.ErrUnexpectedEOF))
-			break
-		}
-		end := r.off + int(extra)
-		for r.err == nil && r.off+8 <= end {
-			segOff := r.off
-			t, l := r.u32(), r.u32()
-			if l < 8 || segOff+int(l) > end {
-				r.fail(segOff, fmt.Errorf("range %d: header segment of type %d with length %d", len(f.ranges)+1, t, l))
-				break
-			}
-			if t == 50 && l >= 64 {
-				r.seek(segOff + 12)
-				drive := r.str(24)
-				r.seek(segOff + 56)
-				if v := r.f64(); drive != "" {
-					rg.meta["start_"+strings.ToLower(drive)] = fmtF(v)
-				}
-			}
-			r.seek(segOff + int(l))
-		}
-		r.seek(end)
-		if r.err != nil {
-			break
-		}
-		if datum != 4 && datum != 8 {
-			r.fail(hdr+136, fmt.Errorf("range %d: data of %d bytes per step; only 4 and 8 are known", len(f.ranges)+1, datum))
-			break
-		}
-		if !r.checkSteps(uint64(steps), int(datum)) {
-			break
-		}
-		rg.dataOff = r.off
-		if datum == 4 {
-			rg.y = r.f32s(int(steps))
-		} else {
-			// Eight bytes per step: the float32 counts and a 32-bit
-			// word that is 1 throughout the one sample file (a
-			// DIFFRAC.EVA export), read off that file; the word is
-			// not used.
-			p := r.take(8 * int(steps))
-			rg.y = make([]float64, steps)
-			for k := range rg.y {
-				rg.y[k] = float64(math.Float32frombits(binary.LittleEndian.Uint32(p[8*k:])))
-			}
-		}
-		if !raw4TwoTheta(scanType) {
-			rg.skip = fmt.Sprintf("scan type %q is not a 2θ scan", scanType)
-		}
-		f.ranges = append(f.ranges, rg)
-		if r.off == len(r.b) {
-			break
-		}
-		typ = r.u32()
-		if r.err == nil && typ != 0 && typ != 160 {
-			r.fail(r.off-4, fmt.Errorf("after range %d: segment type %d, want a range (0 or 160)", len(f.ranges), typ))
-		}
-		if len(f.ranges) == 10_000 {
-			r.failf("more than 10000 ranges")
-		}
+	case typ == 30 && l >= 120:
+		r.seek(segOff + 72)
+		r.skip(8) // average
+		ka1, ka2, kb, ratio := r.f64(), r.f64(), r.f64(), r.f64()
+		r.seek(segOff + 116)
+		anode := r.str(4)
+		setWavelength(&d.f.wl, anode, ka1, ka2, ratio, kb, true)
 	}
-	return f
+}
+
+// parseRange reads a range whose type word has just been read: its
+// 160-byte header (scan type at +32, 24 bytes; start at +72 and step at
+// +80, float64; steps at +88; time per step at +92; kV, mA at +100, +104;
+// wavelength used at +112; datum size at +136; further headers' size at
+// +140), the further headers, then the counts. A range that is not a 2θ
+// scan is kept with the reason in skip.
+func (d *raw4Decoder) parseRange() {
+	r := d.r
+	hdr := r.off - 4
+	rg := rawRange{meta: map[string]string{}}
+	r.seek(hdr + 32)
+	scanType := r.str(24)
+	rg.meta["axis"] = scanType
+	r.seek(hdr + 72)
+	rg.start = r.f64()
+	rg.step = r.f64()
+	steps := r.u32()
+	rg.meta["counting_time"] = fmtF(r.f32())
+	r.skip(4)
+	if kv, ma := r.f32(), r.f32(); kv > 0 {
+		rg.meta["generator_kv"] = fmtF(kv)
+		rg.meta["generator_ma"] = fmtF(ma)
+	}
+	r.skip(4)
+	if used := r.f64(); used > 0 && used < 10 {
+		rg.meta["wavelength_used"] = fmtF(used)
+	}
+	r.seek(hdr + 136)
+	datum := r.u32()
+	extra := r.u32()
+	r.seek(hdr + 160)
+	if r.err != nil {
+		return
+	}
+	d.parseRangeHeaders(&rg, hdr, extra)
+	if r.err != nil {
+		return
+	}
+	if datum != 4 && datum != 8 {
+		r.fail(hdr+136, fmt.Errorf("range %d: data of %d bytes per step; only 4 and 8 are known", len(d.f.ranges)+1, datum))
+		return
+	}
+	if !r.checkSteps(uint64(steps), int(datum)) {
+		return
+	}
+	rg.dataOff = r.off
+	rg.y = d.parseCounts(int(steps), datum)
+	if !raw4TwoTheta(scanType) {
+		rg.skip = fmt.Sprintf("scan type %q is not a 2θ scan", scanType)
+	}
+	d.f.ranges = append(d.f.ranges, rg)
+}
+
+// parseRangeHeaders reads the further headers of the range at hdr, extra
+// bytes of (type, length) segments after its 160-byte header: type 50
+// names a drive with its start at +56.
+func (d *raw4Decoder) parseRangeHeaders(rg *rawRange, hdr int, extra uint32) {
+	r := d.r
+	if uint64(extra) > uint64(len(r.b)-r.off) {
+		r.fail(hdr+140, fmt.Errorf("range %d: headers of %d bytes but %d left: %w", len(d.f.ranges)+1, extra, len(r.b)-r.off, io.ErrUnexpectedEOF))
+		return
+	}
+	end := r.off + int(extra)
+	for r.err == nil && r.off+8 <= end {
+		segOff := r.off
+		t, l := r.u32(), r.u32()
+		if l < 8 || segOff+int(l) > end {
+			r.fail(segOff, fmt.Errorf("range %d: header segment of type %d with length %d", len(d.f.ranges)+1, t, l))
+			break
+		}
+		if t == 50 && l >= 64 {
+			r.seek(segOff + 12)
+			drive := r.str(24)
+			r.seek(segOff + 56)
+			if v := r.f64(); drive != "" {
+				rg.meta["start_"+strings.ToLower(drive)] = fmtF(v)
+			}
+		}
+		r.seek(segOff + int(l))
+	}
+	r.seek(end)
+}
+
+// parseCounts reads the counts of steps steps: float32 counts (datum size
+// 4), or (datum size 8) float32 counts each followed by a 32-bit word that
+// is 1 throughout the one sample file (a DIFFRAC.EVA export), read off
+// that file; the word is not used.
+func (d *raw4Decoder) parseCounts(steps int, datum uint32) []float64 {
+	if datum == 4 {
+		return d.r.f32s(steps)
+	}
+	p := d.r.take(8 * steps)
+	y := make([]float64, steps)
+	for k := range y {
+		y[k] = float64(math.Float32frombits(binary.LittleEndian.Uint32(p[8*k:])))
+	}
+	return y
 }
 
 // raw4TwoTheta reports whether a version 4 scan type steps 2θ, so that

@@ -49,157 +49,216 @@ func uxdKeyValue(line []byte) (string, string) {
 // _2THETACOUNTSTIME (rows of 2θ and intensity). Peak lists (_D-I, _2THETA-I)
 // are skipped. The number of ranges goes to Meta["ranges"].
 func decodeUXD(in io.Reader) (*diffraction.Scan, error) {
-	l := newLineReader(in, "uxd")
-	s := &diffraction.Scan{Meta: map[string]string{}}
-	var (
-		wl1, wl2, wl3, ratio float64
-		anode                string
-		start, step          float64
-		haveStart, haveStep  bool
-		ranges               int
-		mode                 int // 0 header, 1 step data, 2 2θ/intensity rows, 3 peak list, 4 after the first range
-		y                    []float64
-		x                    []float64
-		row                  [3]float64
-		units                string
-	)
-	for l.next() {
-		line := bytes.TrimSpace(l.text)
+	d := &uxdDecoder{l: newLineReader(in, "uxd"), s: &diffraction.Scan{Meta: map[string]string{}}}
+	for d.l.next() {
+		line := bytes.TrimSpace(d.l.text)
 		if len(line) == 0 || line[0] == ';' {
 			continue
 		}
 		if i := bytes.IndexByte(line, ';'); i > 0 && line[0] != '_' {
 			line = bytes.TrimSpace(line[:i]) // a comment after data
 		}
+		var err error
 		if line[0] == '_' {
-			key, val := uxdKeyValue(line)
-			switch {
-			case key == "DRIVE":
-				ranges++
-				if ranges > 1 && mode != 0 {
-					mode = 4
-				}
-				if mode != 4 {
-					s.Meta["axis"] = val
-				}
-				continue
-			case key == "COUNTS" || key == "CPS" || key == "COUNT":
-				if mode == 4 {
-					continue
-				}
-				if ranges == 0 {
-					return nil, l.errorf("data keyword _%s before any _DRIVE", key)
-				}
-				if !haveStart || !haveStep {
-					return nil, l.errorf("_%s data without _START and _STEPSIZE", key)
-				}
-				mode, units = 1, map[string]string{"CPS": "cps"}[key]
-				continue
-			case key == "2THETACOUNTS" || key == "2THETACPS" || key == "2THETACOUNTSTIME":
-				if mode == 4 {
-					continue
-				}
-				if ranges == 0 {
-					return nil, l.errorf("data keyword _%s before any _DRIVE", key)
-				}
-				mode, units = 2, map[string]string{"2THETACPS": "cps"}[key]
-				continue
-			case key == "D-I" || key == "2THETA-I":
-				if mode != 0 && mode != 3 {
-					mode = 4
-				} else {
-					mode = 3
-				}
-				continue
-			}
-			if mode == 1 || mode == 2 {
-				mode = 4 // the first range's data ended
-			}
-			if mode == 4 {
-				continue
-			}
-			if ranges > 0 || key != "" {
-				switch key {
-				case "WL1":
-					wl1, _ = atof(val)
-				case "WL2":
-					wl2, _ = atof(val)
-				case "WL3":
-					wl3, _ = atof(val)
-				case "WLRATIO":
-					ratio, _ = atof(val)
-				case "ANODE":
-					anode = val
-				case "SAMPLE":
-					s.Meta["sample"] = cleanText(val)
-				case "DATEMEASURED":
-					s.Meta["date"] = cleanText(val)
-				case "SITE", "USER":
-					s.Meta[strings.ToLower(key)] = cleanText(val)
-				case "START":
-					v, ok := atof(val)
-					if !ok {
-						return nil, l.errorf("_START=%q is not a number", val)
-					}
-					start, haveStart = v, true
-				case "STEPSIZE":
-					v, ok := atof(val)
-					if !ok {
-						return nil, l.errorf("_STEPSIZE=%q is not a number", val)
-					}
-					step, haveStep = v, true
-					s.Meta["step"] = val
-				case "STEPTIME":
-					s.Meta["counting_time"] = val
-				}
-			}
-			continue
+			err = d.parseKey(uxdKeyValue(line))
+		} else {
+			err = d.parseData(line)
 		}
-		switch mode {
-		case 0:
-			return nil, l.errorf("%q is neither a _KEY=value line nor a comment, and no data keyword (_COUNTS, _2THETACOUNTS) precedes it", clip(line))
-		case 1:
-			var bad []byte
-			if y, bad = appendNums(y, line, ",", MaxPoints); bad != nil {
-				return nil, l.errorf("%q is not a number (intensities expected after _COUNTS)", clip(bad))
-			}
-		case 2:
-			n, ok := numFields(line, ",", row[:])
-			if !ok || n < 2 || n > 3 {
-				return nil, l.errorf("%q is not a row of 2θ and intensity", clip(line))
-			}
-			if len(x) == MaxPoints {
-				return nil, l.errorf("more than %d points", MaxPoints)
-			}
-			if len(x) > 0 && !(row[0] > x[len(x)-1]) {
-				return nil, l.errorf("2θ=%g° does not increase (previous row %g°)", row[0], x[len(x)-1])
-			}
-			x = append(x, row[0])
-			y = append(y, row[1])
+		if err != nil {
+			return nil, err
 		}
 	}
-	if err := l.err(); err != nil {
+	if err := d.l.err(); err != nil {
 		return nil, err
 	}
-	if ranges == 0 || len(y) == 0 {
-		return nil, &SyntaxError{Format: "uxd", Line: l.line, Err: errorString("no data: the file has no _COUNTS or _2THETACOUNTS section")}
+	s, err := d.scan()
+	if err != nil {
+		return nil, err
 	}
+	return finish("uxd", s)
+}
+
+// The stages of a UXD file, which decide what a line is: header keys
+// come first, then the first range's data, which end at the next key.
+const (
+	uxdHeader = iota // _KEY=value lines of the file and the first range
+	uxdSteps         // intensities at equal steps, after _COUNTS or _CPS
+	uxdRows          // rows of 2θ and intensity, after _2THETACOUNTS and the like
+	uxdPeaks         // a peak list (_D-I, _2THETA-I), skipped
+	uxdDone          // after the first range's data: the rest is skipped
+)
+
+// uxdDecoder holds the state of decodeUXD.
+type uxdDecoder struct {
+	l     *lineReader
+	s     *diffraction.Scan
+	stage int // uxdHeader, …
+	// file-wide wavelength keys: _WL1 Kα1, _WL2 Kα2, _WL3 Kβ, _WLRATIO
+	wl1, wl2, wl3, ratio float64
+	anode                string
+	start, step          float64 // the first range's _START and _STEPSIZE
+	haveStart, haveStep  bool
+	ranges               int // _DRIVE lines seen
+	x, y                 []float64
+	row                  [3]float64 // scratch for one row
+	units                string     // "cps" after _CPS or _2THETACPS, else ""
+}
+
+// parseKey reads a "_KEY=value" line: _DRIVE starts a range, a data
+// keyword (_COUNTS, _CPS, _2THETACOUNTS, _2THETACPS, _2THETACOUNTSTIME)
+// starts its data, a peak list keyword (_D-I, _2THETA-I) a peak list, and
+// any other key is a header key, which also ends the first range's data.
+func (d *uxdDecoder) parseKey(key, val string) error {
+	switch key {
+	case "DRIVE":
+		d.ranges++
+		if d.ranges > 1 && d.stage != uxdHeader {
+			d.stage = uxdDone
+		}
+		if d.stage != uxdDone {
+			d.s.Meta["axis"] = val
+		}
+		return nil
+	case "COUNTS", "CPS", "COUNT", "2THETACOUNTS", "2THETACPS", "2THETACOUNTSTIME":
+		return d.parseDataKey(key)
+	case "D-I", "2THETA-I":
+		if d.stage != uxdHeader && d.stage != uxdPeaks {
+			d.stage = uxdDone
+		} else {
+			d.stage = uxdPeaks
+		}
+		return nil
+	}
+	if d.stage == uxdSteps || d.stage == uxdRows {
+		d.stage = uxdDone // the first range's data ended
+	}
+	if d.stage == uxdDone {
+		return nil
+	}
+	return d.parseHeaderKey(key, val)
+}
+
+// parseDataKey starts the first range's data: intensities at equal steps
+// from _START by _STEPSIZE (_COUNTS, _COUNT, _CPS), or rows of 2θ and
+// intensity (_2THETACOUNTS, _2THETACPS, _2THETACOUNTSTIME).
+func (d *uxdDecoder) parseDataKey(key string) error {
+	if d.stage == uxdDone {
+		return nil
+	}
+	if d.ranges == 0 {
+		return d.l.errorf("data keyword _%s before any _DRIVE", key)
+	}
+	d.units = ""
+	if key == "CPS" || key == "2THETACPS" {
+		d.units = "cps"
+	}
+	switch key {
+	case "COUNTS", "CPS", "COUNT":
+		if !d.haveStart || !d.haveStep {
+			return d.l.errorf("_%s data without _START and _STEPSIZE", key)
+		}
+		d.stage = uxdSteps
+	default:
+		d.stage = uxdRows
+	}
+	return nil
+}
+
+// parseHeaderKey reads the keys of the file header (_WL1 Kα1, _WL2 Kα2,
+// _WL3 Kβ, _WLRATIO, _ANODE, _SAMPLE, _DATEMEASURED, _SITE, _USER) and of
+// the first range's header (_START, _STEPSIZE, _STEPTIME).
+func (d *uxdDecoder) parseHeaderKey(key, val string) error {
+	switch key {
+	case "WL1":
+		d.wl1, _ = atof(val)
+	case "WL2":
+		d.wl2, _ = atof(val)
+	case "WL3":
+		d.wl3, _ = atof(val)
+	case "WLRATIO":
+		d.ratio, _ = atof(val)
+	case "ANODE":
+		d.anode = val
+	case "SAMPLE":
+		d.s.Meta["sample"] = cleanText(val)
+	case "DATEMEASURED":
+		d.s.Meta["date"] = cleanText(val)
+	case "SITE", "USER":
+		d.s.Meta[strings.ToLower(key)] = cleanText(val)
+	case "START":
+		v, ok := atof(val)
+		if !ok {
+			return d.l.errorf("_START=%q is not a number", val)
+		}
+		d.start, d.haveStart = v, true
+	case "STEPSIZE":
+		v, ok := atof(val)
+		if !ok {
+			return d.l.errorf("_STEPSIZE=%q is not a number", val)
+		}
+		d.step, d.haveStep = v, true
+		d.s.Meta["step"] = val
+	case "STEPTIME":
+		d.s.Meta["counting_time"] = val
+	}
+	return nil
+}
+
+// parseData reads a line that is not a key: intensities after _COUNTS
+// (several a line, separated by white space or commas), or a row of 2θ
+// and intensity after _2THETACOUNTS. Peak lists and later ranges are
+// skipped; before any data keyword such a line is an error.
+func (d *uxdDecoder) parseData(line []byte) error {
+	switch d.stage {
+	case uxdHeader:
+		return d.l.errorf("%q is neither a _KEY=value line nor a comment, and no data keyword (_COUNTS, _2THETACOUNTS) precedes it", clip(line))
+	case uxdSteps:
+		var bad []byte
+		if d.y, bad = appendNums(d.y, line, ",", MaxPoints); bad != nil {
+			return d.l.errorf("%q is not a number (intensities expected after _COUNTS)", clip(bad))
+		}
+	case uxdRows:
+		n, ok := numFields(line, ",", d.row[:])
+		if !ok || n < 2 || n > 3 {
+			return d.l.errorf("%q is not a row of 2θ and intensity", clip(line))
+		}
+		if len(d.x) == MaxPoints {
+			return d.l.errorf("more than %d points", MaxPoints)
+		}
+		if len(d.x) > 0 && !(d.row[0] > d.x[len(d.x)-1]) {
+			return d.l.errorf("2θ=%g° does not increase (previous row %g°)", d.row[0], d.x[len(d.x)-1])
+		}
+		d.x = append(d.x, d.row[0])
+		d.y = append(d.y, d.row[1])
+	}
+	return nil
+}
+
+// scan assembles the first range: 2θ from _START and _STEPSIZE unless the
+// rows gave it, esd √counts for counts, the wavelength from the file
+// header and the number of ranges.
+func (d *uxdDecoder) scan() (*diffraction.Scan, error) {
+	s := d.s
+	if d.ranges == 0 || len(d.y) == 0 {
+		return nil, &SyntaxError{Format: "uxd", Line: d.l.line, Err: errorString("no data: the file has no _COUNTS or _2THETACOUNTS section")}
+	}
+	x := d.x
 	if x == nil {
-		x = stepAxis(start, step, len(y))
+		x = stepAxis(d.start, d.step, len(d.y))
 	}
-	s.TwoTheta, s.Intensity = x, y
-	if units == "" {
-		s.ESD = poissonESD(y, 1)
+	s.TwoTheta, s.Intensity = x, d.y
+	if d.units == "" {
+		s.ESD = poissonESD(d.y, 1)
 		s.Meta["units"] = "counts"
 	} else {
-		s.Meta["units"] = units
+		s.Meta["units"] = d.units
 	}
-	s.Wavelength = wavelengthFrom(anode, wl1, wl2, ratio, wl3)
-	if !s.Wavelength.Known() && anode != "" {
-		s.Meta["anode"] = anode
+	s.Wavelength = wavelengthFrom(d.anode, d.wl1, d.wl2, d.ratio, d.wl3)
+	if !s.Wavelength.Known() && d.anode != "" {
+		s.Meta["anode"] = d.anode
 	}
-	s.Meta["ranges"] = strconv.Itoa(ranges)
-	return finish("uxd", s)
+	s.Meta["ranges"] = strconv.Itoa(d.ranges)
+	return s, nil
 }
 
 // errorString is an error with a fixed message.

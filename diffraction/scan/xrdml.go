@@ -438,53 +438,78 @@ func (r *xrdmlReader) endElement() error {
 	return err
 }
 
-// scan assembles the first scan from what was read.
+// scan assembles the scan from what was read: its 2θ positions
+// (positions), intensities and esds (intensities), in increasing 2θ
+// (checkPoints), the wavelength and the metadata (describe).
 func (r *xrdmlReader) scan() (*diffraction.Scan, error) {
-	fail := func(format string, args ...any) error {
-		return &SyntaxError{Format: "xrdml", Offset: r.dataOffset, Err: fmt.Errorf(format, args...)}
-	}
 	if r.scans == 0 {
-		return nil, fail("no <scan> element")
+		return nil, r.dataError("no <scan> element")
 	}
 	counts, _ := r.counts.finish()
 	if !r.countsSeen {
-		return nil, fail("the first scan has no <counts> or <intensities>")
+		return nil, r.dataError("the first scan has no <counts> or <intensities>")
 	}
 	n := len(counts)
 	if n < 2 {
-		return nil, fail("the first scan has %d points; a scan needs at least 2", n)
+		return nil, r.dataError("the first scan has %d points; a scan needs at least 2", n)
 	}
+	x, err := r.positions(n)
+	if err != nil {
+		return nil, err
+	}
+	r.counts.vals = nil // the list's storage now belongs to the scan
+	atten, _ := r.atten.finish()
+	if len(atten) > 0 && len(atten) != n {
+		return nil, r.dataError("%d beam attenuation factors but %d intensities", len(atten), n)
+	}
+	s := &diffraction.Scan{TwoTheta: x, Intensity: counts, Meta: r.meta}
+	r.intensities(s, atten)
+	if err := r.checkPoints(s); err != nil {
+		return nil, err
+	}
+	r.wavelength(s)
+	r.describe(s)
+	return s, nil
+}
+
+// dataError reports a problem with the scan's data at the offset of the
+// last data list read.
+func (r *xrdmlReader) dataError(format string, args ...any) error {
+	return &SyntaxError{Format: "xrdml", Offset: r.dataOffset, Err: fmt.Errorf(format, args...)}
+}
+
+// positions returns the n 2θ positions of the scan: <listPositions>, or
+// equally spaced from <startPosition> to <endPosition> inclusive, as
+// PANalytical and xylib compute them. A <commonPosition> alone means 2θ
+// did not move.
+func (r *xrdmlReader) positions(n int) ([]float64, error) {
 	x := make([]float64, n)
 	switch list, _ := r.listPos.finish(); {
 	case len(list) > 0:
 		if len(list) != n {
-			return nil, fail("%d 2Theta positions but %d intensities", len(list), n)
+			return nil, r.dataError("%d 2Theta positions but %d intensities", len(list), n)
 		}
 		copy(x, list)
 	case r.have.start && r.have.end:
-		// Equally spaced from start to end inclusive, as PANalytical and
-		// xylib compute them.
 		step := (r.end - r.start) / float64(n-1)
 		for i := range x {
 			x[i] = r.start + float64(i)*step
 		}
 		x[n-1] = r.end
 	case r.have.common:
-		return nil, fail("2Theta is fixed at %g° during the scan (a scan of %s), which is not a powder pattern", r.common, r.meta["axis"])
+		return nil, r.dataError("2Theta is fixed at %g° during the scan (a scan of %s), which is not a powder pattern", r.common, r.meta["axis"])
 	default:
-		return nil, fail("the first scan has no 2Theta positions")
+		return nil, r.dataError("the first scan has no 2Theta positions")
 	}
-	y := counts // the list's storage now belongs to the scan
-	r.counts.vals = nil
-	atten, _ := r.atten.finish()
-	if len(atten) > 0 && len(atten) != n {
-		return nil, fail("%d beam attenuation factors but %d intensities", len(atten), n)
-	}
+	return x, nil
+}
 
-	s := &diffraction.Scan{TwoTheta: x, Intensity: y, Meta: r.meta}
-	// Counts are Poisson distributed: the esd of n counts is √n, scaled by
-	// the attenuation factor like the counts; for count rates it is
-	// √(rate·t)/t with t the counting time.
+// intensities multiplies the counts of s by the attenuation factors, if
+// any, and gives their esds. Counts are Poisson distributed: the esd of n
+// counts is √n, scaled by the attenuation factor like the counts; for
+// count rates it is √(rate·t)/t with t the counting time.
+func (r *xrdmlReader) intensities(s *diffraction.Scan, atten []float64) {
+	y := s.Intensity
 	units := "counts"
 	switch strings.ToLower(r.countsUnit) {
 	case "", "counts":
@@ -496,7 +521,7 @@ func (r *xrdmlReader) scan() (*diffraction.Scan, error) {
 	s.Meta["units"] = units
 	poisson := units == "counts" || units == "cps" && r.countingSec > 0
 	if poisson {
-		s.ESD = make([]float64, n)
+		s.ESD = make([]float64, len(y))
 	}
 	for i := range y {
 		f := 1.0
@@ -513,28 +538,32 @@ func (r *xrdmlReader) scan() (*diffraction.Scan, error) {
 		}
 		y[i] *= f
 	}
-	if x[0] > x[n-1] {
-		// A scan run downwards: store it upwards.
-		for i, j := 0, n-1; i < j; i, j = i+1, j-1 {
-			x[i], x[j] = x[j], x[i]
-			y[i], y[j] = y[j], y[i]
-			if s.ESD != nil {
-				s.ESD[i], s.ESD[j] = s.ESD[j], s.ESD[i]
-			}
-		}
+}
+
+// checkPoints stores a scan run downwards upwards, and applies the rules
+// of (*diffraction.Scan).Validate, naming the first offending point.
+func (r *xrdmlReader) checkPoints(s *diffraction.Scan) error {
+	x, y := s.TwoTheta, s.Intensity
+	if x[0] > x[len(x)-1] {
+		reverseScan(s)
 	}
 	for i := range x {
 		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
-			return nil, fail("intensity %d is not a finite number", i+1)
+			return r.dataError("intensity %d is not a finite number", i+1)
 		}
 		if !(x[i] >= 0 && x[i] < 180) {
-			return nil, fail("point %d: 2θ=%g° is outside [0°, 180°)", i+1, x[i])
+			return r.dataError("point %d: 2θ=%g° is outside [0°, 180°)", i+1, x[i])
 		}
 		if i > 0 && x[i] <= x[i-1] {
-			return nil, fail("point %d: 2θ=%g° does not increase (previous %g°)", i+1, x[i], x[i-1])
+			return r.dataError("point %d: 2θ=%g° does not increase (previous %g°)", i+1, x[i], x[i-1])
 		}
 	}
+	return nil
+}
 
+// wavelength gives s the first <usedWavelength>, or names the tube's anode
+// when there is none.
+func (r *xrdmlReader) wavelength(s *diffraction.Scan) {
 	if r.wl.Ka1 > 0 {
 		r.wl.Source = diffraction.FromFile
 		if r.wl.Ratio == 0 {
@@ -546,6 +575,12 @@ func (r *xrdmlReader) scan() (*diffraction.Scan, error) {
 	} else if r.wl.Anode != "" {
 		s.Meta["anode"] = r.wl.Anode
 	}
+}
+
+// describe completes Meta: the number of scans, the sample, the
+// instrument (the diffractometer, else its system or control software)
+// and the comment's entries.
+func (r *xrdmlReader) describe(s *diffraction.Scan) {
 	s.Meta["scans"] = strconv.Itoa(r.scans)
 	// "sample" is the name, or the id when the name is empty; "sample_id"
 	// keeps an id that is not already there.
@@ -567,5 +602,4 @@ func (r *xrdmlReader) scan() (*diffraction.Scan, error) {
 	if len(r.comments) > 0 {
 		s.Meta["comment"] = strings.Join(r.comments, "\n")
 	}
-	return s, nil
 }

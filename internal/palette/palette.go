@@ -7,6 +7,10 @@
 // them. The hues are the "tab10" qualitative palette of matplotlib and
 // Vega (after Tableau 10) without its blue, red and grey, which the views
 // use for the measured trace, the peak markers and the background.
+//
+// Scans drawn together (overlay, waterfall) take the colours of Scan, in
+// the order of the window's scan list: darker hues, apart from the
+// phases' and readable on a light and a dark background.
 package palette
 
 import "image/color"
@@ -30,3 +34,19 @@ func Phase(i int) color.NRGBA {
 
 // Len is the number of distinct phase colours.
 const Len = len(phases)
+
+var scans = [...]color.NRGBA{
+	{0x1f, 0x77, 0xb4, 0xff}, // blue
+	{0x00, 0x89, 0x7b, 0xff}, // teal
+	{0xc7, 0x91, 0x00, 0xff}, // goldenrod
+	{0xc2, 0x18, 0x5b, 0xff}, // crimson, after two others: the peak markers are red
+	{0x39, 0x49, 0xab, 0xff}, // indigo
+	{0x54, 0x6e, 0x7a, 0xff}, // blue-grey
+}
+
+// Scan returns the colour of the i-th of several scans drawn together
+// (0-based), cycling; a negative i counts as its remainder.
+func Scan(i int) color.NRGBA {
+	n := len(scans)
+	return scans[(i%n+n)%n]
+}

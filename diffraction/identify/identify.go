@@ -1,0 +1,1168 @@
+package identify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
+	"github.com/bragg-xrd/bragg/diffraction/refine"
+)
+
+// Options tunes Run. Start from DefaultOptions. The peak search that
+// proposes the candidates has its own options (match.Options), given to
+// Run beside these.
+type Options struct {
+	// PeaksOnly skips the whole-pattern fit: the search's own conclusion
+	// (match, with weight fractions by the RIR method) is the answer, a
+	// quick estimate.
+	PeaksOnly bool
+	// Pool is the number of the search's best candidates the fit
+	// considers (the searches of the unexplained peaks add more).
+	Pool int
+	// MaxPhases caps the phases accepted.
+	MaxPhases int
+	// Alpha is the significance level of the tests that accept a phase,
+	// drop one and tell look-alikes apart: the chance, when a candidate
+	// explains nothing, that it is accepted all the same.
+	Alpha float64
+	// MinScaleSigma is how many (correlation-corrected) standard
+	// uncertainties a phase's refined scale must be from zero.
+	MinScaleSigma float64
+	// ParticleSize is the grain diameter (µm) of the powder for Brindley's
+	// microabsorption correction of the weight fractions (refine.Options);
+	// 0 makes none.
+	ParticleSize float64
+	// Instrument is the diffractometer; a zero Wavelength means the
+	// default laboratory instrument for the scan (instrumentFor).
+	Instrument refine.Instrument
+	// Calibrated says that Instrument's line widths and asymmetry were
+	// fitted to a standard (refine.FitInstrument): they are then held;
+	// otherwise they are refined with the phases.
+	Calibrated bool
+	// Require lists database IDs that are in the model whatever the
+	// data say (phases the user accepted); Reject lists IDs that are never
+	// considered (phases the user rejected).
+	Require, Reject []string
+	// Phases, when set, is the user's own list of database IDs: they are
+	// refined as they are, with no search and no decision (Refine).
+	Phases []string
+	// Standard is the database ID of an internal standard mixed into the
+	// sample: it is required, its cell is held (refine.Phase.KnownCell),
+	// and with StandardWeight, its weight fraction in the measured mixture
+	// (0–1), the result gives the absolute fractions and the amorphous or
+	// unidentified content (Result.Absolute).
+	Standard       string
+	StandardWeight float64
+}
+
+// DefaultOptions returns the settings of the command line and the GUI.
+//
+// A pool of 24 candidates holds the phases of every weighed mixture and
+// labelled scan of the project's shared data when they are in the
+// database (the search ranks them within its first 20); Alpha = 1e-3
+// makes a false acceptance by chance a one-in-a-thousand event per test
+// once the serial correlation of the residuals is allowed for; a scale
+// 3σ from zero is the usual detection limit. Grains of 5 µm diameter are
+// those of a powder ground for quantitative analysis: micronising gives
+// 1–10 µm, and the IUCr round robin on quantitative phase analysis asked
+// for under 5 µm (I. C. Madsen, N. V. Y. Scarlett, L. M. D. Cranswick &
+// T. Lwin 2001, J. Appl. Cryst. 34, 409).
+func DefaultOptions() Options {
+	return Options{
+		Pool:          24,
+		MaxPhases:     6,
+		Alpha:         1e-3,
+		MinScaleSigma: 3,
+		ParticleSize:  5,
+	}
+}
+
+// Validate checks the options, with a message naming the bad value.
+func (o Options) Validate() error {
+	switch {
+	case o.Pool < 1 || o.Pool > 200:
+		return fmt.Errorf("identify: candidate pool %d: want 1–200", o.Pool)
+	case o.MaxPhases < 1 || o.MaxPhases > 16:
+		return fmt.Errorf("identify: at most %d phases: want 1–16", o.MaxPhases)
+	case !(o.Alpha > 0 && o.Alpha < 0.5):
+		return fmt.Errorf("identify: significance level %g: want 0 < α < 0.5", o.Alpha)
+	case !(o.MinScaleSigma >= 0 && o.MinScaleSigma < 100):
+		return fmt.Errorf("identify: scale significance %g σ: want 0–100", o.MinScaleSigma)
+	case !(o.ParticleSize >= 0 && o.ParticleSize <= 1000):
+		return fmt.Errorf("identify: particle size %g µm: want 0 (no microabsorption correction) to 1000 µm", o.ParticleSize)
+	case o.StandardWeight != 0 && !(o.StandardWeight > 0 && o.StandardWeight < 1):
+		return fmt.Errorf("identify: internal standard weight fraction %g: want 0 < w < 1", o.StandardWeight)
+	case o.StandardWeight != 0 && o.Standard == "":
+		return errors.New("identify: an internal standard weight needs the standard's database ID")
+	}
+	for _, id := range o.Require {
+		if slices.Contains(o.Reject, id) {
+			return fmt.Errorf("identify: phase %s is both required and rejected", id)
+		}
+	}
+	if len(o.Phases) > 16 {
+		return fmt.Errorf("identify: %d phases to refine: at most 16", len(o.Phases))
+	}
+	if o.Instrument.Wavelength.Known() {
+		if err := o.Instrument.Check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Result is the outcome of an identification.
+type Result struct {
+	// Search is the peak search-match that proposed the candidates.
+	Search match.Result
+	// Fit is the final refinement of the accepted phases (of the
+	// background alone when none was accepted); nil when the scan has no
+	// peaks to identify.
+	Fit *refine.Result
+	// Phases are the accepted phases, in the order of Fit.Phases.
+	Phases []Phase
+	// Decisions explain every candidate the fit tried, in order.
+	Decisions []Decision
+	// Peaks tell, for each observed peak (in the order given to Run), how
+	// much of it the final model explains and by which phases.
+	Peaks []PeakExplanation
+	// UnexplainedPeaks counts the peaks the model does not explain
+	// (PeakExplanation.Unexplained); StrongestUnexplained is the largest
+	// relative intensity (0–100) among them; UnexplainedIntensity is the
+	// share (0–1) of the peaks' net integrated intensity the model does
+	// not account for.
+	UnexplainedPeaks     int
+	StrongestUnexplained float64
+	UnexplainedIntensity float64
+	// Absolute gives, with an internal standard of known weight
+	// (Options.StandardWeight), the phases' fractions in the original
+	// sample and its amorphous or unidentified content.
+	Absolute *refine.Absolute
+}
+
+// Phase is one accepted phase.
+type Phase struct {
+	Entry *refdb.Phase
+	// Fit is its refined values, in Result.Fit.Phases.
+	Fit *refine.PhaseResult
+	// Required marks a phase the user required (Options.Require).
+	Required bool
+}
+
+// Verdicts of Decision.
+const (
+	Accepted     = "accepted"
+	Required     = "required"
+	Rejected     = "not significant"
+	Dropped      = "dropped"
+	Replaced     = "replaced"
+	LookAlike    = "look-alike kept out"
+	NoScale      = "scale not significant"
+	FitFailed    = "fit failed"
+	NoNewPeaks   = "no peaks of its own"
+	Chance       = "chance coincidence"
+	Contradicted = "contradicted by the data"
+	UserRejects  = "rejected by the user"
+)
+
+// Decision is what the fit did with one candidate, and why.
+type Decision struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Verdict string `json:"verdict"`
+	// Reason gives the numbers that decided: change of Rwp and χ², the F
+	// test with its effective points, the scale's significance, the
+	// priors of look-alikes.
+	Reason string `json:"reason"`
+}
+
+// PeakExplanation tells how much of one observed peak the model explains.
+type PeakExplanation struct {
+	// Explained is the calculated net intensity at the peak over the
+	// observed one, 0–1 (capped at 1).
+	Explained float64 `json:"explained"`
+	// Phases are the indices in Result.Phases of the phases that make up
+	// at least a fifth of the calculated intensity at the peak, the
+	// largest share first.
+	Phases []int `json:"phases"`
+	// Unexplained is true when less than half the peak is explained and
+	// what is left stands more than three standard uncertainties of the
+	// counts above the model.
+	Unexplained bool `json:"unexplained"`
+}
+
+// candidate is a database phase the fit may use.
+type candidate struct {
+	entry  *refdb.Phase
+	phase  *refine.Phase
+	strain float64 // the search's d-spacing change that lines it up
+	pairs  map[int]bool
+	fom    float64
+	// profile is the candidate's pattern at unit scale for ranking
+	// (computed on first use).
+	profile []float64
+}
+
+// runner holds one identification.
+type runner struct {
+	ctx    context.Context
+	scan   *diffraction.Scan
+	obs    []diffraction.Peak
+	db     *refdb.Selection
+	search match.Options
+	opt    Options
+	inst   refine.Instrument
+	lo     float64
+	hi     float64
+	terms  int
+
+	pool      []*candidate
+	inPool    map[string]bool
+	decisions []Decision
+	tried     map[string]bool
+	noted     map[string]bool // candidates whose Chance decision is recorded
+	searched  int             // phases the search scored, for the significance threshold
+	w         []float64       // weights of the scan's points
+	res       float64         // resolution elements: 2θ range over the median FWHM of the peaks
+	universe  []refdb.Phase   // the phases the residual searches score (see universe)
+}
+
+// universe is how many of the first search's best candidates the searches
+// of the unexplained peaks score. The unexplained peaks are among the
+// peaks of the first search, so a phase that matches them matched there
+// too, with all its lines on observed peaks (a minor phase's lines sit
+// under or beside the major phases'): its rank there is lowered only by
+// the intensities it does not explain, and 200 of some thousand phases
+// keeps every phase of the labelled scans and weighed mixtures while
+// making a residual search five times cheaper.
+const universe = 200
+
+func newRunner(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *refdb.Selection, search match.Options, opt Options) (*runner, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	if err := search.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	inst, err := instrumentFor(s, opt)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{ctx: ctx, scan: s, obs: obs, db: db, search: search, opt: opt, inst: inst,
+		lo: s.TwoTheta[0], hi: s.TwoTheta[s.Len()-1],
+		inPool: map[string]bool{}, tried: map[string]bool{}, noted: map[string]bool{}}
+	r.terms = backgroundTerms(r.hi - r.lo)
+	r.w = weights(s)
+	r.res = resolutionElements(r.hi-r.lo, obs)
+	return r, nil
+}
+
+// required returns the phases the user requires, the internal standard
+// first.
+func (r *runner) required(ids []string) ([]*candidate, error) {
+	if r.opt.Standard != "" && !slices.Contains(ids, r.opt.Standard) {
+		ids = append([]string{r.opt.Standard}, ids...)
+	}
+	var cs []*candidate
+	for _, id := range ids {
+		p, err := r.db.Get(id)
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return nil, fmt.Errorf("identify: phase %s is not in the database", id)
+		}
+		if r.inPool[id] {
+			return nil, fmt.Errorf("identify: phase %s given twice", id)
+		}
+		c, err := r.candidate(p, 0, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			return nil, fmt.Errorf("identify: phase %s has no lines in %.4g–%.4g° 2θ", id, r.lo, r.hi)
+		}
+		if id == r.opt.Standard {
+			c.phase.KnownCell = true
+		}
+		r.inPool[id] = true
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// Run identifies the phases of the scan s whose peaks obs were found by
+// the peak search (package peaks, on the same 2θ axis), among the phases
+// db selects, by whole-pattern refinement (see the package comment):
+// search proposes the candidates (match.Search), the refinement decides. The
+// scan is fitted as measured: its Kα2 is modelled, not stripped.
+// progress, when not nil, is told the share of the work done (0–1).
+func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *refdb.Selection, search match.Options, opt Options, progress func(done float64)) (*Result, error) {
+	if len(opt.Phases) > 0 && !opt.PeaksOnly {
+		return refineList(ctx, s, obs, db, search, opt)
+	}
+	r, err := newRunner(ctx, s, obs, db, search, opt)
+	if err != nil {
+		return nil, err
+	}
+	report := func(f float64) {
+		if progress != nil {
+			progress(f)
+		}
+	}
+	res := &Result{}
+	if len(obs) > 0 {
+		mo := search
+		if !opt.PeaksOnly {
+			mo.Top = max(mo.Top, opt.Pool, universe)
+		}
+		if res.Search, err = match.Search(ctx, obs, s.Wavelength, r.lo, r.hi, db, mo); err != nil {
+			return nil, err
+		}
+		r.searched = res.Search.Searched
+		for _, c := range res.Search.Candidates {
+			r.universe = append(r.universe, *c.Phase)
+		}
+	}
+	if opt.PeaksOnly {
+		res.Search.Candidates = res.Search.Candidates[:min(len(res.Search.Candidates), search.Top)]
+		return res, nil
+	}
+	required, err := r.required(opt.Require)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range required {
+		r.decide(c.entry, Required, "required")
+	}
+	for _, id := range opt.Reject {
+		p, err := db.Get(id)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			r.tried[id] = true
+			r.decide(p, UserRejects, "never considered")
+		}
+	}
+	for _, c := range res.Search.Candidates[:min(len(res.Search.Candidates), opt.Pool)] {
+		if _, err := r.addCandidate(c); err != nil {
+			return nil, err
+		}
+	}
+	res.Search.Candidates = res.Search.Candidates[:min(len(res.Search.Candidates), search.Top)]
+	report(0.1)
+	if len(obs) == 0 && len(required) == 0 {
+		return res, nil
+	}
+	// The starting model: the background and the required phases, with
+	// the quick schedule — the instrument's widths are refined only once
+	// the data have shown lines to refine them on (a required phase may
+	// be absent).
+	accepted := required
+	cur, err := r.fit(accepted, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	for len(accepted) < opt.MaxPhases {
+		report(0.1 + 0.8*float64(len(accepted))/float64(opt.MaxPhases))
+		next, fit, err := r.step(accepted, cur)
+		if err != nil {
+			return nil, err
+		}
+		if next == nil {
+			break
+		}
+		accepted, cur = append(slices.Clip(accepted), next), fit
+		if accepted, cur, err = r.backward(accepted, cur, len(required)); err != nil {
+			return nil, err
+		}
+		if err := r.searchResidual(cur); err != nil {
+			return nil, err
+		}
+	}
+	// Look-alikes of each phase, with all the others in the model.
+	for k := len(required); k < len(accepted); k++ {
+		if accepted, cur, err = r.lookAlikes(accepted, cur, k); err != nil {
+			return nil, err
+		}
+	}
+	report(0.9)
+	if len(accepted) > 0 {
+		// The final refinement: every stage, from the last state.
+		if cur, err = r.fit(accepted, cur, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.finish(res, accepted, len(required), cur); err != nil {
+		return nil, err
+	}
+	report(1)
+	return res, nil
+}
+
+// refineList refines the user's list of phases (Options.Phases, plus the
+// internal standard), with no decision: the weight fractions and curves of
+// that list. The search still ranks the candidates, for the record.
+func refineList(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *refdb.Selection, search match.Options, opt Options) (*Result, error) {
+	opt.MaxPhases = max(opt.MaxPhases, len(opt.Phases)+1)
+	r, err := newRunner(ctx, s, obs, db, search, opt)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	if len(obs) > 0 {
+		if res.Search, err = match.Search(ctx, obs, s.Wavelength, r.lo, r.hi, db, search); err != nil {
+			return nil, err
+		}
+	}
+	cs, err := r.required(opt.Phases)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		r.decide(c.entry, Required, "in the user's list")
+	}
+	fit, err := r.fit(cs, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	return res, r.finish(res, cs, len(cs), fit)
+}
+
+// finish fills res from the final refinement of the accepted phases (the
+// first nreq of them required).
+func (r *runner) finish(res *Result, accepted []*candidate, nreq int, fit *refine.Result) error {
+	res.Fit = fit
+	for i, c := range accepted {
+		res.Phases = append(res.Phases, Phase{Entry: c.entry, Fit: &fit.Phases[i], Required: i < nreq})
+	}
+	res.Decisions = r.decisions
+	res.explain(r.obs, r.w)
+	if r.opt.StandardWeight > 0 {
+		abs, err := fit.InternalStandard(r.opt.Standard, r.opt.StandardWeight)
+		if err != nil {
+			return fmt.Errorf("identify: %w", err)
+		}
+		res.Absolute = abs
+	}
+	return nil
+}
+
+// backgroundTerms is the number of Chebyshev terms for a scan spanning
+// width degrees 2θ: one per 7.5°, at least 6 and at most 16 — enough to
+// follow air scatter and an amorphous hump (about 10° wide) without
+// bending into the peaks (0.1–0.5° wide).
+func backgroundTerms(width float64) int {
+	return min(max(int(math.Round(width/7.5)), 6), 16)
+}
+
+// instrumentFor returns the instrument of the options, or the default
+// laboratory instrument for the scan's wavelength with the goniometer
+// radius and divergence slit its file states.
+func instrumentFor(s *diffraction.Scan, opt Options) (refine.Instrument, error) {
+	if !s.Wavelength.Known() {
+		return refine.Instrument{}, errors.New("identify: the scan's wavelength is unknown")
+	}
+	in := opt.Instrument
+	if !in.Wavelength.Known() {
+		in = refine.DefaultInstrument(s.Wavelength)
+		if v, err := strconv.ParseFloat(s.Meta["goniometer_radius"], 64); err == nil && v > 0 {
+			in.Radius = v
+		}
+		if strings.Contains(strings.ToLower(s.Meta["divergence_slit"]), "automatic") {
+			in.VariableSlit = true
+		}
+	}
+	return in, in.Check()
+}
+
+// candidate makes the refinement phase of a database entry, its cell
+// scaled by 1 + strain so that its lines start where the search lined
+// them up; nil when no line falls in the range.
+func (r *runner) candidate(p *refdb.Phase, strain float64, pairs []match.Pair, fom float64) (*candidate, error) {
+	st := p.Structure
+	if strain != 0 {
+		st.Cell.A *= 1 + strain
+		st.Cell.B *= 1 + strain
+		st.Cell.C *= 1 + strain
+	}
+	ph, err := refine.NewPhase(p.ID, &st, r.inst, r.lo, r.hi)
+	if err != nil {
+		return nil, fmt.Errorf("identify: %w", err)
+	}
+	ph.CellBound = r.cellBound(p, strain)
+	if ph.Reflections() == 0 {
+		return nil, nil
+	}
+	c := &candidate{entry: p, phase: ph, strain: strain, fom: fom, pairs: map[int]bool{}}
+	for _, q := range pairs {
+		c.pairs[q.Peak] = true
+	}
+	return c, nil
+}
+
+// cellBound is how far a candidate's cell may move in the refinement, from
+// its cell scaled by the search's strain: the search's own tolerance
+// (match.Options.MaxStrain, MaxStrainComputed for computed structures)
+// plus the strain already applied, so that the refined cell stays within
+// the tolerance of the database's either way. A wider bound would let a
+// phase with few lines slide them onto whatever peaks are left.
+func (r *runner) cellBound(p *refdb.Phase, strain float64) float64 {
+	b := r.search.MaxStrain
+	if p.Computed {
+		b = r.search.MaxStrainComputed
+	}
+	return min(b+math.Abs(strain), 0.05)
+}
+
+// addCandidate puts a search candidate in the pool, unless it is there,
+// was rejected or has no lines in range.
+func (r *runner) addCandidate(mc match.Candidate) (*candidate, error) {
+	id := mc.Phase.ID
+	if r.inPool[id] || slices.Contains(r.opt.Reject, id) {
+		return nil, nil
+	}
+	r.inPool[id] = true
+	c, err := r.candidate(mc.Phase, mc.Strain, mc.Pairs, mc.FOM)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	r.pool = append(r.pool, c)
+	return c, nil
+}
+
+func (r *runner) decide(p *refdb.Phase, verdict, reason string) {
+	r.decisions = append(r.decisions, Decision{ID: p.ID, Name: p.DisplayName(), Verdict: verdict, Reason: reason})
+}
+
+// stages returns the refinement schedule: quick (a candidate's trial:
+// scales and background, then cells, displacement and sizes) or full
+// (refine.DefaultStages, with the instrument's widths and asymmetry from
+// the second stage on when it is not calibrated); with an internal
+// standard, the zero shift from the second stage on.
+func (r *runner) stages(quick bool) []refine.Group {
+	s1 := refine.Scale | refine.Background
+	s2 := s1 | refine.Cell | refine.Displacement | refine.Size
+	st := []refine.Group{s1, s2}
+	if !quick {
+		st = refine.DefaultStages()
+	}
+	for i := 1; i < len(st); i++ {
+		if !quick && !r.opt.Calibrated {
+			st[i] |= refine.Widths | refine.Asymmetry
+		}
+		if r.opt.Standard != "" {
+			// A standard of known cell fixes the scale of the axis, so
+			// that the zero shift is refined with the displacement.
+			st[i] |= refine.Zero
+		}
+	}
+	return st
+}
+
+// fit refines the candidates, from the state of an earlier refinement
+// when from is not nil.
+func (r *runner) fit(cs []*candidate, from *refine.Result, quick bool) (*refine.Result, error) {
+	phases := make([]*refine.Phase, len(cs))
+	for i, c := range cs {
+		phases[i] = c.phase
+	}
+	opt := refine.Options{Instrument: r.inst, BackgroundTerms: r.terms, Stages: r.stages(quick), From: from, ParticleSize: r.opt.ParticleSize}
+	if quick {
+		// The search lined the candidate's lines up within its matching
+		// window (0.15°): a single coarse pass at twice that width is
+		// enough to bring the cell in.
+		opt.MaxIterations, opt.CoarseWidth = 15, 2*r.search.Tolerance
+	}
+	res, err := refine.Fit(r.ctx, r.scan, phases, opt)
+	if err != nil {
+		if ctxErr := r.ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("identify: %w", err)
+	}
+	return res, nil
+}
+
+// trialsPerStep is how many of the best-ranked candidates are refined in
+// each step: the ranking by the unexplained residual is a linear estimate
+// at the search's cell, so the best refined fit is sometimes the second
+// or third.
+const trialsPerStep = 3
+
+// trial is one candidate refined with the accepted phases.
+type trial struct {
+	c   *candidate
+	fit *refine.Result
+	err error
+	// newPeaks counts the observed peaks the model left unexplained that
+	// the trial's new phase explains; needed is how many it must.
+	newPeaks, needed int
+}
+
+// step finds the candidate that, added to the accepted phases, lowers χ²
+// most, and returns it with its refinement when the decrease is
+// significant; nil when no candidate passes.
+//
+// Candidates are taken in the order of rank; one whose lines meet the
+// peaks the model leaves unexplained no more often than chance would in a
+// search of the whole database (match.Evidence against the unexplained
+// peaks, below match.SignificanceThreshold) is passed over without a
+// refinement — with the database searched, such coincidences are expected
+// somewhere — and so is one that, refined, does not explain peaks of its
+// own (newPeaks). At most maxTrialsPerStep candidates are refined.
+func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *refine.Result, error) {
+	ranked, err := r.rank(accepted, cur)
+	if err != nil || len(ranked) == 0 {
+		return nil, nil, err
+	}
+	before := explainPeaks(cur, r.obs, r.w)
+	var left []diffraction.Peak
+	for i, e := range before {
+		if e.Unexplained {
+			left = append(left, r.obs[i])
+		}
+	}
+	if len(left) == 0 {
+		return nil, nil, nil // every peak is explained: nothing to add
+	}
+	threshold := chanceThreshold(r.searched)
+	var best *trial
+	var trials []trial
+	fitted := 0
+	for len(ranked) > 0 && best == nil && fitted < maxTrialsPerStep {
+		var batch []*candidate
+		for len(ranked) > 0 && len(batch) < trialsPerStep {
+			c := ranked[0]
+			ranked = ranked[1:]
+			ev, ok, err := match.Evidence(left, r.scan.Wavelength, r.lo, r.hi, c.entry, r.search)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !ok || ev.Significance < threshold {
+				if !r.noted[c.entry.ID] {
+					r.noted[c.entry.ID] = true
+					r.decide(c.entry, Chance, fmt.Sprintf("its lines meet the %d unexplained peaks no more often than chance would somewhere in %d phases (significance %.1f < %.1f)",
+						len(left), r.searched, ev.Significance, threshold))
+				}
+				continue
+			}
+			batch = append(batch, c)
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		fitted += len(batch)
+		trials = r.trials(accepted, cur, batch)
+		for i := range trials {
+			t := &trials[i]
+			if t.err != nil {
+				if ctxErr := r.ctx.Err(); ctxErr != nil {
+					return nil, nil, ctxErr
+				}
+				r.tried[t.c.entry.ID] = true
+				r.decide(t.c.entry, FitFailed, t.err.Error())
+				continue
+			}
+			t.newPeaks, t.needed = r.newPeaks(before, t.fit)
+			if l, ok := contradicted(t.fit, len(t.fit.Phases)-1, r.w); ok {
+				r.tried[t.c.entry.ID] = true
+				r.decide(t.c.entry, Contradicted, fmt.Sprintf("its line %d%d%d at %.2f° 2θ is calculated at %.0f above the background where %.0f are observed",
+					l.H, l.K, l.L, l.TwoTheta, l.calc, l.obs))
+				t.newPeaks = -1
+				continue
+			}
+			if t.newPeaks < t.needed {
+				r.tried[t.c.entry.ID] = true
+				r.decide(t.c.entry, NoNewPeaks, fmt.Sprintf("explains %d of the peaks the model leaves unexplained, %d needed (Rwp %.4f → %.4f): its lines fall where other phases' already are",
+					t.newPeaks, t.needed, cur.Rwp, t.fit.Rwp))
+				continue
+			}
+			if best == nil || chi2(t.fit) < chi2(best.fit) {
+				best = t
+			}
+		}
+	}
+	if best == nil {
+		return nil, nil, nil
+	}
+	// Among trials the data cannot tell from the best, the likelier phase.
+	oxide := r.oxide(accepted)
+	for i := range trials {
+		t := &trials[i]
+		if t == best || t.err != nil || t.newPeaks < t.needed || !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
+			continue
+		}
+		pt, _ := Prior(t.c.entry, oxide)
+		pb, _ := Prior(best.c.entry, oxide)
+		if pt < pb {
+			r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits as well as %s (Rwp %.4f against %.4f); %s is kept for its %s (this one: %s)",
+				t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.entry.ID, priorText(t.c.entry, oxide), priorText(best.c.entry, oxide)))
+			r.tried[best.c.entry.ID] = true
+			best = t
+		}
+	}
+	// The test the refined fit must pass.
+	ft := fTest(cur, best.fit, r.res)
+	last := len(best.fit.Phases) - 1
+	sig := scaleSignificance(best.fit, last, r.res)
+	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained",
+		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/chi2(cur), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks)
+	r.tried[best.c.entry.ID] = true
+	switch {
+	case ft.P > r.opt.Alpha:
+		r.decide(best.c.entry, Rejected, reason+fmt.Sprintf(": p > α = %g", r.opt.Alpha))
+		return nil, nil, nil
+	case sig < r.opt.MinScaleSigma:
+		r.decide(best.c.entry, NoScale, reason+fmt.Sprintf(": scale under %gσ", r.opt.MinScaleSigma))
+		return nil, nil, nil
+	}
+	// The first phase the data show is refined with every stage (the
+	// instrument's widths among them) before it is the current model;
+	// later ones keep the trial's quick refinement until the final one.
+	full := best.fit
+	if len(accepted) == len(r.opt.Require)+b2i(r.opt.Standard != "" && !slices.Contains(r.opt.Require, r.opt.Standard)) {
+		if full, err = r.fit(append(slices.Clip(accepted), best.c), best.fit, false); err != nil {
+			return nil, nil, err
+		}
+	}
+	r.decide(best.c.entry, Accepted, reason)
+	return best.c, full, nil
+}
+
+// chanceThreshold is the significance (−log10 of the chance probability,
+// match.Evidence) a candidate needs against the unexplained peaks to be
+// refined: log10 of the number of phases searched, so that chance is not
+// expected to give a match as good anywhere in the database. It is a
+// gate, not the decision: the refinement decides. (match weighs its FOM
+// in full only from −log10(0.01/N), a hundred times stricter, which
+// phases with few lines — NiO has six up to 100° — cannot reach against a
+// dozen peaks.)
+func chanceThreshold(searched int) float64 {
+	return math.Log10(float64(max(searched, 10)))
+}
+
+// maxTrialsPerStep bounds the candidates refined in one step.
+const maxTrialsPerStep = 6
+
+// rank orders the untried pool candidates by the decrease of χ² their
+// unit-scale pattern, at its best non-negative scale, would bring to the
+// residual of the current model: (Σ w·r·p)²/Σ w·p² for Σ w·r·p > 0 (the
+// one-column least-squares solution), with w = 1/σ² of the counts.
+func (r *runner) rank(accepted []*candidate, cur *refine.Result) ([]*candidate, error) {
+	in := map[string]bool{}
+	for _, c := range accepted {
+		in[c.entry.ID] = true
+	}
+	size := 100.0 // nm: a typical powder, before any size is refined
+	if len(cur.Phases) > 0 {
+		var ss []float64
+		for _, p := range cur.Phases {
+			if p.Size > 0 {
+				ss = append(ss, p.Size)
+			}
+		}
+		if len(ss) > 0 {
+			sort.Float64s(ss)
+			size = ss[len(ss)/2]
+		}
+	}
+	w := r.w
+	type scored struct {
+		c *candidate
+		v float64
+	}
+	var out []scored
+	for _, c := range r.pool {
+		if in[c.entry.ID] || r.tried[c.entry.ID] {
+			continue
+		}
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if c.profile == nil {
+			// A candidate's pattern is computed once, with the instrument
+			// and axis of the model when it is first ranked: the ranking
+			// is an estimate, and refined widths change it little.
+			p, err := c.phase.Profile(r.scan.TwoTheta, cur.Instrument, size, cur.Axis())
+			if err != nil {
+				return nil, fmt.Errorf("identify: %w", err)
+			}
+			c.profile = p
+		}
+		p := c.profile
+		var num, den float64
+		for i, v := range p {
+			num += w[i] * cur.Difference[i] * v
+			den += w[i] * v * v
+		}
+		if num > 0 && den > 0 {
+			out = append(out, scored{c, num * num / den})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].v > out[j].v })
+	cs := make([]*candidate, len(out))
+	for i, s := range out {
+		cs[i] = s.c
+	}
+	return cs, nil
+}
+
+// weights are 1/σ² of the scan's points: its ESD where positive, else
+// counting statistics with a floor of one count, as refine weighs them.
+func weights(s *diffraction.Scan) []float64 {
+	w := make([]float64, s.Len())
+	for i, y := range s.Intensity {
+		v := max(y, 1)
+		if s.ESD != nil && s.ESD[i] > 0 {
+			v = s.ESD[i] * s.ESD[i]
+		}
+		w[i] = 1 / v
+	}
+	return w
+}
+
+// trials refines each candidate with the accepted phases, two at a time.
+func (r *runner) trials(accepted []*candidate, cur *refine.Result, cs []*candidate) []trial {
+	out := make([]trial, len(cs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			set := append(slices.Clip(accepted), c)
+			fit, err := r.fit(set, cur, true)
+			out[i] = trial{c: c, fit: fit, err: err}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// oxide reports whether the sample is an oxide one: an accepted phase is,
+// or with none accepted yet, the search's best candidate.
+func (r *runner) oxide(accepted []*candidate) bool {
+	for _, c := range accepted {
+		if isOxide(c.entry) {
+			return true
+		}
+	}
+	if len(accepted) == 0 && len(r.pool) > 0 {
+		return isOxide(r.pool[0].entry)
+	}
+	return false
+}
+
+// backward drops accepted phases (after the first keep ones, which the
+// user required) that the fit no longer needs: removing one raises χ²
+// insignificantly. The newest phase is not tested: it just passed.
+func (r *runner) backward(accepted []*candidate, cur *refine.Result, keep int) ([]*candidate, *refine.Result, error) {
+	for i := keep; i < len(accepted)-1; i++ {
+		rest := slices.Delete(slices.Clone(accepted), i, i+1)
+		without, err := r.fit(rest, cur, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		ft := fTest(without, cur, r.res)
+		if ft.P <= r.opt.Alpha {
+			continue
+		}
+		r.decide(accepted[i].entry, Dropped, fmt.Sprintf("not needed once %s was accepted: without it Rwp %.4f → %.4f, χ² +%.2f %%, %s > α",
+			accepted[len(accepted)-1].entry.DisplayName(), cur.Rwp, without.Rwp, 100*ft.DChi2/chi2(without), pText(ft.P)))
+		return r.backward(rest, without, keep)
+	}
+	return accepted, cur, nil
+}
+
+// maxLookAlikes bounds the alternatives refined in place of a newly
+// accepted phase.
+const maxLookAlikes = 3
+
+// lookAlikes refines, in place of the accepted phase k, the candidates that
+// look like it — the same space group and a volume per atom within 15 %
+// (isostructural: LiF and LiH, rutile and SnO2), or most of the same
+// peaks matched in the search — and keeps the one that fits significantly
+// better, or between fits the data cannot tell apart the one with the
+// better prior.
+func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([]*candidate, *refine.Result, error) {
+	c := accepted[k]
+	var alts []*candidate
+	for _, o := range r.pool {
+		if len(alts) == maxLookAlikes {
+			break
+		}
+		if o == c || r.tried[o.entry.ID] || slices.Contains(accepted, o) || !similar(c, o) {
+			continue
+		}
+		alts = append(alts, o)
+	}
+	if len(alts) == 0 {
+		return accepted, cur, nil
+	}
+	var sets [][]*candidate
+	for _, o := range alts {
+		set := slices.Clone(accepted)
+		set[k] = o
+		sets = append(sets, set)
+	}
+	oxide := r.oxide(slices.Delete(slices.Clone(accepted), k, k+1))
+	best, bestFit := c, cur
+	for i, set := range sets {
+		o := alts[i]
+		r.tried[o.entry.ID] = true
+		fit, err := r.fit(set, cur, true)
+		if err != nil {
+			if ctxErr := r.ctx.Err(); ctxErr != nil {
+				return nil, nil, ctxErr
+			}
+			r.decide(o.entry, FitFailed, err.Error())
+			continue
+		}
+		po, _ := Prior(o.entry, oxide)
+		pb, _ := Prior(best.entry, oxide)
+		same := indistinguishable(fit, bestFit, r.opt.Alpha, r.res)
+		switch {
+		case !same && chi2(fit) < chi2(bestFit), same && po < pb:
+			why := fmt.Sprintf("fits significantly better than its look-alike %s (Rwp %.4f against %.4f)", best.entry.DisplayName(), fit.Rwp, bestFit.Rwp)
+			if same {
+				why = fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f) and is likelier: %s against %s",
+					best.entry.DisplayName(), fit.Rwp, bestFit.Rwp, priorText(o.entry, oxide), priorText(best.entry, oxide))
+			}
+			r.decide(o.entry, Replaced, why)
+			best, bestFit = o, fit
+		default:
+			why := fmt.Sprintf("look-alike of %s: Rwp %.4f against %.4f", best.entry.DisplayName(), fit.Rwp, bestFit.Rwp)
+			if same {
+				why += fmt.Sprintf(", indistinguishable; %s kept (%s; this one %s)", best.entry.ID, priorText(best.entry, oxide), priorText(o.entry, oxide))
+			} else {
+				why += ", significantly worse"
+			}
+			r.decide(o.entry, LookAlike, why)
+		}
+	}
+	if best == c {
+		return accepted, cur, nil
+	}
+	out := slices.Clone(accepted)
+	out[k] = best
+	return out, bestFit, nil
+}
+
+// similar reports whether two candidates are look-alikes: isostructural
+// (the same space group, volume per atom within 15 %) or matched to mostly
+// (80 %) the same observed peaks by the search.
+func similar(a, b *candidate) bool {
+	sa, sb := &a.entry.Structure, &b.entry.Structure
+	if sa.SpaceGroupNumber != 0 && sa.SpaceGroupNumber == sb.SpaceGroupNumber {
+		va, vb := volumePerAtom(a.entry), volumePerAtom(b.entry)
+		if va > 0 && vb > 0 && math.Abs(va/vb-1) < 0.15 {
+			return true
+		}
+	}
+	if len(a.pairs) == 0 || len(b.pairs) == 0 {
+		return false
+	}
+	n := 0
+	for k := range b.pairs {
+		if a.pairs[k] {
+			n++
+		}
+	}
+	return float64(n) >= 0.8*float64(max(len(a.pairs), len(b.pairs)))
+}
+
+func volumePerAtom(p *refdb.Phase) float64 {
+	var n float64
+	for _, v := range p.Structure.Composition() {
+		n += v
+	}
+	if n == 0 {
+		return 0
+	}
+	return p.Volume / n
+}
+
+// residualTop is how many candidates each search of the unexplained peaks
+// adds to the pool.
+const residualTop = 8
+
+// searchResidual searches the peaks the current model leaves unexplained
+// and adds the candidates found to the pool: a minor phase whose lines
+// hide under the major ones' in the first search ranks high among what is
+// left.
+func (r *runner) searchResidual(cur *refine.Result) error {
+	ex := explainPeaks(cur, r.obs, r.w)
+	var left []diffraction.Peak
+	var index []int // of left's peaks in r.obs
+	for i, e := range ex {
+		if e.Unexplained {
+			left = append(left, r.obs[i])
+			index = append(index, i)
+		}
+	}
+	if len(left) == 0 {
+		return nil
+	}
+	mo := r.search
+	mo.Top = residualTop
+	res, err := match.Identify(r.ctx, left, r.scan.Wavelength, r.lo, r.hi, r.universe, mo)
+	if err != nil {
+		return err
+	}
+	for _, c := range res.Candidates {
+		c.Pairs = slices.Clone(c.Pairs)
+		for k := range c.Pairs {
+			c.Pairs[k].Peak = index[c.Pairs[k].Peak]
+		}
+		if _, err := r.addCandidate(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// evidenceLines is how many observed peaks that nothing explained before
+// a phase must explain to be accepted (fewer when it has fewer visible
+// lines in the range): the peak-search rule of match.Options.MinLines,
+// applied to what the accepted phases leave. A phase whose lines all fall
+// on other phases' peaks can lower χ² by taking up their misfit (an
+// intensity off by preferred orientation, a line shape), but it is not
+// evidenced by the data.
+const evidenceLines = 3
+
+// visibleFraction: a line of the new phase counts as visible when its
+// intensity is at least this fraction of its strongest line's.
+const visibleFraction = 0.05
+
+// newPeaks counts the peaks that were unexplained before (before, from
+// explainPeaks of the current model) and that the trial explains with its
+// last phase making a fifth or more of the calculated intensity there;
+// needed is evidenceLines, or the new phase's visible lines in range when
+// fewer.
+func (r *runner) newPeaks(before []PeakExplanation, fit *refine.Result) (n, needed int) {
+	after := explainPeaks(fit, r.obs, r.w)
+	last := len(fit.Phases) - 1
+	for i, b := range before {
+		if b.Unexplained && !after[i].Unexplained && slices.Contains(after[i].Phases, last) {
+			n++
+		}
+	}
+	ph := fit.Phases[last]
+	var top float64
+	for _, l := range ph.Reflections {
+		if l.TwoTheta >= r.lo && l.TwoTheta <= r.hi {
+			top = max(top, l.Intensity)
+		}
+	}
+	visible := 0
+	for _, l := range ph.Reflections {
+		if l.TwoTheta >= r.lo && l.TwoTheta <= r.hi && l.Intensity >= visibleFraction*top && top > 0 {
+			visible++
+		}
+	}
+	return n, max(min(evidenceLines, visible), 1)
+}
+
+// resolutionElements is the number of line widths in a 2θ range: the range
+// over the median FWHM of the observed peaks (0 without peaks).
+func resolutionElements(width float64, obs []diffraction.Peak) float64 {
+	var w []float64
+	for _, p := range obs {
+		if p.FWHM > 0 {
+			w = append(w, p.FWHM)
+		}
+	}
+	if len(w) == 0 {
+		return 0
+	}
+	sort.Float64s(w)
+	return width / w[len(w)/2]
+}
+
+// Thresholds of contradicted: the strongest lines of a phase are checked,
+// those of at least strongShare of its strongest line's intensity; one is
+// contradicted when the scan shows less than absentShare of what the
+// phase alone puts there, and the model exceeds the observation by more
+// than unexplainedK standard uncertainties. A line weakened by preferred
+// orientation, by a slit that overfills the specimen at low angles or by
+// an error of the structure keeps more than a quarter of its height; a
+// line that is not there does not.
+const (
+	strongShare = 0.3
+	absentShare = 0.25
+)
+
+// contradiction is a line of a phase the data do not show.
+type contradiction struct {
+	refine.Line
+	calc, obs float64 // net of the refined background, averaged at the line
+}
+
+// contradicted reports a strong line of phase p of the refinement that the
+// data contradict: the model puts intensity there that the scan does not
+// have. A phase present in the sample shows all its strong lines (their
+// heights may be off by preferred orientation, not gone); a phase that
+// owes its place to a few lines coinciding with another phase's peaks
+// predicts lines where nothing is — the rule of every search-match
+// program that a missing strong line rules a phase out (Jenkins & Snyder
+// 1996, Introduction to X-ray Powder Diffractometry, §13.4).
+func contradicted(fit *refine.Result, p int, w []float64) (contradiction, bool) {
+	ph := fit.Phases[p]
+	x := fit.TwoTheta
+	n := len(x)
+	if n < 2 {
+		return contradiction{}, false
+	}
+	lo, hi := x[0], x[n-1]
+	var top float64
+	for _, l := range ph.Reflections {
+		if l.TwoTheta >= lo && l.TwoTheta <= hi {
+			top = max(top, l.Intensity)
+		}
+	}
+	for _, l := range ph.Reflections {
+		if l.TwoTheta < lo || l.TwoTheta > hi || !(l.Intensity >= strongShare*top) || !(top > 0) {
+			continue
+		}
+		c := sort.SearchFloat64s(x, l.TwoTheta)
+		c = min(c, n-1)
+		var obs, calc, own, v float64
+		k := 0
+		for j := max(c-1, 0); j <= min(c+1, n-1); j++ {
+			obs += fit.Observed[j] - fit.Background[j]
+			calc += fit.Calculated[j] - fit.Background[j]
+			own += ph.Contribution[j]
+			v += 1 / w[j]
+			k++
+		}
+		m := float64(k)
+		obs, calc, own = obs/m, calc/m, own/m
+		if obs < absentShare*own && calc-obs > unexplainedK*math.Sqrt(v)/m {
+			return contradiction{Line: l, calc: calc, obs: obs}, true
+		}
+	}
+	return contradiction{}, false
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,124 @@
+package identify
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/bragg-xrd/bragg/diffraction/refine"
+)
+
+// chi2 is the weighted sum of squares of a refinement, χ² = GoF·(N − P).
+func chi2(r *refine.Result) float64 { return r.GoF * float64(r.N-r.P) }
+
+// effectivePoints is the number of independent points a refinement's N
+// points are worth, given the serial correlation of its weighted
+// residuals: with the lag-one correlation ρ = 1 − d/2 from the
+// Durbin–Watson statistic d (Durbin & Watson 1950), residuals correlated
+// as a first-order autoregressive series carry the information of
+// N·(1 − ρ)/(1 + ρ) independent ones (M. S. Bartlett 1935, J. R. Stat.
+// Soc. Suppl. 2, 27; applied to Rietveld refinement by J.-F. Bérar & P.
+// Lelann 1991, J. Appl. Cryst. 24, 1). Uncorrelated residuals (d ≥ 2)
+// count in full.
+//
+// The count is not allowed below res, the pattern's resolution elements
+// (its 2θ range over the line width): a misfit correlated over more than a
+// line's width is not noise but a line the model lacks (a phase not yet
+// in the model, or not in the database), and the lines of a pattern are
+// independent observations however much of it is still unexplained.
+func effectivePoints(r *refine.Result, res float64) float64 {
+	d := r.DurbinWatson
+	n := float64(r.N)
+	eff := n
+	if d < 2 {
+		rho := 1 - max(d, 0)/2
+		eff = n * (1 - rho) / (1 + rho)
+	}
+	return min(max(eff, res, float64(r.P+1)), n)
+}
+
+// test is the outcome of comparing a model with a larger one that contains
+// it.
+type test struct {
+	F      float64 // F statistic with the effective points
+	P      float64 // probability of an F this large by chance
+	DChi2  float64 // decrease of χ² (larger model better when positive)
+	DParam int     // parameters added
+	NEff   float64 // effective points of the larger model
+}
+
+// fTest compares the refinement small with big, which has every parameter
+// (res: the pattern's resolution elements, see effectivePoints)
+// of small and DParam more: F = (Δχ²/ΔP)/(χ²_big/(N − P_big)) is the
+// statistic of the extra parameters (Hamilton 1965; Draper & Smith 1998,
+// §6.1), scaled by (N_eff − P)/(N − P), which counts the points as
+// independent only as far as the residuals are (effectivePoints), and P
+// its probability under the null hypothesis that the extra parameters
+// explain nothing, from the F distribution with ΔP and N_eff − P degrees of
+// freedom.
+func fTest(small, big *refine.Result, res float64) test {
+	c0, c1 := chi2(small), chi2(big)
+	t := test{DChi2: c0 - c1, DParam: big.P - small.P, NEff: effectivePoints(big, res)}
+	if t.DParam < 1 {
+		t.DParam = 1 // a phase whose cell and size were fixed still adds its scale
+	}
+	dof := float64(big.N - big.P)
+	dofEff := t.NEff - float64(big.P)
+	if !(c1 > 0) || dof < 1 || dofEff < 1 {
+		t.P = 1
+		return t
+	}
+	f := (t.DChi2 / float64(t.DParam)) / (c1 / dof)
+	t.F = f * dofEff / dof
+	if !(t.F > 0) {
+		t.F, t.P = 0, 1
+		return t
+	}
+	t.P = distuv.F{D1: float64(t.DParam), D2: dofEff}.Survival(t.F)
+	return t
+}
+
+// indistinguishable reports whether two refinements of the same data with
+// the same number of parameters (one phase swapped for a look-alike) fit
+// equally well within the noise: their χ² differ by less than the
+// one-parameter F test at level alpha would call significant.
+func indistinguishable(a, b *refine.Result, alpha, res float64) bool {
+	lo, hi := a, b
+	if chi2(b) < chi2(a) {
+		lo, hi = b, a
+	}
+	n := effectivePoints(lo, res)
+	dof, dofEff := float64(lo.N-lo.P), n-float64(lo.P)
+	c := chi2(lo)
+	if !(c > 0) || dof < 1 || dofEff < 1 {
+		return true
+	}
+	f := (chi2(hi) - c) / (c / dof) * dofEff / dof
+	return distuv.F{D1: 1, D2: dofEff}.Survival(f) > alpha
+}
+
+// scaleSignificance is a phase's refined scale over its standard
+// uncertainty, the uncertainty enlarged by √(N/N_eff) for the serial
+// correlation of the residuals (Bérar & Lelann 1991); +Inf for an exact
+// fit.
+func scaleSignificance(r *refine.Result, p int, res float64) float64 {
+	ph := r.Phases[p]
+	if !(ph.ScaleESD > 0) {
+		if ph.Scale > 0 {
+			return math.Inf(1)
+		}
+		return 0
+	}
+	corr := math.Sqrt(float64(r.N) / effectivePoints(r, res))
+	return ph.Scale / (ph.ScaleESD * corr)
+}
+
+// pText writes a probability for a decision: "p = 0.0023", or "p < 1e-15"
+// below what the F distribution's tail resolves in double precision.
+func pText(p float64) string {
+	if p < 1e-15 {
+		return "p < 1e-15"
+	}
+	return fmt.Sprintf("p = %.2g", p)
+}
