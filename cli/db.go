@@ -133,7 +133,7 @@ bundled phases).
 func subsetFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	var kinds []string
 	for _, k := range refdb.SubsetKinds {
-		kinds = append(kinds, k.Name+" ("+k.Description+")")
+		kinds = append(kinds, k.Name+": "+k.Description)
 	}
 	fs.Func("subset", "comma-separated kinds of entry a candidate must all be, each negated with a leading -: "+strings.Join(kinds, "; "),
 		func(s string) error { opt.Subset.Kinds = refdb.ParseList(s); return nil })
