@@ -3,7 +3,6 @@ package refine
 import (
 	"math"
 	"runtime"
-	"sort"
 	"sync"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
@@ -113,7 +112,10 @@ type model struct {
 	iU, iV, iW, iX, iY, iAsym              int
 
 	peaks []peak
-	work  [2]scratch // per worker of eval
+	// nodeOff and nodeW hold the asymmetry nodes of the peaks, one
+	// after the other.
+	nodeOff, nodeW []float64
+	work           [2]scratch // per worker of eval
 	// extraW (deg²) broadens every line's Gaussian width during the
 	// coarse pass (Options.CoarseWidth), coarse says it is on.
 	extraW float64
@@ -125,7 +127,8 @@ type model struct {
 	jac []float64
 }
 
-// peak is one line (reflection and wavelength) at the current parameters.
+// peak is one line (reflection and wavelength) at the current parameters;
+// its asymmetry nodes are in the model's nodeOff and nodeW.
 type peak struct {
 	c, area float64
 	t       tch
@@ -210,7 +213,15 @@ func (m *model) asymmetry() (sl, hl float64) {
 // computePeaks fills m.peaks from the current parameter values; with
 // jac, every line also gets its Jacobian columns and coefficients.
 func (m *model) computePeaks(jac bool) {
+	if m.peaks == nil {
+		lines := 0
+		for _, ph := range m.phases {
+			lines += len(ph.refl)
+		}
+		m.peaks = make([]peak, 0, 2*lines)
+	}
 	m.peaks = m.peaks[:0]
+	m.nodeOff, m.nodeW = m.nodeOff[:0], m.nodeW[:0]
 	in := m.inst
 	in.U, in.V, in.W = m.value(m.iU, in.U), m.value(m.iV, in.V), m.value(m.iW, in.W)
 	in.X, in.Y = m.value(m.iX, in.X), m.value(m.iY, in.Y)
@@ -260,27 +271,34 @@ func (m *model) computePeaks(jac bool) {
 				lStrain := deg * 4 * tanT                     // ∂Γ_L/∂ε
 				gL := in.X*tanT + in.Y/cosT + size*lSize + strain*lStrain
 				t := newTCH(gG, gL)
-				// The next element of m.peaks is filled in place (a peak
-				// is 1.5 kB: neither copied nor cleared) and kept by
-				// extending the slice at the end.
+				// The next element of m.peaks is filled in place (neither
+				// copied nor cleared) and kept by extending the slice at
+				// the end, its nodes likewise in nodeOff and nodeW.
 				if len(m.peaks) == cap(m.peaks) {
 					m.peaks = append(m.peaks, peak{})[:len(m.peaks)]
 				}
 				pk := &m.peaks[:len(m.peaks)+1][len(m.peaks)]
 				pk.c, pk.t, pk.phase, pk.nc = c, t, p, 0
+				if cap(m.nodeOff)-len(m.nodeOff) < maxNodes {
+					// A larger buffer; the peaks already made keep the old one.
+					n := 2*cap(m.nodeOff) + 16*maxNodes
+					m.nodeOff, m.nodeW = make([]float64, 0, n), make([]float64, 0, n)
+				}
+				nk := len(m.nodeOff)
+				pk.a.off, pk.a.w = m.nodeOff[nk:nk+maxNodes:nk+maxNodes], m.nodeW[nk:nk+maxNodes:nk+maxNodes]
 				fcj(&pk.a, tt, t.fwhm, in.SL, in.HL)
 				lo := c + pk.a.lo - reach(t)
 				hi := c + pk.a.hi + reach(t)
 				if hi < xlo || lo > xhi {
 					continue
 				}
-				pk.i0 = sort.SearchFloat64s(m.x, lo)
-				pk.i1 = sort.SearchFloat64s(m.x, hi)
+				pk.i0 = search(m.x, m.step, lo)
+				pk.i1 = search(m.x, m.step, hi)
 				if pk.i0 >= pk.i1 {
 					continue
 				}
-				pk.k0 = sort.SearchFloat64s(m.x, c+pk.a.lo-coreWidths*t.fwhm)
-				pk.k1 = sort.SearchFloat64s(m.x, c+pk.a.hi+coreWidths*t.fwhm)
+				pk.k0 = search(m.x, m.step, c+pk.a.lo-coreWidths*t.fwhm)
+				pk.k1 = search(m.x, m.step, c+pk.a.hi+coreWidths*t.fwhm)
 				ib := base * wt[l] * m.lp.LP(tt)
 				if in.VariableSlit {
 					ib *= sinT
@@ -318,6 +336,7 @@ func (m *model) computePeaks(jac bool) {
 					add(m.iStrain[p], kLorentz, a*lStrain)
 				}
 				m.peaks = m.peaks[:len(m.peaks)+1]
+				m.nodeOff, m.nodeW = m.nodeOff[:nk+pk.a.n], m.nodeW[:nk+pk.a.n]
 			}
 		}
 	}
@@ -407,49 +426,18 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 			continue
 		}
 		k0, k1 := min(max(pk.k0, i0), i1), max(min(pk.k1, i1), i0)
-		fw, eta := pk.t.fwhm, pk.t.eta
-		ig := 1 / fw
 		ws.size(i1 - i0)
 		f, fc, fg, fl := ws.d[kValue], ws.d[kCentre], ws.d[kGauss], ws.d[kLorentz]
 		t := &pk.t
-		mean := pk.c + pk.a.mean
-		// Tails: one Lorentzian at the mean offset.
-		tail := func(a, b int) {
-			for i := a; i < b; i++ {
-				x := m.x[i] - mean
-				u2 := 4 * x * x * ig * ig
-				r := 1 / (1 + u2)
-				l := lorNorm * ig * r
-				f[i-i0] = eta * l
-				if jac {
-					dg := eta * ig * l * (2*u2*r - 1)
-					fc[i-i0] = eta * l * 8 * x * ig * ig * r
-					fg[i-i0] = dg*t.dFdG + l*t.dEdG
-					fl[i-i0] = dg*t.dFdL + l*t.dEdL
-				}
-			}
-		}
-		tail(i0, k0)
-		tail(k1, i1)
+		m.tail(i0, k0, i0, pk.c+pk.a.mean, t, jac, ws)
+		m.tail(k1, i1, i0, pk.c+pk.a.mean, t, jac, ws)
 		if k0 < k1 {
 			a, b := k0-i0, k1-i0
-			var dc, dg, de []float64
-			clear(f[a:b])
+			var dc, dg, dl []float64
 			if jac {
-				dc, dg, de = fc[a:b], fg[a:b], fl[a:b]
-				clear(dc)
-				clear(dg)
-				clear(de)
+				dc, dg, dl = fc[a:b], fg[a:b], fl[a:b]
 			}
-			for k := range pk.a.n {
-				addPV(m.x[k0:k1], m.step, pk.c+pk.a.off[k], fw, eta, pk.a.w[k], f[a:b], dc, dg, de)
-			}
-			// ∂/∂Γ and ∂/∂η to ∂/∂Γ_G and ∂/∂Γ_L.
-			for i := range dg {
-				g, e := dg[i], de[i]
-				dg[i] = g*t.dFdG + e*t.dEdG
-				de[i] = g*t.dFdL + e*t.dEdL
-			}
+			pvSum(m.x[k0:k1], m.step, pk.c, t, pk.a.off[:pk.a.n], pk.a.w[:pk.a.n], f[a:b], dc, dg, dl)
 		}
 		floats.AddScaled(m.yc[i0:i1], pk.area, f)
 		if contrib != nil {
@@ -461,6 +449,44 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 				floats.AddScaled(m.jac[col+i0:col+i1], pk.coef[c], ws.d[pk.kind[c]])
 			}
 		}
+	}
+}
+
+// tail sets the profile of a line beyond its core, over the points
+// [a, b) (scratch index i − i0): one Lorentzian of the line's FWHM at the
+// mean offset of its asymmetry nodes, with its derivatives (see pvSum).
+func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) {
+	if a >= b {
+		return
+	}
+	ig := 1 / t.fwhm
+	s := 4 * ig * ig
+	lA := t.eta * lorNorm * ig
+	x := m.x[a:b]
+	f := ws.d[kValue][a-i0 : b-i0]
+	f = f[:len(x)]
+	if !jac {
+		for i, xi := range x {
+			d := xi - mean
+			r := 1 / (1 + s*d*d)
+			f[i] = lA * r
+		}
+		return
+	}
+	lc, lg, le := 2*s*lA, lA*ig, lorNorm*ig
+	dFdG, dEdG, dFdL, dEdL := t.dFdG, t.dEdG, t.dFdL, t.dEdL
+	fc, fg, fl := ws.d[kCentre][a-i0:b-i0], ws.d[kGauss][a-i0:b-i0], ws.d[kLorentz][a-i0:b-i0]
+	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	for i, xi := range x {
+		d := xi - mean
+		r := 1 / (1 + s*d*d)
+		f[i] = lA * r
+		r2 := r * r
+		fc[i] = lc * d * r2
+		dG := lg * (r - 2*r2)
+		dE := le * r
+		fg[i] = dG*dFdG + dE*dEdG
+		fl[i] = dG*dFdL + dE*dEdL
 	}
 }
 
