@@ -247,6 +247,14 @@ type fitter struct {
 	a, b, step, r, save []float64
 	act                 []int
 	free                []int // parameter of each column
+	// The state at which a and b were formed (jacobian): the parameters,
+	// the columns, the coarse broadening and χ²; normalOK says they are.
+	normalAt   []float64
+	normalFree []int
+	normalW    float64
+	normalChi  float64
+	normalOK   bool
+	yc0        []float64 // the calculated pattern before the asymmetry's step
 }
 
 func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Options, std *Phase) (*fitter, error) {
@@ -654,6 +662,10 @@ func (f *fitter) setColumns(groups Group, skip map[int]bool) int {
 			f.free = append(f.free, i)
 		}
 	}
+	m.linear = true
+	for _, i := range f.free {
+		m.linear = m.linear && m.par[i].group&(Scale|Background) != 0
+	}
 	nf := len(f.free)
 	n := len(m.x)
 	if cap(m.jac) < nf*n {
@@ -685,24 +697,44 @@ func (f *fitter) jacobian() float64 {
 	chi := m.chi2()
 	if i := m.iAsym; i >= 0 && m.col[i] >= 0 {
 		c := m.col[i]
-		base := slices.Clone(m.yc)
+		f.yc0 = append(f.yc0[:0], m.yc...)
 		const h = 1e-5
 		v := m.par[i].v
 		m.par[i].v = v + h
-		m.computePeaks(false)
-		m.setBackground()
-		m.evalPoints(0, n, false, nil, &m.work[0])
+		m.eval(false)
 		for k := range n {
-			m.jac[c*n+k] = (m.yc[k] - base[k]) / h * m.sw[k]
+			m.jac[c*n+k] = (m.yc[k] - f.yc0[k]) / h * m.sw[k]
 		}
 		m.par[i].v = v
-		copy(m.yc, base)
+		copy(m.yc, f.yc0)
 	}
 	for i := range n {
 		f.r[i] = (m.y[i] - m.yc[i]) * m.sw[i]
 	}
 	normal(m.jac, n, len(f.free), f.r, f.a, f.b)
+	f.normalAt = f.normalAt[:0]
+	for i := range m.par {
+		f.normalAt = append(f.normalAt, m.par[i].v)
+	}
+	f.normalFree = append(f.normalFree[:0], f.free...)
+	f.normalW, f.normalChi, f.normalOK = m.extraW, chi, true
 	return chi
+}
+
+// normalFresh reports whether a and b are those of the current
+// parameters, columns and broadening (formed by the last jacobian), and
+// returns that χ².
+func (f *fitter) normalFresh() (float64, bool) {
+	m := f.m
+	if !f.normalOK || m.extraW != f.normalW || !slices.Equal(f.free, f.normalFree) {
+		return 0, false
+	}
+	for i := range m.par {
+		if m.par[i].v != f.normalAt[i] {
+			return 0, false
+		}
+	}
+	return f.normalChi, true
 }
 
 // stage runs Levenberg–Marquardt on the parameters of groups, with the

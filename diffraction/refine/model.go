@@ -116,6 +116,10 @@ type model struct {
 	// after the other.
 	nodeOff, nodeW []float64
 	work           [2]scratch // per worker of eval
+	// linear says that the free parameters are scales and background
+	// terms only (set with the columns), lin the phases' patterns for it.
+	linear bool
+	lin    linearCache
 	// extraW (deg²) broadens every line's Gaussian width during the
 	// coarse pass (Options.CoarseWidth), coarse says it is on.
 	extraW float64
@@ -131,6 +135,7 @@ type model struct {
 // its asymmetry nodes are in the model's nodeOff and nodeW.
 type peak struct {
 	c, area float64
+	unit    float64 // the area at unit scale
 	t       tch
 	a       asym
 	i0, i1  int // window
@@ -303,7 +308,7 @@ func (m *model) computePeaks(jac bool) {
 				if in.VariableSlit {
 					ib *= sinT
 				}
-				pk.area = s * ib
+				pk.area, pk.unit = s*ib, ib
 				if jac {
 					add := func(i int, kind uint8, coef float64) {
 						if i < 0 || m.col[i] < 0 || pk.nc == maxPeakCols {
@@ -415,8 +420,8 @@ func (s *scratch) size(n int) {
 
 // evalPoints adds the profiles of the peaks to yc over the points
 // [lo, hi), with the Jacobian columns when jac is set (m.jac zeroed over
-// those rows beforehand), and each phase's contribution to contrib when
-// not nil.
+// those rows beforehand), and each phase's contribution at unit scale to
+// contrib when not nil.
 func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratch) {
 	n := len(m.x)
 	for pi := range m.peaks {
@@ -441,7 +446,7 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 		}
 		floats.AddScaled(m.yc[i0:i1], pk.area, f)
 		if contrib != nil {
-			floats.AddScaled(contrib[pk.phase][i0:i1], pk.area, f)
+			floats.AddScaled(contrib[pk.phase][i0:i1], pk.unit, f)
 		}
 		if jac {
 			for c := range pk.nc {
@@ -494,27 +499,29 @@ func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) 
 const parallelMin = 20000
 
 // eval computes yc (and the weighted Jacobian of the free parameters when
-// jac is set) at the current parameter values.
+// jac is set) at the current parameter values. When the free parameters
+// are scales and background terms (m.linear) and the others have not
+// changed since the phases' unit-scale patterns were computed, y_c is
+// linear in them, b + Σ_p S_p·P_p, and is formed from those patterns.
 func (m *model) eval(jac bool) {
 	n := len(m.x)
-	m.computePeaks(jac)
 	m.setBackground()
 	if jac {
 		clear(m.jac)
 	}
-	work := 0
-	for i := range m.peaks {
-		work += m.peaks[i].i1 - m.peaks[i].i0
-	}
-	if workers := min(runtime.GOMAXPROCS(0), 2); workers > 1 && work >= parallelMin {
-		var wg sync.WaitGroup
-		for w := range workers {
-			lo, hi := n*w/workers, n*(w+1)/workers
-			wg.Go(func() { m.evalPoints(lo, hi, jac, nil, &m.work[w]) })
+	if m.linear && m.lin.fresh(m) {
+		for p := range m.phases {
+			floats.AddScaled(m.yc, m.par[m.iScale[p]].v, m.lin.pat[p])
+			if c := m.col[m.iScale[p]]; jac && c >= 0 {
+				copy(m.jac[c*n:(c+1)*n], m.lin.pat[p])
+			}
 		}
-		wg.Wait()
 	} else {
-		m.evalPoints(0, n, jac, nil, &m.work[0])
+		var contrib [][]float64
+		if m.linear {
+			contrib = m.lin.start(m)
+		}
+		m.evalLines(jac, contrib)
 	}
 	if !jac {
 		return
@@ -530,6 +537,78 @@ func (m *model) eval(jac bool) {
 			col[i] *= m.sw[i]
 		}
 	}
+}
+
+// evalLines computes the lines at the current parameter values and adds
+// their profiles to yc, with the Jacobian when jac is set and the phases'
+// contributions at unit scale to contrib when not nil (evalPoints).
+func (m *model) evalLines(jac bool, contrib [][]float64) {
+	n := len(m.x)
+	m.computePeaks(jac)
+	work := 0
+	for i := range m.peaks {
+		work += m.peaks[i].i1 - m.peaks[i].i0
+	}
+	if work < parallelMin {
+		m.evalPoints(0, n, jac, contrib, &m.work[0])
+		return
+	}
+	// Two halves of the points, on two goroutines when there are two
+	// processors: the same arithmetic either way.
+	var wg sync.WaitGroup
+	for w := range 2 {
+		lo, hi := n*w/2, n*(w+1)/2
+		if runtime.GOMAXPROCS(0) > 1 {
+			wg.Go(func() { m.evalPoints(lo, hi, jac, contrib, &m.work[w]) })
+		} else {
+			m.evalPoints(lo, hi, jac, contrib, &m.work[w])
+		}
+	}
+	wg.Wait()
+}
+
+// linearCache holds each phase's pattern at unit scale, P_p = Σ over its
+// lines of the line's area at unit scale times its profile, at the values
+// of the parameters other than the scales and background terms (at) and
+// the coarse broadening (extraW) of its evaluation.
+type linearCache struct {
+	pat    [][]float64
+	at     []float64
+	extraW float64
+	ok     bool
+}
+
+// fresh reports whether the patterns are those of m's current parameters.
+func (c *linearCache) fresh(m *model) bool {
+	if !c.ok || c.extraW != m.extraW {
+		return false
+	}
+	for i := range m.par {
+		if g := m.par[i].group; g != Scale && g != Background && m.par[i].v != c.at[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// start clears the patterns for an evaluation at m's current parameters
+// and returns them, to be filled by evalPoints.
+func (c *linearCache) start(m *model) [][]float64 {
+	if c.pat == nil {
+		c.pat = make([][]float64, len(m.phases))
+		for p := range c.pat {
+			c.pat[p] = make([]float64, len(m.x))
+		}
+	}
+	for _, p := range c.pat {
+		clear(p)
+	}
+	c.at = c.at[:0]
+	for i := range m.par {
+		c.at = append(c.at, m.par[i].v)
+	}
+	c.extraW, c.ok = m.extraW, true
+	return c.pat
 }
 
 // setBackground sets yc to the background: the fixed one, if any, plus
