@@ -412,7 +412,8 @@ type scratch struct{ d [4][]float64 }
 func (s *scratch) size(n int) {
 	for k := range s.d {
 		if cap(s.d[k]) < n {
-			s.d[k] = make([]float64, n)
+			// Twice as large as before: the windows grow with the angle.
+			s.d[k] = make([]float64, max(n, 2*cap(s.d[k])))
 		}
 		s.d[k] = s.d[k][:n]
 	}
@@ -531,10 +532,12 @@ func (m *model) eval(jac bool) {
 			copy(m.jac[c*n:(c+1)*n], m.bg[j])
 		}
 	}
+	sw := m.sw
 	for c := 0; c*n < len(m.jac); c++ {
 		col := m.jac[c*n : (c+1)*n]
-		for i := range col {
-			col[i] *= m.sw[i]
+		col = col[:len(sw)]
+		for i, w := range sw {
+			col[i] *= w
 		}
 	}
 }

@@ -94,70 +94,74 @@ var gaussReach = math.Sqrt(gaussCut) / 2
 //	∂G/∂c = G·8 ln2·d/Γ²,         ∂G/∂Γ = (G/Γ)(2 ln2·u² − 1),
 //	∂pV/∂η = L − G.
 //
-// The Gaussian parts are added node by node within ±gaussReach FWHM of
-// each node; when step > 0 the angles are equally spaced by step and
-// exp(−ln2·u²) follows from its ratios between neighbours, g_{i+1} =
-// g_i·r_i, r_{i+1} = r_i·exp(−8 ln2·h²/Γ²) (three exponentials per node
-// instead of one per point; the rounding drift over the ≤ 2·gaussReach·Γ/h
-// points is below 1e-13). The Lorentzian parts are summed point by point
-// over the nodes, with r = 1/(1+u²): Σw·r gives the value and ∂/∂η,
-// Σw·d·r² the derivative in c, and since u²·r = 1 − r,
-// Σw·r·(2u²r − 1) = Σw·r − 2Σw·r² the derivative in Γ.
+// The Gaussian parts e = exp(−ln2·u²) are summed node by node within
+// ±gaussReach FWHM of each node, as Σw·e, Σw·e·d and Σw·e·d² (value and
+// ∂/∂η, ∂/∂c, ∂/∂Γ); when step > 0 the angles are equally spaced by step
+// and e follows from its ratios between neighbours, e_{i+1} = e_i·r_i,
+// r_{i+1} = r_i·exp(−8 ln2·h²/Γ²) (three exponentials per node instead of
+// one per point; the rounding drift over the ≤ 2·gaussReach·Γ/h points is
+// below 1e-13). The Lorentzian parts are summed point by point over the
+// nodes, with r = 1/(1+u²): Σw·r gives the value and ∂/∂η, Σw·d·r² the
+// derivative in c, and since u²·r = 1 − r, Σw·r·(2u²r − 1) = Σw·r − 2Σw·r²
+// the derivative in Γ. Both are then scaled and combined point by point.
 func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl []float64) {
 	g, eta := t.fwhm, t.eta
 	ig := 1 / g
 	ig2 := ig * ig
 	jac := fc != nil
+	f = f[:len(x)]
 	clear(f)
 	if jac {
-		clear(fc)
-		clear(fg)
-		clear(fl)
+		clear(fc[:len(x)])
+		clear(fg[:len(x)])
 	}
-	w = w[:len(off)]
-	// The Gaussian parts, node by node.
-	const ln2 = math.Ln2
+	// The nodes' centres.
 	var centres [maxNodes]float64
-	for k, ok := range off {
-		o := c + ok
-		centres[k] = o
+	cs := centres[:len(off)]
+	for k, o := range off {
+		cs[k] = c + o
+	}
+	w = w[:len(cs)]
+	// The Gaussian sums, node by node, in f (Σw·e), fc (Σw·e·d) and fg
+	// (Σw·e·d²).
+	const ln2 = math.Ln2
+	for k, o := range cs {
+		wk := w[k]
 		a := search(x, step, o-gaussReach*g)
 		b := search(x, step, o+gaussReach*g)
 		if a >= b {
 			continue
 		}
-		wg := w[k] * (1 - eta) * gaussNorm * ig
-		kc, kg, ke := 8*ln2*ig2, 8*ln2*ig2*ig, -w[k]*gaussNorm*ig
 		xs := x[a:b]
 		fs := f[a:b]
 		fs = fs[:len(xs)]
-		var fcs, fgs, fls []float64
+		var fcs, fgs []float64
 		if jac {
-			fcs, fgs, fls = fc[a:b], fg[a:b], fl[a:b]
-			fcs, fgs, fls = fcs[:len(xs)], fgs[:len(xs)], fls[:len(xs)]
+			fcs, fgs = fc[a:b], fg[a:b]
+			fcs, fgs = fcs[:len(xs)], fgs[:len(xs)]
 		}
-		if step > 0 {
-			// The Gaussian at the first point and its ratio to the next,
-			// then each point's value used and advanced.
-			d := x[a] - o
-			e := math.Exp(-4 * ln2 * d * d * ig2)
-			r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
-			q := math.Exp(-8 * ln2 * step * step * ig2)
-			if !jac {
-				for i := range fs {
-					fs[i] += wg * e
-					e *= r
-					r *= q
-				}
-				continue
-			}
+		if step <= 0 {
 			for i, xi := range xs {
 				d := xi - o
-				gv := wg * e
-				fs[i] += gv
-				fcs[i] += gv * d * kc
-				fgs[i] += gv * (kg*d*d - ig)
-				fls[i] += ke * e
+				we := wk * math.Exp(-4*ln2*d*d*ig2)
+				fs[i] += we
+				if jac {
+					wed := we * d
+					fcs[i] += wed
+					fgs[i] += wed * d
+				}
+			}
+			continue
+		}
+		// The Gaussian at the first point and its ratio to the next,
+		// then each point's value used and advanced.
+		d := x[a] - o
+		e := math.Exp(-4 * ln2 * d * d * ig2)
+		r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
+		q := math.Exp(-8 * ln2 * step * step * ig2)
+		if !jac {
+			for i := range fs {
+				fs[i] += wk * e
 				e *= r
 				r *= q
 			}
@@ -165,22 +169,21 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 		}
 		for i, xi := range xs {
 			d := xi - o
-			e := math.Exp(-4 * ln2 * d * d * ig2)
-			gv := wg * e
-			fs[i] += gv
-			if jac {
-				fcs[i] += gv * d * kc
-				fgs[i] += gv * (kg*d*d - ig)
-				fls[i] += ke * e
-			}
+			we := wk * e
+			fs[i] += we
+			wed := we * d
+			fcs[i] += wed
+			fgs[i] += wed * d
+			e *= r
+			r *= q
 		}
 	}
-	// The Lorentzian parts, point by point over the nodes.
-	cs := centres[:len(off)]
+	// The Lorentzian sums, point by point over the nodes, combined with
+	// the Gaussian ones.
 	s := 4 * ig2
-	lA := eta * lorNorm * ig
+	lA := eta * lorNorm * ig         // the Lorentzian part's height factor
+	gA := (1 - eta) * gaussNorm * ig // the Gaussian part's
 	if !jac {
-		f = f[:len(x)]
 		for i, xi := range x {
 			var s0 float64
 			for k, o := range cs {
@@ -188,13 +191,15 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 				r := 1 / (1 + s*d*d)
 				s0 += w[k] * r
 			}
-			f[i] += lA * s0
+			f[i] = lA*s0 + gA*f[i]
 		}
 		return
 	}
-	lc, lg, le := 2*s*lA, lA*ig, lorNorm*ig
-	dFdG, dEdG, dFdL, dEdL := t.dFdG, t.dEdG, t.dFdL, t.dEdL
-	f, fc, fg, fl = f[:len(x)], fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	// The factors of the combination, in memory rather than in registers,
+	// which the sums over the nodes need.
+	fk := [...]float64{lA, gA, 2 * s * lA, 8 * ln2 * ig2 * gA, lA * ig, 8 * ln2 * ig2 * ig * gA, ig * gA,
+		lorNorm * ig, gaussNorm * ig, t.dFdG, t.dEdG, t.dFdL, t.dEdL}
+	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
 	for i, xi := range x {
 		var s0, sq, s1 float64
 		for k, o := range cs {
@@ -206,12 +211,13 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 			sq += wr2
 			s1 += wr2 * d
 		}
-		f[i] += lA * s0
-		fc[i] += lc * s1
-		dG := fg[i] + lg*(s0-2*sq)
-		dE := fl[i] + le*s0
-		fg[i] = dG*dFdG + dE*dEdG
-		fl[i] = dG*dFdL + dE*dEdL
+		e0, e1, e2 := f[i], fc[i], fg[i]
+		f[i] = fk[0]*s0 + fk[1]*e0
+		fc[i] = fk[2]*s1 + fk[3]*e1
+		dG := fk[4]*(s0-2*sq) + fk[5]*e2 - fk[6]*e0
+		dE := fk[7]*s0 - fk[8]*e0
+		fg[i] = dG*fk[9] + dE*fk[10]
+		fl[i] = dG*fk[11] + dE*fk[12]
 	}
 }
 
