@@ -479,8 +479,11 @@ func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) 
 		}
 		return
 	}
+	// ∂/∂Γ = lg·(r − 2r²) and ∂/∂η = le·r, through the chain rule: the
+	// derivatives in Γ_G and Γ_L are a·r + b·r².
 	lc, lg, le := 2*s*lA, lA*ig, lorNorm*ig
-	dFdG, dEdG, dFdL, dEdL := t.dFdG, t.dEdG, t.dFdL, t.dEdL
+	ga, gb := lg*t.dFdG+le*t.dEdG, -2*lg*t.dFdG
+	la, lb := lg*t.dFdL+le*t.dEdL, -2*lg*t.dFdL
 	fc, fg, fl := ws.d[kCentre][a-i0:b-i0], ws.d[kGauss][a-i0:b-i0], ws.d[kLorentz][a-i0:b-i0]
 	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
 	for i, xi := range x {
@@ -489,10 +492,8 @@ func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) 
 		f[i] = lA * r
 		r2 := r * r
 		fc[i] = lc * d * r2
-		dG := lg * (r - 2*r2)
-		dE := le * r
-		fg[i] = dG*dFdG + dE*dEdG
-		fl[i] = dG*dFdL + dE*dEdL
+		fg[i] = ga*r + gb*r2
+		fl[i] = la*r + lb*r2
 	}
 }
 
