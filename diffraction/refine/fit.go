@@ -228,6 +228,7 @@ func Fit(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Optio
 	if err != nil {
 		return nil, err
 	}
+	defer f.release()
 	return f.run()
 }
 
@@ -345,7 +346,8 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	m.sw = weights(scan)
 	m.step = uniformStep(scan.TwoTheta)
 	m.yc = make([]float64, n)
-	m.bg = chebyshev(scan.TwoTheta, nb)
+	m.bgBuf = getFloats(nb * n)
+	m.bg = chebyshevIn(scan.TwoTheta, nb, m.bgBuf)
 	from := opt.From
 
 	// Parameters.
@@ -444,9 +446,15 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		}
 	}
 	m.col = make([]int, len(m.par))
+	cols := 0
 	for i := range m.par {
 		m.par[i].v = min(max(m.par[i].v, m.par[i].lo), m.par[i].hi)
+		if m.par[i].group&all != 0 && !m.par[i].fixed {
+			cols++
+		}
 	}
+	// The Jacobian of the most columns any stage may have.
+	m.jac = getFloats(cols * n)[:0]
 	return &fitter{ctx: ctx, m: m, scan: scan, std: std, opt: opt, stages: stages, start: start, bound: bound}, nil
 }
 
@@ -646,6 +654,7 @@ func (f *fitter) coarsePass(si int, g Group, w float64) error {
 		}
 		f.log = append(f.log, sub.log...)
 		f.iters = sub.iters
+		sub.release()
 	}
 	return err
 }
@@ -669,7 +678,8 @@ func (f *fitter) setColumns(groups Group, skip map[int]bool) int {
 	nf := len(f.free)
 	n := len(m.x)
 	if cap(m.jac) < nf*n {
-		m.jac = make([]float64, nf*n)
+		putFloats(m.jac)
+		m.jac = getFloats(nf * n)
 	}
 	m.jac = m.jac[:nf*n]
 	f.a = grow(f.a, nf*nf)
@@ -1058,6 +1068,7 @@ func FitInstrument(ctx context.Context, scan *diffraction.Scan, std *Phase, opt 
 	if err != nil {
 		return Instrument{}, nil, err
 	}
+	defer f.release()
 	res, err := f.run()
 	if err != nil {
 		return Instrument{}, res, err

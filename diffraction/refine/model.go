@@ -102,7 +102,8 @@ type model struct {
 	po       [][]poData // per phase (nil: no orientation), per reflection
 	poE      [][]float64
 	lp       crystal.Options
-	bg       [][]float64 // Chebyshev columns T_j(t_i)
+	bg       [][]float64 // Chebyshev columns T_j(t_i), in bgBuf
+	bgBuf    []float64
 	bgFixed  []float64
 	par      []param
 
@@ -167,10 +168,15 @@ func (m *model) addParam(p param) int {
 // at x mapped onto [−1, 1] over the scan, T0 = 1, T1 = t,
 // T_{j+1} = 2t·T_j − T_{j−1} (Abramowitz & Stegun 22.7.4).
 func chebyshev(x []float64, n int) [][]float64 {
+	return chebyshevIn(x, n, make([]float64, n*len(x)))
+}
+
+// chebyshevIn is chebyshev with the columns in buf (n·len(x) floats).
+func chebyshevIn(x []float64, n int, buf []float64) [][]float64 {
 	out := make([][]float64, n)
 	lo, hi := x[0], x[len(x)-1]
 	for j := range out {
-		out[j] = make([]float64, len(x))
+		out[j] = buf[j*len(x) : (j+1)*len(x) : (j+1)*len(x)]
 	}
 	for i, v := range x {
 		t := 2*(v-lo)/(hi-lo) - 1
@@ -576,7 +582,8 @@ func (m *model) evalLines(jac bool, contrib [][]float64) {
 // of the parameters other than the scales and background terms (at) and
 // the coarse broadening (extraW) of its evaluation.
 type linearCache struct {
-	pat    [][]float64
+	pat    [][]float64 // in buf
+	buf    []float64
 	at     []float64
 	extraW float64
 	ok     bool
@@ -599,9 +606,11 @@ func (c *linearCache) fresh(m *model) bool {
 // and returns them, to be filled by evalPoints.
 func (c *linearCache) start(m *model) [][]float64 {
 	if c.pat == nil {
+		n := len(m.x)
+		c.buf = getFloats(len(m.phases) * n)
 		c.pat = make([][]float64, len(m.phases))
 		for p := range c.pat {
-			c.pat[p] = make([]float64, len(m.x))
+			c.pat[p] = c.buf[p*n : (p+1)*n : (p+1)*n]
 		}
 	}
 	for _, p := range c.pat {
