@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -244,5 +245,24 @@ func TestOpenDialog(t *testing.T) {
 	o.typed(filepath.Join(dir, "nothing*"))
 	if !strings.Contains(o.msg.Text, "no such file") {
 		t.Errorf("typed a pattern that matches nothing: %q", o.msg.Text)
+	}
+}
+
+// TestErrorsJoinOneDialog: files that fail together are listed in one
+// dialog, each with its reason.
+func TestErrorsJoinOneDialog(t *testing.T) {
+	b := newFake()
+	b.fail["/data/bad1.raw"] = errors.New("scan: unknown format")
+	b.fail["/data/bad2.xy"] = errors.New("scan: line 3: not a number")
+	u := newTestUI(t, b)
+	u.Open("/data/bad1.raw", "/data/good.xy", "/data/bad2.xy")
+	u.wait()
+	got := overlayTexts(u)
+	if n := len(u.win.Canvas().Overlays().List()); n != 1 || !strings.Contains(got, "2 problems") ||
+		!strings.Contains(got, "Could not open bad1.raw: scan: unknown format") || !strings.Contains(got, "Could not open bad2.xy: scan: line 3") {
+		t.Errorf("%d dialogs saying %q", n, got)
+	}
+	if got := paths(u); !slices.Equal(got, []string{"good.xy"}) {
+		t.Errorf("scans %q", got)
 	}
 }

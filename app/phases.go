@@ -67,6 +67,7 @@ func newPhasePanel(u *UI) *phasePanel {
 	bold := fyne.TextStyle{Bold: true}
 	p.head = widget.NewLabelWithStyle("Phases", fyne.TextAlignLeading, bold)
 	p.unexplain = widget.NewLabel("")
+	p.unexplain.Wrapping = fyne.TextWrapWord // a warning is read whole
 	p.warn = widget.NewIcon(theme.WarningIcon())
 	p.warn.Hide()
 	p.table = p.newAnswerTable()
@@ -86,7 +87,7 @@ func newPhasePanel(u *UI) *phasePanel {
 	phases := container.NewBorder(nil, container.NewHBox(p.fixed, layout.NewSpacer(), p.residual, p.details), nil, nil, p.table)
 	cands := container.NewBorder(nil, container.NewBorder(nil, nil, nil, p.add, p.reason), nil, nil, p.cands)
 	p.tabs = container.NewAppTabs(container.NewTabItem("Phases", phases), container.NewTabItem("Candidates", cands))
-	head := container.NewVBox(p.head, container.NewHBox(p.warn, p.unexplain))
+	head := container.NewVBox(p.head, container.NewBorder(nil, nil, container.NewVBox(p.warn), nil, p.unexplain))
 	p.box = container.NewBorder(head, nil, nil, nil, container.NewThemeOverride(p.tabs, denseTheme{}))
 	return p
 }

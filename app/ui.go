@@ -102,6 +102,7 @@ type UI struct {
 	undoItem   *fyne.MenuItem
 	redoItem   *fyne.MenuItem
 	recentMenu *fyne.Menu
+	errs       *errorDialog // the error dialog on show
 }
 
 // entry is one scan in the list.
@@ -244,8 +245,6 @@ func (u *UI) build() {
 	u.wlIcon = widget.NewIcon(theme.WarningIcon())
 	u.wlIcon.Hide()
 	u.settingsLabel = widget.NewLabel("")
-	u.settingsLabel.Alignment = fyne.TextAlignTrailing
-	u.settingsLabel.Truncation = fyne.TextTruncateEllipsis
 	u.settings = newSettingsPanel(u)
 
 	toolbar := widget.NewToolbar(
@@ -280,15 +279,16 @@ func (u *UI) build() {
 	u.progressLabel = widget.NewLabel("")
 	u.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), u.CancelWork)
 	u.cancelBtn.Importance = widget.LowImportance
-	bar := container.NewGridWrap(fyne.NewSize(140, u.progress.MinSize().Height), u.progress)
-	u.progressBox = container.NewHBox(u.progressLabel, container.NewCenter(bar), u.cancelBtn)
+	bar := container.NewGridWrap(fyne.NewSize(120, u.progress.MinSize().Height), u.progress)
+	u.progressBox = container.NewHBox(widget.NewSeparator(), u.progressLabel, container.NewCenter(bar), u.cancelBtn)
 	u.progressBox.Hide()
 
+	// The facts of the scan scroll when the window is narrower than they
+	// are long: they do not widen the window.
 	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
-	u.status = container.NewBorder(nil, nil,
-		container.NewHBox(u.fileLabel, sep(), u.formatLabel, sep(), u.pointsLabel, sep(), u.rangeLabel, sep(),
-			u.wlIcon, u.wlLabel, sep()),
-		u.progressBox, u.settingsLabel)
+	u.status = container.NewBorder(nil, nil, nil, u.progressBox,
+		container.NewHScroll(container.NewHBox(u.fileLabel, sep(), u.formatLabel, sep(), u.pointsLabel, sep(), u.rangeLabel, sep(),
+			u.wlIcon, u.wlLabel, sep(), u.settingsLabel)))
 
 	u.win.SetContent(container.NewBorder(
 		container.NewVBox(toolbar, widget.NewSeparator()),
@@ -705,18 +705,47 @@ func wavelengthText(w diffraction.Wavelength) string {
 }
 
 // showError reports err in a dialog titled title.
+// An error that comes while the dialog of another is open joins it, so
+// that opening a hundred files of which ten fail shows one dialog listing
+// ten, not ten dialogs.
 func (u *UI) showError(title string, err error) {
 	if u.onError != nil {
 		u.onError(title, err)
 		return
 	}
-	msg := widget.NewLabel(err.Error())
-	msg.Wrapping = fyne.TextWrapWord
+	if x := u.errs; x != nil {
+		if x.n == 1 { // the first message needs its title now
+			first := x.list.Objects[0].(*widget.Label)
+			first.SetText(x.head.Text + ": " + first.Text)
+		}
+		x.n++
+		x.list.Add(errorText(title + ": " + err.Error()))
+		x.head.SetText(fmt.Sprintf("%d problems", x.n))
+		return
+	}
+	x := &errorDialog{n: 1, head: widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		list: container.NewVBox(errorText(err.Error()))}
 	icon := widget.NewIcon(theme.ErrorIcon())
-	content := container.NewBorder(nil, nil, container.NewVBox(icon), nil, msg)
-	d := dialog.NewCustom(title, "OK", content, u.win)
-	d.Resize(fyne.NewSize(460, 180))
+	content := container.NewBorder(x.head, nil, container.NewVBox(icon), nil, container.NewVScroll(x.list))
+	d := dialog.NewCustom("Bragg", "OK", content, u.win)
+	d.SetOnClosed(func() { u.errs = nil })
+	d.Resize(fyne.NewSize(560, 260))
+	u.errs = x
 	d.Show()
+}
+
+// errorDialog is the error dialog on show: its title and the messages it
+// lists.
+type errorDialog struct {
+	n    int
+	head *widget.Label
+	list *fyne.Container
+}
+
+func errorText(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // twoLineItem is the template of a two-line list item: a name over a
