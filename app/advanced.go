@@ -120,6 +120,9 @@ type advancedForm struct {
 	apply   *widget.Button
 	all     *widget.Button
 	base    analysis.Options
+	// cancel stops an instrument fit in flight (the dialog closed).
+	cancel context.CancelFunc
+	dlg    dialog.Dialog
 }
 
 // read returns base with the fields' values, or the first that does not
@@ -169,7 +172,10 @@ func instrumentText(in refine.Instrument, calibrated bool) string {
 
 // ShowAdvanced opens the advanced settings of the scan on display (of the
 // scans opened next when none is).
-func (u *UI) ShowAdvanced() {
+func (u *UI) ShowAdvanced() { u.newAdvanced().dlg.Show() }
+
+// newAdvanced builds the advanced settings' dialog.
+func (u *UI) newAdvanced() *advancedForm {
 	f := &advancedForm{u: u, base: cloneOptions(u.Options())}
 	f.inst, f.calib = f.base.Fit.Instrument, f.base.Fit.Calibrated
 	f.msg = widget.NewLabel("")
@@ -195,7 +201,7 @@ func (u *UI) ShowAdvanced() {
 	}
 	f.instLbl = widget.NewLabel(instrumentText(f.inst, f.calib))
 	f.instLbl.Wrapping = fyne.TextWrapWord
-	fromFile := widget.NewButtonWithIcon("From a file or a standard's scan…", theme.FolderOpenIcon(), func() { u.chooseInstrument(f) })
+	fromFile := widget.NewButtonWithIcon("From a file or a standard's scan…", theme.FolderOpenIcon(), f.chooseInstrument)
 	def := widget.NewButton("Default", func() {
 		f.inst, f.calib = refine.Instrument{}, false
 		f.instLbl.SetText(instrumentText(f.inst, f.calib))
@@ -229,40 +235,60 @@ func (u *UI) ShowAdvanced() {
 	}
 	buttons := container.NewHBox(layout.NewSpacer(), cancel, f.all, f.apply)
 	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, container.NewVBox(f.msg, buttons), nil, nil, at), u.win)
+	d.SetOnClosed(func() {
+		if f.cancel != nil {
+			f.cancel()
+		}
+	})
 	f.check()
 	d.Resize(fyne.NewSize(760, 600))
-	d.Show()
+	f.dlg = d
+	return f
 }
 
 // chooseInstrument asks for an instrument file or a standard's scan and
-// reads or fits the instrument off the UI goroutine (a fit identifies the
-// standard first: seconds).
-func (u *UI) chooseInstrument(f *advancedForm) {
+// takes the instrument from it.
+func (f *advancedForm) chooseInstrument() {
 	exts := append([]string{".json"}, ScanExtensions...)
-	u.pickFiles("Instrument file or standard scan", "Instrument files and scans", exts, func(paths []string) {
-		path := paths[0]
-		f.instLbl.SetText("Fitting the instrument to " + filepath.Base(path) + "…")
-		opt := f.base
-		done := func(in refine.Instrument, err error) {
-			if err != nil {
-				f.instLbl.SetText(instrumentText(f.inst, f.calib))
-				u.showError("Could not take the instrument from "+filepath.Base(path), err)
-				return
-			}
-			if in.Source == "" {
-				in.Source = filepath.Base(path)
-			}
-			f.inst, f.calib = in, true
-			f.instLbl.SetText(instrumentText(in, true))
-			f.check()
+	f.u.pickFilesIn("Instrument file or standard scan", "Instrument files and scans", exts, prefScanDir, false,
+		func(paths []string) { f.takeInstrument(paths[0]) })
+}
+
+// takeInstrument reads the instrument file at path, or fits the
+// instrument to the standard's scan there, off the UI goroutine (a fit
+// identifies the standard first: seconds); closing the dialog or choosing
+// another file cancels it.
+func (f *advancedForm) takeInstrument(path string) {
+	u := f.u
+	f.instLbl.SetText("Fitting the instrument to " + filepath.Base(path) + "…")
+	if f.cancel != nil {
+		f.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f.cancel = cancel
+	opt := f.base
+	done := func(in refine.Instrument, err error) {
+		if ctx.Err() != nil {
+			return // the dialog closed, or another file was chosen
 		}
-		if u.inline {
-			done(u.services.instrument(context.Background(), path, opt))
+		if err != nil {
+			f.instLbl.SetText(instrumentText(f.inst, f.calib))
+			u.showError("Could not take the instrument from "+filepath.Base(path), err)
 			return
 		}
-		u.spawn(func() {
-			in, err := u.services.instrument(context.Background(), path, opt)
-			u.do(func() { done(in, err) })
-		})
+		if in.Source == "" {
+			in.Source = filepath.Base(path)
+		}
+		f.inst, f.calib = in, true
+		f.instLbl.SetText(instrumentText(in, true))
+		f.check()
+	}
+	if u.inline {
+		done(u.services.instrument(ctx, path, opt))
+		return
+	}
+	u.spawn(func() {
+		in, err := u.services.instrument(ctx, path, opt)
+		u.do(func() { done(in, err) })
 	})
 }

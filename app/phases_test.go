@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
 	"github.com/bragg-xrd/bragg/diffraction/match"
@@ -371,4 +372,63 @@ func TestCellText(t *testing.T) {
 
 func cell(a, b, c, alpha, beta, gamma float64) crystal.Cell {
 	return crystal.Cell{A: a, B: b, C: c, Alpha: alpha, Beta: beta, Gamma: gamma}
+}
+
+// field returns the advanced settings' field labelled label.
+func field(t *testing.T, f *advancedForm, label string) *widget.Entry {
+	t.Helper()
+	for i, fl := range optFields {
+		if fl.label == label {
+			return f.fields[i]
+		}
+	}
+	t.Fatalf("no field %q", label)
+	return nil
+}
+
+// TestAdvancedSettings: the advanced settings reach analysis.Options, a
+// value Validate refuses shows its message and disables Apply, and the
+// instrument is taken from a standard's scan through the services and
+// held in the fit.
+func TestAdvancedSettings(t *testing.T) {
+	b := newFake()
+	u := newTestUI(t, b)
+	inst := refine.Instrument{Wavelength: diffraction.CuKa, U: 0.004, V: -0.002, W: 0.003, Y: 0.02, Source: "LaB6.raw"}
+	var asked string
+	s := b.services()
+	s.Instrument = func(_ context.Context, path string, _ analysis.Options) (refine.Instrument, error) {
+		asked = path
+		return inst, nil
+	}
+	u.services = s
+	u.Open("/data/a.xy")
+	u.wait()
+	f := u.newAdvanced()
+	for label, v := range map[string]string{"SNIP window": "40", "Tolerance": "0,1", "Particle size": "10", "Significance α": "0.01",
+		"Scherrer K": "0.94", "Candidates listed": "30", "Internal standard": "test:corundum", "Standard weight": "0.2"} {
+		field(t, f, label).SetText(v)
+	}
+	field(t, f, "Tolerance").SetText("5")
+	o := u.Options()
+	o.Match.Tolerance = 5
+	if want := o.Validate(); want == nil || !strings.Contains(f.msg.Text, "matching tolerance 5°") || !f.apply.Disabled() {
+		t.Errorf("tolerance 5°: message %q, Apply disabled %v; want %v", f.msg.Text, f.apply.Disabled(), want)
+	}
+	field(t, f, "Tolerance").SetText("0,1")
+	f.takeInstrument("/data/LaB6.raw")
+	u.wait()
+	if asked != "/data/LaB6.raw" || !strings.HasPrefix(f.instLbl.Text, "LaB6.raw: U 0.004") {
+		t.Errorf("instrument asked of %q, shown as %q", asked, f.instLbl.Text)
+	}
+	test.Tap(f.apply)
+	u.wait()
+	c, _ := b.lastCall()
+	p, m, fit := c.opt.Peaks, c.opt.Match, c.opt.Fit
+	if p.BackgroundIterations != 40 || m.Tolerance != 0.1 || fit.ParticleSize != 10 || fit.Alpha != 0.01 || c.opt.Size.K != 0.94 ||
+		m.Top != 30 || c.opt.Standard != "test:corundum" || fit.StandardWeight != 0.2 || !fit.Calibrated || fit.Instrument != inst {
+		t.Errorf("applied: %+v", c.opt)
+	}
+	if u.undoItem.Label != "Undo Change the settings" {
+		t.Errorf("Edit menu: %q", u.undoItem.Label)
+	}
 }
