@@ -109,14 +109,7 @@ func TestCloseScan(t *testing.T) {
 // TestDirtyPrompts: with changes no workspace holds, opening a workspace
 // and quitting ask first, and Cancel changes nothing.
 func TestDirtyPrompts(t *testing.T) {
-	files := scanFiles(t, "a.xy")
-	ws := filepath.Join(t.TempDir(), "w.bragg")
-	u := newTestUI(t, newFake())
-	u.Open(files...)
-	u.wait()
-	if err := u.SaveWorkspace(ws); err != nil {
-		t.Fatal(err)
-	}
+	u, _, ws := savedWorkspace(t, "a.xy")
 	u.Open("/data/other.xy")
 	u.wait()
 	u.AcceptPhase(halite.ID)
@@ -265,4 +258,20 @@ func TestErrorsJoinOneDialog(t *testing.T) {
 	if got := paths(u); !slices.Equal(got, []string{"good.xy"}) {
 		t.Errorf("scans %q", got)
 	}
+}
+
+// savedWorkspace opens empty scan files of the given names in a window
+// and saves its workspace; it returns the window, the files and the
+// workspace.
+func savedWorkspace(t *testing.T, names ...string) (u *testUI, files []string, ws string) {
+	t.Helper()
+	files = scanFiles(t, names...)
+	ws = filepath.Join(t.TempDir(), "w.bragg")
+	u = newTestUI(t, newFake())
+	u.Open(files...)
+	u.wait()
+	if err := u.SaveWorkspace(ws); err != nil {
+		t.Fatal(err)
+	}
+	return u, files, ws
 }

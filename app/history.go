@@ -65,27 +65,28 @@ func (u *UI) change(e *entry, opt analysis.Options, label string) {
 
 // Undo takes back the last change of the scan on display.
 func (u *UI) Undo() {
-	e := u.current
-	if e == nil || len(e.hist.undo) == 0 {
-		return
+	if e := u.current; e != nil {
+		u.travel(e, &e.hist.undo, &e.hist.redo)
 	}
-	h := &e.hist
-	s := h.undo[len(h.undo)-1]
-	h.undo = h.undo[:len(h.undo)-1]
-	h.redo = append(h.redo, e.snapshot(s.label))
-	u.restore(e, s)
 }
 
 // Redo makes again the last change undone on the scan on display.
 func (u *UI) Redo() {
-	e := u.current
-	if e == nil || len(e.hist.redo) == 0 {
+	if e := u.current; e != nil {
+		u.travel(e, &e.hist.redo, &e.hist.undo)
+	}
+}
+
+// travel brings e to the last state of from, keeping its state now at the
+// end of to.
+func (u *UI) travel(e *entry, from, to *[]state) {
+	n := len(*from)
+	if n == 0 {
 		return
 	}
-	h := &e.hist
-	s := h.redo[len(h.redo)-1]
-	h.redo = h.redo[:len(h.redo)-1]
-	h.undo = append(h.undo, e.snapshot(s.label))
+	s := (*from)[n-1]
+	*from = (*from)[:n-1]
+	*to = append(*to, e.snapshot(s.label))
 	u.restore(e, s)
 }
 

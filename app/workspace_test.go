@@ -192,14 +192,7 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 // TestWorkspaceMissingScan: a scan file that has gone is reported by name
 // and the others open.
 func TestWorkspaceMissingScan(t *testing.T) {
-	files := scanFiles(t, "here.xy", "gone.xy")
-	ws := filepath.Join(t.TempDir(), "w.bragg")
-	u := newTestUI(t, newFake())
-	u.Open(files...)
-	u.wait()
-	if err := u.SaveWorkspace(ws); err != nil {
-		t.Fatal(err)
-	}
+	u, files, ws := savedWorkspace(t, "here.xy", "gone.xy")
 	os.Remove(files[1])
 	errs := captureErrors(u)
 	u.OpenWorkspace(ws)
