@@ -58,7 +58,8 @@ type phasePanel struct {
 	cands      *table
 	add        *widget.Button
 	reason     *widget.Label // the decision on the selected candidate
-	tabs       *container.AppTabs
+	tabs       *paneTabs
+	candsStale bool  // the candidate table waits to be fitted to the scan on display
 	answerRows []int // indices in the current scan's rows of the answer's phases
 }
 
@@ -80,16 +81,64 @@ func newPhasePanel(u *UI) *phasePanel {
 	p.cands = u.newCandidateTable()
 	p.add = widget.NewButtonWithIcon("Add from the database…", theme.ContentAddIcon(), u.ShowBrowser)
 	p.add.Importance = widget.LowImportance
-	p.reason = widget.NewLabel("Select a candidate to see why it was or was not accepted.")
+	p.reason = widget.NewLabel("") // the decision on the candidate selected
 	p.reason.Truncation = fyne.TextTruncateEllipsis
 	p.reason.Importance = widget.LowImportance
 
 	phases := container.NewBorder(nil, container.NewHBox(p.fixed, layout.NewSpacer(), p.residual, p.details), nil, nil, p.table)
 	cands := container.NewBorder(nil, container.NewBorder(nil, nil, nil, p.add, p.reason), nil, nil, p.cands)
-	p.tabs = container.NewAppTabs(container.NewTabItem("Phases", phases), container.NewTabItem("Candidates", cands))
-	head := container.NewVBox(p.head, container.NewBorder(nil, nil, container.NewVBox(p.warn), nil, p.unexplain))
-	p.box = container.NewBorder(head, nil, nil, nil, container.NewThemeOverride(p.tabs, denseTheme{}))
+	p.tabs = newPaneTabs([]string{"Phases", "Candidates"}, phases, cands)
+	p.tabs.onShow = func(i int) {
+		if i == 1 && p.candsStale {
+			u.fitCandidates()
+		}
+	}
+	head := container.NewVBox(p.head,
+		container.NewBorder(nil, nil, container.NewCenter(p.tabs.bar), nil, container.NewBorder(nil, nil, container.NewCenter(p.warn), nil, p.unexplain)))
+	p.box = container.NewBorder(head, nil, nil, nil, container.NewThemeOverride(p.tabs.box, denseTheme{}))
 	return p
+}
+
+// paneTabs shows one of several panes, chosen with a row of buttons: a
+// light stand-in for container.AppTabs, whose renderer costs as much as
+// the rest of the main window to build.
+type paneTabs struct {
+	buttons []*widget.Button
+	panes   []fyne.CanvasObject
+	bar     *fyne.Container // the buttons
+	box     *fyne.Container // the panes, one shown
+	shown   int
+	onShow  func(i int) // called when pane i is shown
+}
+
+func newPaneTabs(names []string, panes ...fyne.CanvasObject) *paneTabs {
+	t := &paneTabs{panes: panes, bar: container.NewHBox(), box: container.NewStack(panes...)}
+	for i, name := range names {
+		b := widget.NewButton(name, func() { t.SelectIndex(i) })
+		t.buttons = append(t.buttons, b)
+		t.bar.Add(b)
+	}
+	t.SelectIndex(0)
+	return t
+}
+
+// SelectIndex shows pane i.
+func (t *paneTabs) SelectIndex(i int) {
+	t.shown = i
+	for k, p := range t.panes {
+		b := t.buttons[k]
+		if k == i {
+			p.Show()
+			b.Importance = widget.HighImportance
+		} else {
+			p.Hide()
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+	if t.onShow != nil {
+		t.onShow(i)
+	}
 }
 
 // update shows the current scan's answer in the headers, the count of
@@ -115,9 +164,8 @@ func (p *phasePanel) update() {
 		p.warn.Hide()
 	}
 	setText(p.head, answerHead(e))
-	if head := candidatesHead(e); p.tabs.Items[1].Text != head {
-		p.tabs.Items[1].Text = head
-		p.tabs.Refresh()
+	if head := candidatesHead(e); p.tabs.buttons[1].Text != head {
+		p.tabs.buttons[1].SetText(head)
 	}
 	fixed := e != nil && len(e.opt.Fit.Phases) > 0
 	if p.fixed.Checked != fixed {
@@ -509,7 +557,7 @@ func (p *phasePanel) newAnswerTable() *table {
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
-			b := widget.NewButtonWithIcon("", theme.CancelIcon(), nil)
+			b := widget.NewButton("✗", nil) // text: see newCandidateTable
 			b.Importance = widget.LowImportance
 			sw := canvas.NewRectangle(palette.Phase(0))
 			sw.SetMinSize(fyne.NewSize(4, 14))

@@ -26,7 +26,7 @@ func decideButtons(t *testing.T, u *testUI, row int) (accept, reject *widget.But
 	u.phases.tabs.SelectIndex(1)
 	var found []*widget.Button
 	walk(u.cands, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Visible() && b.Icon != nil {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && (b.Text == "✓" || b.Text == "✗") {
 			found = append(found, b)
 		}
 	})

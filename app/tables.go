@@ -341,8 +341,10 @@ func (u *UI) newCandidateTable() *table {
 			sw := canvas.NewRectangle(palette.Phase(0))
 			sw.SetMinSize(fyne.NewSize(14, 14))
 			sw.CornerRadius = 2
-			accept := widget.NewButtonWithIcon("", theme.ConfirmIcon(), nil)
-			reject := widget.NewButtonWithIcon("", theme.CancelIcon(), nil)
+			// Text, not icons: a table lays its cells out often, and an
+			// icon is drawn again each time.
+			accept, reject := widget.NewButton("✓", nil), widget.NewButton("✗", nil)
+			accept.Importance, reject.Importance = widget.LowImportance, widget.LowImportance
 			return container.NewStack(l, container.NewHBox(chk, container.NewCenter(sw)), container.NewHBox(accept, reject))
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -406,23 +408,31 @@ func (u *UI) newCandidateTable() *table {
 }
 
 // setDecideButtons makes the accept and reject buttons of a candidate's
-// row show and toggle the user's decision on it.
+// row show and toggle the user's decision on it. A button is refreshed
+// only when its look changes: refreshing one draws its icon again.
 func setDecideButtons(u *UI, box *fyne.Container, r candRow) {
 	accept, reject := box.Objects[0].(*widget.Button), box.Objects[1].(*widget.Button)
 	id := r.c.Phase.ID
-	accept.Importance, reject.Importance = widget.LowImportance, widget.LowImportance
 	accept.OnTapped = func() { u.AcceptPhase(id) }
 	reject.OnTapped = func() { u.RejectPhase(id) }
+	ai, ri := widget.LowImportance, widget.LowImportance
 	switch r.user {
 	case userAccepts:
-		accept.Importance = widget.SuccessImportance
+		ai = widget.SuccessImportance
 		accept.OnTapped = func() { u.UndecidePhase(id) }
 	case userRejects:
-		reject.Importance = widget.DangerImportance
+		ri = widget.DangerImportance
 		reject.OnTapped = func() { u.UndecidePhase(id) }
 	}
-	accept.Refresh()
-	reject.Refresh()
+	for _, b := range []struct {
+		b   *widget.Button
+		imp widget.Importance
+	}{{accept, ai}, {reject, ri}} {
+		if b.b.Importance != b.imp {
+			b.b.Importance = b.imp
+			b.b.Refresh()
+		}
+	}
 }
 
 // denseTheme is the application's theme with smaller text, for
@@ -472,6 +482,18 @@ func (u *UI) updateTables() {
 	})
 	u.phases.update()
 	u.phases.fitAnswer()
+	u.phases.candsStale = true
+	if u.phases.tabs.shown == 1 {
+		u.fitCandidates()
+	}
+}
+
+// fitCandidates shows the scan on display in the candidate table, laid out
+// once; while the table's tab is hidden it waits until the tab is shown
+// (phasePanel.candsStale).
+func (u *UI) fitCandidates() {
+	e := u.current
+	u.phases.candsStale = false
 	u.cands.update(func() {
 		u.cands.scrollToTop()
 		if e == nil || e.a == nil {
@@ -482,7 +504,7 @@ func (u *UI) updateTables() {
 			case candShow:
 				return "MMMM" // check box and colour swatch
 			case candDecide:
-				return "MMMMM" // two icon buttons
+				return "MMMMM" // two buttons
 			}
 			return candCell(e.rows[r], c)
 		}, 150)
