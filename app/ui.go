@@ -360,7 +360,8 @@ func (u *UI) menu() *fyne.MainMenu {
 	settings.Icon = theme.SettingsIcon()
 	advanced := fyne.NewMenuItem("Advanced settings…", u.ShowAdvanced)
 	elements := fyne.NewMenuItem("Element restraints…", u.ShowPeriodicTable)
-	defaults := fyne.NewMenuItem("Restore default settings", func() { u.SetOptions(guiDefaults()) })
+	// The defaults replace the settings, not the scan's phase decisions.
+	defaults := fyne.NewMenuItem("Restore default settings", func() { u.SetOptions(sharedOptions(guiDefaults(), u.Options())) })
 	rerun := key(fyne.NewMenuItem("Re-run the identification", u.Rerun), fyne.KeyR, ctrl)
 	residual := fyne.NewMenuItem("Identify in the residual", u.IdentifyInResidual)
 	decisions := fyne.NewMenuItem("Fit and decisions…", u.ShowDecisions)
