@@ -314,14 +314,16 @@ func (u *UI) build() {
 		{fyne.KeyComma, ctrl, u.ShowSettings},
 		{fyne.KeyD, ctrl, u.ShowBrowser},
 		{fyne.KeyT, ctrl, func() { u.ShowTeaching(nil) }},
-		{fyne.KeyZ, ctrl, u.Undo},
 		{fyne.KeyZ, ctrl | fyne.KeyModifierShift, u.Redo},
-		{fyne.KeyY, ctrl, u.Redo},
 		{fyne.KeyR, ctrl, u.Rerun},
 	} {
 		f := sc.f
 		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: sc.key, Modifier: sc.mod}, func(fyne.Shortcut) { f() })
 	}
+	// The drivers give Ctrl+Z and Ctrl+Y as the standard shortcuts, which
+	// a text field with the focus takes for its own undo.
+	u.win.Canvas().AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.Undo() })
+	u.win.Canvas().AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.Redo() })
 	u.updateStatus()
 	u.updateEditMenu()
 }
@@ -347,9 +349,10 @@ func (u *UI) menu() *fyne.MainMenu {
 	quit := key(fyne.NewMenuItem("Quit", u.Quit), fyne.KeyQ, ctrl)
 	quit.IsQuit = true
 
-	u.undoItem = key(fyne.NewMenuItem("Undo", u.Undo), fyne.KeyZ, ctrl)
+	u.undoItem = fyne.NewMenuItem("Undo", u.Undo)
+	u.undoItem.Shortcut = &fyne.ShortcutUndo{} // Ctrl+Z, as the drivers report it
 	u.undoItem.Icon = theme.ContentUndoIcon()
-	u.redoItem = key(fyne.NewMenuItem("Redo", u.Redo), fyne.KeyZ, ctrl|fyne.KeyModifierShift)
+	u.redoItem = key(fyne.NewMenuItem("Redo", u.Redo), fyne.KeyZ, ctrl|fyne.KeyModifierShift) // and Ctrl+Y
 	u.redoItem.Icon = theme.ContentRedoIcon()
 
 	reset := key(fyne.NewMenuItem("Show whole scan", u.view.ResetZoom), fyne.Key0, ctrl)
