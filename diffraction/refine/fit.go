@@ -202,6 +202,14 @@ type PhaseResult struct {
 	zmv float64 // cell mass × volume, for Hill–Howard
 }
 
+// SizeMeasured says whether the refined crystallite size is a
+// measurement: lines broader than the instrument's by a size below 2 µm
+// (beyond it the broadening is lost in the instrument's, as for
+// Scherrer's equation itself), determined to better than half its value.
+func (p *PhaseResult) SizeMeasured() bool {
+	return p.Size > 0 && p.Size < 2000 && p.SizeESD < p.Size/2
+}
+
 // Line is one reflection of a refined phase.
 type Line struct {
 	H            int     `json:"h"`
