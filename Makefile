@@ -59,10 +59,11 @@ fuzz:
 smoke: build
 	bash .ci/smoke
 
-# snapshot renders the main window, the database browser and the teaching
-# mode with the demo to docs/.
+# snapshot renders the main window, its candidates, the database browser
+# and the teaching mode with the demo to docs/.
 snapshot: build
 	./bragg gui --snapshot docs/screenshot.png
+	./bragg gui --snapshot docs/phases.png --view candidates
 	./bragg gui --snapshot docs/browser.png --view browser
 	./bragg gui --snapshot docs/teaching.png --view teach
 

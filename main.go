@@ -11,7 +11,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -19,8 +21,11 @@ import (
 	"github.com/bragg-xrd/bragg/app"
 	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/cli"
+	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
+	"github.com/bragg-xrd/bragg/diffraction/refine"
+	"github.com/bragg-xrd/bragg/diffraction/scan"
 	"github.com/bragg-xrd/bragg/report"
 
 	// Maps LANG=C to English before Fyne's lang package reads the locale,
@@ -50,17 +55,30 @@ func main() {
 	os.Exit(cli.Run(cfg, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// newServices wires the window to the domain: the analysis pipeline over
+// newServices wires the window to the domain: scan files read by package
+// scan (every scan of a multi-scan file), the analysis pipeline over
 // store, workbooks written by package report, and the store itself (the
 // database browser's search, import and removal).
 func newServices(store *refdb.Store, version string) app.Services {
 	return app.Services{
-		Analyse: func(ctx context.Context, path string, opt analysis.Options, progress analysis.Progress) (*analysis.Analysis, error) {
-			p := &analysis.Pipeline{Store: store, Options: opt}
+		Read: func(path, format string) ([]*diffraction.Scan, string, error) {
 			if path == "" {
-				return p.Demo(ctx, progress)
+				db, err := store.Bundled()
+				if err != nil {
+					return nil, "", err
+				}
+				s, err := analysis.DemoScan(db)
+				return []*diffraction.Scan{s}, "simulated", err
 			}
-			return p.Open(ctx, path, progress)
+			return readAll(path, format)
+		},
+		Analyse: func(ctx context.Context, file string, s *diffraction.Scan, opt analysis.Options, until string, progress analysis.Progress) (*analysis.Analysis, error) {
+			p := &analysis.Pipeline{Store: store, Options: opt, Until: until}
+			return p.Analyse(ctx, file, s, progress)
+		},
+		Instrument: func(ctx context.Context, path string, opt analysis.Options) (refine.Instrument, error) {
+			p := &analysis.Pipeline{Store: store, Options: opt}
+			return p.Instrument(ctx, path)
 		},
 		Export: func(path string, a *analysis.Analysis) error {
 			return report.WriteFile(path, report.FromAnalysis(a, "Bragg "+version))
@@ -68,6 +86,36 @@ func newServices(store *refdb.Store, version string) app.Services {
 		Store:   store,
 		Version: version,
 	}
+}
+
+// readAll reads the scan file at path as scan.ReadFileAs does (the
+// extension breaking ties between formats) and, when the file says it
+// holds several scans or ranges, reads them all (scan.DecodeAll).
+func readAll(path, format string) ([]*diffraction.Scan, string, error) {
+	s, name, err := scan.ReadFileAs(path, format)
+	if err != nil {
+		return nil, name, err
+	}
+	n, _ := strconv.Atoi(s.Meta["ranges"])
+	if m, _ := strconv.Atoi(s.Meta["scans"]); m > n {
+		n = m
+	}
+	if n < 2 {
+		return []*diffraction.Scan{s}, name, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, name, err
+	}
+	defer f.Close()
+	all, allName, err := scan.DecodeAll(f)
+	switch {
+	case err != nil:
+		return nil, name, fmt.Errorf("%s: %w", path, err)
+	case allName != name || len(all) < 2: // a format read one scan at a time
+		return []*diffraction.Scan{s}, name, nil
+	}
+	return all, name, nil
 }
 
 // openGUI runs the Fyne application on files (the demo when there are

@@ -21,12 +21,16 @@ func TestServices(t *testing.T) {
 	store := refdb.NewStore(assets.RefDB, filepath.Join(dir, "user.refdb"))
 	s := newServices(store, "test")
 	var stages []string
-	a, err := s.Analyse(context.Background(), "", analysis.DefaultOptions(), func(stage string, _ float64) { stages = append(stages, stage) })
+	scans, format, err := s.Read("", "")
+	if err != nil || len(scans) != 1 || format != "simulated" {
+		t.Fatalf("demo: %d scans in %q: %v", len(scans), format, err)
+	}
+	a, err := s.Analyse(context.Background(), analysis.DemoFile, scans[0], analysis.DefaultOptions(), "", func(stage string, _ float64) { stages = append(stages, stage) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.File != analysis.DemoFile || len(a.Match.Phases) != 3 || len(stages) == 0 {
-		t.Errorf("demo: %q, %d phases, stages %q", a.File, len(a.Match.Phases), stages)
+	if a.File != analysis.DemoFile || a.Identification == nil || len(a.Identification.Phases) != 3 || len(stages) == 0 {
+		t.Errorf("demo: %q, identification %v, stages %q", a.File, a.Identification, stages)
 	}
 	out := filepath.Join(dir, "demo.xlsx")
 	if err := s.Export(out, a); err != nil {
@@ -38,6 +42,24 @@ func TestServices(t *testing.T) {
 	// The window imports through the store the analysis searches.
 	if s.Store != store || s.Version == "" {
 		t.Errorf("services: store %p (want %p), version %q", s.Store, store, s.Version)
+	}
+}
+
+// TestReadAll: a file of several ranges gives them all; a file of one,
+// that one.
+func TestReadAll(t *testing.T) {
+	dir := filepath.Join("..", "shared", "data", "scans", "bruker_raw")
+	raw := filepath.Join(dir, "gsas2_tutorials", "Keokuk_kaolinite.RAW")
+	if _, err := os.Stat(raw); err != nil {
+		t.Skipf("no shared data (%v): the test reads a two-range Bruker RAW file from ../shared", err)
+	}
+	scans, format, err := readAll(raw, "")
+	if err != nil || format != "brukerraw" || len(scans) != 2 || scans[1].Meta["range"] != "2" {
+		t.Fatalf("%s: %d scans of %q: %v", raw, len(scans), format, err)
+	}
+	one := filepath.Join("..", "shared", "data", "scans", "xrdml", "dara_mixtures", "TiO2_0p4009-ZnO_0p6010--2min.xrdml")
+	if scans, _, err := readAll(one, ""); err != nil || len(scans) != 1 {
+		t.Errorf("%s: %d scans: %v", one, len(scans), err)
 	}
 }
 

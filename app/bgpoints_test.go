@@ -66,8 +66,8 @@ func TestManualBackgroundStarts(t *testing.T) {
 	if !strings.Contains(u.settingsLabel.Text, "manual background (12 points)") {
 		t.Errorf("status shows %q", u.settingsLabel.Text)
 	}
-	if ws := u.workspace(); len(ws.Settings.Peaks.Background.Points) != manualStartPoints {
-		t.Error("the workspace does not keep the control points")
+	if ws := u.workspace(); len(ws.ScanSettings[0].Peaks.Background.Points) != manualStartPoints {
+		t.Error("the workspace does not keep the scan's control points")
 	}
 
 	// Another method hides the handles and, applied, drops the points.

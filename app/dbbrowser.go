@@ -61,6 +61,7 @@ type dbBrowser struct {
 	atoms      *widget.Table
 	tabs       *container.AppTabs
 	overlayBtn *widget.Button
+	acceptBtn  *widget.Button
 	teachBtn   *widget.Button
 	exportBtn  *widget.Button
 	removeBtn  *widget.Button
@@ -109,8 +110,10 @@ func newDBBrowser(u *UI) *dbBrowser {
 	b.build()
 	b.win.Resize(fyne.NewSize(1240, 800))
 	// Start on the phase identified in the scan on display, if any.
-	if e := u.current; e != nil && e.a != nil && len(e.a.Match.Phases) > 0 {
-		b.want = e.a.Match.Phases[0].Phase.ID
+	if e := u.current; e != nil {
+		if ps := answerPhases(e.a); len(ps) > 0 {
+			b.want = ps[0].ID
+		}
 	}
 	b.search()
 	return b
@@ -183,6 +186,14 @@ func (b *dbBrowser) build() {
 			b.u.reportError(b.win, "Cannot overlay "+b.sel.ShortName(), err)
 		}
 	})
+	b.acceptBtn = widget.NewButtonWithIcon("Accept in the scan", theme.ConfirmIcon(), func() {
+		if b.sel == nil {
+			return
+		}
+		if err := b.u.AddPhase(b.sel); err != nil {
+			b.u.reportError(b.win, "Cannot accept "+b.sel.ShortName(), err)
+		}
+	})
 	b.teachBtn = widget.NewButtonWithIcon("Teaching mode", theme.HelpIcon(), func() {
 		if b.sel != nil {
 			b.u.ShowTeaching(b.sel)
@@ -193,7 +204,7 @@ func (b *dbBrowser) build() {
 	b.removeBtn.Importance = widget.DangerImportance
 	b.removeNote = widget.NewLabel("")
 	b.removeNote.Importance = widget.LowImportance
-	actions := container.NewHBox(b.overlayBtn, b.teachBtn, b.exportBtn, layout.NewSpacer(), b.removeNote, b.removeBtn)
+	actions := container.NewHBox(b.overlayBtn, b.acceptBtn, b.teachBtn, b.exportBtn, layout.NewSpacer(), b.removeNote, b.removeBtn)
 	card := container.NewVBox(b.title, b.sub, form)
 
 	b.wl = widget.NewSelect(wavelengthOptions(), func(string) { b.simulateSelected() })
@@ -330,7 +341,7 @@ func isUser(p *refdb.Phase) bool { return strings.HasPrefix(p.ID, refdb.UserPref
 // showEntry fills the card with p (nil: none).
 func (b *dbBrowser) showEntry(p *refdb.Phase) {
 	b.sel = p
-	for _, w := range []fyne.Disableable{b.overlayBtn, b.teachBtn, b.exportBtn, b.removeBtn} {
+	for _, w := range []fyne.Disableable{b.overlayBtn, b.acceptBtn, b.teachBtn, b.exportBtn, b.removeBtn} {
 		if p == nil {
 			w.Disable()
 		} else {

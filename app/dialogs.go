@@ -61,19 +61,38 @@ func uriPaths(uris []string) []string {
 	return out
 }
 
-// ShowOpenDialog asks for scan files and opens them. It uses the desktop's
-// own file chooser through the XDG portal when there is one, and Fyne's
-// dialog otherwise.
+// ShowOpenDialog asks for scan files, several at once, and opens them. It
+// uses the desktop's own file chooser through the XDG portal when there
+// is one, and Bragg's own dialog otherwise; both start in the folder
+// scans were last opened from.
 func (u *UI) ShowOpenDialog() {
-	u.pickFiles("Open scans", "Diffraction scans", ScanExtensions, func(paths []string) { u.Open(paths...) })
+	u.pickFilesIn("Open scans", "Diffraction scans", ScanExtensions, prefScanDir, true, func(paths []string) { u.Open(paths...) })
 }
 
 // pickFiles asks for one or more files with the given extensions and
-// passes their paths to then, on the UI goroutine: through the XDG portal
-// when there is one, else with Fyne's dialog (one file at a time).
+// passes their paths to then, on the UI goroutine.
 func (u *UI) pickFiles(title, kind string, exts []string, then func([]string)) {
+	u.pickFilesIn(title, kind, exts, "", true, then)
+}
+
+// pickFilesIn asks for files with the given extensions (one, or several
+// when multi) starting in the folder remembered under the preference
+// dirKey ("": the scans' folder), through the XDG portal when there is
+// one, else with Bragg's own dialog, and passes their paths to then on the
+// UI goroutine.
+func (u *UI) pickFilesIn(title, kind string, exts []string, dirKey string, multi bool, then func([]string)) {
+	if dirKey == "" {
+		dirKey = prefScanDir
+	}
+	dir := u.startDir(dirKey)
+	remember := func(paths []string) {
+		if len(paths) > 0 {
+			u.prefs.SetString(dirKey, filepath.Dir(paths[0]))
+		}
+		then(paths)
+	}
 	if !u.portal {
-		u.fynePick(exts, then)
+		u.showOpenDialog(title, dir, exts, multi, remember)
 		return
 	}
 	parent := u.parentID()
@@ -81,50 +100,20 @@ func (u *UI) pickFiles(title, kind string, exts []string, then func([]string)) {
 		all := &filechooser.Filter{Name: "All files", Rules: []filechooser.Rule{{Type: filechooser.GlobPattern, Pattern: "*"}}}
 		ff := fileFilter(kind, exts)
 		uris, err := filechooser.OpenFile(parent, title, &filechooser.OpenFileOptions{
-			AcceptLabel: "_Open", Multiple: true, Filters: []*filechooser.Filter{ff, all}, CurrentFilter: ff,
+			AcceptLabel: "_Open", Multiple: multi, Filters: []*filechooser.Filter{ff, all}, CurrentFilter: ff,
+			CurrentFolder: dir,
 		})
 		u.do(func() {
 			if err != nil { // no portal: do not ask it again
 				u.portal = false
-				u.fynePick(exts, then)
+				u.showOpenDialog(title, dir, exts, multi, remember)
 				return
 			}
 			if paths := uriPaths(uris); len(paths) > 0 {
-				then(paths)
+				remember(paths)
 			}
 		})
 	}()
-}
-
-func (u *UI) fynePick(exts []string, then func([]string)) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError("Could not open file", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		then([]string{p})
-	}, u.win)
-	d.SetFilter(storage.NewExtensionFileFilter(append(exts, upper(exts)...)))
-	if e := u.current; e != nil && e.path != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(e.path))); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
-}
-
-func upper(s []string) []string {
-	out := make([]string, len(s))
-	for i, x := range s {
-		out[i] = strings.ToUpper(x)
-	}
-	return out
 }
 
 // exportName is the suggested report name: the scan's name with .xlsx.
@@ -144,13 +133,11 @@ func (u *UI) ShowExportDialog() {
 		dialog.ShowInformation("Export report", "Open a scan first: there is nothing to export.", u.win)
 		return
 	}
-	dir := ""
-	if e.path != "" {
-		dir = filepath.Dir(e.path)
-	}
 	a := e.a
-	u.pickSave("Export report", "_Export", "Excel workbook", ".xlsx", exportName(e), dir,
-		func(p string) { u.Export(p, a) })
+	u.pickSave("Export report", "_Export", "Excel workbook", ".xlsx", exportName(e), u.startDir(prefReportDir), func(p string) {
+		u.prefs.SetString(prefReportDir, filepath.Dir(p))
+		u.Export(p, a)
+	})
 }
 
 // pickSave asks where to save a file with extension ext, suggesting name
@@ -222,10 +209,8 @@ func (u *UI) Export(path string, a *Analysis) {
 		done(u.services.export(path, a))
 		return
 	}
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
+	u.spawn(func() {
 		err := u.services.export(path, a)
 		u.do(func() { done(err) })
-	}()
+	})
 }

@@ -3,11 +3,18 @@
 //
 // It turns events into calls and results into widgets and holds no science
 // and no rules of its own. The domain work comes in through [Services],
-// plain functions that main wires to analysis.Pipeline (over a
-// refdb.Store), report.WriteFile and the Store's Import, and that tests
-// replace with fakes. A load runs off the UI goroutine with a context that
-// a newer load of the same scan cancels; the scan list shows the stage it
-// is at (analysis.Progress). Every UI change goes through fyne.Do.
+// plain functions that main wires to the scan readers (every scan of a
+// multi-scan file), analysis.Pipeline (over a refdb.Store),
+// report.WriteFile and the Store's Import, and that tests replace with
+// fakes. A scan is read once and analysed in steps off the UI goroutine
+// (jobs.go): the peaks (the pipeline up to analysis.StagePeaks, shown at
+// once), then the identification, which takes seconds; a change of a
+// processing setting runs both, a phase decision the identification
+// alone. The scan on display goes first, the others share the background
+// lanes (one core fewer than the machine has); a step whose settings
+// change is cancelled through its context, and the status bar shows the
+// progress of the scan on display with Cancel. Every UI change goes
+// through fyne.Do.
 //
 // [PatternView] is the interactive plot: a custom widget whose traces are
 // rasterised by hand into a reused image (per-pixel-column min/max
@@ -25,19 +32,37 @@
 // internal/palette, as the exported report does. A table switching to
 // another scan is laid out once (tables.go).
 //
-// The settings in force (analysis.Options: background, Kα2 stripping,
-// profile, significance, wavelength override, element restraints) are
-// edited in a side panel; analysis.Options.Validate judges them, and its
-// message is the one a dialog shows. Applying them re-runs the scan on
-// display, and other scans when they are shown next. A workspace (.bragg,
-// versioned JSON, workspacefile.go) saves the open scans, the settings and
-// the overlays shown; version 2 gives the settings snake_case keys of
-// their own, and version-1 files still open.
+// The phase and candidate tables (phases.go) show the whole-pattern
+// identification (identify.Result): the phases accepted with weight
+// fraction ± esd, refined cell and size, the fit's Rwp and GoF, every
+// candidate with what became of it and why, the peaks each phase explains
+// and an always-visible count of the peaks and intensity left unexplained
+// (a warning from an unexplained peak of 10 % of the strongest). The
+// user's decisions are settings: accepting a candidate requires it
+// (identify.Options.Require), rejecting it keeps it out (Reject), "refine
+// only these" makes the phases the user's list (Phases), and "identify in
+// the residual" requires the phases found and searches again.
+//
+// Each scan has its own settings (analysis.Options: processing,
+// search-match, fit, element restraints from the side panel, the
+// periodic-table picker in periodic.go and the advanced dialog in
+// advanced.go, its manual background and its phase decisions), which
+// analysis.Options.Validate judges; its message is the one a dialog
+// shows. Every change goes through the scan's history (history.go), which
+// Edit ▸ Undo and Redo walk back and forth, showing the analysis a state
+// had without running it again. A workspace (.bragg, versioned JSON,
+// workspacefile.go) saves the open scans with their settings, ranges and
+// overlays; version 2 gives the settings snake_case keys of their own,
+// and version-1 files still open. Files (files.go) open by drag and drop,
+// from the recent list, from the desktop's file chooser or Bragg's own
+// (several at once, a typed path or pattern); a file of several scans asks
+// which to open, each on its own or merged (diffraction.Merge).
 //
 // Three more windows open over the main one. The database browser
 // (dbbrowser.go) searches, shows, imports into, removes from and exports
 // the refdb.Store of the services, as `bragg db` does, asking the user what
-// to do with a structure already in the database (Store.ImportResolving).
+// to do with a structure already in the database (Store.ImportResolving),
+// and overlays or accepts an entry in the scan on display.
 // The teaching mode (teach.go, ewald.go) recomputes a phase's pattern with
 // crystal.Pattern as the wavelength or the cell changes, writes Bragg's law
 // out for the line selected and draws its Ewald construction. Both draw

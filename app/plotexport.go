@@ -155,10 +155,8 @@ func (u *UI) ExportPlot(path, format string, size fyne.Size) {
 		done(write())
 		return
 	}
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
+	u.spawn(func() {
 		err := write()
 		u.do(func() { done(err) })
-	}()
+	})
 }

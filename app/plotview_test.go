@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -477,18 +478,25 @@ func TestFitFromIdentification(t *testing.T) {
 	if f == nil || len(f.Phases) != 1 {
 		t.Fatalf("view fit %+v", f)
 	}
-	// Corundum is the third candidate of the table, in the third colour.
-	if p := f.Phases[0]; p.Name != "Corundum" || p.Color != palette.Phase(2) || p.Color != u.current.rows[2].color {
-		t.Errorf("fit phase %q in %v, want Corundum in the table's %v", p.Name, p.Color, u.current.rows[2].color)
+	// Corundum is drawn in the colour of its row in the candidate table.
+	var row *candRow
+	for i := range u.current.rows {
+		if r := &u.current.rows[i]; r.c.Phase != nil && r.c.Phase.ID == corundum.ID {
+			row = r
+		}
+	}
+	if p := f.Phases[0]; row == nil || p.Name != "Corundum" || p.Color != row.color {
+		t.Errorf("fit phase %q in %v, want Corundum in its table row's colour (row %v)", p.Name, p.Color, row)
 	}
 	if u.view.r.diffH == 0 {
 		t.Error("no difference strip")
 	}
-	// A scan without a fit shows none.
+	// Another scan shows its own fit (the fake's quartz and calcite), not
+	// a.xy's.
 	b.ident = nil
 	u.Open("/data/b.xy")
 	u.wait()
-	if u.view.Fit != nil || u.view.r.diffH != 0 {
+	if f := u.view.Fit; f != nil && slices.ContainsFunc(f.Phases, func(p FitPhase) bool { return p.Name == "Corundum" }) {
 		t.Error("the fit of a.xy is still shown over b.xy")
 	}
 }

@@ -59,7 +59,9 @@ type settingsPanel struct {
 	require    *widget.Entry
 	exclude    *widget.Entry
 	only       *widget.Entry
+	quick      *widget.Check
 	apply      *widget.Button
+	applyAll   *widget.Button
 	defaults   *widget.Button
 
 	filling bool // fill is setting the widgets: not a user edit
@@ -105,7 +107,7 @@ func newSettingsPanel(u *UI) *settingsPanel {
 	// Each field checks its own value with the rules of
 	// analysis.Options.Validate, which Apply runs on the whole.
 	p.sigma = entry("3", func(s string) error {
-		o := u.opt
+		o := u.Options()
 		var err error
 		if o.Peaks.MinSignificance, err = parseSigma(s); err != nil {
 			return err
@@ -117,9 +119,12 @@ func newSettingsPanel(u *UI) *settingsPanel {
 	p.exclude = entry("e.g. Pu, Ne", func(s string) error { return match.Elements{NoneOf: match.ParseElements(s)}.Validate() })
 	p.only = entry("any element", func(s string) error { return match.Elements{Only: match.ParseElements(s)}.Validate() })
 
+	p.quick = widget.NewCheck("Quick: peak search only", func(bool) { changed() })
+
 	p.apply = widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), u.ApplySettings)
 	p.apply.Importance = widget.HighImportance
-	p.defaults = widget.NewButton("Defaults", func() { p.fill(analysis.DefaultOptions()); p.updateButtons() })
+	p.applyAll = widget.NewButton("Apply to all scans", u.ApplySettingsToAll)
+	p.defaults = widget.NewButton("Defaults", func() { p.fill(guiDefaults()); p.updateButtons() })
 
 	head := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -147,11 +152,14 @@ func newSettingsPanel(u *UI) *settingsPanel {
 		label("Only"), p.only,
 	)
 	buttons := container.NewGridWithColumns(2, p.defaults, p.apply)
+	more := container.NewGridWithColumns(2,
+		widget.NewButtonWithIcon("Elements…", theme.GridIcon(), u.ShowPeriodicTable),
+		widget.NewButtonWithIcon("Advanced…", theme.SettingsIcon(), u.ShowAdvanced))
 	p.box = container.NewVBox(
 		widget.NewSeparator(),
-		head("Processing"), form,
-		head("Identification: elements"), elems,
-		buttons,
+		head("Processing (this scan)"), form,
+		head("Identification: elements"), elems, more, p.quick,
+		buttons, p.applyAll,
 	)
 	p.fill(u.opt)
 	p.updateButtons()
@@ -184,6 +192,7 @@ func (p *settingsPanel) fill(opt analysis.Options) {
 	p.require.SetText(strings.Join(opt.Match.Elements.AllOf, ", "))
 	p.exclude.SetText(strings.Join(opt.Match.Elements.NoneOf, ", "))
 	p.only.SetText(strings.Join(opt.Match.Elements.Only, ", "))
+	p.quick.SetChecked(opt.Fit.PeaksOnly)
 }
 
 // read returns base with the panel's settings, or an error naming the
@@ -221,6 +230,7 @@ func (p *settingsPanel) read(base analysis.Options) (analysis.Options, error) {
 		NoneOf: match.ParseElements(p.exclude.Text),
 		Only:   match.ParseElements(p.only.Text),
 	}
+	opt.Fit.PeaksOnly = p.quick.Checked
 	if err := opt.Validate(); err != nil {
 		return base, err
 	}
@@ -271,46 +281,104 @@ func (u *UI) pointsEdited(pts []peaks.Point) {
 		return
 	}
 	u.settings.points = pts
-	u.ApplySettings()
+	u.applyPanel("Edit the background")
 }
 
-// updateButtons enables Apply when the panel differs from the settings in
-// force (or does not read: Apply then says why).
+// updateButtons enables Apply when the panel differs from the settings of
+// the scan on display (or does not read: Apply then says why).
 func (p *settingsPanel) updateButtons() {
-	opt, err := p.read(p.u.opt)
-	if err == nil && sameOptions(opt, p.u.opt) {
+	base := p.u.Options()
+	opt, err := p.read(base)
+	if err == nil && sameOptions(opt, base) {
 		p.apply.Disable()
 	} else {
 		p.apply.Enable()
 	}
+	if len(p.u.entries) > 1 {
+		p.applyAll.Enable()
+	} else {
+		p.applyAll.Disable()
+	}
 }
 
-// Options returns the settings in force: those of every load and re-run.
-func (u *UI) Options() analysis.Options { return u.opt }
+// Options returns the settings of the scan on display, or those new scans
+// start with when none is.
+func (u *UI) Options() analysis.Options {
+	if e := u.current; e != nil {
+		return e.opt
+	}
+	return u.opt
+}
 
-// SetOptions makes opt the settings in force, shows them in the panel and
-// re-runs the scan on display with them; other scans are re-run when they
-// are shown next.
+// SetOptions makes opt the settings of the scan on display (a change Undo
+// takes back), analysing it again, and, less what belongs to one scan
+// (sharedOptions), the settings scans opened next start with.
 func (u *UI) SetOptions(opt analysis.Options) {
-	u.opt = opt
+	u.opt = sharedOptions(opt, u.opt)
+	if e := u.current; e != nil {
+		u.change(e, opt, "Change the settings")
+		return
+	}
 	u.settings.fill(opt)
 	u.settings.updateButtons()
-	if e := u.current; e != nil && e.a != nil && !sameOptions(e.tried, opt) {
-		u.load(e)
-	}
 	u.updateStatus()
 }
 
 // ApplySettings reads the settings panel and, when it reads, makes its
-// settings the ones in force (SetOptions). A field that does not read is
-// reported and changes nothing.
-func (u *UI) ApplySettings() {
-	opt, err := u.settings.read(u.opt)
+// settings those of the scan on display (SetOptions). A field that does
+// not read is reported and changes nothing.
+func (u *UI) ApplySettings() { u.applyPanel("Change the settings") }
+
+func (u *UI) applyPanel(label string) {
+	opt, err := u.settings.read(u.Options())
 	if err != nil {
 		u.showError("Settings not applied", err)
 		return
 	}
+	u.opt = sharedOptions(opt, u.opt)
+	if e := u.current; e != nil {
+		u.change(e, opt, label)
+		return
+	}
 	u.SetOptions(opt)
+}
+
+// ApplySettingsToAll reads the settings panel and applies it to every open
+// scan, each keeping what belongs to it alone (sharedOptions): its manual
+// background and its phase decisions. Each scan can undo the change.
+func (u *UI) ApplySettingsToAll() {
+	opt, err := u.settings.read(u.Options())
+	if err != nil {
+		u.showError("Settings not applied", err)
+		return
+	}
+	u.applyToAll(opt)
+}
+
+// applyToAll makes opt the settings of every open scan, less what belongs
+// to each (sharedOptions).
+func (u *UI) applyToAll(opt analysis.Options) {
+	u.opt = sharedOptions(opt, u.opt)
+	for _, e := range u.entries {
+		o := opt
+		if e != u.current {
+			o = sharedOptions(opt, e.opt)
+		}
+		u.change(e, o, "Apply settings to all scans")
+	}
+}
+
+// sharedOptions are the settings o gives to a scan whose own are own: o's,
+// except what belongs to one scan — its manual background control points
+// (placed on its data) and its phase decisions (identify.Options
+// Require, Reject and Phases), which stay own's.
+func sharedOptions(o, own analysis.Options) analysis.Options {
+	o = cloneOptions(o)
+	if backgroundMethod(o) == peaks.BackgroundManual {
+		o.Peaks.Background = own.Peaks.Background
+	}
+	o.Fit.Require, o.Fit.Reject, o.Fit.Phases = own.Fit.Require, own.Fit.Reject, own.Fit.Phases
+	return cloneOptions(o)
 }
 
 // ShowSettings shows the settings panel and puts the cursor in its first

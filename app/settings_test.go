@@ -29,8 +29,8 @@ func TestSettingsRerun(t *testing.T) {
 	u := newTestUI(t, b)
 	u.Open("/data/a.xy")
 	u.wait()
-	if c, _ := b.lastCall(); !sameOptions(c.opt, analysis.DefaultOptions()) {
-		t.Fatalf("first open with %+v, want the default options", c.opt)
+	if c, _ := b.lastCall(); !sameOptions(c.opt, guiDefaults()) {
+		t.Fatalf("first open with %+v, want the window's default options", c.opt)
 	}
 	if !u.settings.apply.Disabled() {
 		t.Error("Apply is enabled with nothing changed")
@@ -192,9 +192,10 @@ func TestBadSettingsChangeNothing(t *testing.T) {
 	}
 }
 
-// TestOtherScansRerunWhenShown: settings apply to the scan on display at
-// once and to another scan when it is shown next.
-func TestOtherScansRerunWhenShown(t *testing.T) {
+// TestSettingsPerScan: settings applied belong to the scan on display;
+// another scan keeps its own until "Apply to all scans", which leaves
+// each scan's phase decisions as they were.
+func TestSettingsPerScan(t *testing.T) {
 	b := newFake()
 	u := newTestUI(t, b)
 	u.Open("/data/one.xy", "/data/two.xy")
@@ -208,13 +209,21 @@ func TestOtherScansRerunWhenShown(t *testing.T) {
 	n := b.ncalls()
 	u.list.Select(0)
 	u.wait()
-	if c, _ := b.lastCall(); b.ncalls() != n+1 || c.path != "/data/one.xy" || c.opt.Peaks.Profile != peaks.ProfileNone {
-		t.Errorf("showing the other scan: %d calls, last %q with profile %q", b.ncalls()-n, c.path, c.opt.Peaks.Profile)
+	if b.ncalls() != n || u.settings.profile.Selected != "Pseudo-Voigt" || u.current.opt.Peaks.Profile != peaks.ProfilePseudoVoigt {
+		t.Errorf("the other scan: %d calls, panel shows %q, settings %q; want its own, untouched",
+			b.ncalls()-n, u.settings.profile.Selected, u.current.opt.Peaks.Profile)
 	}
-	u.list.Select(1) // up to date: no re-run
+	u.AcceptPhase(corundum.ID) // one.xy's own decision
 	u.wait()
-	if b.ncalls() != n+1 {
-		t.Errorf("an up-to-date scan was re-run")
+	u.settings.sigma.SetText("5")
+	u.ApplySettingsToAll()
+	u.wait()
+	one, two := u.entries[0].opt, u.entries[1].opt
+	if one.Peaks.MinSignificance != 5 || two.Peaks.MinSignificance != 5 {
+		t.Errorf("apply to all: σ %g and %g, want 5 for both", one.Peaks.MinSignificance, two.Peaks.MinSignificance)
+	}
+	if !slices.Equal(one.Fit.Require, []string{corundum.ID}) || len(two.Fit.Require) != 0 || two.Peaks.Profile != peaks.ProfilePseudoVoigt {
+		t.Errorf("apply to all: required %v and %v, profile of two.xy %q; want one.xy's decision kept to itself", one.Fit.Require, two.Fit.Require, two.Peaks.Profile)
 	}
 }
 

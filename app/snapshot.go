@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -16,22 +17,39 @@ import (
 // The views: the windows Snapshot renders and `bragg gui --view` opens
 // over the main window.
 const (
-	ViewMain    = "main"
-	ViewOverlay = "overlay" // the main window, every open scan overlaid on the one on display
-	ViewBrowser = "browser" // the database browser
-	ViewTeach   = "teach"   // the teaching mode
-	ViewAbout   = "about"
+	ViewMain       = "main"
+	ViewOverlay    = "overlay" // the main window, every open scan overlaid on the one on display
+	ViewBrowser    = "browser" // the database browser
+	ViewTeach      = "teach"   // the teaching mode
+	ViewAbout      = "about"
+	ViewCandidates = "candidates" // the main window with the candidates' tab
+	ViewDecisions  = "decisions"  // the fit and the identification's decisions
+	ViewElements   = "elements"   // the periodic-table picker of element restraints
+	ViewAdvanced   = "advanced"   // the advanced settings
 )
 
 // ShowView opens the window of a view (ViewBrowser, ViewTeach or
-// ViewAbout; "" and ViewMain open none, ViewOverlay overlays the open
-// scans in the main window) and returns it.
+// ViewAbout; "" and ViewMain open none; ViewOverlay overlays the open
+// scans in the main window; the others a tab or a dialog of the main
+// window) and returns it.
 func (u *UI) ShowView(view string) (fyne.Window, error) {
 	switch view {
 	case "", ViewMain:
 		return u.win, nil
 	case ViewOverlay:
 		u.OverlayAll(true)
+		return u.win, nil
+	case ViewCandidates:
+		u.phases.tabs.SelectIndex(1)
+		return u.win, nil
+	case ViewDecisions:
+		u.ShowDecisions()
+		return u.win, nil
+	case ViewElements:
+		u.ShowPeriodicTable()
+		return u.win, nil
+	case ViewAdvanced:
+		u.ShowAdvanced()
 		return u.win, nil
 	case ViewBrowser:
 		u.ShowBrowser()
@@ -42,7 +60,8 @@ func (u *UI) ShowView(view string) (fyne.Window, error) {
 	case ViewAbout:
 		return u.ShowAbout(), nil
 	}
-	return nil, fmt.Errorf("unknown view %q: want %s, %s, %s, %s or %s", view, ViewMain, ViewOverlay, ViewBrowser, ViewTeach, ViewAbout)
+	return nil, fmt.Errorf("unknown view %q: want one of %s", view,
+		strings.Join([]string{ViewMain, ViewOverlay, ViewCandidates, ViewDecisions, ViewElements, ViewAdvanced, ViewBrowser, ViewTeach, ViewAbout}, ", "))
 }
 
 // Snapshot renders a view (see ShowView; "" is the main window)

@@ -166,28 +166,47 @@ func (t *table) fit(rows int, cell func(row, col int) string, maxW float32) {
 	}
 }
 
-// peakColumns are the columns of the peak table: the number, the columns
-// every peak list has (analysis.PeakColumns) and the phases that explain
-// the peak. The plot's axis gives the intensity unit, so the headers do
-// not repeat it.
+// peakColumns are the columns of the peak table: the number, the position
+// (the first two of analysis.PeakColumns, the columns every peak list
+// has), the phases of the answer that explain the peak and how much of it
+// they explain, then the rest of analysis.PeakColumns. The plot's axis
+// gives the intensity unit, so the headers do not repeat it.
 func peakColumns() []column {
 	cols := []column{{"No", 34, true, false}}
-	for _, c := range analysis.PeakColumns {
+	for i, c := range analysis.PeakColumns {
+		if i == peakExplainAt {
+			cols = append(cols, column{"Explained by", 130, false, true}, column{"Expl. %", 56, true, false})
+		}
 		cols = append(cols, column{c.Header(""), 62, true, false})
 	}
-	return append(cols, column{"Phase", 130, false, true})
+	return cols
 }
+
+// peakExplainAt is the index in analysis.PeakColumns before which the peak
+// table shows what explains the peak: after 2θ and d.
+const peakExplainAt = 2
 
 // peakCell returns the text of one cell of the peak table.
 func (e *entry) peakCell(row, col int) string {
 	p := e.a.Peaks[row]
-	switch {
+	switch k := col - 1; {
 	case col == 0:
 		return strconv.Itoa(row + 1)
-	case col <= len(analysis.PeakColumns):
-		return analysis.PeakColumns[col-1].Format(p)
-	case row < len(e.peakPhase):
-		return e.peakPhase[row]
+	case k < peakExplainAt:
+		return analysis.PeakColumns[k].Format(p)
+	case k == peakExplainAt:
+		if x, ok := e.peakExplanation(row); ok && x.Unexplained {
+			return "unexplained"
+		}
+		if row < len(e.peakPhase) {
+			return e.peakPhase[row]
+		}
+	case k == peakExplainAt+1:
+		if x, ok := e.peakExplanation(row); ok {
+			return strconv.FormatFloat(100*x.Explained, 'f', 0, 64)
+		}
+	default:
+		return analysis.PeakColumns[k-2].Format(p)
 	}
 	return ""
 }
@@ -220,6 +239,10 @@ func (u *UI) newPeakTable() *table {
 				return
 			}
 			t.cols[id.Col].style(l)
+			l.Importance = widget.MediumImportance
+			if x, ok := e.peakExplanation(id.Row); ok && x.Unexplained && (id.Col == peakExplainAt+1 || id.Col == peakExplainAt+2) {
+				l.Importance = widget.WarningImportance
+			}
 			l.SetText(e.peakCell(id.Row, id.Col))
 		})
 	t.OnSelected = func(id widget.TableCellID) {
@@ -233,45 +256,71 @@ func (u *UI) newPeakTable() *table {
 	return t
 }
 
-// Candidate table columns.
+// Candidate table columns: the sticks shown, the search's rank, the
+// phase, the buttons that accept or reject it and what became of it,
+// then its formula, figure of merit, weight fraction (in the answer) and
+// the lines matched.
 var candColumns = []column{
 	{"Show", 54, false, false},
 	{"#", 28, true, false},
 	{"Phase", 140, false, true},
+	{"Decide", 70, false, false},
+	{"Status", 120, false, true},
 	{"Formula", 80, false, true},
 	{"FOM", 50, true, false},
 	{"wt%", 50, true, false},
 	{"Peaks", 54, true, false},
 }
 
+// Indices of candColumns.
+const (
+	candShow = iota
+	candRank
+	candPhase
+	candDecide
+	candStatus
+	candFormula
+	candFOM
+	candWeight
+	candPeaks
+)
+
 // candCell returns the text of one cell of the candidate table.
 func candCell(r candRow, col int) string {
 	switch col {
-	case 1:
+	case candRank:
 		if r.rank > 0 {
 			return fmt.Sprint(r.rank)
 		}
-	case 2:
+	case candPhase:
 		name := r.c.Phase.ShortName()
 		if r.identified {
 			name = "✓ " + name
 		}
 		return name
-	case 3:
+	case candFormula:
 		if r.c.Phase != nil {
 			return r.c.Phase.Formula
 		}
-	case 4:
-		return fmt.Sprintf("%.1f", r.c.FOM)
-	case 5:
-		if r.identified && r.c.WeightPercent > 0 && !math.IsNaN(r.c.WeightPercent) {
-			return fmt.Sprintf("%.1f", r.c.WeightPercent)
+	case candFOM:
+		if r.rank > 0 {
+			return fmt.Sprintf("%.1f", r.c.FOM)
 		}
-		if r.identified {
+	case candWeight:
+		switch {
+		case r.identified && r.fit != nil:
+			return fmt.Sprintf("%.1f", 100*r.fit.WeightFraction)
+		case r.identified && r.c.WeightPercent > 0 && !math.IsNaN(r.c.WeightPercent):
+			return fmt.Sprintf("%.1f", r.c.WeightPercent)
+		case r.identified:
 			return "–"
 		}
-	case 6:
-		return fmt.Sprint(len(r.c.Pairs))
+	case candPeaks:
+		if r.rank > 0 {
+			return fmt.Sprint(len(r.c.Pairs))
+		}
+	case candStatus:
+		return r.status()
 	}
 	return ""
 }
@@ -292,7 +341,11 @@ func (u *UI) newCandidateTable() *table {
 			sw := canvas.NewRectangle(palette.Phase(0))
 			sw.SetMinSize(fyne.NewSize(14, 14))
 			sw.CornerRadius = 2
-			return container.NewStack(l, container.NewHBox(chk, container.NewCenter(sw)))
+			// Text, not icons: a table lays its cells out often, and an
+			// icon is drawn again each time.
+			accept, reject := widget.NewButton("✓", nil), widget.NewButton("✗", nil)
+			accept.Importance, reject.Importance = widget.LowImportance, widget.LowImportance
+			return container.NewStack(l, container.NewHBox(chk, container.NewCenter(sw)), container.NewHBox(accept, reject))
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			st := o.(*fyne.Container)
@@ -300,15 +353,19 @@ func (u *UI) newCandidateTable() *table {
 			box := st.Objects[1].(*fyne.Container)
 			chk := box.Objects[0].(*widget.Check)
 			sw := box.Objects[1].(*fyne.Container).Objects[0].(*canvas.Rectangle)
+			buttons := st.Objects[2].(*fyne.Container)
 			e := u.current
 			if e == nil || id.Row >= len(e.rows) {
 				l.SetText("")
 				box.Hide()
+				buttons.Hide()
 				return
 			}
 			r := e.rows[id.Row]
-			if id.Col == 0 {
+			switch id.Col {
+			case candShow:
 				l.Hide()
+				buttons.Hide()
 				box.Show()
 				chk.OnChanged = nil
 				chk.SetChecked(r.shown)
@@ -322,21 +379,60 @@ func (u *UI) newCandidateTable() *table {
 				}
 				sw.Refresh()
 				return
+			case candDecide:
+				l.Hide()
+				box.Hide()
+				buttons.Show()
+				setDecideButtons(u, buttons, r)
+				return
 			}
 			box.Hide()
+			buttons.Hide()
 			l.Show()
-			l.TextStyle = fyne.TextStyle{Bold: r.identified && id.Col == 2}
+			l.TextStyle = fyne.TextStyle{Bold: r.identified && id.Col == candPhase}
+			l.Importance = widget.MediumImportance
+			if id.Col == candStatus && r.user == userRejects {
+				l.Importance = widget.DangerImportance
+			}
 			t.cols[id.Col].style(l)
 			l.SetText(candCell(r, id.Col))
 		})
 	t.OnSelected = func(id widget.TableCellID) {
-		// Selecting a row toggles its sticks, like clicking the check.
-		if e := u.current; e != nil && id.Row < len(e.rows) && id.Col != 0 {
-			u.SetOverlay(id.Row, !e.rows[id.Row].shown)
+		// Selecting a row says what became of the candidate, and why.
+		if e := u.current; e != nil && id.Row < len(e.rows) {
+			u.phases.explain(e.rows[id.Row])
 		}
 		t.Unselect(id)
 	}
 	return t
+}
+
+// setDecideButtons makes the accept and reject buttons of a candidate's
+// row show and toggle the user's decision on it. A button is refreshed
+// only when its look changes: refreshing one draws its icon again.
+func setDecideButtons(u *UI, box *fyne.Container, r candRow) {
+	accept, reject := box.Objects[0].(*widget.Button), box.Objects[1].(*widget.Button)
+	id := r.c.Phase.ID
+	accept.OnTapped = func() { u.AcceptPhase(id) }
+	reject.OnTapped = func() { u.RejectPhase(id) }
+	ai, ri := widget.LowImportance, widget.LowImportance
+	switch r.user {
+	case userAccepts:
+		ai = widget.SuccessImportance
+		accept.OnTapped = func() { u.UndecidePhase(id) }
+	case userRejects:
+		ri = widget.DangerImportance
+		reject.OnTapped = func() { u.UndecidePhase(id) }
+	}
+	for _, b := range []struct {
+		b   *widget.Button
+		imp widget.Importance
+	}{{accept, ai}, {reject, ri}} {
+		if b.b.Importance != b.imp {
+			b.b.Importance = b.imp
+			b.b.Refresh()
+		}
+	}
 }
 
 // denseTheme is the application's theme with smaller text, for
@@ -363,6 +459,10 @@ func (d denseTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameText:
 		return s - 1
+	case theme.SizeNameInnerPadding:
+		return s - 3
+	case theme.SizeNamePadding:
+		return s - 2
 	}
 	return s
 }
@@ -380,14 +480,31 @@ func (u *UI) updateTables() {
 		}
 		u.peaks.fit(len(e.a.Peaks), e.peakCell, 200)
 	})
+	u.phases.update()
+	u.phases.fitAnswer()
+	u.phases.candsStale = true
+	if u.phases.tabs.shown == 1 {
+		u.fitCandidates()
+	}
+}
+
+// fitCandidates shows the scan on display in the candidate table, laid out
+// once; while the table's tab is hidden it waits until the tab is shown
+// (phasePanel.candsStale).
+func (u *UI) fitCandidates() {
+	e := u.current
+	u.phases.candsStale = false
 	u.cands.update(func() {
 		u.cands.scrollToTop()
 		if e == nil || e.a == nil {
 			return
 		}
 		u.cands.fit(len(e.rows), func(r, c int) string {
-			if c == 0 {
+			switch c {
+			case candShow:
 				return "MMMM" // check box and colour swatch
+			case candDecide:
+				return "MMMMM" // two buttons
 			}
 			return candCell(e.rows[r], c)
 		}, 150)

@@ -15,6 +15,7 @@ func TestSwitchLaysOutTablesOnce(t *testing.T) {
 	u.win.Resize(fyne.NewSize(1200, 760))
 	u.Open("/data/one.xy", "/data/two.xy")
 	u.wait()
+	u.phases.tabs.SelectIndex(1) // the candidates; hidden, their table waits
 	for _, i := range []int{0, 1, 0} {
 		u.peaks.layouts, u.cands.layouts = 0, 0
 		u.list.Select(i)

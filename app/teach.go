@@ -17,7 +17,6 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
-	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/palette"
 )
@@ -91,7 +90,7 @@ func (u *UI) ShowTeaching(p *refdb.Phase) {
 		u.teach = newTeachWindow(u)
 		if p == nil {
 			p = u.defaultTeachPhase()
-			if e := u.current; e != nil && e.a != nil && slices.ContainsFunc(e.a.Match.Phases, func(c match.Candidate) bool { return c.Phase == p }) {
+			if e := u.current; e != nil && e.a != nil && slices.Contains(answerPhases(e.a), p) {
 				compare = e.displayName() // the phase of the scan: show the scan under it
 			}
 		}
@@ -114,9 +113,9 @@ func (u *UI) ShowTeaching(p *refdb.Phase) {
 // diamond structure, Fd-3m), else nil.
 func (u *UI) defaultTeachPhase() *refdb.Phase {
 	if e := u.current; e != nil && e.a != nil {
-		for _, c := range e.a.Match.Phases {
-			if c.Phase != nil && len(c.Phase.Structure.Sites) > 0 {
-				return c.Phase
+		for _, p := range answerPhases(e.a) {
+			if len(p.Structure.Sites) > 0 {
+				return p
 			}
 		}
 	}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,8 +20,8 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/refine"
 	"github.com/bragg-xrd/bragg/diffraction/scan"
-	"github.com/bragg-xrd/bragg/internal/palette"
 )
 
 // ScanExtensions are the file extensions the open dialogs offer: those of
@@ -48,19 +49,31 @@ type UI struct {
 	inline bool
 	// portal says whether to try the XDG desktop portal for file dialogs.
 	portal bool
-	wg     sync.WaitGroup
+	// working counts the goroutines spawn started that have not returned.
+	working atomic.Int32
 	// do runs f on the UI goroutine: fyne.Do; tests substitute a queue
 	// they drain, because the test driver's fyne.Do runs f on the caller.
 	do func(f func())
 	// onError, when set, receives errors instead of a dialog (snapshots).
 	onError func(title string, err error)
 
-	// opt are the settings in force: every load and re-run uses them.
+	// opt are the settings a scan starts with when it is opened: those
+	// last applied, less what belongs to one scan (sharedOptions). Each
+	// scan has its own (entry.opt).
 	opt analysis.Options
 
 	entries []*entry
 	current *entry // shown, or nil
 	want    *entry // to show when it finishes loading
+
+	// lanes is how many scans may be worked on at once besides the one on
+	// display; busy counts those at work (jobs.go).
+	lanes, busy int
+	pumping     bool
+	// dirty says that scans' settings or phase decisions changed since
+	// the workspace was last opened or saved.
+	dirty bool
+	prefs fyne.Preferences
 
 	settings *settingsPanel
 	plot     plotControls
@@ -72,7 +85,6 @@ type UI struct {
 	peaks     *table
 	cands     *table
 	peaksHead *widget.Label
-	candsHead *widget.Label
 
 	fileLabel, formatLabel, pointsLabel, rangeLabel *widget.Label
 	wlLabel                                         *widget.Label
@@ -80,22 +92,61 @@ type UI struct {
 	hoverLabel                                      *widget.Label
 	settingsLabel                                   *widget.Label // settings in force
 	status                                          *fyne.Container
+	progress                                        *widget.ProgressBar
+	progressLabel                                   *widget.Label
+	cancelBtn                                       *widget.Button
+	progressBox                                     *fyne.Container
+
+	phases     *phasePanel
+	mainMenu   *fyne.MainMenu
+	undoItem   *fyne.MenuItem
+	redoItem   *fyne.MenuItem
+	recentMenu *fyne.Menu
+	errs       *errorDialog // the error dialog on show
 }
 
 // entry is one scan in the list.
 type entry struct {
-	path    string // "" is the demo pattern
-	name    string
-	loading bool
-	stage   string // of the load in progress (analysis.Progress)
-	a       *Analysis
-	// opt are the settings a was computed with; tried those of the latest
-	// load, finished or not, successful or not.
-	opt, tried analysis.Options
-	// gen counts loads: a result from a superseded load is dropped, and
-	// cancel stops the load in flight.
+	path string // "" is the demo pattern
+	// ranges are the 1-based scans of a multi-scan file that the entry
+	// shows: one is that scan, several are merged (diffraction.Merge);
+	// nil is the file's first or only scan.
+	ranges []int
+	name   string
+
+	// src is the scan as read, nil until it is; format its format's
+	// name, read the Options.Format it was read with, nscans how many
+	// scans the file holds.
+	src          *diffraction.Scan
+	format, read string
+	nscans       int
+
+	// opt are the scan's own settings: what it is to show. a is the
+	// analysis on display, computed with aopt: its peaks only until the
+	// identification has run on them (full).
+	opt  analysis.Options
+	a    *Analysis
+	aopt analysis.Options
+	full bool
+
+	// The step of work in flight (jobs.go), "" for none; the stage it
+	// is at and the share done (analysis.Progress); bg when it takes a
+	// background lane. gen counts steps: a result from a step stopped
+	// meanwhile is dropped, and cancel stops the one in flight.
+	step   string
+	stage  string
+	done   float64
+	bg     bool
 	gen    int
 	cancel context.CancelFunc
+	// held are settings whose work failed or was cancelled by the user:
+	// not tried again until the settings change or the user asks.
+	held *analysis.Options
+	// choosing says the user is choosing among the scans of the file.
+	choosing bool
+
+	hist history // undo and redo of the settings (history.go)
+
 	// wantShown, when not nil, says which candidates (phaseKey) to
 	// overlay once the next analysis arrives (a reopened workspace).
 	wantShown map[string]bool
@@ -106,23 +157,53 @@ type entry struct {
 	xmax      float64
 }
 
-// candRow is one row of the candidate table.
+// candRow is one phase of the scan's phase and candidate tables: the
+// phases of the answer, the search's ranked candidates, the phases the
+// user accepted, rejected or overlaid (phases.go builds them).
 type candRow struct {
-	c          match.Candidate
-	rank       int // 1-based rank among the candidates; 0 if not ranked
+	c    match.Candidate // the search's candidate; c.Phase is always set
+	rank int             // 1-based rank among the candidates; 0 if not ranked
+	// identified: in the answer (the whole-pattern identification's
+	// phases, or the search's own in quick mode); fit its refined values
+	// when the fit accepted it.
 	identified bool
-	shown      bool // sticks overlaid
-	color      color.NRGBA
+	fit        *refine.PhaseResult
+	// user is the user's decision (userAccepts, userRejects or "");
+	// verdict and reason the identification's decision on the phase.
+	user            string
+	verdict, reason string
+	shown           bool // sticks overlaid
+	color           color.NRGBA
 }
 
 // New builds the main window over the domain services s. It does not show
 // it.
 func New(a fyne.App, s Services) *UI {
-	u := &UI{app: a, services: s, portal: portalAvailable(), do: fyne.Do, opt: analysis.DefaultOptions()}
+	u := &UI{app: a, services: s, portal: portalAvailable(), do: fyne.Do, opt: guiDefaults(),
+		lanes: max(1, runtime.NumCPU()-1), prefs: a.Preferences()}
 	u.win = a.NewWindow("Bragg")
 	u.build()
 	u.win.Resize(fyne.NewSize(1200, 760))
 	return u
+}
+
+// guiDefaults are the settings the window starts with: the command line's
+// (analysis.DefaultOptions), with 50 candidates listed rather than 10,
+// which a table scrolls through and a terminal would not.
+func guiDefaults() analysis.Options {
+	o := analysis.DefaultOptions()
+	o.Match.Top = 50
+	return o
+}
+
+// spawn runs f on a goroutine of its own, counted in u.working until it
+// returns.
+func (u *UI) spawn(f func()) {
+	u.working.Add(1)
+	go func() {
+		defer u.working.Add(-1)
+		f()
+	}()
 }
 
 // Window returns the main window.
@@ -152,9 +233,9 @@ func (u *UI) build() {
 	}
 
 	u.peaks = u.newPeakTable()
-	u.cands = u.newCandidateTable()
 	u.peaksHead = widget.NewLabelWithStyle("Peaks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	u.candsHead = widget.NewLabelWithStyle("Phases", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	u.phases = newPhasePanel(u)
+	u.cands = u.phases.cands
 
 	u.fileLabel = widget.NewLabel("No scan open")
 	u.formatLabel = widget.NewLabel("")
@@ -164,13 +245,14 @@ func (u *UI) build() {
 	u.wlIcon = widget.NewIcon(theme.WarningIcon())
 	u.wlIcon.Hide()
 	u.settingsLabel = widget.NewLabel("")
-	u.settingsLabel.Alignment = fyne.TextAlignTrailing
-	u.settingsLabel.Truncation = fyne.TextTruncateEllipsis
 	u.settings = newSettingsPanel(u)
 
 	toolbar := widget.NewToolbar(
 		widget.NewToolbarAction(theme.FolderOpenIcon(), u.ShowOpenDialog),
 		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.ShowExportDialog),
+		widget.NewToolbarSeparator(),
+		widget.NewToolbarAction(theme.ContentUndoIcon(), u.Undo),
+		widget.NewToolbarAction(theme.ContentRedoIcon(), u.Redo),
 		widget.NewToolbarSeparator(),
 		widget.NewToolbarAction(theme.ZoomInIcon(), func() { u.zoom(0.5) }),
 		widget.NewToolbarAction(theme.ZoomOutIcon(), func() { u.zoom(2) }),
@@ -180,77 +262,123 @@ func (u *UI) build() {
 	)
 
 	scansHead := widget.NewLabelWithStyle("Scans", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewBorder(scansHead, container.NewThemeOverride(u.settings.box, denseTheme{}), nil, nil, u.list)
+	closeBtn := widget.NewButtonWithIcon("", theme.WindowCloseIcon(), func() { u.CloseScan(u.current) })
+	closeBtn.Importance = widget.LowImportance
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, closeBtn, scansHead),
+		container.NewThemeOverride(u.settings.box, denseTheme{}), nil, nil, u.list)
 
 	peakPanel := container.NewBorder(u.peaksHead, nil, nil, nil, container.NewThemeOverride(u.peaks, denseTheme{}))
-	candPanel := container.NewBorder(u.candsHead, nil, nil, nil, container.NewThemeOverride(u.cands, denseTheme{}))
-	tables := container.NewHSplit(peakPanel, candPanel)
-	tables.Offset = 0.55
+	tables := container.NewHSplit(peakPanel, u.phases.box)
+	tables.Offset = 0.5
 	centre := container.NewVSplit(u.plotPanel(), tables)
-	centre.Offset = 0.6
+	centre.Offset = 0.55
 	main := container.NewHSplit(left, centre)
 	main.Offset = 0.19
 
+	u.progress = widget.NewProgressBar()
+	u.progressLabel = widget.NewLabel("")
+	u.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), u.CancelWork)
+	u.cancelBtn.Importance = widget.LowImportance
+	bar := container.NewGridWrap(fyne.NewSize(120, u.progress.MinSize().Height), u.progress)
+	u.progressBox = container.NewHBox(widget.NewSeparator(), u.progressLabel, container.NewCenter(bar), u.cancelBtn)
+	u.progressBox.Hide()
+
+	// The facts of the scan scroll when the window is narrower than they
+	// are long: they do not widen the window.
 	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
-	u.status = container.NewBorder(nil, nil,
-		container.NewHBox(u.fileLabel, sep(), u.formatLabel, sep(), u.pointsLabel, sep(), u.rangeLabel, sep(),
-			u.wlIcon, u.wlLabel, sep()),
-		nil, u.settingsLabel)
+	u.status = container.NewBorder(nil, nil, nil, u.progressBox,
+		container.NewHScroll(container.NewHBox(u.fileLabel, sep(), u.formatLabel, sep(), u.pointsLabel, sep(), u.rangeLabel, sep(),
+			u.wlIcon, u.wlLabel, sep(), u.settingsLabel)))
 
 	u.win.SetContent(container.NewBorder(
 		container.NewVBox(toolbar, widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), u.status),
 		nil, nil, main))
-	u.win.SetMainMenu(u.menu())
+	u.mainMenu = u.menu()
+	u.win.SetMainMenu(u.mainMenu)
+	u.win.SetOnDropped(u.dropped)
+	u.win.SetCloseIntercept(u.Quit)
 
 	ctrl := fyne.KeyModifierShortcutDefault
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowOpenDialog() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowExportDialog() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}, func(fyne.Shortcut) { u.app.Quit() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}, func(fyne.Shortcut) { u.view.ResetZoom() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSaveWorkspaceDialog() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowSettings() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowBrowser() })
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowTeaching(nil) })
+	for _, sc := range []struct {
+		key fyne.KeyName
+		mod fyne.KeyModifier
+		f   func()
+	}{
+		{fyne.KeyO, ctrl, u.ShowOpenDialog},
+		{fyne.KeyE, ctrl, u.ShowExportDialog},
+		{fyne.KeyQ, ctrl, u.Quit},
+		{fyne.KeyW, ctrl, func() { u.CloseScan(u.current) }},
+		{fyne.Key0, ctrl, u.view.ResetZoom},
+		{fyne.KeyS, ctrl, u.ShowSaveWorkspaceDialog},
+		{fyne.KeyComma, ctrl, u.ShowSettings},
+		{fyne.KeyD, ctrl, u.ShowBrowser},
+		{fyne.KeyT, ctrl, func() { u.ShowTeaching(nil) }},
+		{fyne.KeyZ, ctrl | fyne.KeyModifierShift, u.Redo},
+		{fyne.KeyR, ctrl, u.Rerun},
+	} {
+		f := sc.f
+		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: sc.key, Modifier: sc.mod}, func(fyne.Shortcut) { f() })
+	}
+	// The drivers give Ctrl+Z and Ctrl+Y as the standard shortcuts, which
+	// a text field with the focus takes for its own undo.
+	u.win.Canvas().AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.Undo() })
+	u.win.Canvas().AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.Redo() })
 	u.updateStatus()
+	u.updateEditMenu()
 }
 
 func (u *UI) menu() *fyne.MainMenu {
 	ctrl := fyne.KeyModifierShortcutDefault
-	open := fyne.NewMenuItem("Open…", u.ShowOpenDialog)
+	key := func(item *fyne.MenuItem, k fyne.KeyName, mod fyne.KeyModifier) *fyne.MenuItem {
+		item.Shortcut = &desktop.CustomShortcut{KeyName: k, Modifier: mod}
+		return item
+	}
+	open := key(fyne.NewMenuItem("Open…", u.ShowOpenDialog), fyne.KeyO, ctrl)
 	open.Icon = theme.FolderOpenIcon()
-	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: ctrl}
-	export := fyne.NewMenuItem("Export report…", u.ShowExportDialog)
+	u.recentMenu = fyne.NewMenu("Open recent")
+	recent := fyne.NewMenuItem("Open recent", nil)
+	recent.ChildMenu = u.recentMenu
+	u.fillRecentMenu()
+	export := key(fyne.NewMenuItem("Export report…", u.ShowExportDialog), fyne.KeyE, ctrl)
 	export.Icon = theme.DocumentSaveIcon()
-	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}
 	demo := fyne.NewMenuItem("Open demo pattern", u.OpenDemo)
+	closeScan := key(fyne.NewMenuItem("Close scan", func() { u.CloseScan(u.current) }), fyne.KeyW, ctrl)
 	openWS := fyne.NewMenuItem("Open workspace…", u.ShowOpenWorkspaceDialog)
-	saveWS := fyne.NewMenuItem("Save workspace…", u.ShowSaveWorkspaceDialog)
-	saveWS.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: ctrl}
-	settings := fyne.NewMenuItem("Settings…", u.ShowSettings)
-	settings.Icon = theme.SettingsIcon()
-	settings.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: ctrl}
-	defaults := fyne.NewMenuItem("Restore default settings", func() { u.SetOptions(analysis.DefaultOptions()) })
-	quit := fyne.NewMenuItem("Quit", func() { u.app.Quit() })
+	saveWS := key(fyne.NewMenuItem("Save workspace…", u.ShowSaveWorkspaceDialog), fyne.KeyS, ctrl)
+	quit := key(fyne.NewMenuItem("Quit", u.Quit), fyne.KeyQ, ctrl)
 	quit.IsQuit = true
-	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}
 
-	reset := fyne.NewMenuItem("Show whole scan", u.view.ResetZoom)
-	reset.Shortcut = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}
+	u.undoItem = fyne.NewMenuItem("Undo", u.Undo)
+	u.undoItem.Shortcut = &fyne.ShortcutUndo{} // Ctrl+Z, as the drivers report it
+	u.undoItem.Icon = theme.ContentUndoIcon()
+	u.redoItem = key(fyne.NewMenuItem("Redo", u.Redo), fyne.KeyZ, ctrl|fyne.KeyModifierShift) // and Ctrl+Y
+	u.redoItem.Icon = theme.ContentRedoIcon()
+
+	reset := key(fyne.NewMenuItem("Show whole scan", u.view.ResetZoom), fyne.Key0, ctrl)
 	zin := fyne.NewMenuItem("Zoom in", func() { u.zoom(0.5) })
 	zout := fyne.NewMenuItem("Zoom out", func() { u.zoom(2) })
 
+	settings := key(fyne.NewMenuItem("Settings…", u.ShowSettings), fyne.KeyComma, ctrl)
+	settings.Icon = theme.SettingsIcon()
+	advanced := fyne.NewMenuItem("Advanced settings…", u.ShowAdvanced)
+	elements := fyne.NewMenuItem("Element restraints…", u.ShowPeriodicTable)
+	// The defaults replace the settings, not the scan's phase decisions.
+	defaults := fyne.NewMenuItem("Restore default settings", func() { u.SetOptions(sharedOptions(guiDefaults(), u.Options())) })
+	rerun := key(fyne.NewMenuItem("Re-run the identification", u.Rerun), fyne.KeyR, ctrl)
+	residual := fyne.NewMenuItem("Identify in the residual", u.IdentifyInResidual)
+	decisions := fyne.NewMenuItem("Fit and decisions…", u.ShowDecisions)
+
 	about := fyne.NewMenuItem("About Bragg", func() { u.ShowAbout() })
-	browse := fyne.NewMenuItem("Browse the database…", u.ShowBrowser)
-	browse.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: ctrl}
-	teach := fyne.NewMenuItem("Teaching mode…", func() { u.ShowTeaching(nil) })
-	teach.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: ctrl}
+	browse := key(fyne.NewMenuItem("Browse the database…", u.ShowBrowser), fyne.KeyD, ctrl)
+	teach := key(fyne.NewMenuItem("Teaching mode…", func() { u.ShowTeaching(nil) }), fyne.KeyT, ctrl)
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, demo, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
+		fyne.NewMenu("File", open, recent, demo, closeScan, fyne.NewMenuItemSeparator(), openWS, saveWS, fyne.NewMenuItemSeparator(),
 			export, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("Edit", u.undoItem, u.redoItem),
 		fyne.NewMenu("View", append([]*fyne.MenuItem{zin, zout, reset, fyne.NewMenuItemSeparator()},
 			append(u.plotMenuItems(), fyne.NewMenuItemSeparator(), teach)...)...),
-		fyne.NewMenu("Analysis", settings, defaults),
+		fyne.NewMenu("Analysis", settings, advanced, elements, defaults, fyne.NewMenuItemSeparator(), rerun, residual, decisions),
 		fyne.NewMenu("Database", browse, fyne.NewMenuItem("Import CIF files…", u.ShowImportDialog)),
 		fyne.NewMenu("Help", about),
 	)
@@ -261,149 +389,88 @@ func (u *UI) zoom(f float64) {
 	u.view.Zoom(f, (lo+hi)/2)
 }
 
-// Open loads each path through the services, each on its own goroutine,
-// and shows the last one when it is ready. A file that fails to load is
+// Open reads and analyses each path off the UI goroutine (jobs.go), and
+// shows the last one when it is ready. A file that fails to load is
 // reported in a dialog naming it and leaves the list as it was. With no
-// paths it opens the demo pattern, as `bragg gui` does.
+// paths it opens the demo pattern, as `bragg gui` does. A path opened
+// already is analysed again.
 func (u *UI) Open(paths ...string) {
 	if len(paths) == 0 {
 		u.OpenDemo()
 		return
 	}
 	for i, p := range paths {
-		e := u.addEntry(p)
+		e := u.find(p, nil)
+		if e != nil {
+			u.reread(e)
+		} else {
+			e = u.addEntry(p, nil)
+		}
 		if i == len(paths)-1 {
 			u.want = e
 		}
-		u.load(e)
+		if p != "" {
+			u.addRecent(p)
+		}
 	}
+	u.list.Refresh()
+	u.pump()
 }
 
 // OpenDemo loads the built-in demonstration pattern.
 func (u *UI) OpenDemo() {
-	e := u.addEntry("")
+	e := u.addEntry("", nil)
 	u.want = e
-	u.load(e)
+	u.list.Refresh()
+	u.pump()
 }
 
-// addEntry returns the list entry of path, adding one if there is none
-// ("" adds a demo pattern).
-func (u *UI) addEntry(path string) *entry {
-	if e := u.find(path); e != nil {
-		return e
-	}
-	e := &entry{path: path, name: filepath.Base(path)}
-	if path == "" {
-		e.name = "Demo pattern"
-	}
+// addEntry adds a list entry for the scans ranges of the file at path
+// ("" adds a demo pattern), with the settings new scans start with.
+func (u *UI) addEntry(path string, ranges []int) *entry {
+	e := &entry{path: path, ranges: ranges, opt: u.opt}
+	e.name = e.displayName()
 	u.entries = append(u.entries, e)
 	return e
 }
 
-// load (re)analyses e with the settings in force, off the UI goroutine. A
-// load started later supersedes it: it is cancelled and its result
-// dropped. The scan list shows the stage the load is at.
-func (u *UI) load(e *entry) {
-	e.stop()
-	e.loading = true
-	e.gen++
-	gen, opt, path := e.gen, u.opt, e.path
-	e.tried = opt
-	e.stage = ""
-	ctx, cancel := context.WithCancel(context.Background())
-	e.cancel = cancel
-	u.list.Refresh()
-	current := func() bool { return e.gen == gen && slices.Contains(u.entries, e) }
-	progress := func(stage string, _ float64) {
-		u.do(func() {
-			if current() && e.loading {
-				e.stage = stage
-				u.list.Refresh()
-			}
-		})
-	}
-	u.run(func() (*Analysis, error) {
-		return u.services.analyse(ctx, path, opt, progress)
-	}, func(a *Analysis, err error) {
-		cancel()
-		if !current() || superseded(err) {
-			return // superseded, or closed meanwhile
-		}
-		u.finish(e, opt, a, err)
-	})
+// reread makes e read its file again and analyse it from the start.
+func (u *UI) reread(e *entry) {
+	u.stop(e)
+	e.src, e.held = nil, nil
+	e.aopt = analysis.Options{}
+	e.full = false
 }
 
-// stop cancels e's load in flight, if any.
-func (e *entry) stop() {
-	if e.cancel != nil {
-		e.cancel()
-		e.cancel = nil
-	}
-}
-
-// run calls load off the UI goroutine (inline in snapshot mode) and
-// delivers its result to done on the UI goroutine (fyne.Do).
-func (u *UI) run(load func() (*Analysis, error), done func(*Analysis, error)) {
-	if u.inline {
-		done(load())
-		return
-	}
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
-		a, err := load()
-		u.do(func() { done(a, err) })
-	}()
-}
-
-func (u *UI) find(path string) *entry {
+// find returns the entry of the scans ranges of path, or nil; the demo is
+// never found (each opening adds one).
+func (u *UI) find(path string, ranges []int) *entry {
 	for _, e := range u.entries {
-		if e.path == path && path != "" {
+		if e.path == path && path != "" && slices.Equal(e.ranges, ranges) {
 			return e
 		}
 	}
 	return nil
 }
 
-func (u *UI) finish(e *entry, opt analysis.Options, a *Analysis, err error) {
-	e.loading = false
-	if err == nil && (a == nil || a.Scan == nil || a.Scan.Len() < 2) {
-		err = fmt.Errorf("no data points")
-	}
-	if err != nil {
-		if e.a == nil { // a first load: drop it; a reload keeps the old data
-			u.remove(e)
-		}
-		u.list.Refresh()
-		u.updateStatus()
-		u.showError("Could not open "+e.displayName(), err)
+// remove takes e out of the list, stopping its work.
+func (u *UI) remove(e *entry) {
+	u.stop(e)
+	e.gen++ // drop a result in flight
+	i := slices.Index(u.entries, e)
+	if i < 0 {
 		return
 	}
-	e.opt = opt
-	u.setAnalysis(e, a)
-	u.list.Refresh()
-	u.updateOverlays() // e may be overlaid
-	if u.want == e || u.current == nil || u.current == e {
-		u.selectEntry(e)
-	}
-}
-
-func (u *UI) remove(e *entry) {
-	e.stop()
-	e.gen++ // drop a load in flight
-	for i, x := range u.entries {
-		if x == e {
-			u.entries = append(u.entries[:i], u.entries[i+1:]...)
-			break
-		}
-	}
+	u.entries = slices.Delete(u.entries, i, i+1)
 	if u.want == e {
 		u.want = nil
 	}
 	if u.current == e {
 		u.current = nil
+		u.list.UnselectAll()
 		u.show(nil)
 	}
+	u.list.Refresh()
 	u.updateOverlays() // e may have been overlaid
 }
 
@@ -417,112 +484,48 @@ func (u *UI) selectEntry(e *entry) {
 	}
 }
 
+// displayName names the scan: the file's name, with the scan or the
+// ranges merged of a file that holds several.
 func (e *entry) displayName() string {
 	if e.path == "" {
-		return e.name
+		return "Demo pattern"
 	}
-	return filepath.Base(e.path)
+	name := filepath.Base(e.path)
+	switch {
+	case len(e.ranges) == 1 && e.nscans > 1:
+		name += fmt.Sprintf(" [%d/%d]", e.ranges[0], e.nscans)
+	case len(e.ranges) == 1:
+		name += fmt.Sprintf(" [%d]", e.ranges[0])
+	case len(e.ranges) > 1:
+		name += " [" + rangesText(e.ranges) + " merged]"
+	}
+	return name
 }
 
 // summary is the second line of the scan list.
 func (e *entry) summary() string {
 	switch {
-	case e.loading && e.stage != "" && e.stage != analysis.StageDone:
+	case e.choosing:
+		return "choose the scans to open…"
+	case e.step != "" && e.stage != "" && e.stage != analysis.StageDone:
 		return e.stage + "…"
-	case e.loading:
-		return "loading…"
+	case e.step != "":
+		return "waiting…"
+	case e.a == nil && e.src != nil:
+		return "waiting…"
 	case e.a == nil:
-		return ""
+		return "queued…"
 	}
 	parts := []string{e.a.Format}
-	if n := len(e.a.Match.Phases); n > 0 {
-		names := make([]string, 0, n)
-		for _, c := range e.a.Match.Phases {
-			names = append(names, c.Phase.ShortName())
-		}
+	if names := answerNames(e.a); len(names) > 0 {
 		parts = append(parts, strings.Join(names, " + "))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d peaks", len(e.a.Peaks)))
 	}
+	if !e.full && e.held == nil {
+		parts = append(parts, "identification pending")
+	}
 	return strings.Join(parts, " · ")
-}
-
-// setAnalysis stores a and derives the table rows. The first analysis of
-// a scan overlays its identified phases; a re-run keeps the zoom and the
-// user's choice for every candidate that is still listed, and overlays
-// newly identified ones. e.wantShown, when set, decides instead.
-func (u *UI) setAnalysis(e *entry, a *Analysis) {
-	var prev map[string]bool
-	if e.a == nil {
-		e.xmin, e.xmax = 0, 0
-	} else {
-		prev = make(map[string]bool, len(e.rows))
-		for _, r := range e.rows {
-			prev[phaseKey(r.c)] = r.shown
-		}
-	}
-	e.a = a
-	ident := map[string]match.Candidate{}
-	for _, c := range a.Match.Phases {
-		ident[phaseKey(c)] = c
-	}
-	e.rows = e.rows[:0]
-	seen := map[string]bool{}
-	for i, c := range a.Match.Candidates {
-		k := phaseKey(c)
-		seen[k] = true
-		row := candRow{c: c, rank: i + 1}
-		if p, ok := ident[k]; ok {
-			row.identified = true
-			row.c.WeightPercent = p.WeightPercent
-			if len(row.c.Pairs) == 0 {
-				row.c.Pairs = p.Pairs
-			}
-		}
-		e.rows = append(e.rows, row)
-	}
-	for _, c := range a.Match.Phases { // identified but not ranked: list first
-		if !seen[phaseKey(c)] {
-			e.rows = append([]candRow{{c: c, identified: true}}, e.rows...)
-		}
-	}
-	// Colours as palette gives them: the identified phases in the order
-	// of Match.Phases, as the report's figure has them, then the others.
-	slot := len(a.Match.Phases)
-	for i := range e.rows {
-		r := &e.rows[i]
-		if j := slices.IndexFunc(a.Match.Phases, func(c match.Candidate) bool { return phaseKey(c) == phaseKey(r.c) }); j >= 0 {
-			r.color = palette.Phase(j)
-		} else {
-			r.color = palette.Phase(slot)
-			slot++
-		}
-		shown, ok := prev[phaseKey(r.c)]
-		switch {
-		case e.wantShown != nil:
-			r.shown = e.wantShown[phaseKey(r.c)]
-		case ok:
-			r.shown = shown
-		default:
-			r.shown = r.identified
-		}
-	}
-	e.wantShown = nil
-	e.peakPhase = make([]string, len(a.Peaks))
-	for _, c := range a.Match.Phases {
-		for _, p := range c.Pairs {
-			if p.Peak < 0 || p.Peak >= len(e.peakPhase) {
-				continue
-			}
-			name := c.Phase.ShortName()
-			switch cur := e.peakPhase[p.Peak]; {
-			case cur == "":
-				e.peakPhase[p.Peak] = name
-			case !slices.Contains(strings.Split(cur, ", "), name):
-				e.peakPhase[p.Peak] = cur + ", " + name
-			}
-		}
-	}
 }
 
 func phaseKey(c match.Candidate) string {
@@ -535,7 +538,8 @@ func phaseKey(c match.Candidate) string {
 	return c.Phase.Name + "|" + c.Phase.Formula
 }
 
-// show makes e (nil: nothing) the scan on display.
+// show makes e (nil: nothing) the scan on display, with its settings in
+// the panel; its work goes before the other scans'.
 func (u *UI) show(e *entry) {
 	if u.current != nil {
 		u.current.xmin, u.current.xmax = u.view.XMin, u.view.XMax
@@ -549,12 +553,13 @@ func (u *UI) show(e *entry) {
 		u.view.XMin, u.view.XMax = e.xmin, e.xmax
 		u.win.SetTitle("Bragg — " + e.displayName())
 	}
+	u.settings.fill(u.Options())
+	u.settings.updateButtons()
 	u.updateOverlays()
 	u.updateTables()
 	u.updateStatus()
-	if e != nil && e.a != nil && !e.loading && !sameOptions(e.tried, u.opt) {
-		u.load(e) // analysed with other settings: re-run, the old on show meanwhile
-	}
+	u.updateEditMenu()
+	u.pump()
 }
 
 func (u *UI) updateOverlays() {
@@ -589,30 +594,31 @@ func (u *UI) updateStatus() {
 	e := u.current
 	u.wlIcon.Hide()
 	u.wlLabel.Importance = widget.MediumImportance
+	u.showProgress(e)
 	switch {
-	case e != nil && e.a != nil && e.loading:
-		u.settingsLabel.SetText("Re-running: " + settingsSummary(e.tried))
+	case e != nil && e.a != nil && e.step != "":
+		setText(u.settingsLabel, "Re-running: "+settingsSummary(e.opt))
 	case e != nil && e.a != nil:
-		u.settingsLabel.SetText(settingsSummary(e.opt)) // those of the results on show
+		setText(u.settingsLabel, settingsSummary(e.aopt)) // those of the results on show
 	default:
-		u.settingsLabel.SetText(settingsSummary(u.opt))
+		setText(u.settingsLabel, settingsSummary(u.Options()))
 	}
+	u.phases.update()
 	if e == nil || e.a == nil {
-		u.fileLabel.SetText("No scan open")
+		setText(u.fileLabel, "No scan open")
 		for _, l := range []*widget.Label{u.formatLabel, u.pointsLabel, u.rangeLabel, u.wlLabel} {
-			l.SetText("")
+			setText(l, "")
 		}
-		u.peaksHead.SetText("Peaks")
-		u.candsHead.SetText("Phases")
+		setText(u.peaksHead, "Peaks")
 		return
 	}
 	a := e.a
 	s := a.Scan
-	u.fileLabel.SetText(e.displayName())
-	u.formatLabel.SetText(strings.ToUpper(a.Format))
-	u.pointsLabel.SetText(fmt.Sprintf("%d points", s.Len()))
-	u.rangeLabel.SetText(fmt.Sprintf("2θ %.2f–%.2f°, step %.4g°", s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step()))
-	u.wlLabel.SetText(wavelengthText(s.Wavelength))
+	setText(u.fileLabel, e.displayName())
+	setText(u.formatLabel, strings.ToUpper(a.Format))
+	setText(u.pointsLabel, fmt.Sprintf("%d points", s.Len()))
+	setText(u.rangeLabel, fmt.Sprintf("2θ %.2f–%.2f°, step %.4g°", s.TwoTheta[0], s.TwoTheta[s.Len()-1], s.Step()))
+	setText(u.wlLabel, wavelengthText(s.Wavelength))
 	if s.Wavelength.Source == diffraction.Assumed || !s.Wavelength.Known() {
 		u.wlIcon.Show()
 		u.wlLabel.Importance = widget.WarningImportance
@@ -622,15 +628,14 @@ func (u *UI) updateStatus() {
 	for _, b := range a.Broad {
 		head += fmt.Sprintf(" · broad feature at %.1f° (FWHM %.0f°, amorphous?), not a peak", b.TwoTheta, b.FWHM)
 	}
-	u.peaksHead.SetText(head)
-	n := len(a.Match.Phases)
-	switch {
-	case n == 0 && len(e.rows) == 0:
-		u.candsHead.SetText("Phases: no candidates")
-	case n == 0:
-		u.candsHead.SetText(fmt.Sprintf("Phases: none identified, %d candidates", len(e.rows)))
-	default:
-		u.candsHead.SetText(fmt.Sprintf("Phases: %d identified, %d candidates", n, len(e.rows)))
+	setText(u.peaksHead, head)
+}
+
+// setText sets the text of l when it differs: a label shapes its text
+// again on every SetText.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
 	}
 }
 
@@ -665,18 +670,47 @@ func wavelengthText(w diffraction.Wavelength) string {
 }
 
 // showError reports err in a dialog titled title.
+// An error that comes while the dialog of another is open joins it, so
+// that opening a hundred files of which ten fail shows one dialog listing
+// ten, not ten dialogs.
 func (u *UI) showError(title string, err error) {
 	if u.onError != nil {
 		u.onError(title, err)
 		return
 	}
-	msg := widget.NewLabel(err.Error())
-	msg.Wrapping = fyne.TextWrapWord
+	if x := u.errs; x != nil {
+		if x.n == 1 { // the first message needs its title now
+			first := x.list.Objects[0].(*widget.Label)
+			first.SetText(x.head.Text + ": " + first.Text)
+		}
+		x.n++
+		x.list.Add(errorText(title + ": " + err.Error()))
+		x.head.SetText(fmt.Sprintf("%d problems", x.n))
+		return
+	}
+	x := &errorDialog{n: 1, head: widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		list: container.NewVBox(errorText(err.Error()))}
 	icon := widget.NewIcon(theme.ErrorIcon())
-	content := container.NewBorder(nil, nil, container.NewVBox(icon), nil, msg)
-	d := dialog.NewCustom(title, "OK", content, u.win)
-	d.Resize(fyne.NewSize(460, 180))
+	content := container.NewBorder(x.head, nil, container.NewVBox(icon), nil, container.NewVScroll(x.list))
+	d := dialog.NewCustom("Bragg", "OK", content, u.win)
+	d.SetOnClosed(func() { u.errs = nil })
+	d.Resize(fyne.NewSize(560, 260))
+	u.errs = x
 	d.Show()
+}
+
+// errorDialog is the error dialog on show: its title and the messages it
+// lists.
+type errorDialog struct {
+	n    int
+	head *widget.Label
+	list *fyne.Container
+}
+
+func errorText(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // twoLineItem is the template of a two-line list item: a name over a
@@ -692,8 +726,8 @@ func twoLineItem() fyne.CanvasObject {
 
 func setTwoLines(o fyne.CanvasObject, name, caption string) {
 	c := o.(*fyne.Container)
-	c.Objects[0].(*widget.Label).SetText(name)
-	c.Objects[1].(*widget.Label).SetText(caption)
+	setText(c.Objects[0].(*widget.Label), name)
+	setText(c.Objects[1].(*widget.Label), caption)
 }
 
 // tightVBox stacks objects vertically without padding, for two-line list

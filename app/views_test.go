@@ -91,7 +91,7 @@ func segmentsText(segs []widget.RichTextSegment) string {
 func TestAbout(t *testing.T) {
 	u, _ := newInlineUI(t)
 	bundled, _ := u.services.Store.Bundled()
-	if _, _, err := u.services.Store.Import([]string{filepath.Join("..", "diffraction", "crystal", "testdata", "licl.cif")}); err != nil {
+	if _, _, err := u.services.Store.ImportResolving([]string{filepath.Join("..", "diffraction", "crystal", "testdata", "licl.cif")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	w := u.ShowAbout()

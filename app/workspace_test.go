@@ -77,8 +77,14 @@ func TestSettingsRoundTrip(t *testing.T) {
 	}
 }
 
+// rowOf is the index in e's rows of the phase id, -1 if none.
+func rowOf(e *entry, id string) int {
+	return slices.IndexFunc(e.rows, func(r candRow) bool { return r.c.Phase.ID == id })
+}
+
 // TestWorkspaceRoundTrip: save → open in a new window restores the scans,
-// the settings, which scan is on display and each scan's overlays.
+// each with its settings and phase decisions, which scan is on display
+// and each scan's overlays.
 func TestWorkspaceRoundTrip(t *testing.T) {
 	files := scanFiles(t, "a.xy", "b.xy")
 	ws := filepath.Join(t.TempDir(), "session.bragg")
@@ -89,15 +95,26 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 	u.wait()
 	opt := fullOptions()
 	opt.Peaks.Background = peaks.Background{Method: peaks.BackgroundPoly}
-	u.SetOptions(opt)
+	u.applyToAll(opt)
 	u.wait()
-	u.list.Select(1) // b.xy: re-run with opt, then change its overlays
+	u.list.Select(1) // b.xy: its own decisions and overlays
 	u.wait()
-	u.SetOverlay(1, false)
-	u.SetOverlay(2, true)
+	u.RejectPhase(calcite.ID)
+	u.AcceptPhase(corundum.ID)
+	u.wait()
+	u.SetOverlay(rowOf(u.current, quartz.ID), false)
+	u.SetOverlay(rowOf(u.current, halite.ID), true)
+	if !u.dirty {
+		t.Error("phase decisions made, yet nothing to save")
+	}
 	if err := u.SaveWorkspace(ws); err != nil {
 		t.Fatal(err)
 	}
+	if u.dirty {
+		t.Error("saved, yet changes left to save")
+	}
+	wantB := cloneOptions(opt)
+	wantB.Fit.Reject, wantB.Fit.Require = []string{calcite.ID}, []string{corundum.ID}
 
 	b2 := newFake()
 	v := newTestUI(t, b2)
@@ -116,16 +133,23 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 	if want := []string{files[0], files[1], ""}; !slices.Equal(paths, want) {
 		t.Fatalf("scans after reopening: %q, want %q", paths, want)
 	}
-	if !sameOptions(v.Options(), opt) {
-		t.Errorf("settings after reopening:\n got %+v\nwant %+v", v.Options(), opt)
+	if !sameOptions(v.Options(), wantB) {
+		t.Errorf("settings of b.xy after reopening:\n got %+v\nwant %+v", v.Options(), wantB)
 	}
-	for _, c := range b2.calls[1:] { // after the unrelated scan
-		if !sameOptions(c.opt, opt) {
+	for _, c := range b2.calls[2:] { // after the unrelated scan's peaks and identification
+		want := opt
+		if c.path == files[1] {
+			want = wantB
+		}
+		if !sameOptions(c.opt, want) {
 			t.Errorf("%q reopened with %+v", c.path, c.opt)
 		}
 	}
 	if v.current == nil || v.current.path != files[1] {
-		t.Errorf("on display after reopening: %+v, want b.xy", v.current)
+		t.Fatalf("on display after reopening: %+v, want b.xy", v.current)
+	}
+	if got := answerNames(v.current.a); !slices.Equal(got, []string{"Corundum", "Quartz"}) {
+		t.Errorf("b.xy's answer after reopening: %v, want corundum (accepted) and quartz (calcite rejected)", got)
 	}
 	shown := func(e *entry) (out []string) {
 		for _, r := range e.rows {
@@ -133,9 +157,10 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 				out = append(out, r.c.Phase.ShortName())
 			}
 		}
+		slices.Sort(out)
 		return out
 	}
-	for i, want := range [][]string{{"Quartz", "Calcite"}, {"Quartz", "Corundum"}, {"Quartz", "Calcite"}} {
+	for i, want := range [][]string{{"Calcite", "Quartz"}, {"Corundum", "Halite"}, {"Calcite", "Quartz"}} {
 		if got := shown(v.entries[i]); !slices.Equal(got, want) {
 			t.Errorf("scan %d overlays %v, want %v", i, got, want)
 		}
@@ -167,14 +192,7 @@ func TestWorkspaceRoundTrip(t *testing.T) {
 // TestWorkspaceMissingScan: a scan file that has gone is reported by name
 // and the others open.
 func TestWorkspaceMissingScan(t *testing.T) {
-	files := scanFiles(t, "here.xy", "gone.xy")
-	ws := filepath.Join(t.TempDir(), "w.bragg")
-	u := newTestUI(t, newFake())
-	u.Open(files...)
-	u.wait()
-	if err := u.SaveWorkspace(ws); err != nil {
-		t.Fatal(err)
-	}
+	u, files, ws := savedWorkspace(t, "here.xy", "gone.xy")
 	os.Remove(files[1])
 	errs := captureErrors(u)
 	u.OpenWorkspace(ws)

@@ -8,12 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
+	"github.com/bragg-xrd/bragg/diffraction/refine"
 	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
@@ -30,13 +32,18 @@ const (
 	workspaceVersion = 2
 )
 
-// workspace is the saved state of the window: the open scans, the settings
-// in force and which candidates each scan overlays.
+// workspace is the saved state of the window: the open scans with their
+// settings and the candidates each overlays, and the settings scans opened
+// next start with.
 type workspace struct {
 	Settings analysis.Options
 	Scans    []workspaceScan
 	// Current is the index in Scans of the scan on display, -1 for none.
 	Current int
+	// ScanSettings are the settings of each scan (in the order of Scans),
+	// Settings for a scan whose file has none (version 1, or written by
+	// hand).
+	ScanSettings []analysis.Options
 }
 
 // workspaceFile is a workspace as the file holds it; S is the settings
@@ -59,6 +66,14 @@ type workspaceScan struct {
 	// Overlays are the IDs of the candidate phases whose reference lines
 	// are shown; null (or absent) shows the identified phases.
 	Overlays []string `json:"overlays"`
+	// Ranges are the 1-based scans of a file of several that the scan
+	// shows: one is that scan, several are merged; absent: the first.
+	Ranges []int `json:"ranges,omitempty"`
+	// Settings are the scan's own (settingsV2: its manual background,
+	// its accepted and rejected phases); a key left out takes the
+	// workspace's value, and no settings at all (version 1) the
+	// workspace's settings.
+	Settings json.RawMessage `json:"settings,omitempty"`
 }
 
 // settingsV2 are the analysis settings in a version-2 workspace. A key
@@ -86,6 +101,12 @@ type fitV2 struct {
 	StandardWeight float64  `json:"standard_weight,omitempty"`
 	Require        []string `json:"require,omitempty"`
 	Reject         []string `json:"reject,omitempty"`
+	// Phases is the user's own list, refined with no decision.
+	Phases []string `json:"phases,omitempty"`
+	// Instrument is the diffractometer fitted to a standard (the JSON of
+	// refine.SaveInstrument), held in the fit when Calibrated.
+	Instrument *refine.Instrument `json:"instrument,omitempty"`
+	Calibrated bool               `json:"calibrated,omitempty"`
 }
 
 type wavelengthV2 struct {
@@ -156,7 +177,12 @@ func toV2(o analysis.Options) settingsV2 {
 		m.Elements.AllOf, m.Elements.NoneOf, m.Elements.Only}
 	s.Size = sizeV2{o.Size.K, o.Size.Instrument.U, o.Size.Instrument.V, o.Size.Instrument.W}
 	f := o.Fit
-	s.Fit = &fitV2{f.PeaksOnly, f.Pool, f.MaxPhases, f.Alpha, f.MinScaleSigma, f.ParticleSize, f.StandardWeight, f.Require, f.Reject}
+	s.Fit = &fitV2{f.PeaksOnly, f.Pool, f.MaxPhases, f.Alpha, f.MinScaleSigma, f.ParticleSize, f.StandardWeight, f.Require, f.Reject,
+		f.Phases, nil, f.Calibrated}
+	if f.Instrument != (refine.Instrument{}) {
+		in := f.Instrument
+		s.Fit.Instrument = &in
+	}
 	return s
 }
 
@@ -187,7 +213,11 @@ func (s settingsV2) options() analysis.Options {
 	o.Fit = identify.DefaultOptions()
 	if f := s.Fit; f != nil {
 		o.Fit = identify.Options{PeaksOnly: f.PeaksOnly, Pool: f.Pool, MaxPhases: f.MaxPhases, Alpha: f.Alpha, MinScaleSigma: f.MinScaleSigma,
-			ParticleSize: f.ParticleSize, StandardWeight: f.StandardWeight, Require: f.Require, Reject: f.Reject}
+			ParticleSize: f.ParticleSize, StandardWeight: f.StandardWeight, Require: f.Require, Reject: f.Reject, Phases: f.Phases,
+			Calibrated: f.Calibrated}
+		if f.Instrument != nil {
+			o.Fit.Instrument = *f.Instrument
+		}
 	}
 	return o
 }
@@ -275,7 +305,17 @@ func (s settingsV1) options() analysis.Options {
 }
 
 func writeWorkspace(path string, ws workspace) error {
-	f := workspaceFile[settingsV2]{workspaceFormat, workspaceVersion, toV2(ws.Settings), ws.Scans, ws.Current}
+	scans := slices.Clone(ws.Scans)
+	for i := range scans {
+		if i < len(ws.ScanSettings) {
+			b, err := json.Marshal(toV2(ws.ScanSettings[i]))
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			scans[i].Settings = b
+		}
+	}
+	f := workspaceFile[settingsV2]{workspaceFormat, workspaceVersion, toV2(ws.Settings), scans, ws.Current}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -331,6 +371,24 @@ func readWorkspace(path string) (*workspace, error) {
 	dir := filepath.Dir(path)
 	for i := range ws.Scans {
 		s := &ws.Scans[i]
+		o := ws.Settings
+		if s.Settings != nil {
+			v := toV2(cloneOptions(ws.Settings))
+			if err := decodeJSON(s.Settings, &v); err != nil {
+				return nil, bad("scan %d: settings: %v", i+1, err)
+			}
+			o = v.options()
+			if err := o.Validate(); err != nil {
+				return nil, bad("scan %d: settings: %v", i+1, err)
+			}
+			s.Settings = nil
+		}
+		ws.ScanSettings = append(ws.ScanSettings, o)
+		for _, r := range s.Ranges {
+			if r < 1 {
+				return nil, bad("scan %d: range %d: ranges count from 1", i+1, r)
+			}
+		}
 		switch {
 		case s.Demo:
 			s.Path = ""

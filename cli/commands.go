@@ -281,6 +281,7 @@ func matchFlags(fs *flag.FlagSet, opt *analysis.Options) {
 	fs.Func("require", "comma-separated elements every candidate must contain (e.g. Ti,O)", elems(&opt.Match.Elements.AllOf))
 	fs.Func("exclude", "comma-separated elements no candidate may contain", elems(&opt.Match.Elements.NoneOf))
 	fs.Func("only", "comma-separated elements: candidates may contain no others", elems(&opt.Match.Elements.Only))
+	subsetFlags(fs, opt)
 }
 
 // identifyFlags declares the flags of every command that identifies
@@ -306,7 +307,7 @@ func (e *env) analyse(path string, opt analysis.Options) (*analysis.Analysis, er
 
 var identifyCmd = &command{
 	name: "identify", args: "FILE...", minArgs: 1, maxArgs: -1,
-	summary: "Find the peaks, propose candidates from the bundled reference database by search-match,\nand decide which phases are present, and how much of each (weight % ± esd), by fitting\nthe whole pattern; the peaks left unexplained are listed. --quick decides by the peak\nsearch alone. Several files, or folders (searched for scan files), are analysed on every\ncore (--jobs); with --json they give JSON Lines, one object a file.",
+	summary: "Find the peaks, propose candidates from the reference database by search-match (the bundled\nphases and the enabled collections, or --subset, --collection), and decide which phases are\npresent, and how much of each (weight % ± esd), by fitting the whole pattern; the peaks left\nunexplained are listed. --quick decides by the peak search alone. Several files, or folders\n(searched for scan files), are analysed on every core (--jobs); with --json they give JSON\nLines, one object a file.",
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		asJSON := fs.Bool("json", false, "write JSON: {file, wavelength{…}, method, phases[{id, name, formula, fom, scale, weight_percent, weight_percent_esd, cell, size_nm …}], candidates[{id, name, formula, fom, matched_lines, significance}], fit{rwp …}, unexplained{…}, decisions[…], quick_estimate[…]}; one line per file for several")
 		jobs := jobsFlag(fs)

@@ -1,15 +1,21 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -18,20 +24,30 @@ import (
 )
 
 var dbCmd = &command{
-	name: "db", args: "search [TEXT] | show ID | stats | import FILE.cif... | remove ID... | export [ID...] -o OUT.cif", minArgs: 1, maxArgs: -1,
-	summary: `The reference database: the bundled phases and the user's own (imported CIFs, kept in
-the user's configuration directory, searched together with the bundled ones).
+	name: "db", args: "search [TEXT] | show ID | stats | import PATH... | collections [enable|disable|remove NAME...] | remove ID... | export [ID...] -o OUT.cif", minArgs: 1, maxArgs: -1,
+	summary: `The reference database: the bundled phases and the user's collections of imported CIFs
+(kept in the user's configuration directory; the enabled ones are searched with the
+bundled phases).
   search [TEXT]        entries whose ID, name, mineral or formula contains TEXT, narrowed
                        by --formula, --elements, --any, --none, --sg and --d (Hanawalt:
                        the sample's three strongest d-spacings); no criteria: every entry
   show ID              one entry: provenance, cell, space group, atoms and lines
-  stats                counts by source, licence and crystal system, and the coverage
-                       of the common laboratory phases
-  import FILE.cif...   add structures to the user database (a bad file is reported
-                       with its line while the rest import; a phase already in the
-                       database is skipped, or --duplicates replace|keep)
+  stats                counts by source, licence and crystal system, the coverage of the
+                       common laboratory phases, the collections, the structures the
+                       sanity gate refused and the size of the search index
+  import PATH...       add the structures of CIF files, of folders (walked) and of .zip,
+                       .tar.gz and .tgz archives to a collection (--collection, default
+                       "user"), on every core; a phase already in the database is skipped
+                       (or --duplicates replace|keep), refused files listed with their
+                       reasons in a log (--log)
+  collections          the collections: entries, enabled or not, size
+  collections enable NAME...    search a collection again
+  collections disable NAME...   keep a collection without searching it (identify
+                                --collection NAME still can)
+  collections remove NAME...    delete collections and their entries
   remove ID...         delete user entries
-  export [ID...]       write user entries (all, or those named) as CIF to -o`,
+  export [ID...]       write user entries (those named, those of --collection, or all) as
+                       CIF to -o`,
 	setup: func(fs *flag.FlagSet, e *env) func([]string) error {
 		asJSON := fs.Bool("json", false, "write JSON")
 		var q refdb.Query
@@ -57,6 +73,9 @@ the user's configuration directory, searched together with the bundled ones).
 		})
 		fs.Float64Var(&q.DTolerance, "dtol", 0.01, "search: relative tolerance of --d")
 		out := fs.String("o", "", "export: output CIF file (written atomically)")
+		coll := fs.String("collection", "", `import: the collection the entries go to (created if new; default "user"); export: the collection written`)
+		logFile := fs.String("log", "", "import: where to list the files not imported, with their reasons (default: a file import-COLLECTION-TIME.log in the user's database folder)")
+		workers := fs.Int("j", 0, "import: files computed at once (default: one per core)")
 		dups := refdb.Skip
 		fs.Func("duplicates", "import: what to do with a phase already in the database: skip (the default), replace or keep (both)", func(s string) error {
 			r, ok := map[string]refdb.Resolution{"skip": refdb.Skip, "replace": refdb.Replace, "keep": refdb.KeepBoth}[s]
@@ -86,9 +105,12 @@ the user's configuration directory, searched together with the bundled ones).
 				return e.dbStats(*asJSON)
 			case "import":
 				if len(rest) == 0 {
-					return fmt.Errorf("%w: import needs CIF files", cmdline.ErrUsage)
+					return fmt.Errorf("%w: import needs CIF files, folders or archives", cmdline.ErrUsage)
 				}
-				return e.dbImport(rest, dups)
+				resolve := func(*refdb.DuplicateError) refdb.Resolution { return dups }
+				return e.dbImport(rest, refdb.ImportOptions{Collection: *coll, Workers: *workers, Resolve: resolve}, *logFile)
+			case "collections":
+				return e.dbCollections(rest, *asJSON)
 			case "remove":
 				if len(rest) == 0 {
 					return fmt.Errorf("%w: remove needs IDs", cmdline.ErrUsage)
@@ -98,19 +120,36 @@ the user's configuration directory, searched together with the bundled ones).
 				if *out == "" {
 					return fmt.Errorf("%w: export needs -o OUT.cif", cmdline.ErrUsage)
 				}
-				return e.dbExport(rest, *out)
+				return e.dbExport(rest, *coll, *out)
 			}
-			return fmt.Errorf("%w: unknown db command %q (search, show, stats, import, remove, export)", cmdline.ErrUsage, sub)
+			return fmt.Errorf("%w: unknown db command %q (search, show, stats, import, collections, remove, export)", cmdline.ErrUsage, sub)
 		}
 	},
 }
 
+// subsetFlags declares --subset and --collection, which narrow the
+// database an identification searches (analysis.Options.Subset, judged by
+// analysis.Options.Validate).
+func subsetFlags(fs *flag.FlagSet, opt *analysis.Options) {
+	var kinds []string
+	for _, k := range refdb.SubsetKinds {
+		kinds = append(kinds, k.Name+": "+k.Description)
+	}
+	fs.Func("subset", "comma-separated kinds of entry a candidate must all be, each negated with a leading -: "+strings.Join(kinds, "; "),
+		func(s string) error { opt.Subset.Kinds = refdb.ParseList(s); return nil })
+	fs.Func("collection", `comma-separated collections searched, instead of the bundled database and the enabled collections ("bundled" is the bundled database; see bragg db collections)`,
+		func(s string) error { opt.Subset.Collections = refdb.ParseList(s); return nil })
+}
+
 func (e *env) dbSearch(q refdb.Query, asJSON bool) error {
-	db, err := e.cfg.Store.DB()
+	lib, err := e.cfg.Store.Library()
 	if err != nil {
 		return err
 	}
-	hits := db.Search(q)
+	hits, err := lib.Search(q)
+	if err != nil {
+		return err
+	}
 	if asJSON {
 		out := dbSearchJSON{len(hits), []entryJSON{}}
 		for _, h := range hits {
@@ -132,11 +171,14 @@ func (e *env) dbSearch(q refdb.Query, asJSON bool) error {
 }
 
 func (e *env) dbShow(id string, asJSON bool) error {
-	db, err := e.cfg.Store.DB()
+	lib, err := e.cfg.Store.Library()
 	if err != nil {
 		return err
 	}
-	p := db.Get(id)
+	p, part, err := lib.Get(id)
+	if err != nil {
+		return err
+	}
 	if p == nil {
 		return fmt.Errorf("no entry %q (see bragg db search)", id)
 	}
@@ -154,7 +196,7 @@ func (e *env) dbShow(id string, asJSON bool) error {
 	fmt.Fprintf(w, "space group %s (%d), %s\n", p.Structure.SpaceGroup, p.Structure.SpaceGroupNumber, p.System)
 	fmt.Fprintf(w, "cell        a=%.5g b=%.5g c=%.5g Å  α=%.5g β=%.5g γ=%.5g°  V=%.5g Å³  Z=%g\n", c.A, c.B, c.C, c.Alpha, c.Beta, c.Gamma, p.Volume, p.Z)
 	fmt.Fprintf(w, "density     %.4g g/cm³ (calculated)   RIR %.3g (calculated I/Ic)\n", p.Density, p.RIR)
-	fmt.Fprintf(w, "source      %s\nlicence     %s\n", p.Source, p.License)
+	fmt.Fprintf(w, "source      %s\nlicence     %s\ncollection  %s\n", p.Source, p.License, part.Name)
 	if p.Citation != "" {
 		fmt.Fprintf(w, "citation    %s\n", p.Citation)
 	}
@@ -187,26 +229,47 @@ func (e *env) dbShow(id string, asJSON bool) error {
 }
 
 func (e *env) dbStats(asJSON bool) error {
-	db, err := e.cfg.Store.DB()
+	lib, err := e.cfg.Store.Library()
+	if err != nil {
+		return err
+	}
+	colls, err := e.cfg.Store.Collections()
 	if err != nil {
 		return err
 	}
 	bySource, byLicense, bySystem := map[string]int{}, map[string]int{}, map[string]int{}
-	for _, p := range db.Phases {
-		bySource[sourceOf(&p)]++
-		byLicense[p.License]++
-		bySystem[p.System]++
+	var heads []*refdb.Phase
+	for _, part := range lib.Parts {
+		for i := range part.Len() {
+			p, err := part.Head(i)
+			if err != nil {
+				return err
+			}
+			heads = append(heads, p)
+			bySource[sourceOf(p, part)]++
+			byLicense[p.License]++
+			bySystem[p.System]++
+		}
 	}
-	present, missing := db.Coverage()
+	present, missing := refdb.Coverage(heads)
 	if missing == nil {
 		missing = []string{}
 	}
+	bundled := lib.Bundled()
+	var index int64
+	for _, c := range colls {
+		index += c.IndexBytes
+	}
+	refused := bundled.Refused
+	if refused == nil {
+		refused = []refdb.Refusal{}
+	}
 	if asJSON {
-		return writeJSON(e.stdout, dbStatsJSON{db.Version, len(db.Phases), bySource, byLicense, bySystem,
-			coverageJSON{len(refdb.CommonPhases), len(present), missing}})
+		return writeJSON(e.stdout, dbStatsJSON{bundled.Version, len(heads), bySource, byLicense, bySystem,
+			coverageJSON{len(refdb.CommonPhases), len(present), missing}, colls, refusedJSON{bundled.RefusedByReason(), refused}, index})
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "database %s: %d entries\n", db.Version, len(db.Phases))
+	fmt.Fprintf(w, "database %s: %d entries\n", bundled.Version, len(heads))
 	described := map[string]int{}
 	for k, n := range bySource {
 		if d, ok := sourceNotes[k]; ok {
@@ -229,13 +292,58 @@ func (e *env) dbStats(asJSON bool) error {
 	if len(missing) > 0 {
 		fmt.Fprintf(w, "missing: %s\n", strings.Join(missing, ", "))
 	}
+	if n := len(bundled.Refused); n > 0 {
+		byReason := bundled.RefusedByReason()
+		var parts []string
+		for _, r := range refdb.Reasons {
+			if byReason[r] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", r, byReason[r]))
+			}
+		}
+		fmt.Fprintf(w, "\nrefused by the sanity gate: %d (%s), see docs/refused.md\n", n, strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(w, "\ncollections:")
+	if err := e.writeCollections(colls); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nsearch index: %s in all\n", byteSize(index))
 	return nil
 }
 
-// sourceOf is the collection an entry came from: the shared folder, the
-// project's own structures, the AFLOW prototypes, or the user.
-func sourceOf(p *refdb.Phase) string {
-	if strings.HasPrefix(p.ID, refdb.UserPrefix) {
+// writeCollections writes the table of the collections.
+func (e *env) writeCollections(colls []refdb.Collection) error {
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  name\tentries\tsearched\tfile\tindex")
+	for _, c := range colls {
+		on, file := "yes", byteSize(c.Bytes)
+		if !c.Enabled {
+			on = "no (disabled)"
+		}
+		if c.Name == refdb.BundledName {
+			file = "in the program"
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\n", c.Name, c.Entries, on, file, byteSize(c.IndexBytes))
+	}
+	return tw.Flush()
+}
+
+// byteSize writes a size in bytes for a person: "4.2 MB".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// sourceOf is where an entry came from: the shared folder, the project's
+// own structures, the AFLOW prototypes, or the user (any collection).
+func sourceOf(p *refdb.Phase, part *refdb.Part) string {
+	if part.User() {
 		return "user"
 	}
 	parts := strings.Split(p.Source, "/")
@@ -257,43 +365,198 @@ var sourceNotes = map[string]string{
 	"bragg": "bragg (entered by the project from publications)",
 }
 
-func (e *env) dbImport(files []string, dups refdb.Resolution) error {
-	ps, failed, err := e.cfg.Store.ImportResolving(files, func(*refdb.DuplicateError) refdb.Resolution { return dups })
-	if err != nil {
-		return err
+// dbCollections lists the collections or changes them.
+func (e *env) dbCollections(args []string, asJSON bool) error {
+	if len(args) == 0 || args[0] == "list" && len(args) == 1 {
+		colls, err := e.cfg.Store.Collections()
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return writeJSON(e.stdout, collectionsJSON{colls})
+		}
+		return e.writeCollections(colls)
 	}
-	for _, err := range failed {
-		e.warnf("%v", err)
+	act, names := args[0], args[1:]
+	if len(names) == 0 {
+		return fmt.Errorf("%w: collections %s needs the names of collections", cmdline.ErrUsage, act)
 	}
-	for _, p := range ps {
-		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", p.ID, p.Formula, p.Name)
+	var do func(string) error
+	switch act {
+	case "enable":
+		do = func(n string) error { return e.cfg.Store.SetEnabled(n, true) }
+	case "disable":
+		do = func(n string) error { return e.cfg.Store.SetEnabled(n, false) }
+	case "remove":
+		do = e.cfg.Store.RemoveCollection
+	default:
+		return fmt.Errorf("%w: unknown collections command %q (enable, disable, remove)", cmdline.ErrUsage, act)
 	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d files not imported", len(failed), len(files))
+	for _, n := range names {
+		if err := do(n); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func (e *env) dbExport(ids []string, out string) error {
-	user, err := e.cfg.Store.User()
+// dbImport imports sources into a collection, shows the progress on
+// standard error, prints the new entries on standard output, lists what
+// was not imported in a log file and sums it up. Duplicates are skipped,
+// not errors, unless nothing else was imported; a file refused or unread
+// makes the exit status 1.
+func (e *env) dbImport(sources []string, opt refdb.ImportOptions, logPath string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	prog := newImportProgress(e.stderr)
+	opt.Progress = prog.show
+	res, err := e.cfg.Store.Import(ctx, sources, opt)
+	prog.done()
+	if err != nil {
+		return err
+	}
+	for _, p := range res.Imported {
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", p.ID, p.Formula, p.Name)
+	}
+	byReason := map[string]int{}
+	for _, f := range res.Failed {
+		byReason[f.Reason]++
+	}
+	dups := byReason[refdb.ImportDuplicate]
+	refused := len(res.Failed) - dups
+	// A few are worth reading at once; a collection's thousands are for
+	// the log.
+	if len(res.Failed) <= maxListed {
+		for _, f := range res.Failed {
+			e.warnf("%v", f.Err)
+		}
+	}
+	e.warnf("imported %d entries into %q from %d CIF files; %d duplicates skipped, %d refused", len(res.Imported), res.Collection, res.Files, dups, refused)
+	if len(res.Failed) == 0 {
+		return nil
+	}
+	if refused > 0 {
+		var parts []string
+		for _, r := range sortedByCount(byReason) {
+			if r != refdb.ImportDuplicate {
+				parts = append(parts, fmt.Sprintf("%s %d", r, byReason[r]))
+			}
+		}
+		e.warnf("refused: %s", strings.Join(parts, ", "))
+	}
+	if logPath == "" {
+		logPath = filepath.Join(e.cfg.Store.UserPath(), fmt.Sprintf("import-%s-%s.log", res.Collection, time.Now().Format("20060102-150405")))
+	}
+	err = atomic.WriteFile(logPath, func(w io.Writer) error {
+		fmt.Fprintf(w, "# bragg db import into %q: the files not imported\n# file\treason\tdetail\n", res.Collection)
+		for _, f := range res.Failed {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", f.File, f.Reason, oneLine(strings.TrimPrefix(f.Err.Error(), f.File+": ")))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	e.warnf("the files not imported are listed in %s", logPath)
+	switch {
+	case refused > 0:
+		return fmt.Errorf("%d of %d files not imported", refused, res.Files)
+	case len(res.Imported) == 0:
+		// Every file a duplicate: nothing of what was asked was added,
+		// which a script importing one file must see.
+		return fmt.Errorf("nothing imported: %d duplicates", dups)
+	}
+	return nil
+}
+
+// maxListed is the most files not imported that an import lists on
+// standard error as well as in its log.
+const maxListed = 10
+
+// importProgress shows an import's progress on standard error: one line
+// kept up to date on a terminal, else a plain line every
+// importProgressEvery.
+type importProgress struct {
+	w        io.Writer
+	terminal bool
+	last     time.Time
+	start    time.Time
+	shown    bool
+}
+
+// importProgressEvery is how often importProgress writes a plain line:
+// often enough to see that a long import moves, seldom enough for a log
+// file.
+const importProgressEvery = 10 * time.Second
+
+func newImportProgress(w io.Writer) *importProgress {
+	return &importProgress{w: w, terminal: isTerminal(w), start: time.Now(), last: time.Now()}
+}
+
+func (p *importProgress) show(s refdb.ImportProgress) {
+	now := time.Now()
+	every := importProgressEvery
+	if p.terminal {
+		every = 100 * time.Millisecond
+	}
+	if now.Sub(p.last) < every {
+		return
+	}
+	p.last = now
+	rate := float64(s.Files) / now.Sub(p.start).Seconds()
+	line := fmt.Sprintf("bragg: %d files (%.0f/s): %d imported, %d duplicates, %d refused", s.Files, rate, s.Imported, s.Duplicates, s.Refused)
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r\x1b[K%s", line)
+		p.shown = true
+		return
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+// done ends the terminal's progress line.
+func (p *importProgress) done() {
+	if p.shown {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// dbExport writes user entries as CIF: those named, else those of the
+// collection coll, else all.
+func (e *env) dbExport(ids []string, coll, out string) error {
+	lib, err := e.cfg.Store.Library()
 	if err != nil {
 		return err
 	}
 	var ps []*refdb.Phase
-	if len(ids) == 0 {
-		for i := range user.Phases {
-			ps = append(ps, &user.Phases[i])
-		}
-	}
 	for _, id := range ids {
-		p := user.Get(id)
-		if p == nil {
+		p, part, err := lib.Get(id)
+		if err != nil {
+			return err
+		}
+		if p == nil || !part.User() {
 			return fmt.Errorf("no user entry %q", id)
 		}
 		ps = append(ps, p)
 	}
+	if len(ids) == 0 {
+		for _, part := range lib.Parts {
+			if !part.User() || coll != "" && part.Name != coll {
+				continue
+			}
+			for i := range part.Len() {
+				p, err := part.Phase(i)
+				if err != nil {
+					return err
+				}
+				ps = append(ps, p)
+			}
+		}
+		if coll != "" && lib.Part(coll) == nil {
+			return fmt.Errorf("no collection %q (bragg db collections lists them)", coll)
+		}
+	}
 	if len(ps) == 0 {
-		return errors.New("the user database is empty: nothing to export")
+		return errors.New("no user entries: nothing to export")
 	}
 	return atomic.WriteFile(out, func(w io.Writer) error { return refdb.WriteCIF(w, ps...) })
 }

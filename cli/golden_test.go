@@ -35,6 +35,7 @@ var goldenCases = []struct {
 	{"db-search", []string{"db", "search", "--json", "--d", "3.343,4.255,1.818"}, "`bragg db search --json`", nil},
 	{"db-show", []string{"db", "show", "cod:5000035", "--json"}, "", nil},
 	{"db-stats", []string{"db", "stats", "--json"}, "`bragg db stats --json`", nil},
+	{"db-collections", []string{"db", "collections", "--json"}, "`bragg db collections --json`", nil},
 	{"simulate", []string{"simulate", "rutile.cif", "--json"}, "", nil},
 }
 

@@ -146,7 +146,7 @@ func fittedPhaseOf(p identify.Phase, m match.Result) phaseJSON {
 	esd := round(100*f.WeightFractionESD, 2)
 	out.WeightPercentESD = &esd
 	out.Cell, out.CellESD = cellOf(f.Cell), cellOf(f.CellESD)
-	if sizeMeasured(f.Size, f.SizeESD) {
+	if f.SizeMeasured() {
 		s, se := round(f.Size, 1), round(f.SizeESD, 1)
 		out.SizeNM, out.SizeNMESD = &s, &se
 	}
@@ -209,7 +209,7 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 			}
 			f := p.Fit
 			size := "–"
-			if sizeMeasured(f.Size, f.SizeESD) {
+			if f.SizeMeasured() {
 				size = fmt.Sprintf("%.0f", f.Size)
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%.1f ± %.1f\t%.4f %.4f %.4f\t%s\t%s\n", p.Entry.DisplayName(), p.Entry.Formula,
@@ -298,12 +298,4 @@ var refineCmd = &command{
 // cellOf writes a cell to a millionth of an ångström or degree.
 func cellOf(c crystal.Cell) *cellJSON {
 	return &cellJSON{round(c.A, 6), round(c.B, 6), round(c.C, 6), round(c.Alpha, 6), round(c.Beta, 6), round(c.Gamma, 6)}
-}
-
-// sizeMeasured says whether a refined crystallite size is a measurement:
-// lines broader than the instrument's by a size below 2 µm (beyond it the
-// broadening is lost in the instrument's, as for Scherrer's equation
-// itself), determined to better than half its value.
-func sizeMeasured(size, esd float64) bool {
-	return size > 0 && size < 2000 && esd < size/2
 }

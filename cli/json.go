@@ -250,29 +250,47 @@ type dbSearchJSON struct {
 }
 
 type entryJSON struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	Mineral    string   `json:"mineral,omitempty"`
-	Formula    string   `json:"formula"`
-	Elements   []string `json:"elements"`
-	System     string   `json:"crystal_system"`
-	SpaceGroup string   `json:"space_group"`
-	SGNumber   int      `json:"space_group_number,omitempty"`
-	Source     string   `json:"source"`
+	ID              string   `json:"id"`
+	Name            string   `json:"name"`
+	Mineral         string   `json:"mineral,omitempty"`
+	Formula         string   `json:"formula"`
+	ChemicalFormula string   `json:"chemical_formula"`
+	Elements        []string `json:"elements"`
+	System          string   `json:"crystal_system"`
+	SpaceGroup      string   `json:"space_group"`
+	SGNumber        int      `json:"space_group_number,omitempty"`
+	Source          string   `json:"source"`
 }
 
 func entryOf(p *refdb.Phase) entryJSON {
-	return entryJSON{p.ID, p.Name, p.Mineral, p.Formula, p.Elements, p.System, p.Structure.SpaceGroup, p.Structure.SpaceGroupNumber, p.Source}
+	return entryJSON{p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula, p.Elements, p.System, p.Structure.SpaceGroup, p.Structure.SpaceGroupNumber, p.Source}
 }
 
 // dbStatsJSON is bragg db stats --json.
 type dbStatsJSON struct {
-	Version   string         `json:"version"`
-	Entries   int            `json:"entries"`
-	BySource  map[string]int `json:"by_source"`
-	ByLicense map[string]int `json:"by_license"`
-	BySystem  map[string]int `json:"by_crystal_system"`
-	Common    coverageJSON   `json:"common_phases"`
+	Version     string             `json:"version"`
+	Entries     int                `json:"entries"`
+	BySource    map[string]int     `json:"by_source"`
+	ByLicense   map[string]int     `json:"by_license"`
+	BySystem    map[string]int     `json:"by_crystal_system"`
+	Common      coverageJSON       `json:"common_phases"`
+	Collections []refdb.Collection `json:"collections"`
+	Refused     refusedJSON        `json:"refused"`
+	// IndexBytes is the size of the indexes of every collection, the
+	// data a search reads.
+	IndexBytes int64 `json:"index_bytes"`
+}
+
+// refusedJSON lists the structures the bundled database's generator left
+// out by the sanity gate.
+type refusedJSON struct {
+	ByReason map[string]int  `json:"by_reason"`
+	Entries  []refdb.Refusal `json:"entries"`
+}
+
+// collectionsJSON is bragg db collections --json.
+type collectionsJSON struct {
+	Collections []refdb.Collection `json:"collections"`
 }
 
 type coverageJSON struct {

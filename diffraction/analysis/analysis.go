@@ -8,6 +8,7 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
 
 // Options are the settings of the pipeline.
@@ -28,6 +29,10 @@ type Options struct {
 	// Match is the peak search-match that proposes the candidates (and,
 	// with Fit.PeaksOnly, decides alone).
 	Match match.Options
+	// Subset narrows the reference database searched (kinds of entry,
+	// collections); the zero Subset is the bundled database and the
+	// enabled collections.
+	Subset refdb.Subset
 	// Fit is the whole-pattern identification and quantification that
 	// decides among the candidates (package identify). Its Standard is
 	// set from Standard above.

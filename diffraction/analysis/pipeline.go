@@ -70,25 +70,25 @@ type run struct {
 	// progress tells the share of the current stage done (0–1), for
 	// stages that report within themselves; never nil.
 	progress func(float64)
-	db       *refdb.DB // read when a stage first needs it
+	lib      *refdb.Library // read when a stage first needs it
 	// searches counts the peak searches, which dominate a run's time.
 	searches int
 }
 
-// database returns the reference database, read on first use.
-func (r *run) database() (*refdb.DB, error) {
-	if r.db == nil {
+// library returns the reference database, read on first use (the Store
+// reads it once per process).
+func (r *run) library() (*refdb.Library, error) {
+	if r.lib == nil {
 		if r.p.Store == nil {
 			return nil, fmt.Errorf("%s: no reference database to search", r.a.File)
 		}
-		db, err := r.p.Store.DB()
+		lib, err := r.p.Store.Library()
 		if err != nil {
 			return nil, err
 		}
-		r.db = db
-		r.a.DatabaseVersion, r.a.DatabasePhases = db.Version, len(db.Phases)
+		r.lib = lib
 	}
-	return r.db, nil
+	return r.lib, nil
 }
 
 // Open reads the scan file at path (in Options.Format, or the format its
@@ -213,11 +213,14 @@ func findPeaks(ctx context.Context, r *run) error {
 	if opt.Standard == "" {
 		return r.search(opt)
 	}
-	db, err := r.database()
+	lib, err := r.library()
 	if err != nil {
 		return err
 	}
-	std := db.Get(opt.Standard)
+	std, _, err := lib.Get(opt.Standard)
+	if err != nil {
+		return err
+	}
 	if std == nil {
 		return fmt.Errorf("%s: no internal standard %q in the database (see bragg db search)", r.a.File, opt.Standard)
 	}
@@ -252,10 +255,12 @@ func findPeaks(ctx context.Context, r *run) error {
 	return nil
 }
 
-// identifyPhases identifies the phases: the peak search-match proposes
-// candidates and the whole-pattern refinement decides (identify.Run),
-// unless Options.Fit.PeaksOnly asks for the search alone. With no peaks
-// the result is empty: nothing can be identified, which is not an error.
+// identifyPhases identifies the phases among the entries of the database
+// that Options.Subset selects: the peak search-match proposes candidates
+// through the database's index (match.Search) and the whole-pattern
+// refinement decides (identify.Run), unless Options.Fit.PeaksOnly asks for
+// the search alone. With no peaks the result is empty: nothing can be
+// identified, which is not an error.
 func identifyPhases(ctx context.Context, r *run) error {
 	a := r.a
 	opt := r.p.Options
@@ -263,10 +268,15 @@ func identifyPhases(ctx context.Context, r *run) error {
 		a.Match, a.Identification = match.Result{}, nil
 		return nil
 	}
-	db, err := r.database()
+	lib, err := r.library()
 	if err != nil {
 		return err
 	}
+	sel, err := lib.Select(opt.Subset)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.File, err)
+	}
+	a.DatabaseVersion, a.DatabasePhases = sel.Name(), sel.Len()
 	fit := opt.Fit
 	fit.Standard = opt.Standard
 	// The fit weighs the points by the noise model of the peak search:
@@ -278,7 +288,7 @@ func identifyPhases(ctx context.Context, r *run) error {
 		c.ESD = a.ESD
 		s = &c
 	}
-	res, err := identify.Run(ctx, s, a.Peaks, db.Phases, opt.Match, fit, r.progress)
+	res, err := identify.Run(ctx, s, a.Peaks, sel, opt.Match, fit, r.progress)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.File, err)
 	}

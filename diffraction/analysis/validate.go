@@ -22,8 +22,11 @@ func (e *OptionsError) Unwrap() error { return e.Err }
 // does not read, and the rules of the peak search (peaks.Options.Validate),
 // of the size analysis (peaks.SizeOptions.Validate) and of search-match
 // (match.Options.Validate: element symbols, restraints, tolerances,
-// counts) and of the whole-pattern fit (identify.Options.Validate). It is the one check of settings: the command line, the window,
-// workspace files and the Pipeline all call it.
+// counts), of the subset of the database (refdb.Subset.Validate: kinds of
+// entry, collection names; whether the collections exist is said when the
+// database is read) and of the whole-pattern fit
+// (identify.Options.Validate). It is the one check of settings: the
+// command line, the window, workspace files and the Pipeline all call it.
 func (o Options) Validate() error {
 	for _, check := range []func() error{
 		func() error {
@@ -41,6 +44,7 @@ func (o Options) Validate() error {
 		o.Peaks.Validate,
 		o.Size.Validate,
 		o.Match.Validate,
+		o.Subset.Validate,
 		func() error {
 			fit := o.Fit
 			fit.Standard = o.Standard

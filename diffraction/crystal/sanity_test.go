@@ -1,6 +1,7 @@
 package crystal
 
 import (
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -118,5 +119,76 @@ Ca1 0 0 0
 	s := ss[0]
 	if s.FormulaSum != "Ca H4 O6 S" || s.AuthorFormula != "Ca S O6 H4" || s.FormulaUnits != 4 || s.DensityMeasured != 2.32 || s.DensityDiffrn != 0 {
 		t.Errorf("stated contents %q %q Z=%g ρ=%g/%g", s.FormulaSum, s.AuthorFormula, s.FormulaUnits, s.DensityMeasured, s.DensityDiffrn)
+	}
+}
+
+// TestNearContactAgrees: on the structures of ../shared/data/cif the cell
+// list, where it is certain, finds the pair the all-pairs loop finds
+// (cells of up to 200 atoms, which the all-pairs loop compares in about
+// 3 ms).
+func TestNearContactAgrees(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "data", "cif")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("%s is absent: skipping the comparison on shared structures", dir)
+	}
+	certain := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".cif" {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		ss, err := ParseCIF(f, path)
+		if err != nil {
+			return nil // the readers' own tests judge the files
+		}
+		for i := range ss {
+			s := &ss[i]
+			if len(s.Sites)*len(s.Ops) > 200 {
+				continue
+			}
+			var atoms []contactAtom
+			for _, a := range s.Atoms() {
+				if r, known := covalentRadius[a.Element]; a.Occupancy >= 0.999 && known {
+					atoms = append(atoms, contactAtom{a.Pos, r, s.Sites[a.Site].Label})
+				}
+			}
+			g := s.Cell.Metric()
+			near, ok, sure := nearContact(g, s.Cell, atoms)
+			if !sure {
+				continue
+			}
+			certain++
+			if all, ok2 := allContacts(g, atoms); ok != ok2 || near != all {
+				t.Errorf("%s data_%s: cell list %+v, all pairs %+v", path, s.Block, near, all)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if certain < 100 {
+		t.Errorf("the cell list was certain for only %d structures", certain)
+	}
+	t.Logf("%d structures compared", certain)
+}
+
+// TestHasBond: in halite Na and Cl are 1.05 of their bond length apart
+// (TestShortestContact), two Na atoms a/√2 = 3.99 Å, 1.20 of theirs (2 ×
+// 1.66 Å).
+func TestHasBond(t *testing.T) {
+	s := readTestCIF(t, "nacl.cif")
+	for _, c := range []struct {
+		a, b  string
+		ratio float64
+		want  bool
+	}{{"Na", "Cl", 1.1, true}, {"Cl", "Na", 1.1, true}, {"Na", "Cl", 1.0, false}, {"Na", "Na", 1.1, false}, {"Na", "Na", 1.25, true}, {"Na", "O", 5, false}} {
+		if got := s.HasBond(c.a, c.b, c.ratio); got != c.want {
+			t.Errorf("%s–%s within %g: %v, want %v", c.a, c.b, c.ratio, got, c.want)
+		}
 	}
 }

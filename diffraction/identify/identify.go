@@ -248,7 +248,7 @@ type runner struct {
 	ctx    context.Context
 	scan   *diffraction.Scan
 	obs    []diffraction.Peak
-	db     []refdb.Phase
+	db     *refdb.Selection
 	search match.Options
 	opt    Options
 	inst   refine.Instrument
@@ -279,7 +279,7 @@ type runner struct {
 // making a residual search five times cheaper.
 const universe = 200
 
-func newRunner(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []refdb.Phase, search match.Options, opt Options) (*runner, error) {
+func newRunner(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *refdb.Selection, search match.Options, opt Options) (*runner, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -311,7 +311,10 @@ func (r *runner) required(ids []string) ([]*candidate, error) {
 	}
 	var cs []*candidate
 	for _, id := range ids {
-		p := findID(r.db, id)
+		p, err := r.db.Get(id)
+		if err != nil {
+			return nil, err
+		}
 		if p == nil {
 			return nil, fmt.Errorf("identify: phase %s is not in the database", id)
 		}
@@ -336,11 +339,11 @@ func (r *runner) required(ids []string) ([]*candidate, error) {
 
 // Run identifies the phases of the scan s whose peaks obs were found by
 // the peak search (package peaks, on the same 2θ axis), among the phases
-// db, by whole-pattern refinement (see the package comment): search
-// proposes the candidates (match.Identify), the refinement decides. The
+// db selects, by whole-pattern refinement (see the package comment):
+// search proposes the candidates (match.Search), the refinement decides. The
 // scan is fitted as measured: its Kα2 is modelled, not stripped.
 // progress, when not nil, is told the share of the work done (0–1).
-func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []refdb.Phase, search match.Options, opt Options, progress func(done float64)) (*Result, error) {
+func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *refdb.Selection, search match.Options, opt Options, progress func(done float64)) (*Result, error) {
 	if len(opt.Phases) > 0 && !opt.PeaksOnly {
 		return refineList(ctx, s, obs, db, search, opt)
 	}
@@ -359,7 +362,7 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 		if !opt.PeaksOnly {
 			mo.Top = max(mo.Top, opt.Pool, universe)
 		}
-		if res.Search, err = match.Identify(ctx, obs, s.Wavelength, r.lo, r.hi, db, mo); err != nil {
+		if res.Search, err = match.Search(ctx, obs, s.Wavelength, r.lo, r.hi, db, mo); err != nil {
 			return nil, err
 		}
 		r.searched = res.Search.Searched
@@ -380,7 +383,11 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 		r.decide(c.entry, Required, "required")
 	}
 	for _, id := range opt.Reject {
-		if p := findID(db, id); p != nil {
+		p, err := db.Get(id)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
 			r.tried[id] = true
 			r.decide(p, UserRejects, "never considered")
 		}
@@ -465,7 +472,7 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []
 // refineList refines the user's list of phases (Options.Phases, plus the
 // internal standard), with no decision: the weight fractions and curves of
 // that list. The search still ranks the candidates, for the record.
-func refineList(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db []refdb.Phase, search match.Options, opt Options) (*Result, error) {
+func refineList(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *refdb.Selection, search match.Options, opt Options) (*Result, error) {
 	opt.MaxPhases = max(opt.MaxPhases, len(opt.Phases)+1)
 	r, err := newRunner(ctx, s, obs, db, search, opt)
 	if err != nil {
@@ -473,7 +480,7 @@ func refineList(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak
 	}
 	res := &Result{}
 	if len(obs) > 0 {
-		if res.Search, err = match.Identify(ctx, obs, s.Wavelength, r.lo, r.hi, db, search); err != nil {
+		if res.Search, err = match.Search(ctx, obs, s.Wavelength, r.lo, r.hi, db, search); err != nil {
 			return nil, err
 		}
 	}
@@ -506,15 +513,6 @@ func (r *runner) finish(res *Result, accepted []*candidate, nreq int, fit *refin
 			return fmt.Errorf("identify: %w", err)
 		}
 		res.Absolute = abs
-	}
-	return nil
-}
-
-func findID(db []refdb.Phase, id string) *refdb.Phase {
-	for i := range db {
-		if db[i].ID == id {
-			return &db[i]
-		}
 	}
 	return nil
 }
@@ -1328,15 +1326,27 @@ func (r *runner) sameStructure(accepted []*candidate, cur *refine.Result, k int)
 		d float64
 	}
 	var ns []near
-	for i := range r.db {
-		p := &r.db[i]
-		o := &p.Structure
-		if p.ID == c.entry.ID || o.SpaceGroupNumber != st.SpaceGroupNumber || slices.Equal(p.Elements, c.entry.Elements) ||
-			!r.search.Elements.Admits(p.Elements) || slices.Contains(r.opt.Reject, p.ID) {
-			continue
-		}
-		if d, ok := cellCompatible(&p.Structure.Cell, &cur.Phases[k], &st.Cell); ok {
-			ns = append(ns, near{p, d})
+	for _, part := range r.db.Parts {
+		for i := range part.Len() {
+			if !r.db.Admits(part, i) {
+				continue
+			}
+			// The head has the cell, space group and elements; the whole
+			// entry is read only for the few that pass.
+			p, err := part.Head(i)
+			if err != nil {
+				return nil, fmt.Errorf("identify: %w", err)
+			}
+			o := &p.Structure
+			if p.ID == c.entry.ID || o.SpaceGroupNumber != st.SpaceGroupNumber || slices.Equal(p.Elements, c.entry.Elements) ||
+				!r.search.Elements.Admits(p.Elements) || slices.Contains(r.opt.Reject, p.ID) {
+				continue
+			}
+			if d, ok := cellCompatible(&o.Cell, &cur.Phases[k], &st.Cell); ok {
+				if whole, err := part.Phase(i); err == nil {
+					ns = append(ns, near{whole, d})
+				}
+			}
 		}
 	}
 	sort.SliceStable(ns, func(i, j int) bool { return ns[i].d < ns[j].d })

@@ -82,13 +82,29 @@ func synthetic(t testing.TB, db *refdb.DB, weights map[string]float64, seed uint
 	return s
 }
 
+// selection is the phases db as a database that a search reads: their
+// library, whole.
+func selection(t testing.TB, db []refdb.Phase) *refdb.Selection {
+	t.Helper()
+	whole := &refdb.DB{Version: "test", Phases: db}
+	lib, err := refdb.NewStore(func() (*refdb.DB, error) { return whole, nil }, "").Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := lib.Select(refdb.Subset{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sel
+}
+
 func run(t testing.TB, s *diffraction.Scan, db []refdb.Phase, opt Options) (*Result, []diffraction.Peak) {
 	t.Helper()
 	pk, err := peaks.Find(s, peaks.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), s, pk.Peaks, db, match.DefaultOptions(), opt, nil)
+	res, err := Run(context.Background(), s, pk.Peaks, selection(t, db), match.DefaultOptions(), opt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

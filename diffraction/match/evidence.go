@@ -22,10 +22,13 @@ func Evidence(obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, 
 	}
 	o := newObserved(obs)
 	o.cover = coverage(o, lo, hi, opt)
-	s, ok := newMatcher(o, w, lo, hi, opt).score(p)
+	m := newMatcher(o, w, lo, hi, opt)
+	m.loadPhase(p)
+	s, ok := m.score(p.Computed, math.Inf(-1))
 	if !ok {
 		return Candidate{}, false, nil
 	}
+	s.Phase = p
 	s.Significance = -math.Log10(binomialTail(s.nVisible, s.mVisible, o.cover))
 	return s.Candidate, true, nil
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -101,23 +102,13 @@ const strainStep = 5e-4
 // Identify scores every phase of db against the observed peaks of a scan
 // that covers lo ≤ 2θ ≤ hi, ranks them, and decides which phases are
 // present. w must be known (the caller substitutes an assumed wavelength
-// and says so). ctx cancels a long search.
+// and says so). ctx cancels a long search. Search gives the same result
+// through an index, scoring only the phases that can matter.
 func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, db []refdb.Phase, opt Options) (Result, error) {
-	if err := opt.Validate(); err != nil {
-		return Result{}, fmt.Errorf("match: %w", err)
+	o, m, err := prepare(obs, w, lo, hi, opt)
+	if err != nil {
+		return Result{}, err
 	}
-	if !w.Known() {
-		return Result{}, errors.New("match: the wavelength is unknown")
-	}
-	if len(obs) == 0 {
-		return Result{}, errors.New("match: no peaks to match")
-	}
-	if !(hi > lo) {
-		return Result{}, fmt.Errorf("match: empty 2θ range %g–%g°", lo, hi)
-	}
-	o := newObserved(obs)
-	o.cover = coverage(o, lo, hi, opt)
-	m := newMatcher(o, w, lo, hi, opt)
 	var all []scored
 	searched := 0
 	for i := range db {
@@ -131,33 +122,74 @@ func Identify(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelen
 			continue
 		}
 		searched++
-		if s, ok := m.score(p); ok {
+		m.loadPhase(p)
+		if s, ok := m.score(p.Computed, math.Inf(-1)); ok {
+			s.Phase, s.common = p, p.Common
 			all = append(all, s)
 		}
 	}
-	// Significance: searching N phases, a match that chance gives with
-	// probability p is expected N·p times in the database; full weight
-	// needs N·p ≤ falseAlarm (a Bonferroni bound), less weight in
-	// proportion to −log10 p.
 	norm := SignificanceThreshold(searched)
 	for i := range all {
-		c := &all[i]
-		c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
-		c.Parts.Chance = math.Min(1, c.Significance/norm)
-		c.FOM *= c.Parts.Chance
+		weigh(&all[i], o, norm)
 	}
+	return decide(all, o, opt, searched, nil)
+}
+
+// prepare checks the arguments of a search and readies the observed
+// peaks and the matcher.
+func prepare(obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, opt Options) (*observed, *matcher, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("match: %w", err)
+	}
+	if !w.Known() {
+		return nil, nil, errors.New("match: the wavelength is unknown")
+	}
+	if len(obs) == 0 {
+		return nil, nil, errors.New("match: no peaks to match")
+	}
+	if !(hi > lo) {
+		return nil, nil, fmt.Errorf("match: empty 2θ range %g–%g°", lo, hi)
+	}
+	o := newObserved(obs)
+	o.cover = coverage(o, lo, hi, opt)
+	return o, newMatcher(o, w, lo, hi, opt), nil
+}
+
+// weigh sets a candidate's Significance and multiplies its figure of
+// merit by its significance weight G = min(1, −log10 p / norm) (Parts.
+// Chance), norm = SignificanceThreshold(N) for N phases searched: a match
+// that chance gives with probability p is expected N·p times in the
+// database; full weight needs N·p ≤ falseAlarm (a Bonferroni bound), less
+// weight in proportion to −log10 p.
+func weigh(c *scored, o *observed, norm float64) {
+	c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
+	c.Parts.Chance = math.Min(1, c.Significance/norm)
+	c.FOM *= c.Parts.Chance
+}
+
+// decide ranks the weighed candidates, in the order of the database, and
+// concludes which are present; searched phases were scored. resolve, when
+// set, gives a candidate its Phase, which only the candidates listed or
+// concluded need.
+func decide(all []scored, o *observed, opt Options, searched int, resolve func(*scored) error) (Result, error) {
 	sort.SliceStable(all, func(i, j int) bool { return all[i].FOM > all[j].FOM })
 	preferCommon(all)
-
+	if resolve == nil {
+		resolve = func(*scored) error { return nil }
+	}
 	res := Result{Searched: searched}
 	for i := range all {
 		if i == opt.Top {
 			break
 		}
+		if err := resolve(&all[i]); err != nil {
+			return Result{}, err
+		}
 		res.Candidates = append(res.Candidates, all[i].Candidate)
 	}
-	res.Phases = conclude(all, o, opt)
-	return res, nil
+	var err error
+	res.Phases, err = conclude(all, o, opt, resolve)
+	return res, err
 }
 
 // commonMargin is how far, in FOM points, a common phase may trail a rare
@@ -171,14 +203,14 @@ const commonMargin = 15
 // as HighScore and Match! do with their common-phase subfiles.
 func preferCommon(all []scored) {
 	for j := 1; j < len(all); j++ {
-		if !all[j].Phase.Common {
+		if !all[j].common {
 			continue
 		}
 		// The highest-ranked rare look-alike within the margin; other
 		// candidates between them do not stop the move.
 		i := j
 		for k := j - 1; k >= 0 && all[k].FOM-all[j].FOM < commonMargin; k-- {
-			if all[k].Phase.Common {
+			if all[k].common {
 				break
 			}
 			if samePeaks(&all[k], &all[j]) {
@@ -279,7 +311,12 @@ func newObserved(ps []diffraction.Peak) *observed {
 // nearest returns the observed peak closest to the interval [a, b] and its
 // signed distance from it (0 inside), or -1 when there are no peaks.
 func (o *observed) nearest(a, b float64) (int, float64) {
-	j := sort.SearchFloat64s(o.tt, a)
+	return o.nearestAt(sort.SearchFloat64s(o.tt, a), a, b)
+}
+
+// nearestAt is nearest with j, the index of the first peak at a or above
+// in o.tt, known.
+func (o *observed) nearestAt(j int, a, b float64) (int, float64) {
 	best, bestD := -1, math.Inf(1)
 	for _, k := range []int{j - 1, j, j + 1} {
 		if k < 0 || k >= len(o.tt) {
@@ -305,8 +342,12 @@ type scored struct {
 	Candidate
 	explains map[int]float64 // observed peak → integrated intensity the phase predicts there (relative, ×Scale)
 	pairI    []float64       // reference intensity of each of Pairs
-	refTotal float64         // reference intensity of the lines in range
-	nLines   int             // number of lines in range
+	pairD    []float64       // and its d-spacing, Å
+	common   bool            // Phase.Common
+	// part and entry place the candidate of a Search in its library.
+	part, entry int
+	refTotal    float64 // reference intensity of the lines in range
+	nLines      int     // number of lines in range
 	// nVisible lines in range would be at least as strong as the weakest
 	// observed peak at the fitted scale; mVisible of them are matched.
 	nVisible, mVisible int
@@ -321,27 +362,239 @@ type matcher struct {
 	opt     Options
 	lamMean float64
 	// sinLo and sinHi bound sin θ of a line in range; sinObs is sin θ of
-	// each observed peak, in the order of o.tt; maxWin is the widest
-	// matching window in sin θ: the widest window in θ, in radians, since
-	// |Δ sin θ| ≤ |Δθ|.
+	// each observed peak, in the order of o.tt, and winObs its matching
+	// window in sin θ: the window in θ, in radians, since |Δ sin θ| ≤
+	// |Δθ|; maxWin is the widest possible window.
 	sinLo, sinHi, maxWin float64
-	sinObs               []float64
+	sinObs, winObs       []float64
 
 	group   []float64 // per observed peak: summed reference intensity of the lines on it
 	touched []int     // the peaks with a nonzero group, in the order first matched
 	pairs   []Pair
 	pairI   []float64
+	pairD   []float64
+
+	// norm is the significance's normalisation, log10(N/α), when the
+	// number N of phases searched is known beforehand (Search);
+	// logInvCover is log10(1/o.cover).
+	norm, logInvCover float64
+
+	winDeg []float64 // matching window of each observed peak, degrees 2θ (window)
+	// groupI is the observed intensity of each group of peaks and groups
+	// the groups each bucket can reach, measured and computed (Search:
+	// reachable).
+	groupI [64]float64
+	groups [2][]uint64
+	// bins are the strain bins in which each bucket's lines can be near a
+	// peak, measured and computed (Search: reachable).
+	bins [2][]uint8
+
+	lines []line // the phase being scored (loadPhase)
+	near  []int  // the lines that can be near a peak at some strain (reach)
+	// reached are the observed peaks (in the order of sinObs) the lines can
+	// come near, marked in peakReached; eBound is their share of the
+	// observed intensity.
+	reached     []int
+	peakReached []bool
+	eBound      float64
+	// nSteps is the number of strain steps either side of zero; runA and
+	// runB the lines in range at each step, from step −nSteps, once found
+	// (run; runA −1 before); sumFrom and cum the running sums of
+	// intensity from line sumFrom (refTotal); atStep the scratch of
+	// reachBound.
+	nSteps     int
+	runA, runB []int
+	sumFrom    int
+	cum        []float64
+	atStep     []float64
+	byI        []weighed // the scratch of visibleBound
+	// close are the lines near a peak at the step scoreAt scores, and
+	// peakMarked (listed in marked) the peaks they come near.
+	close      []closeLine
+	peakMarked []bool
+	marked     []int
+	lnFact     []float64 // ln k!, k = 0, 1, … (firstTerm)
 }
 
 func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) *matcher {
 	m := &matcher{o: o, w: w, lo: lo, hi: hi, opt: opt, lamMean: w.Mean(),
 		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: window(opt, math.Inf(1)) / 2 * math.Pi / 180,
 		group: make([]float64, len(o.peaks))}
+	m.logInvCover = math.Log10(1 / o.cover)
+	m.winDeg = make([]float64, len(o.peaks))
+	for k, p := range o.peaks {
+		m.winDeg[k] = window(opt, p.FWHM)
+	}
+	m.peakReached = make([]bool, len(o.tt))
+	m.peakMarked = make([]bool, len(o.tt))
 	m.sinObs = make([]float64, len(o.tt))
+	m.winObs = make([]float64, len(o.tt))
 	for i, t := range o.tt {
+		m.groupI[i*64/len(o.tt)] += o.inten[o.idx[i]]
 		m.sinObs[i] = sinHalf(t)
+		m.winObs[i] = window(opt, o.peaks[o.idx[i]].FWHM) / 2 * math.Pi / 180
 	}
 	return m
+}
+
+// line is a reference line as the scorer reads it: one of at least
+// minLineI, with its index in Phase.Lines and the strain steps at which it
+// can lie near an observed peak.
+type line struct {
+	d, i float64
+	idx  int
+	// lo…hi are the strain steps (ε = step·strainStep) outside which the
+	// line is not within maxWin of any observed peak: lo > hi for a line
+	// that is nowhere near one at any strain; j0…j1-1 are the observed
+	// peaks (in the order of sinObs) it can come near (see reach).
+	lo, hi, j0, j1 int
+}
+
+// loadPhase makes p's lines of at least minLineI the matcher's lines,
+// ordered by decreasing d (as ComputeLines writes them; a list given in
+// another order is sorted, stably, so that lines of one d keep theirs).
+func (m *matcher) loadPhase(p *refdb.Phase) {
+	m.lines = m.lines[:0]
+	for k, l := range p.Lines {
+		if l.I >= minLineI {
+			m.lines = append(m.lines, line{d: l.D, i: l.I, idx: k})
+		}
+	}
+	byD := func(a, b line) int { return cmp.Compare(b.d, a.d) }
+	if !slices.IsSortedFunc(m.lines, byD) {
+		slices.SortStableFunc(m.lines, byD)
+	}
+}
+
+// reachSlack absorbs the rounding of the sines and angles that reach and
+// nearPeak compare, far below any matching window (at least 1e-5 in
+// sin θ).
+const reachSlack = 1e-9
+
+// reach sets the strain steps lo…hi of each line (n steps either side of
+// zero) and lists the lines that can be near a peak at some strain in
+// m.near. A line of spacing d is near a peak at sin θ = x, of matching
+// window w in sin θ, at strain ε when x lies within w of [s1, sm], s1 =
+// Kα1/(2d(1+ε)) and sm ≤ λ/(2d(1+ε)) with λ the larger of Kα1 and the
+// mean wavelength (nearPeak):
+//
+//	s1 − w ≤ x  ⇔  ε ≥ Kα1/(2d(x + w)) − 1
+//	x ≤ sm + w  ⇒  ε ≤ λ/(2d(x − w)) − 1   (when x > w)
+//
+// One step more either side covers the rounding of ε·d, so a line outside
+// lo…hi fails nearPeak at that step and scoreAt need not look at it.
+func (m *matcher) reach(n int, maxStrain float64) {
+	lam := math.Max(m.w.Ka1, m.lamMean)
+	m.near = m.near[:0]
+	for _, j := range m.reached {
+		m.peakReached[j] = false
+	}
+	m.reached = m.reached[:0]
+	for li := range m.lines {
+		l := &m.lines[li]
+		l.lo, l.hi = n+1, -n-1
+		sMin := m.w.Ka1/(2*l.d*(1+maxStrain)) - m.maxWin - reachSlack
+		sMax := lam/(2*l.d*(1-maxStrain)) + m.maxWin + reachSlack
+		l.j0 = sort.SearchFloat64s(m.sinObs, sMin)
+		l.j1 = l.j0
+		for ; l.j1 < len(m.sinObs) && m.sinObs[l.j1] <= sMax; l.j1++ {
+			x, w := m.sinObs[l.j1], m.winObs[l.j1]+reachSlack
+			if x < sMin+m.maxWin-w || x > sMax-m.maxWin+w {
+				continue
+			}
+			lo := int(math.Floor((m.w.Ka1/(2*l.d*(x+w))-1)/strainStep)) - 1
+			hi := n
+			if x > w {
+				hi = int(math.Ceil(math.Min(lam/(2*l.d*(x-w))-1, 2*maxStrain)/strainStep)) + 1
+			}
+			l.lo, l.hi = min(l.lo, max(lo, -n)), max(l.hi, min(hi, n))
+		}
+		if l.lo <= l.hi {
+			m.near = append(m.near, li)
+			for j := l.j0; j < l.j1; j++ {
+				if !m.peakReached[j] {
+					m.peakReached[j] = true
+					m.reached = append(m.reached, j)
+				}
+			}
+		}
+	}
+	// E, the share of the observed intensity the phase explains, counts
+	// only peaks that its lines come near.
+	var e float64
+	for _, j := range m.reached {
+		e += m.o.inten[m.o.idx[j]]
+	}
+	m.eBound = math.Min(1, e/m.o.total)
+	m.runA = slices.Grow(m.runA[:0], 2*n+1)[:2*n+1]
+	for k := range m.runA {
+		m.runA[k] = -1
+	}
+	m.runB = slices.Grow(m.runB[:0], 2*n+1)[:2*n+1]
+	m.sumFrom = -1
+}
+
+// run returns the lines in range at a strain step (inRange), found once
+// per phase.
+func (m *matcher) run(step int) (a, b int) {
+	k := step + m.nSteps
+	if m.runA[k] < 0 {
+		m.runA[k], m.runB[k] = m.inRange(float64(step) * strainStep)
+	}
+	return m.runA[k], m.runB[k]
+}
+
+// reachBound bounds the unweighed figure of merit at every strain step of
+// the loaded lines (after reach): C is at most the largest intensity of
+// the lines near a peak at one step over that of the lines in range at
+// every step (those in range at both extreme strains: runs move with the
+// strain), E at most eBound, the other factors at most 1.
+func (m *matcher) reachBound(n int) float64 {
+	m.atStep = slices.Grow(m.atStep[:0], 2*n+2)[:2*n+2]
+	clear(m.atStep)
+	for _, li := range m.near {
+		l := &m.lines[li]
+		m.atStep[l.lo+n] += l.i
+		m.atStep[l.hi+n+1] -= l.i
+	}
+	var most, sum float64
+	for _, v := range m.atStep[:2*n+1] {
+		sum += v
+		most = math.Max(most, sum)
+	}
+	a, _ := m.run(n)
+	_, b := m.run(-n)
+	var sure float64
+	for _, l := range m.lines[a:max(a, b)] {
+		sure += l.i
+	}
+	if sure == 0 {
+		return 100
+	}
+	return 100 * math.Min(1, most/sure) * (0.6 + 0.4*m.eBound) * (1 + boundSlack)
+}
+
+// refTotal is the summed intensity of lines a…b-1, added up in order as
+// scoreAt always did; the running sums from a are kept for the other steps
+// of the phase, whose runs mostly start at the same line.
+func (m *matcher) refTotal(a, b int) float64 {
+	if m.sumFrom != a {
+		m.sumFrom, m.cum = a, append(m.cum[:0], 0)
+	}
+	for k := len(m.cum) - 1; a+k < b; k++ {
+		m.cum = append(m.cum, m.cum[k]+m.lines[a+k].i)
+	}
+	return m.cum[b-a]
+}
+
+// inRange returns the lines a…b-1 that fall within lo–hi at strain eps:
+// by decreasing d, sin θ grows along the list, so they are one run, found
+// with the very test lineSin makes.
+func (m *matcher) inRange(eps float64) (a, b int) {
+	s1 := func(i int) float64 { return m.w.Ka1 / (2 * (m.lines[i].d * (1 + eps))) }
+	a = sort.Search(len(m.lines), func(i int) bool { return s1(i) >= m.sinLo })
+	b = a + sort.Search(len(m.lines)-a, func(i int) bool { s := s1(a + i); return !(s <= 1 && s <= m.sinHi) })
+	return a, b
 }
 
 // lineSin is sin θ of a line of spacing d at Kα1; ok is false when the
@@ -361,14 +614,52 @@ func window(opt Options, fwhm float64) float64 {
 // sinHalf is sin θ for a 2θ in degrees.
 func sinHalf(twoTheta float64) float64 { return math.Sin(twoTheta / 2 * math.Pi / 180) }
 
-// score matches one phase at the best strain and returns its candidate.
-// ok is false when no reference line falls in the range or none matches.
-func (m *matcher) score(p *refdb.Phase) (scored, bool) {
+// boundSlack covers the rounding of the figure of merit's product of
+// factors, which reach 1 only in exact arithmetic.
+const boundSlack = 1e-9
+
+// score matches the loaded lines (loadPhase) at the best strain and
+// returns the candidate, for a computed structure or not; ok is false when
+// no reference line falls in the range or none matches. floor is the
+// figure of merit below which the caller has no use for the candidate
+// (−∞: any): a candidate whose weighed figure of merit cannot reach it is
+// not scored, and ok is false for it.
+//
+// The strains of a candidate that can reach floor are searched as in full:
+// a strain step is left out only when its bound (scoreAt) is below cut −
+// 2e-9, cut the unweighed figure of merit that floor asks for, so it
+// cannot be the best step, nor keep a step of cut or more from being one
+// (a step replaces the best only when it exceeds it by 1e-9).
+func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 	maxStrain := m.opt.MaxStrain
-	if p.Computed {
+	if computed {
 		maxStrain = m.opt.MaxStrainComputed
 	}
 	n := int(math.Round(maxStrain / strainStep))
+	m.nSteps = n
+	m.reach(n, maxStrain)
+	if len(m.near) == 0 {
+		return scored{}, false
+	}
+	cut := math.Inf(-1)
+	if !math.IsInf(floor, -1) {
+		g := m.weightBound(len(m.near))
+		if g <= 0 {
+			return scored{}, false
+		}
+		cut = floor/g - 1e-6
+		rb := m.reachBound(n)
+		if rb < cut {
+			return scored{}, false
+		}
+		// A closer bound on G, dearer: worth it only for what is left.
+		if g = math.Min(g, m.visibleBound(n)); g <= 0 {
+			return scored{}, false
+		}
+		if cut = floor/g - 1e-6; rb < cut {
+			return scored{}, false
+		}
+	}
 	bestFOM, bestEps := -1.0, 0.0
 	// Walk the strain grid outward from zero so that among equal scores
 	// the smallest strain wins.
@@ -378,16 +669,103 @@ func (m *matcher) score(p *refdb.Phase) (scored, bool) {
 			step = -step
 		}
 		eps := float64(step) * strainStep
-		if st, ok := m.scoreAt(p, eps, maxStrain); ok && st.fom > bestFOM+1e-9 {
+		if st, ok := m.scoreAt(step, eps, maxStrain, math.Max(bestFOM+1e-9, cut-2e-9)); ok && st.fom > bestFOM+1e-9 {
 			bestFOM, bestEps = st.fom, eps
 		}
 	}
-	if bestFOM <= 0 {
+	if bestFOM <= 0 || bestFOM < cut {
 		return scored{}, false
 	}
-	best := m.candidate(p, bestEps, maxStrain)
+	best := m.candidate(bestEps, maxStrain)
 	claimKa2(&best, m.o, m.w, m.opt)
 	return best, true
+}
+
+// visibleBound bounds the significance weight G of the loaded lines (after
+// reach) more closely than weightBound. The visible lines at the fitted
+// scale are all the lines in range of at least some intensity t; at least
+// n_t of them, the lines of t or more in range at every strain, and at most
+// m_t of them matched, the lines of t or more near a peak at some strain.
+// As the binomial tail grows with the trials and falls with the successes,
+// p ≥ tail(max(n_t, m_t), m_t, f) for the t of the fit, and a tail is at
+// least its first term, C(n, m)·f^m·(1−f)^(n−m): −log10 p is at most the
+// largest −log10 of that term over t (with 1e-6 for the rounding of
+// binomialTail), which can be largest only where t has just taken in a
+// line near a peak.
+func (m *matcher) visibleBound(n int) float64 {
+	a, _ := m.run(n)
+	_, b := m.run(-n)
+	m.byI = m.byI[:0]
+	ni := 0
+	for li, l := range m.lines {
+		near := ni < len(m.near) && m.near[ni] == li
+		if near {
+			ni++
+		}
+		if sure := li >= a && li < b; near || sure {
+			m.byI = append(m.byI, weighed{l.i, near, sure})
+		}
+	}
+	slices.SortFunc(m.byI, func(x, y weighed) int { return cmp.Compare(y.i, x.i) })
+	norm := m.norm
+	var sig float64
+	nt, mt := 0, 0
+	for k := 0; k < len(m.byI); {
+		took := false
+		// All the lines of one intensity are visible together.
+		for i := m.byI[k].i; k < len(m.byI) && m.byI[k].i == i; k++ {
+			if m.byI[k].sure {
+				nt++
+			}
+			if m.byI[k].near {
+				mt++
+				took = true
+			}
+		}
+		if took {
+			if sig = math.Max(sig, m.firstTerm(max(nt, mt), mt)+1e-6); sig >= norm {
+				return 1
+			}
+		}
+	}
+	return sig / norm
+}
+
+// firstTerm is −log10 of C(n, k)·f^k·(1−f)^(n−k), f the coverage, from a
+// table of ln k! grown as needed.
+func (m *matcher) firstTerm(n, k int) float64 {
+	for len(m.lnFact) <= n {
+		j := len(m.lnFact)
+		if j == 0 {
+			m.lnFact = append(m.lnFact, 0)
+			continue
+		}
+		m.lnFact = append(m.lnFact, m.lnFact[j-1]+math.Log(float64(j)))
+	}
+	f := m.o.cover
+	ln := m.lnFact[n] - m.lnFact[k] - m.lnFact[n-k] + float64(k)*math.Log(f) + float64(n-k)*math.Log1p(-f)
+	return -ln / math.Ln10
+}
+
+// weighed is a line as visibleBound counts it.
+type weighed struct {
+	i          float64
+	near, sure bool
+}
+
+// weightBound bounds the significance weight G of a candidate with at most
+// nearLines lines that can match: at least m of n lines fall on peaks by
+// chance with probability at least f^m (the first m do), so −log10 p ≤
+// m·log10(1/f) (1e-6 more for the rounding of binomialTail).
+func (m *matcher) weightBound(nearLines int) float64 {
+	f := m.o.cover
+	switch {
+	case f <= 0:
+		return 1
+	case f >= 1:
+		return 0
+	}
+	return math.Min(1, (float64(nearLines)*m.logInvCover+1e-6)/m.norm)
 }
 
 // claimKa2 adds to a candidate the observed peaks that are the resolved
@@ -399,9 +777,8 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 	if !(w.Ka2 > w.Ka1) || !(w.Ratio > 0) {
 		return
 	}
-	for _, pr := range c.Pairs {
-		l := c.Phase.Lines[pr.Line]
-		d := l.D * (1 + c.Strain)
+	for i, pr := range c.Pairs {
+		d := c.pairD[i] * (1 + c.Strain)
 		t2, ok := diffraction.TwoTheta(d, w.Ka2)
 		if !ok {
 			continue
@@ -411,13 +788,17 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 		if k < 0 || k == pr.Peak || math.Abs(dist) > opt.Tolerance {
 			continue
 		}
-		c.explains[k] += w.Ratio * c.Scale * l.I
+		c.explains[k] += w.Ratio * c.Scale * c.pairI[i]
 		c.Ka2Pairs = append(c.Ka2Pairs, Pair{Peak: k, Line: pr.Line, Delta: o.peaks[k].TwoTheta - t2})
 	}
 }
 
-// scoreAt matches the lines of p, with all d-spacings multiplied by 1+eps,
-// against the observed peaks and computes the figure of merit.
+// scoreAt matches the loaded lines, with all d-spacings multiplied by
+// 1+eps (eps = step·strainStep), against the observed peaks and computes
+// the figure of merit. ok is false when no line falls in the range, none
+// matches, or the figure of merit cannot exceed below (then it is not
+// computed: the fraction C below is at most the intensity of the lines
+// near a peak at this step, and every other factor is at most 1).
 //
 // The figure of merit is Bragg's own, built from the criteria that
 // search-match programs combine (Hanawalt, Rinn & Frevel 1938; Smith &
@@ -442,57 +823,91 @@ func claimKa2(c *scored, o *observed, w diffraction.Wavelength, opt Options) {
 // is the number of phases searched and α = falseAlarm. A phase with two
 // lines in range that fall on a dense pattern's peaks is no evidence,
 // however well they agree; 20 matched lines are.
-func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) {
-	o, opt := m.o, m.opt
+func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool) {
+	o := m.o
 	for _, k := range m.touched {
 		m.group[k] = 0
 	}
-	m.touched, m.pairs, m.pairI = m.touched[:0], m.pairs[:0], m.pairI[:0]
+	m.touched, m.pairs, m.pairI, m.pairD = m.touched[:0], m.pairs[:0], m.pairI[:0], m.pairD[:0]
 	var st stats
-	var refMatched, posNum, posDen float64
-	for li, l := range p.Lines {
-		if l.I < minLineI {
+	a, b := m.run(step)
+	st.refTotal, st.nLines = m.refTotal(a, b), b-a
+	S := 1.0
+	if maxStrain > 0 {
+		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
+	}
+	var reachable float64
+	for _, li := range m.near {
+		if l := &m.lines[li]; li >= a && li < b && step >= l.lo && step <= l.hi {
+			reachable += l.i
+		}
+	}
+	if st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(0.6+0.4*m.eBound)*(1+boundSlack) <= below {
+		return stats{}, false
+	}
+	// The lines near a peak at this step, found in sin θ, without the
+	// arcsines (most lines of most phases are far from every peak), and
+	// the peaks they come near: a closer bound on C and E.
+	m.close = m.close[:0]
+	var closeI, closeE float64
+	for _, li := range m.near {
+		l := &m.lines[li]
+		if li < a || li >= b || step < l.lo || step > l.hi {
 			continue
 		}
-		d := l.D * (1 + eps)
-		s1, ok := m.lineSin(d)
-		if !ok {
-			continue
-		}
-		st.refTotal += l.I
-		st.nLines++
+		d := l.d * (1 + eps)
+		s1, _ := m.lineSin(d)
 		// An unresolved Kα doublet peaks between the Kα1 position and the
 		// intensity-weighted mean position; accept anything in between.
 		sm := m.lamMean / (2 * d)
 		if sm > 1 {
 			sm = s1
 		}
-		// Most lines of most phases are far from every peak: ruled out
-		// in sin θ, without the arcsines.
-		if !m.nearPeak(s1, sm) {
-			continue
+		if m.nearPeak(l, s1, sm) {
+			m.close = append(m.close, closeLine{li, s1, sm})
+			closeI += l.i
 		}
+	}
+	for _, j := range m.marked {
+		closeE += o.inten[o.idx[j]]
+		m.peakMarked[j] = false
+	}
+	m.marked = m.marked[:0]
+	if closeI == 0 || 100*closeI/st.refTotal*S*(0.6+0.4*math.Min(1, closeE/o.total))*(1+boundSlack) <= below {
+		return stats{}, false
+	}
+	var refMatched, posNum, posDen float64
+	for _, c := range m.close {
+		l := &m.lines[c.li]
+		s1, sm := c.s1, c.sm
 		t1 := 2 * math.Asin(s1) * 180 / math.Pi
 		tm := 2 * math.Asin(sm) * 180 / math.Pi
-		k, dist := o.nearest(t1, tm)
+		// The first peak at t1 or above is among those the line can come
+		// near, or just past them (reach's span is wider than a window).
+		j := l.j0
+		for j < l.j1 && o.tt[j] < t1 {
+			j++
+		}
+		k, dist := o.nearestAt(j, t1, tm)
 		if k < 0 {
 			continue
 		}
-		win := window(opt, o.peaks[k].FWHM)
+		win := m.winDeg[k]
 		if math.Abs(dist) > win {
 			continue
 		}
-		refMatched += l.I
-		posNum += l.I * math.Abs(dist) / win
-		posDen += l.I
+		refMatched += l.i
+		posNum += l.i * math.Abs(dist) / win
+		posDen += l.i
 		if m.group[k] == 0 {
 			m.touched = append(m.touched, k)
 		}
-		m.group[k] += l.I
-		m.pairs = append(m.pairs, Pair{Peak: k, Line: li, Delta: o.peaks[k].TwoTheta - t1})
-		m.pairI = append(m.pairI, l.I)
+		m.group[k] += l.i
+		m.pairs = append(m.pairs, Pair{Peak: k, Line: l.idx, Delta: o.peaks[k].TwoTheta - t1})
+		m.pairI = append(m.pairI, l.i)
+		m.pairD = append(m.pairD, l.d)
 	}
-	if st.refTotal == 0 || len(m.pairs) == 0 {
+	if len(m.pairs) == 0 {
 		return stats{}, false
 	}
 	// Least-squares scale of the reference intensities onto the observed
@@ -513,10 +928,6 @@ func (m *matcher) scoreAt(p *refdb.Phase, eps, maxStrain float64) (stats, bool) 
 	E := explained / o.total
 	P := 1 - posNum/posDen
 	A := math.Max(0, 1-resid/explained)
-	S := 1.0
-	if maxStrain > 0 {
-		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
-	}
 	st.fom = 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
 	st.parts = FOMParts{Coverage: C, Explained: E, Position: P, Intensity: A, Strain: S}
 	return st, true
@@ -529,41 +940,47 @@ type stats struct {
 	parts                FOMParts
 }
 
-// nearPeak reports whether an observed peak lies within the widest
-// matching window of the interval [s1, sm] of sin θ (the neighbours that
-// observed.nearest looks at, in the same order).
-func (m *matcher) nearPeak(s1, sm float64) bool {
-	j := sort.SearchFloat64s(m.sinObs, s1)
-	for _, k := range [3]int{j - 1, j, j + 1} {
-		if k < 0 || k >= len(m.sinObs) {
-			continue
-		}
-		x := m.sinObs[k]
-		if x >= s1-m.maxWin && x <= sm+m.maxWin {
-			return true
+// nearPeak reports whether an observed peak lies within its own matching
+// window of the interval [s1, sm] of sin θ, and marks every such peak
+// (peakMarked, listed in marked): a line that observed.nearest matches has
+// one (the matched peak), so a line without one is ruled out without the
+// arcsines. Only the peaks reach found for the line can.
+func (m *matcher) nearPeak(l *line, s1, sm float64) bool {
+	near := false
+	for j := l.j0; j < l.j1; j++ {
+		if x, w := m.sinObs[j], m.winObs[j]+reachSlack; x >= s1-w && x <= sm+w {
+			near = true
+			if !m.peakMarked[j] {
+				m.peakMarked[j] = true
+				m.marked = append(m.marked, j)
+			}
 		}
 	}
-	return false
+	return near
 }
 
-// candidate scores p at eps again and keeps what the decision needs: the
-// pairs, the intensity each matched peak owes the phase, and the visible
-// lines (those the fitted scale puts at least as high as the weakest
-// observed peak: a minor phase's weak lines are below the detection limit)
-// for the significance.
-func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
-	st, _ := m.scoreAt(p, eps, maxStrain)
+// closeLine is a line near a peak at a strain step, with its sines.
+type closeLine struct {
+	li     int
+	s1, sm float64
+}
+
+// candidate scores the loaded lines at eps again and keeps what the
+// decision needs: the pairs, the intensity each matched peak owes the
+// phase, and the visible lines (those the fitted scale puts at least as
+// high as the weakest observed peak: a minor phase's weak lines are below
+// the detection limit) for the significance.
+func (m *matcher) candidate(eps, maxStrain float64) scored {
+	st, _ := m.scoreAt(int(math.Round(eps/strainStep)), eps, maxStrain, math.Inf(-1))
 	explains := make(map[int]float64, len(m.touched))
 	for _, k := range m.touched {
 		explains[k] = st.scale * m.group[k]
 	}
 	visible := func(i float64) bool { return st.scale*i >= m.o.weakest }
 	var nVis, mVis int
-	for _, l := range p.Lines {
-		if l.I < minLineI || !visible(l.I) {
-			continue
-		}
-		if _, ok := m.lineSin(l.D * (1 + eps)); ok {
+	a, b := m.run(int(math.Round(eps / strainStep)))
+	for _, l := range m.lines[a:b] {
+		if visible(l.i) {
 			nVis++
 		}
 	}
@@ -573,9 +990,10 @@ func (m *matcher) candidate(p *refdb.Phase, eps, maxStrain float64) scored {
 		}
 	}
 	return scored{
-		Candidate: Candidate{Phase: p, FOM: st.fom, Scale: st.scale, Strain: eps, Parts: st.parts, Pairs: slices.Clone(m.pairs)},
+		Candidate: Candidate{FOM: st.fom, Scale: st.scale, Strain: eps, Parts: st.parts, Pairs: slices.Clone(m.pairs)},
 		explains:  explains,
 		pairI:     slices.Clone(m.pairI),
+		pairD:     slices.Clone(m.pairD),
 		refTotal:  st.refTotal,
 		nLines:    st.nLines,
 		nVisible:  nVis,
@@ -639,7 +1057,7 @@ func binomialTail(n, m int, f float64) float64 {
 // scales by the RIR method of Chung (1974, J. Appl. Cryst. 7, 519–525):
 // w_α = (I_α/RIR_α) / Σ_j (I_j/RIR_j), with I the integrated intensity of
 // each phase's strongest line, here 100·Scale.
-func conclude(all []scored, o *observed, opt Options) []Candidate {
+func conclude(all []scored, o *observed, opt Options, resolve func(*scored) error) ([]Candidate, error) {
 	left := slices.Clone(o.inten)
 	claimed := make([]bool, len(o.inten))
 	var out []Candidate
@@ -663,6 +1081,9 @@ func conclude(all []scored, o *observed, opt Options) []Candidate {
 			left[k] = math.Max(0, left[k]-v)
 			claimed[k] = true
 		}
+		if err := resolve(&c); err != nil {
+			return nil, err
+		}
 		out = append(out, c.Candidate)
 	}
 	var sum float64
@@ -676,5 +1097,5 @@ func conclude(all []scored, o *observed, opt Options) []Candidate {
 			out[i].WeightPercent = 100 * out[i].Scale / r / sum
 		}
 	}
-	return out
+	return out, nil
 }

@@ -292,7 +292,7 @@ func TestPreferCommon(t *testing.T) {
 		return ps
 	}
 	cand := func(id string, common bool, fom float64, pairs []Pair) scored {
-		return scored{Candidate: Candidate{Phase: &refdb.Phase{ID: id, Common: common}, FOM: fom, Pairs: pairs}}
+		return scored{Candidate: Candidate{Phase: &refdb.Phase{ID: id, Common: common}, FOM: fom, Pairs: pairs}, common: common}
 	}
 	all := []scored{
 		cand("LiH", false, 60, on(1, 2, 3, 4, 5)),

@@ -110,12 +110,13 @@ func (c CommonPhase) Matches(p *Phase) bool {
 	return c.SG == 0 || p.Structure.SpaceGroupNumber == c.SG
 }
 
-// Coverage reports which common phases the database has an entry of.
-func (db *DB) Coverage() (present, missing []string) {
+// Coverage reports which common phases have an entry among ps (whole
+// entries or heads: Matches reads neither atoms nor lines).
+func Coverage(ps []*Phase) (present, missing []string) {
 	for _, c := range CommonPhases {
 		found := false
-		for i := range db.Phases {
-			if c.Matches(&db.Phases[i]) {
+		for _, p := range ps {
+			if c.Matches(p) {
 				found = true
 				break
 			}

@@ -251,8 +251,7 @@ func TestSearchNames(t *testing.T) {
 // name it replaces that entry.
 func TestCheckDuplicate(t *testing.T) {
 	p := importNaCl(t)
-	user := &DB{}
-	user.Put(p)
+	user := &DB{Phases: []Phase{p}}
 	again := p
 	again.ID = "user:halite-copy"
 	var dup *DuplicateError

@@ -14,11 +14,39 @@ import (
 // one formula differ in space group or by more), and the same strong lines
 // (polytypes such as 4H and 6H SiC pass the other tests).
 func SamePhase(a, b *Phase) bool {
-	if !SameFormula(a.Formula, b.Formula) || a.System != b.System || len(a.Structure.Ops) != len(b.Structure.Ops) {
+	sa, sb := sigOf(a), sigOf(b)
+	return samePhase(&sa, &sb)
+}
+
+// phaseSig is what SamePhase compares of an entry: an import compares
+// what it keeps of the entries it has made so far, not whole phases.
+type phaseSig struct {
+	formula, system string
+	ops             int
+	vpf             float64 // volume per formula unit, Å³
+	nLines          int     // number of lines
+	dmin            float64 // the smallest d of the lines
+	lines           []Line  // the lines of at least IndexMinIntensity, in order
+}
+
+func sigOf(p *Phase) phaseSig {
+	s := phaseSig{formula: p.Formula, system: p.System, ops: len(p.Structure.Ops), vpf: p.Volume / p.Z, nLines: len(p.Lines)}
+	for _, l := range p.Lines {
+		if s.dmin == 0 || l.D < s.dmin {
+			s.dmin = l.D
+		}
+		if l.I >= IndexMinIntensity {
+			s.lines = append(s.lines, l)
+		}
+	}
+	return s
+}
+
+func samePhase(a, b *phaseSig) bool {
+	if !SameFormula(a.formula, b.formula) || a.system != b.system || a.ops != b.ops {
 		return false
 	}
-	va, vb := a.Volume/a.Z, b.Volume/b.Z
-	return math.Abs(va-vb) <= 0.03*math.Max(va, vb) && hasLines(a, b) && hasLines(b, a)
+	return math.Abs(a.vpf-b.vpf) <= 0.03*math.Max(a.vpf, b.vpf) && hasLines(a, b) && hasLines(b, a)
 }
 
 // lineTol is the relative tolerance on d of hasLines: refinements of one
@@ -33,25 +61,24 @@ const lineTol = 0.008
 // of the volumes per formula unit; lines that fall outside b's range are
 // not asked for. d-spacings do not depend on the setting of the cell, so
 // two settings of one phase pass.
-func hasLines(a, b *Phase) bool {
-	if len(b.Lines) == 0 {
-		return len(a.Lines) == 0
+func hasLines(a, b *phaseSig) bool {
+	if b.nLines == 0 {
+		return a.nLines == 0
 	}
-	scale := math.Cbrt((b.Volume / b.Z) / (a.Volume / a.Z))
-	dmin := slices.MinFunc(b.Lines, func(x, y Line) int { return cmp.Compare(x.D, y.D) }).D
-	strong := slices.Clone(a.Lines)
+	scale := math.Cbrt(b.vpf / a.vpf)
+	strong := slices.Clone(a.lines)
 	slices.SortStableFunc(strong, func(x, y Line) int { return cmp.Compare(y.I, x.I) })
 	for i, l := range strong {
 		if i == 10 || l.I < 5 {
 			break
 		}
 		d := l.D * scale
-		if d < dmin*(1+lineTol) {
+		if d < b.dmin*(1+lineTol) {
 			continue
 		}
 		found := false
-		for _, m := range b.Lines {
-			if m.I >= 1 && math.Abs(m.D-d) <= lineTol*d {
+		for _, m := range b.lines {
+			if math.Abs(m.D-d) <= lineTol*d {
 				found = true
 				break
 			}

@@ -98,55 +98,92 @@ type Hit struct {
 // Hanawalt search (J. D. Hanawalt, H. W. Rinn & L. K. Frevel 1938, Ind.
 // Eng. Chem. Anal. Ed. 10, 457: index by the strongest lines).
 func (db *DB) Search(q Query) []Hit {
-	text := strings.ToLower(strings.TrimSpace(q.Text))
-	var textFormula, formula proportions
-	textIsFormula := false
+	c := q.compile()
+	var hits []Hit
+	for _, h := range c.search(db.Phases) {
+		hits = append(hits, h.Hit)
+	}
+	c.sort(hits)
+	return hits
+}
+
+// compiledQuery is a Query with its text and formulas read once.
+type compiledQuery struct {
+	q                    Query
+	text, sg             string
+	textFormula, formula proportions
+	textIsFormula        bool
+	tol                  float64
+	hanawalt             bool
+}
+
+func (q Query) compile() *compiledQuery {
+	c := &compiledQuery{q: q, text: strings.ToLower(strings.TrimSpace(q.Text)), sg: normSG(q.SpaceGroup),
+		tol: q.DTolerance, hanawalt: len(q.Strongest) > 0}
 	if f, ok := CompactFormula(q.Text); ok {
-		textFormula, textIsFormula = proportionsOf(ElementCount(f))
+		c.textFormula, c.textIsFormula = proportionsOf(ElementCount(f))
 	}
 	if q.Formula != "" {
 		f := q.Formula
-		if c, ok := CompactFormula(f); ok {
-			f = ElementCount(c)
+		if cf, ok := CompactFormula(f); ok {
+			f = ElementCount(cf)
 		}
-		formula, _ = proportionsOf(f) // none: nothing matches
+		c.formula, _ = proportionsOf(f) // none: nothing matches
 	}
-	sg := normSG(q.SpaceGroup)
-	tol := q.DTolerance
-	if tol == 0 {
-		tol = 0.01
+	if c.tol == 0 {
+		c.tol = 0.01
 	}
-	var hits []Hit
-	for i := range db.Phases {
-		p := &db.Phases[i]
-		if text != "" && !containsFold(text, p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula) &&
-			(!textIsFormula || !textFormula.same(p.Formula)) {
-			continue
-		}
-		if q.Formula != "" && (formula.counts == nil || !formula.same(p.Formula)) {
-			continue
-		}
-		if !elementsOK(p.Elements, q) {
-			continue
-		}
-		if sg != "" && sg != normSG(p.Structure.SpaceGroup) && sg != strconv.Itoa(p.Structure.SpaceGroupNumber) {
+	return c
+}
+
+// admits tests every criterion but the strongest lines.
+func (c *compiledQuery) admits(p *Phase) bool {
+	if c.text != "" && !containsFold(c.text, p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula) &&
+		(!c.textIsFormula || !c.textFormula.same(p.Formula)) {
+		return false
+	}
+	if c.q.Formula != "" && (c.formula.counts == nil || !c.formula.same(p.Formula)) {
+		return false
+	}
+	if !elementsOK(p.Elements, c.q) {
+		return false
+	}
+	return c.sg == "" || c.sg == normSG(p.Structure.SpaceGroup) || c.sg == strconv.Itoa(p.Structure.SpaceGroupNumber)
+}
+
+// indexedHit is a hit with the index of its phase.
+type indexedHit struct {
+	Hit
+	index int
+}
+
+// search returns the hits among phases, in their order.
+func (c *compiledQuery) search(ps []Phase) []indexedHit {
+	var hits []indexedHit
+	for i := range ps {
+		p := &ps[i]
+		if !c.admits(p) {
 			continue
 		}
 		score := 0.0
-		if len(q.Strongest) > 0 {
+		if c.hanawalt {
 			var ok bool
-			if score, ok = hanawalt(p, q.Strongest, tol); !ok {
+			if score, ok = hanawalt(p, c.q.Strongest, c.tol); !ok {
 				continue
 			}
 		}
-		hits = append(hits, Hit{Phase: p, Score: score})
+		hits = append(hits, indexedHit{Hit{Phase: p, Score: score}, i})
 	}
-	if len(q.Strongest) > 0 {
+	return hits
+}
+
+// sort orders the hits of a Hanawalt search by score.
+func (c *compiledQuery) sort(hits []Hit) {
+	if c.hanawalt {
 		slices.SortStableFunc(hits, func(a, b Hit) int {
 			return cmp.Compare(a.Score, b.Score)
 		})
 	}
-	return hits
 }
 
 // containsFold reports whether one of fields contains sub, which is in

@@ -1,220 +1,519 @@
 package refdb
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 	"sync"
-	"time"
+
+	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
 // Store is the reference database a program searches: the bundled phases
-// and the user's own (kept at a path such as UserPath), read once per
-// process and read again only when the user's database changes — after
-// Import or Remove through the Store, or when its file's size or
-// modification time says another process changed it. Its methods are safe
-// for concurrent use; the databases they return are shared and must not be
-// modified.
+// and the user's collections, kept in a folder (UserPath) as one file per
+// collection (NAME.refcoll) and a settings file (collections.json, which
+// lists the disabled ones). The Library is read once per process and again
+// only when a collection changes, through the Store or behind its back
+// (another process: the files' sizes and modification times say so). Its
+// methods are safe for concurrent use; the values they return are shared
+// and must not be modified.
 type Store struct {
-	bundled  func() (*DB, error)
-	userPath string
+	bundled func() (*DB, error)
+	dir     string
+
+	// base is the bundled database as a Part, indexed once.
+	base func() (*Part, error)
 
 	mu    sync.Mutex
-	all   *DB       // bundled + user; nil until read
-	stamp fileStamp // of the user file when all was read
+	lib   *Library
+	stamp string // of the folder's files when lib was read
+	// whole is lib's entries decoded in one database (DB), made when
+	// first asked for.
+	whole *DB
 }
 
-// fileStamp is what a cheap stat says of a file: enough to notice that
-// another process rewrote it (SaveUser replaces it atomically, so a new
-// file, a new modification time).
-type fileStamp struct {
-	exists bool
-	size   int64
-	mod    time.Time
-}
+// DefaultCollection is the collection that imports go to when none is
+// named; its entries' IDs start with "user:" (UserPrefix).
+const DefaultCollection = "user"
+
+// collExt ends the name of a collection file.
+const collExt = ".refcoll"
+
+// settingsFile holds the collections' settings in the user's folder.
+const settingsFile = "collections.json"
 
 // NewStore returns a Store over the bundled database, which bundled returns
-// (decoding it once, as assets.RefDB does), and the user database at
-// userPath. An empty userPath means the user has none (no configuration
+// (decoding it once, as assets.RefDB does), and the user's collections in
+// the folder dir. An empty dir means the user has none (no configuration
 // directory): the Store is then the bundled database alone, and Import
 // says why it cannot add to it.
-func NewStore(bundled func() (*DB, error), userPath string) *Store {
-	return &Store{bundled: bundled, userPath: userPath}
+func NewStore(bundled func() (*DB, error), dir string) *Store {
+	s := &Store{bundled: bundled, dir: dir}
+	s.base = sync.OnceValues(func() (*Part, error) {
+		db, err := bundled()
+		if err != nil {
+			return nil, err
+		}
+		x, err := NewIndex(db.Phases)
+		if err != nil {
+			return nil, err
+		}
+		return &Part{Name: BundledName, Enabled: true, Index: x, db: db}, nil
+	})
+	return s
 }
 
-// UserPath returns where the user's entries are kept, "" for nowhere.
-func (s *Store) UserPath() string { return s.userPath }
+// UserPath returns the folder of the user's collections, "" for none.
+func (s *Store) UserPath() string { return s.dir }
 
 // Bundled returns the bundled database.
 func (s *Store) Bundled() (*DB, error) { return s.bundled() }
 
-// DB returns the bundled phases followed by the user's. The first call
-// reads the user database; later calls return the same *DB until the user
-// database changes. A user database that cannot be read is an error naming
-// its file, not silently skipped.
-func (s *Store) DB() (*DB, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.stat()
-	if err != nil {
-		return nil, err
-	}
-	if s.all != nil && st == s.stamp {
-		return s.all, nil
-	}
-	bundled, err := s.bundled()
-	if err != nil {
-		return nil, err
-	}
-	user, err := s.readUser()
-	if err != nil {
-		return nil, err
-	}
-	s.all, s.stamp = bundled.With(user), st
-	return s.all, nil
-}
-
-func (s *Store) stat() (fileStamp, error) {
-	if s.userPath == "" {
-		return fileStamp{}, nil
-	}
-	fi, err := os.Stat(s.userPath)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fileStamp{}, nil
-	case err != nil:
-		return fileStamp{}, err
-	}
-	return fileStamp{exists: true, size: fi.Size(), mod: fi.ModTime()}, nil
-}
-
-// readUser reads the user database, empty when there is none.
-func (s *Store) readUser() (*DB, error) {
-	if s.userPath == "" {
-		return &DB{Version: "user"}, nil
-	}
-	return LoadUser(s.userPath)
-}
-
-// User reads the user's database from its file, for listing or exporting
-// its entries; the result is the caller's own.
-func (s *Store) User() (*DB, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.readUser()
-}
-
-// errNoUserDB says why the user database cannot be changed.
+// errNoUserDB says why the user's collections cannot be changed.
 var errNoUserDB = errors.New("refdb: no user database: the user has no configuration directory")
 
-// Import adds the structures of CIF files to the user database, computed
-// like the bundled entries, with the RIR against the bundled corundum, and
-// saves it. A file that cannot be read, a structure refused by the sanity
-// gate (*GateError) and a phase already in the bundled or user database
-// (*DuplicateError) are reported in failed while the others import; err
-// is a problem with the database itself. It is ImportResolving with every
-// duplicate skipped.
-func (s *Store) Import(files []string) (imported []Phase, failed []error, err error) {
-	return s.ImportResolving(files, nil)
-}
-
-// Resolution is what ImportResolving does with a structure whose phase
-// the database already holds under another ID.
+// Resolution is what an import does with a structure whose phase the
+// database already holds under another ID (ImportOptions.Resolve).
 type Resolution int
 
 const (
 	// Skip leaves the structure out and reports its *DuplicateError.
 	Skip Resolution = iota
 	// Replace puts the structure in place of the entry it duplicates. A
-	// user entry is removed; a bundled one, which cannot be, is left out
-	// of DB for as long as the new entry lists it among its Duplicates
-	// (removing the new entry brings it back).
+	// user entry is removed; a bundled one, which cannot be, is hidden
+	// (Part.Hidden) for as long as the new entry, in an enabled
+	// collection, lists it among its Duplicates (removing the new entry
+	// brings it back).
 	Replace
 	// KeepBoth adds the structure beside the entry it duplicates.
 	KeepBoth
 )
 
-// ImportResolving is Import with resolve deciding what to do with each
-// structure that duplicates an entry (the *DuplicateError that Import
-// would report); a nil resolve skips them all. The duplicate is looked
-// for among the user's entries first, then among the bundled ones that
-// no user entry replaces.
+// ImportResolving imports CIF files into the default collection as Import
+// does, with resolve deciding what to do with each duplicate (nil skips
+// them all), and returns the entries imported, whole, and what was not
+// imported as errors (a *DuplicateError, a wrapped *GateError, a file that
+// cannot be read): the window's import of a few files.
 func (s *Store) ImportResolving(files []string, resolve func(*DuplicateError) Resolution) (imported []Phase, failed []error, err error) {
-	if s.userPath == "" {
-		return nil, nil, errNoUserDB
-	}
-	bundled, err := s.bundled()
+	res, err := s.Import(context.Background(), files, ImportOptions{Resolve: resolve})
 	if err != nil {
 		return nil, nil, err
 	}
-	cs, err := bundled.CorundumScale()
-	if err != nil {
-		return nil, nil, err
+	for _, f := range res.Failed {
+		failed = append(failed, f.Err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	user, err := s.readUser()
+	lib, err := s.Library()
 	if err != nil {
-		return nil, nil, err
+		return nil, failed, err
 	}
-	for _, f := range files {
-		ps, err := ImportFile(f, cs)
+	for _, e := range res.Imported {
+		p, _, err := lib.Get(e.ID)
 		if err != nil {
-			failed = append(failed, err)
-			continue
-		}
-		for _, p := range ps {
-			err := CheckDuplicate(&p, user, bundled.without(user.replaced()))
-			var dup *DuplicateError
-			if errors.As(err, &dup) {
-				r := Skip
-				if resolve != nil {
-					r = resolve(dup)
-				}
-				switch r {
-				case Replace:
-					p.Duplicates = append(append(p.Duplicates, dup.Of.ID), dup.Of.Duplicates...)
-					user.Remove(dup.Of.ID) // a user entry; a bundled one is hidden
-				case KeepBoth:
-				default:
-					failed = append(failed, err)
-					continue
-				}
-			}
-			user.Put(p)
-			imported = append(imported, p)
-		}
-	}
-	if len(imported) > 0 {
-		if err := SaveUser(s.userPath, user); err != nil {
 			return nil, failed, err
 		}
-		s.all = nil
+		imported = append(imported, *p)
 	}
 	return imported, failed, nil
 }
 
-// Remove deletes user entries by ID and saves the user database; an ID
-// that is not a user entry is an error and nothing is removed.
+// settings are the contents of collections.json.
+type settings struct {
+	Disabled []string `json:"disabled"`
+}
+
+func (s *Store) readSettings() (settings, error) {
+	var st settings
+	b, err := os.ReadFile(filepath.Join(s.dir, settingsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err == nil {
+		if err = json.Unmarshal(b, &st); err != nil {
+			err = fmt.Errorf("%s: %w", filepath.Join(s.dir, settingsFile), err)
+		}
+	}
+	return st, err
+}
+
+func (s *Store) writeSettings(st settings) error {
+	slices.Sort(st.Disabled)
+	st.Disabled = slices.Compact(st.Disabled)
+	if st.Disabled == nil {
+		st.Disabled = []string{}
+	}
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomic.WriteFile(filepath.Join(s.dir, settingsFile), func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+}
+
+// collectionFiles lists the collections in the folder by name, with a
+// stamp of the folder's files (names, sizes, modification times) that
+// changes whenever one of them does.
+func (s *Store) collectionFiles() (names []string, stamp string, err error) {
+	if s.dir == "" {
+		return nil, "", nil
+	}
+	ents, err := os.ReadDir(s.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var b strings.Builder
+	for _, e := range ents {
+		name := e.Name()
+		if !strings.HasSuffix(name, collExt) && name != settingsFile {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return nil, "", err
+		}
+		fmt.Fprintf(&b, "%s %d %d\n", name, fi.Size(), fi.ModTime().UnixNano())
+		if n := strings.TrimSuffix(name, collExt); n != name && CheckName(n) == nil {
+			names = append(names, n)
+		}
+	}
+	return names, b.String(), nil
+}
+
+func (s *Store) collPath(name string) string { return filepath.Join(s.dir, name+collExt) }
+
+// Library returns the bundled database and the user's collections. The
+// first call reads them; later calls return the same *Library until a
+// collection changes. A collection that cannot be read is an error naming
+// its file, not silently skipped.
+func (s *Store) Library() (*Library, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.library()
+}
+
+func (s *Store) library() (*Library, error) {
+	if err := s.migrateLegacy(); err != nil {
+		return nil, err
+	}
+	names, stamp, err := s.collectionFiles()
+	if err != nil {
+		return nil, err
+	}
+	if s.lib != nil && stamp == s.stamp {
+		return s.lib, nil
+	}
+	base, err := s.base()
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.readSettings()
+	if err != nil {
+		return nil, err
+	}
+	lib := &Library{}
+	// Parts whose files did not change are kept as they are: reopening
+	// maps the same bytes again.
+	old := map[string]*Part{}
+	if s.lib != nil {
+		for _, p := range s.lib.Parts[1:] {
+			old[p.Name] = p
+		}
+	}
+	hidden := make([]bool, base.Len())
+	for _, name := range names {
+		f, err := s.openUnchanged(old[name], name)
+		if err != nil {
+			return nil, err
+		}
+		p := &Part{Name: name, Enabled: !slices.Contains(st.Disabled, name), Index: f.index, file: f}
+		lib.Parts = append(lib.Parts, p)
+		if p.Enabled {
+			for i := range f.n {
+				for _, id := range f.replaces(i) {
+					if k := base.Find(id); k >= 0 {
+						hidden[k] = true
+					}
+				}
+			}
+		}
+	}
+	b := *base
+	b.hidden = hidden
+	lib.Parts = append([]*Part{&b}, lib.Parts...)
+	s.lib, s.stamp, s.whole = lib, stamp, nil
+	return lib, nil
+}
+
+// DB returns the bundled entries that no user entry replaces followed by
+// the entries of the enabled collections, whole, in one database: for a
+// program that lists or searches them all at once (the window's database
+// browser). It is made once per library; a collection of hundreds of
+// thousands of entries makes it as large (Library reads only what a
+// search needs).
+func (s *Store) DB() (*DB, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lib, err := s.library()
+	if err != nil {
+		return nil, err
+	}
+	if s.whole != nil {
+		return s.whole, nil
+	}
+	bundled := lib.Bundled()
+	db := &DB{Version: bundled.Version, Refused: bundled.Refused}
+	for _, part := range lib.Parts {
+		if !part.Enabled {
+			continue
+		}
+		for i := range part.Len() {
+			if part.Hidden(i) {
+				continue
+			}
+			p, err := part.Phase(i)
+			if err != nil {
+				return nil, err
+			}
+			db.Phases = append(db.Phases, *p)
+		}
+		if part.User() && part.Len() > 0 && db.Version == bundled.Version {
+			db.Version += "+user"
+		}
+	}
+	s.whole = db
+	return db, nil
+}
+
+// User returns the entries of every user collection, whole, in one
+// database, for listing or exporting them; the result is the caller's
+// own.
+func (s *Store) User() (*DB, error) {
+	lib, err := s.Library()
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Version: "user"}
+	for _, part := range lib.Parts[1:] {
+		for i := range part.Len() {
+			p, err := part.Phase(i)
+			if err != nil {
+				return nil, err
+			}
+			db.Phases = append(db.Phases, *p)
+		}
+	}
+	return db, nil
+}
+
+// openUnchanged returns the open file of a part when the file on disk is
+// still the one it was read from, else opens it again.
+func (s *Store) openUnchanged(p *Part, name string) (*collFile, error) {
+	path := s.collPath(name)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil && p.file.size == fi.Size() && p.file.mod.Equal(fi.ModTime()) {
+		return p.file, nil
+	}
+	f, err := openCollection(path)
+	if err != nil {
+		return nil, err
+	}
+	f.size, f.mod = fi.Size(), fi.ModTime()
+	return f, nil
+}
+
+// Collection describes a collection for the user (bragg db collections).
+type Collection struct {
+	Name    string `json:"name"`
+	Entries int    `json:"entries"`
+	Enabled bool   `json:"enabled"`
+	// Bytes is the size of its file; IndexBytes of its index, the part
+	// a search reads.
+	Bytes      int64 `json:"bytes"`
+	IndexBytes int64 `json:"index_bytes"`
+}
+
+// Collections lists the bundled database (Bytes 0: it is in the program)
+// and the user's collections.
+func (s *Store) Collections() ([]Collection, error) {
+	lib, err := s.Library()
+	if err != nil {
+		return nil, err
+	}
+	var out []Collection
+	for _, p := range lib.Parts {
+		c := Collection{Name: p.Name, Entries: p.Len(), Enabled: p.Enabled, IndexBytes: p.Index.Size()}
+		if p.file != nil {
+			c.Bytes = p.file.size
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// SetEnabled enables or disables a collection: a disabled one is kept but
+// not searched unless a Subset names it.
+func (s *Store) SetEnabled(name string, enabled bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkCollection(name); err != nil {
+		return err
+	}
+	st, err := s.readSettings()
+	if err != nil {
+		return err
+	}
+	st.Disabled = slices.DeleteFunc(st.Disabled, func(n string) bool { return n == name })
+	if !enabled {
+		st.Disabled = append(st.Disabled, name)
+	}
+	return s.writeSettings(st)
+}
+
+// RemoveCollection deletes a collection and its entries.
+func (s *Store) RemoveCollection(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkCollection(name); err != nil {
+		return err
+	}
+	if err := os.Remove(s.collPath(name)); err != nil {
+		return err
+	}
+	st, err := s.readSettings()
+	if err != nil {
+		return err
+	}
+	if slices.Contains(st.Disabled, name) {
+		st.Disabled = slices.DeleteFunc(st.Disabled, func(n string) bool { return n == name })
+		return s.writeSettings(st)
+	}
+	return nil
+}
+
+// checkCollection reports a name that is not one of the user's
+// collections.
+func (s *Store) checkCollection(name string) error {
+	if s.dir == "" {
+		return errNoUserDB
+	}
+	if name == BundledName {
+		return errors.New("the bundled database cannot be changed")
+	}
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if _, err := os.Stat(s.collPath(name)); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no collection %q (bragg db collections lists them)", name)
+	}
+	return nil
+}
+
+// Remove deletes entries by ID from the user's collections and saves
+// them; an ID that is not a user entry is an error and nothing is
+// removed.
 func (s *Store) Remove(ids ...string) error {
-	if s.userPath == "" {
+	if s.dir == "" {
 		return errNoUserDB
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	user, err := s.readUser()
+	lib, err := s.library()
 	if err != nil {
 		return err
 	}
+	drop := map[*Part][]int{}
 	for _, id := range ids {
-		if !user.Remove(id) {
+		found := false
+		for _, p := range lib.Parts[1:] {
+			if i := p.Find(id); i >= 0 {
+				drop[p] = append(drop[p], i)
+				found = true
+				break
+			}
+		}
+		if !found {
 			return fmt.Errorf("no user entry %q (bundled entries cannot be removed)", id)
 		}
 	}
-	if err := SaveUser(s.userPath, user); err != nil {
+	for p, is := range drop {
+		if err := s.rewrite(p, func(i int) bool { return !slices.Contains(is, i) }, nil); err != nil {
+			return err
+		}
+	}
+	s.lib = nil
+	return nil
+}
+
+// rewrite writes collection p again with the entries keep admits, then
+// those of add (which may be nil).
+func (s *Store) rewrite(p *Part, keep func(i int) bool, add *collBuilder) error {
+	b := newCollBuilder(s.dir)
+	defer b.close()
+	for i := range p.Len() {
+		if keep(i) {
+			if err := b.addFrom(p.file, i); err != nil {
+				return err
+			}
+		}
+	}
+	if add != nil {
+		if err := b.appendBuilt(add); err != nil {
+			return err
+		}
+	}
+	err := b.write(s.collPath(p.Name))
+	// The kept entries are read from p's mapping until then.
+	runtime.KeepAlive(p)
+	return err
+}
+
+// migrateLegacy turns the user database of Bragg 0.1 (one file,
+// user.refdb, beside the collections' folder) into the collection "user",
+// once; the old file is kept as user.refdb.migrated.
+func (s *Store) migrateLegacy() error {
+	if s.dir == "" {
+		return nil
+	}
+	legacy := filepath.Join(filepath.Dir(s.dir), "user.refdb")
+	// Only a file: a folder of that name is the collections' own (a
+	// Store made over ".../user.refdb", as Bragg 0.1's callers name it).
+	if fi, err := os.Stat(legacy); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	if _, err := os.Stat(s.collPath(DefaultCollection)); err == nil {
+		return nil
+	}
+	db, err := loadLegacy(legacy)
+	if err != nil {
 		return err
 	}
-	s.all = nil
-	return nil
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	b := newCollBuilder(s.dir)
+	defer b.close()
+	for i := range db.Phases {
+		if err := b.add(&db.Phases[i]); err != nil {
+			return err
+		}
+	}
+	if err := b.write(s.collPath(DefaultCollection)); err != nil {
+		return err
+	}
+	return os.Rename(legacy, legacy+".migrated")
 }

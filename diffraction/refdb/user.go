@@ -1,58 +1,43 @@
 package refdb
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
-	"github.com/bragg-xrd/bragg/internal/atomic"
 )
 
-// UserPath is where the user's own entries are kept: bragg/user.refdb in
-// the user's configuration directory (os.UserConfigDir).
+// UserPath is the folder of the user's collections: bragg/refdb in the
+// user's configuration directory (os.UserConfigDir).
 func UserPath() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("refdb: no configuration directory for the user database: %w", err)
 	}
-	return filepath.Join(dir, "bragg", "user.refdb"), nil
+	return filepath.Join(dir, "bragg", "refdb"), nil
 }
 
-// LoadUser reads the user database at path; a missing file is an empty
-// database.
-func LoadUser(path string) (*DB, error) {
+// loadLegacy reads a user database of Bragg 0.1 (one file in the format
+// of the bundled database) at path.
+func loadLegacy(path string) (*DB, error) {
 	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &DB{Version: "user"}, nil
-	}
 	if err != nil {
 		return nil, err
 	}
-	db, err := Load(bytes.NewReader(b))
+	db, err := LoadBytes(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return db, nil
 }
 
-// SaveUser writes the user database to path atomically, creating its
-// directory.
-func SaveUser(path string, db *DB) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return atomic.WriteFile(path, func(w io.Writer) error { return Write(w, db) })
-}
-
-// UserPrefix starts the ID of every user entry.
-const UserPrefix = "user:"
+// UserPrefix starts the ID of every entry of the default collection; the
+// IDs of another collection start with its name and a colon ("cod:").
+const UserPrefix = DefaultCollection + ":"
 
 // ImportCIF computes user entries from the structures of a CIF file,
 // identified by the file's name (and the data block, when it holds
@@ -63,6 +48,14 @@ const UserPrefix = "user:"
 // wrapping its *GateError. Whether the phase is already in the database is
 // the caller's to ask (CheckDuplicate).
 func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error) {
+	return importCIF(r, file, UserPrefix, corundumScale)
+}
+
+// importCIF is ImportCIF with the IDs starting with prefix. Entries of
+// the common phases (CommonPhase.Matches) are flagged Common, as the
+// bundled ones are: a collection's goethite is as common as the bundled
+// quartz.
+func importCIF(r io.Reader, file, prefix string, corundumScale float64) ([]Phase, error) {
 	ss, err := crystal.ParseCIF(r, file)
 	if err != nil {
 		return nil, err
@@ -82,13 +75,14 @@ func ImportCIF(r io.Reader, file string, corundumScale float64) ([]Phase, error)
 			return nil, fmt.Errorf("%s: data_%s: %w", file, s.Block, err)
 		}
 		p.Repairs = repair
-		p.ID = UserPrefix + Slug(base)
+		p.ID = prefix + Slug(base)
 		if len(ss) > 1 {
 			p.ID += "-" + Slug(s.Block)
 		}
 		p.Source = file
 		p.License = "the user's own"
 		p.RIR = RIR(scale, corundumScale)
+		p.Common = slices.ContainsFunc(CommonPhases, func(c CommonPhase) bool { return c.Matches(&p) })
 		out = append(out, p)
 	}
 	return out, nil
@@ -102,74 +96,6 @@ func ImportFile(path string, corundumScale float64) ([]Phase, error) {
 	}
 	defer f.Close()
 	return ImportCIF(f, path, corundumScale)
-}
-
-// Put adds entries to db, replacing those with the same IDs, keeping the
-// phases sorted by ID.
-func (db *DB) Put(ps ...Phase) {
-	for _, p := range ps {
-		if q := db.Get(p.ID); q != nil {
-			*q = p
-			continue
-		}
-		db.Phases = append(db.Phases, p)
-	}
-	sortPhases(db.Phases)
-}
-
-// Remove deletes the entry with the given ID and reports whether there
-// was one.
-func (db *DB) Remove(id string) bool {
-	for i := range db.Phases {
-		if db.Phases[i].ID == id {
-			db.Phases = append(db.Phases[:i], db.Phases[i+1:]...)
-			return true
-		}
-	}
-	return false
-}
-
-// With returns a database holding db's phases followed by other's (the
-// bundled and the user's together) and db's refused list, or db itself
-// when other has none. db's phases that an entry of other replaces (lists
-// among its Duplicates, see Replace) are left out. The Phase values are
-// copied into one slice (their lines and structures are shared): a Store
-// does it once per change of the user database, not per search.
-func (db *DB) With(other *DB) *DB {
-	if other == nil || len(other.Phases) == 0 {
-		return db
-	}
-	kept := db.without(other.replaced())
-	all := make([]Phase, 0, len(kept.Phases)+len(other.Phases))
-	all = append(append(all, kept.Phases...), other.Phases...)
-	return &DB{Version: db.Version + "+user", Phases: all, Refused: db.Refused}
-}
-
-// replaced returns the IDs that db's entries list among their Duplicates:
-// the entries they replace.
-func (db *DB) replaced() map[string]bool {
-	ids := map[string]bool{}
-	for i := range db.Phases {
-		for _, id := range db.Phases[i].Duplicates {
-			ids[id] = true
-		}
-	}
-	return ids
-}
-
-// without returns db without the phases whose IDs are in ids, or db itself
-// when it has none of them.
-func (db *DB) without(ids map[string]bool) *DB {
-	if !slices.ContainsFunc(db.Phases, func(p Phase) bool { return ids[p.ID] }) {
-		return db
-	}
-	out := &DB{Version: db.Version, Refused: db.Refused}
-	for _, p := range db.Phases {
-		if !ids[p.ID] {
-			out.Phases = append(out.Phases, p)
-		}
-	}
-	return out
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -28,38 +28,16 @@ func importNaCl(t *testing.T) Phase {
 	return ps[0]
 }
 
-func TestUserDatabase(t *testing.T) {
+// TestImportedEntry: an imported CIF is an entry computed like the
+// bundled ones, named by its file.
+func TestImportedEntry(t *testing.T) {
 	p := importNaCl(t)
-	if p.ID != "user:my-nacl" || p.Formula != "NaCl" || !(p.RIR > 0) || len(p.Lines) == 0 {
-		t.Fatalf("imported %s %s RIR %g, %d lines", p.ID, p.Formula, p.RIR, len(p.Lines))
+	if p.ID != "user:my-nacl" || p.Formula != "NaCl" || !(p.RIR > 0) || len(p.Lines) == 0 || p.Source != "my NaCl.cif" {
+		t.Fatalf("imported %s %s RIR %g, %d lines, source %q", p.ID, p.Formula, p.RIR, len(p.Lines), p.Source)
 	}
-	path := filepath.Join(t.TempDir(), "cfg", "bragg", "user.refdb")
-	db, err := LoadUser(path) // no file yet: empty
-	if err != nil || len(db.Phases) != 0 {
-		t.Fatalf("new user database: %v, %d phases", err, len(db.Phases))
-	}
-	db.Put(p)
-	db.Put(p) // a re-import replaces
-	if err := SaveUser(path, db); err != nil {
-		t.Fatal(err)
-	}
-	back, err := LoadUser(path)
-	if err != nil || len(back.Phases) != 1 {
-		t.Fatalf("saved and loaded: %v, %d phases", err, len(back.Phases))
-	}
-	// The stored fields come back (the structure's unexported provenance,
-	// such as where its symmetry came from, is not stored).
-	q := back.Phases[0]
-	if q.ID != p.ID || q.RIR != p.RIR || !reflect.DeepEqual(q.Lines, p.Lines) || !reflect.DeepEqual(q.Structure.Sites, p.Structure.Sites) ||
-		!reflect.DeepEqual(q.Structure.Ops, p.Structure.Ops) || q.Structure.Cell != p.Structure.Cell {
-		t.Errorf("saved and loaded entry differs")
-	}
-	both := (&DB{Version: "b", Phases: []Phase{{ID: "cod:1"}}, Refused: []Refusal{{ID: "cod:2", Reason: ReasonDensity}}}).With(back)
-	if len(both.Phases) != 2 || both.Get("user:my-nacl") == nil || both.RefusedByReason()[ReasonDensity] != 1 {
-		t.Errorf("bundled with user: %d phases, refused %v", len(both.Phases), both.RefusedByReason())
-	}
-	if !back.Remove("user:my-nacl") || back.Remove("user:my-nacl") || len(back.Phases) != 0 {
-		t.Error("Remove")
+	// Halite is one of the common laboratory phases.
+	if !p.Common {
+		t.Error("halite is not flagged common")
 	}
 }
 

@@ -65,11 +65,25 @@ func brindleyFractions(s, zmv, rho, mu, cov []float64, d float64) (w, esd, zmvTa
 	return w, esd, zmvTau
 }
 
-// tauTable holds Brindley's τ over x = (μ_p − μ̄)R from −tauMax to tauMax.
+// tauTable holds Brindley's τ over x = (μ_p − μ̄)R from −tauMax to tauMax:
+// τ(x) = ⟨exp(−x·L)⟩ over the points of a sphere of unit radius (sphere
+// paths), x_i = −tauMax + i·Δx. The exponentials follow along the table
+// from the first, exp(−x_{i+1}L) = exp(−x_i·L)·exp(−Δx·L): two per point
+// of the sphere instead of one per entry, with a rounding drift over the
+// tauPoints entries below 1e-13 relative.
 var tauTable = sync.OnceValue(func() []float64 {
 	t := make([]float64, tauPoints)
+	dx := 2 * tauMax / float64(tauPoints-1)
+	paths := spherePaths()
+	for _, l := range paths {
+		e, r := math.Exp(tauMax*l), math.Exp(-dx*l)
+		for i := range t {
+			t[i] += e
+			e *= r
+		}
+	}
 	for i := range t {
-		t[i] = tauSphere(-tauMax + 2*tauMax*float64(i)/float64(tauPoints-1))
+		t[i] /= float64(len(paths))
 	}
 	return t
 })
@@ -92,13 +106,12 @@ func brindleyTau(x float64) float64 {
 	return t[i]*(1-u) + t[i+1]*u
 }
 
-// tauSphere computes τ for a sphere of unit radius and x = ΔμR by
-// integrating exp(−x·(L_in + L_out)) over its volume on a 24³ grid, L_in
-// the path from the surface to a point along the incident beam and L_out
-// from it to the surface along the diffracted beam, both at θ = 30° to the
-// specimen surface (2θ = 60°, the middle of a laboratory scan; τ changes
-// little with the angle).
-func tauSphere(x float64) float64 {
+// spherePaths returns L = L_in + L_out at the points of a 24³ grid inside
+// a sphere of unit radius, L_in the path from the surface to the point
+// along the incident beam and L_out from it to the surface along the
+// diffracted beam, both at θ = 30° to the specimen surface (2θ = 60°, the
+// middle of a laboratory scan; τ changes little with the angle).
+func spherePaths() []float64 {
 	th := math.Pi / 6
 	in := [3]float64{-math.Cos(th), 0, math.Sin(th)} // back along the incident beam
 	out := [3]float64{math.Cos(th), 0, math.Sin(th)}
@@ -108,8 +121,7 @@ func tauSphere(x float64) float64 {
 		return -b + math.Sqrt(max(b*b-c, 0))
 	}
 	const n = 24
-	var sum float64
-	var count int
+	var paths []float64
 	for i := range n {
 		for j := range n {
 			for k := range n {
@@ -117,12 +129,11 @@ func tauSphere(x float64) float64 {
 				if p[0]*p[0]+p[1]*p[1]+p[2]*p[2] >= 1 {
 					continue
 				}
-				sum += math.Exp(-x * (exit(p, in) + exit(p, out)))
-				count++
+				paths = append(paths, exit(p, in)+exit(p, out))
 			}
 		}
 	}
-	return sum / float64(count)
+	return paths
 }
 
 // absorption returns the linear absorption of each phase at the

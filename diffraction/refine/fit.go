@@ -202,6 +202,14 @@ type PhaseResult struct {
 	zmv float64 // cell mass × volume, for Hill–Howard
 }
 
+// SizeMeasured says whether the refined crystallite size is a
+// measurement: lines broader than the instrument's by a size below 2 µm
+// (beyond it the broadening is lost in the instrument's, as for
+// Scherrer's equation itself), determined to better than half its value.
+func (p *PhaseResult) SizeMeasured() bool {
+	return p.Size > 0 && p.Size < 2000 && p.SizeESD < p.Size/2
+}
+
 // Line is one reflection of a refined phase.
 type Line struct {
 	H            int     `json:"h"`
@@ -229,6 +237,7 @@ func Fit(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Optio
 	if err != nil {
 		return nil, err
 	}
+	defer f.release()
 	return f.run()
 }
 
@@ -248,6 +257,14 @@ type fitter struct {
 	a, b, step, r, save []float64
 	act                 []int
 	free                []int // parameter of each column
+	// The state at which a and b were formed (jacobian): the parameters,
+	// the columns, the coarse broadening and χ²; normalOK says they are.
+	normalAt   []float64
+	normalFree []int
+	normalW    float64
+	normalChi  float64
+	normalOK   bool
+	yc0        []float64 // the calculated pattern before the asymmetry's step
 }
 
 func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt Options, std *Phase) (*fitter, error) {
@@ -341,7 +358,8 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	m.sw = weights(scan)
 	m.step = uniformStep(scan.TwoTheta)
 	m.yc = make([]float64, n)
-	m.bg = chebyshev(scan.TwoTheta, nb)
+	m.bgBuf = getFloats(nb * n)
+	m.bg = chebyshevIn(scan.TwoTheta, nb, m.bgBuf)
 	from := opt.From
 
 	// Parameters.
@@ -445,9 +463,15 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 		}
 	}
 	m.col = make([]int, len(m.par))
+	cols := 0
 	for i := range m.par {
 		m.par[i].v = min(max(m.par[i].v, m.par[i].lo), m.par[i].hi)
+		if m.par[i].group&all != 0 && !m.par[i].fixed {
+			cols++
+		}
 	}
+	// The Jacobian of the most columns any stage may have.
+	m.jac = getFloats(cols * n)[:0]
 	return &fitter{ctx: ctx, m: m, scan: scan, std: std, opt: opt, stages: stages, start: start, bound: bound}, nil
 }
 
@@ -647,6 +671,7 @@ func (f *fitter) coarsePass(si int, g Group, w float64) error {
 		}
 		f.log = append(f.log, sub.log...)
 		f.iters = sub.iters
+		sub.release()
 	}
 	return err
 }
@@ -663,10 +688,15 @@ func (f *fitter) setColumns(groups Group, skip map[int]bool) int {
 			f.free = append(f.free, i)
 		}
 	}
+	m.linear = true
+	for _, i := range f.free {
+		m.linear = m.linear && m.par[i].group&(Scale|Background) != 0
+	}
 	nf := len(f.free)
 	n := len(m.x)
 	if cap(m.jac) < nf*n {
-		m.jac = make([]float64, nf*n)
+		putFloats(m.jac)
+		m.jac = getFloats(nf * n)
 	}
 	m.jac = m.jac[:nf*n]
 	f.a = grow(f.a, nf*nf)
@@ -694,24 +724,44 @@ func (f *fitter) jacobian() float64 {
 	chi := m.chi2()
 	if i := m.iAsym; i >= 0 && m.col[i] >= 0 {
 		c := m.col[i]
-		base := slices.Clone(m.yc)
+		f.yc0 = append(f.yc0[:0], m.yc...)
 		const h = 1e-5
 		v := m.par[i].v
 		m.par[i].v = v + h
-		m.computePeaks(false)
-		m.setBackground()
-		m.evalPoints(0, n, false, nil, &m.work[0])
+		m.eval(false)
 		for k := range n {
-			m.jac[c*n+k] = (m.yc[k] - base[k]) / h * m.sw[k]
+			m.jac[c*n+k] = (m.yc[k] - f.yc0[k]) / h * m.sw[k]
 		}
 		m.par[i].v = v
-		copy(m.yc, base)
+		copy(m.yc, f.yc0)
 	}
 	for i := range n {
 		f.r[i] = (m.y[i] - m.yc[i]) * m.sw[i]
 	}
 	normal(m.jac, n, len(f.free), f.r, f.a, f.b)
+	f.normalAt = f.normalAt[:0]
+	for i := range m.par {
+		f.normalAt = append(f.normalAt, m.par[i].v)
+	}
+	f.normalFree = append(f.normalFree[:0], f.free...)
+	f.normalW, f.normalChi, f.normalOK = m.extraW, chi, true
 	return chi
+}
+
+// normalFresh reports whether a and b are those of the current
+// parameters, columns and broadening (formed by the last jacobian), and
+// returns that χ².
+func (f *fitter) normalFresh() (float64, bool) {
+	m := f.m
+	if !f.normalOK || m.extraW != f.normalW || !slices.Equal(f.free, f.normalFree) {
+		return 0, false
+	}
+	for i := range m.par {
+		if m.par[i].v != f.normalAt[i] {
+			return 0, false
+		}
+	}
+	return f.normalChi, true
 }
 
 // stage runs Levenberg–Marquardt on the parameters of groups, with the
@@ -1035,6 +1085,7 @@ func FitInstrument(ctx context.Context, scan *diffraction.Scan, std *Phase, opt 
 	if err != nil {
 		return Instrument{}, nil, err
 	}
+	defer f.release()
 	res, err := f.run()
 	if err != nil {
 		return Instrument{}, res, err

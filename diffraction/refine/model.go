@@ -3,7 +3,6 @@ package refine
 import (
 	"math"
 	"runtime"
-	"sort"
 	"sync"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
@@ -103,7 +102,8 @@ type model struct {
 	po       [][]poData // per phase (nil: no orientation), per reflection
 	poE      [][]float64
 	lp       crystal.Options
-	bg       [][]float64 // Chebyshev columns T_j(t_i)
+	bg       [][]float64 // Chebyshev columns T_j(t_i), in bgBuf
+	bgBuf    []float64
 	bgFixed  []float64
 	par      []param
 
@@ -113,7 +113,14 @@ type model struct {
 	iU, iV, iW, iX, iY, iAsym              int
 
 	peaks []peak
-	work  [2]scratch // per worker of eval
+	// nodeOff and nodeW hold the asymmetry nodes of the peaks, one
+	// after the other.
+	nodeOff, nodeW []float64
+	work           [2]scratch // per worker of eval
+	// linear says that the free parameters are scales and background
+	// terms only (set with the columns), lin the phases' patterns for it.
+	linear bool
+	lin    linearCache
 	// extraW (deg²) broadens every line's Gaussian width during the
 	// coarse pass (Options.CoarseWidth), coarse says it is on.
 	extraW float64
@@ -125,9 +132,11 @@ type model struct {
 	jac []float64
 }
 
-// peak is one line (reflection and wavelength) at the current parameters.
+// peak is one line (reflection and wavelength) at the current parameters;
+// its asymmetry nodes are in the model's nodeOff and nodeW.
 type peak struct {
 	c, area float64
+	unit    float64 // the area at unit scale
 	t       tch
 	a       asym
 	i0, i1  int // window
@@ -159,10 +168,15 @@ func (m *model) addParam(p param) int {
 // at x mapped onto [−1, 1] over the scan, T0 = 1, T1 = t,
 // T_{j+1} = 2t·T_j − T_{j−1} (Abramowitz & Stegun 22.7.4).
 func chebyshev(x []float64, n int) [][]float64 {
+	return chebyshevIn(x, n, make([]float64, n*len(x)))
+}
+
+// chebyshevIn is chebyshev with the columns in buf (n·len(x) floats).
+func chebyshevIn(x []float64, n int, buf []float64) [][]float64 {
 	out := make([][]float64, n)
 	lo, hi := x[0], x[len(x)-1]
 	for j := range out {
-		out[j] = make([]float64, len(x))
+		out[j] = buf[j*len(x) : (j+1)*len(x) : (j+1)*len(x)]
 	}
 	for i, v := range x {
 		t := 2*(v-lo)/(hi-lo) - 1
@@ -210,7 +224,15 @@ func (m *model) asymmetry() (sl, hl float64) {
 // computePeaks fills m.peaks from the current parameter values; with
 // jac, every line also gets its Jacobian columns and coefficients.
 func (m *model) computePeaks(jac bool) {
+	if m.peaks == nil {
+		lines := 0
+		for _, ph := range m.phases {
+			lines += len(ph.refl)
+		}
+		m.peaks = make([]peak, 0, 2*lines)
+	}
 	m.peaks = m.peaks[:0]
+	m.nodeOff, m.nodeW = m.nodeOff[:0], m.nodeW[:0]
 	in := m.inst
 	in.U, in.V, in.W = m.value(m.iU, in.U), m.value(m.iV, in.V), m.value(m.iW, in.W)
 	in.X, in.Y = m.value(m.iX, in.X), m.value(m.iY, in.Y)
@@ -260,32 +282,39 @@ func (m *model) computePeaks(jac bool) {
 				lStrain := deg * 4 * tanT                     // ∂Γ_L/∂ε
 				gL := in.X*tanT + in.Y/cosT + size*lSize + strain*lStrain
 				t := newTCH(gG, gL)
-				// The next element of m.peaks is filled in place (a peak
-				// is 1.5 kB: neither copied nor cleared) and kept by
-				// extending the slice at the end.
+				// The next element of m.peaks is filled in place (neither
+				// copied nor cleared) and kept by extending the slice at
+				// the end, its nodes likewise in nodeOff and nodeW.
 				if len(m.peaks) == cap(m.peaks) {
 					m.peaks = append(m.peaks, peak{})[:len(m.peaks)]
 				}
 				pk := &m.peaks[:len(m.peaks)+1][len(m.peaks)]
 				pk.c, pk.t, pk.phase, pk.nc = c, t, p, 0
+				if cap(m.nodeOff)-len(m.nodeOff) < maxNodes {
+					// A larger buffer; the peaks already made keep the old one.
+					n := 2*cap(m.nodeOff) + 16*maxNodes
+					m.nodeOff, m.nodeW = make([]float64, 0, n), make([]float64, 0, n)
+				}
+				nk := len(m.nodeOff)
+				pk.a.off, pk.a.w = m.nodeOff[nk:nk+maxNodes:nk+maxNodes], m.nodeW[nk:nk+maxNodes:nk+maxNodes]
 				fcj(&pk.a, tt, t.fwhm, in.SL, in.HL)
 				lo := c + pk.a.lo - reach(t)
 				hi := c + pk.a.hi + reach(t)
 				if hi < xlo || lo > xhi {
 					continue
 				}
-				pk.i0 = sort.SearchFloat64s(m.x, lo)
-				pk.i1 = sort.SearchFloat64s(m.x, hi)
+				pk.i0 = search(m.x, m.step, lo)
+				pk.i1 = search(m.x, m.step, hi)
 				if pk.i0 >= pk.i1 {
 					continue
 				}
-				pk.k0 = sort.SearchFloat64s(m.x, c+pk.a.lo-coreWidths*t.fwhm)
-				pk.k1 = sort.SearchFloat64s(m.x, c+pk.a.hi+coreWidths*t.fwhm)
+				pk.k0 = search(m.x, m.step, c+pk.a.lo-coreWidths*t.fwhm)
+				pk.k1 = search(m.x, m.step, c+pk.a.hi+coreWidths*t.fwhm)
 				ib := base * wt[l] * m.lp.LP(tt)
 				if in.VariableSlit {
 					ib *= sinT
 				}
-				pk.area = s * ib
+				pk.area, pk.unit = s*ib, ib
 				if jac {
 					add := func(i int, kind uint8, coef float64) {
 						if i < 0 || m.col[i] < 0 || pk.nc == maxPeakCols {
@@ -318,6 +347,7 @@ func (m *model) computePeaks(jac bool) {
 					add(m.iStrain[p], kLorentz, a*lStrain)
 				}
 				m.peaks = m.peaks[:len(m.peaks)+1]
+				m.nodeOff, m.nodeW = m.nodeOff[:nk+pk.a.n], m.nodeW[:nk+pk.a.n]
 			}
 		}
 	}
@@ -388,7 +418,8 @@ type scratch struct{ d [4][]float64 }
 func (s *scratch) size(n int) {
 	for k := range s.d {
 		if cap(s.d[k]) < n {
-			s.d[k] = make([]float64, n)
+			// Twice as large as before: the windows grow with the angle.
+			s.d[k] = make([]float64, max(n, 2*cap(s.d[k])))
 		}
 		s.d[k] = s.d[k][:n]
 	}
@@ -396,8 +427,8 @@ func (s *scratch) size(n int) {
 
 // evalPoints adds the profiles of the peaks to yc over the points
 // [lo, hi), with the Jacobian columns when jac is set (m.jac zeroed over
-// those rows beforehand), and each phase's contribution to contrib when
-// not nil.
+// those rows beforehand), and each phase's contribution at unit scale to
+// contrib when not nil.
 func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratch) {
 	n := len(m.x)
 	for pi := range m.peaks {
@@ -407,53 +438,22 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 			continue
 		}
 		k0, k1 := min(max(pk.k0, i0), i1), max(min(pk.k1, i1), i0)
-		fw, eta := pk.t.fwhm, pk.t.eta
-		ig := 1 / fw
 		ws.size(i1 - i0)
 		f, fc, fg, fl := ws.d[kValue], ws.d[kCentre], ws.d[kGauss], ws.d[kLorentz]
 		t := &pk.t
-		mean := pk.c + pk.a.mean
-		// Tails: one Lorentzian at the mean offset.
-		tail := func(a, b int) {
-			for i := a; i < b; i++ {
-				x := m.x[i] - mean
-				u2 := 4 * x * x * ig * ig
-				r := 1 / (1 + u2)
-				l := lorNorm * ig * r
-				f[i-i0] = eta * l
-				if jac {
-					dg := eta * ig * l * (2*u2*r - 1)
-					fc[i-i0] = eta * l * 8 * x * ig * ig * r
-					fg[i-i0] = dg*t.dFdG + l*t.dEdG
-					fl[i-i0] = dg*t.dFdL + l*t.dEdL
-				}
-			}
-		}
-		tail(i0, k0)
-		tail(k1, i1)
+		m.tail(i0, k0, i0, pk.c+pk.a.mean, t, jac, ws)
+		m.tail(k1, i1, i0, pk.c+pk.a.mean, t, jac, ws)
 		if k0 < k1 {
 			a, b := k0-i0, k1-i0
-			var dc, dg, de []float64
-			clear(f[a:b])
+			var dc, dg, dl []float64
 			if jac {
-				dc, dg, de = fc[a:b], fg[a:b], fl[a:b]
-				clear(dc)
-				clear(dg)
-				clear(de)
+				dc, dg, dl = fc[a:b], fg[a:b], fl[a:b]
 			}
-			for k := range pk.a.n {
-				addPV(m.x[k0:k1], m.step, pk.c+pk.a.off[k], fw, eta, pk.a.w[k], f[a:b], dc, dg, de)
-			}
-			// ∂/∂Γ and ∂/∂η to ∂/∂Γ_G and ∂/∂Γ_L.
-			for i := range dg {
-				g, e := dg[i], de[i]
-				dg[i] = g*t.dFdG + e*t.dEdG
-				de[i] = g*t.dFdL + e*t.dEdL
-			}
+			pvSum(m.x[k0:k1], m.step, pk.c, t, pk.a.off[:pk.a.n], pk.a.w[:pk.a.n], f[a:b], dc, dg, dl)
 		}
 		floats.AddScaled(m.yc[i0:i1], pk.area, f)
 		if contrib != nil {
-			floats.AddScaled(contrib[pk.phase][i0:i1], pk.area, f)
+			floats.AddScaled(contrib[pk.phase][i0:i1], pk.unit, f)
 		}
 		if jac {
 			for c := range pk.nc {
@@ -464,31 +464,72 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 	}
 }
 
+// tail sets the profile of a line beyond its core, over the points
+// [a, b) (scratch index i − i0): one Lorentzian of the line's FWHM at the
+// mean offset of its asymmetry nodes, with its derivatives (see pvSum).
+func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) {
+	if a >= b {
+		return
+	}
+	ig := 1 / t.fwhm
+	s := 4 * ig * ig
+	lA := t.eta * lorNorm * ig
+	x := m.x[a:b]
+	f := ws.d[kValue][a-i0 : b-i0]
+	f = f[:len(x)]
+	if !jac {
+		for i, xi := range x {
+			d := xi - mean
+			r := 1 / (1 + s*d*d)
+			f[i] = lA * r
+		}
+		return
+	}
+	// ∂/∂Γ = lg·(r − 2r²) and ∂/∂η = le·r, through the chain rule: the
+	// derivatives in Γ_G and Γ_L are a·r + b·r².
+	lc, lg, le := 2*s*lA, lA*ig, lorNorm*ig
+	ga, gb := lg*t.dFdG+le*t.dEdG, -2*lg*t.dFdG
+	la, lb := lg*t.dFdL+le*t.dEdL, -2*lg*t.dFdL
+	fc, fg, fl := ws.d[kCentre][a-i0:b-i0], ws.d[kGauss][a-i0:b-i0], ws.d[kLorentz][a-i0:b-i0]
+	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	for i, xi := range x {
+		d := xi - mean
+		r := 1 / (1 + s*d*d)
+		f[i] = lA * r
+		r2 := r * r
+		fc[i] = lc * d * r2
+		fg[i] = ga*r + gb*r2
+		fl[i] = la*r + lb*r2
+	}
+}
+
 // parallelMin is the fewest (line, point) pairs worth a second goroutine.
 const parallelMin = 20000
 
 // eval computes yc (and the weighted Jacobian of the free parameters when
-// jac is set) at the current parameter values.
+// jac is set) at the current parameter values. When the free parameters
+// are scales and background terms (m.linear) and the others have not
+// changed since the phases' unit-scale patterns were computed, y_c is
+// linear in them, b + Σ_p S_p·P_p, and is formed from those patterns.
 func (m *model) eval(jac bool) {
 	n := len(m.x)
-	m.computePeaks(jac)
 	m.setBackground()
 	if jac {
 		clear(m.jac)
 	}
-	work := 0
-	for i := range m.peaks {
-		work += m.peaks[i].i1 - m.peaks[i].i0
-	}
-	if workers := min(runtime.GOMAXPROCS(0), 2); workers > 1 && work >= parallelMin {
-		var wg sync.WaitGroup
-		for w := range workers {
-			lo, hi := n*w/workers, n*(w+1)/workers
-			wg.Go(func() { m.evalPoints(lo, hi, jac, nil, &m.work[w]) })
+	if m.linear && m.lin.fresh(m) {
+		for p := range m.phases {
+			floats.AddScaled(m.yc, m.par[m.iScale[p]].v, m.lin.pat[p])
+			if c := m.col[m.iScale[p]]; jac && c >= 0 {
+				copy(m.jac[c*n:(c+1)*n], m.lin.pat[p])
+			}
 		}
-		wg.Wait()
 	} else {
-		m.evalPoints(0, n, jac, nil, &m.work[0])
+		var contrib [][]float64
+		if m.linear {
+			contrib = m.lin.start(m)
+		}
+		m.evalLines(jac, contrib)
 	}
 	if !jac {
 		return
@@ -498,12 +539,89 @@ func (m *model) eval(jac bool) {
 			copy(m.jac[c*n:(c+1)*n], m.bg[j])
 		}
 	}
+	sw := m.sw
 	for c := 0; c*n < len(m.jac); c++ {
 		col := m.jac[c*n : (c+1)*n]
-		for i := range col {
-			col[i] *= m.sw[i]
+		col = col[:len(sw)]
+		for i, w := range sw {
+			col[i] *= w
 		}
 	}
+}
+
+// evalLines computes the lines at the current parameter values and adds
+// their profiles to yc, with the Jacobian when jac is set and the phases'
+// contributions at unit scale to contrib when not nil (evalPoints).
+func (m *model) evalLines(jac bool, contrib [][]float64) {
+	n := len(m.x)
+	m.computePeaks(jac)
+	work := 0
+	for i := range m.peaks {
+		work += m.peaks[i].i1 - m.peaks[i].i0
+	}
+	if work < parallelMin {
+		m.evalPoints(0, n, jac, contrib, &m.work[0])
+		return
+	}
+	// Two halves of the points, on two goroutines when there are two
+	// processors: the same arithmetic either way.
+	var wg sync.WaitGroup
+	for w := range 2 {
+		lo, hi := n*w/2, n*(w+1)/2
+		if runtime.GOMAXPROCS(0) > 1 {
+			wg.Go(func() { m.evalPoints(lo, hi, jac, contrib, &m.work[w]) })
+		} else {
+			m.evalPoints(lo, hi, jac, contrib, &m.work[w])
+		}
+	}
+	wg.Wait()
+}
+
+// linearCache holds each phase's pattern at unit scale, P_p = Σ over its
+// lines of the line's area at unit scale times its profile, at the values
+// of the parameters other than the scales and background terms (at) and
+// the coarse broadening (extraW) of its evaluation.
+type linearCache struct {
+	pat    [][]float64 // in buf
+	buf    []float64
+	at     []float64
+	extraW float64
+	ok     bool
+}
+
+// fresh reports whether the patterns are those of m's current parameters.
+func (c *linearCache) fresh(m *model) bool {
+	if !c.ok || c.extraW != m.extraW {
+		return false
+	}
+	for i := range m.par {
+		if g := m.par[i].group; g != Scale && g != Background && m.par[i].v != c.at[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// start clears the patterns for an evaluation at m's current parameters
+// and returns them, to be filled by evalPoints.
+func (c *linearCache) start(m *model) [][]float64 {
+	if c.pat == nil {
+		n := len(m.x)
+		c.buf = getFloats(len(m.phases) * n)
+		c.pat = make([][]float64, len(m.phases))
+		for p := range c.pat {
+			c.pat[p] = c.buf[p*n : (p+1)*n : (p+1)*n]
+		}
+	}
+	for _, p := range c.pat {
+		clear(p)
+	}
+	c.at = c.at[:0]
+	for i := range m.par {
+		c.at = append(c.at, m.par[i].v)
+	}
+	c.extraW, c.ok = m.extraW, true
+	return c.pat
 }
 
 // setBackground sets yc to the background: the fixed one, if any, plus

@@ -82,67 +82,168 @@ func reach(t tch) float64 {
 // 4x²/Γ² = gaussCut.
 var gaussReach = math.Sqrt(gaussCut) / 2
 
-// addPV adds w times the pseudo-Voigt of FWHM g and mixing eta centred at
-// o to f over the angles x and, when fc is not nil, w times its
-// derivatives with respect to the centre, Γ and η to fc, fg and fe:
+// pvSum sets f to the profile of a line made of nodes, pseudo-Voigts of
+// FWHM Γ = t.fwhm and mixing η = t.eta centred at c + off_k with weights
+// w_k, Σ_k w_k·pV(x − c − off_k), over the angles x and, when fc is not
+// nil, fc to its derivative with respect to c, and fg and fl to its
+// derivatives with respect to Γ_G and Γ_L, from those with respect to Γ
+// and η by the chain rule through t.dFdG, t.dEdG and t.dFdL, t.dEdL. Per
+// node (ITC Vol. C, eq. 8.6.1.1; u² = 4d²/Γ², d = x − c − off_k):
 //
-//	∂L/∂c = L·8x/(Γ²(1+u²)),      ∂L/∂Γ = (L/Γ)(2u²/(1+u²) − 1),
-//	∂G/∂c = G·8 ln2·x/Γ²,         ∂G/∂Γ = (G/Γ)(2 ln2·u² − 1),
+//	∂L/∂c = L·8d/(Γ²(1+u²)),      ∂L/∂Γ = (L/Γ)(2u²/(1+u²) − 1),
+//	∂G/∂c = G·8 ln2·d/Γ²,         ∂G/∂Γ = (G/Γ)(2 ln2·u² − 1),
+//	∂pV/∂η = L − G.
 //
-// u² = 4x²/Γ², ∂pV/∂η = L − G. When step > 0 the angles are equally
-// spaced by step and the Gaussian exp(−ln2·u²) follows from its ratios
-// between neighbours, g_{i+1} = g_i·r_i, r_{i+1} = r_i·exp(−8 ln2·h²/Γ²)
-// (two exponentials per line instead of one per point; the rounding
-// drift over the ≤ 2·gaussReach·Γ/h points is below 1e-13).
-func addPV(x []float64, step, o, g, eta, w float64, f, fc, fg, fe []float64) {
+// The Gaussian parts e = exp(−ln2·u²) are summed node by node within
+// ±gaussReach FWHM of each node, as Σw·e, Σw·e·d and Σw·e·d² (value and
+// ∂/∂η, ∂/∂c, ∂/∂Γ); when step > 0 the angles are equally spaced by step
+// and e follows from its ratios between neighbours, e_{i+1} = e_i·r_i,
+// r_{i+1} = r_i·exp(−8 ln2·h²/Γ²) (three exponentials per node instead of
+// one per point; the rounding drift over the ≤ 2·gaussReach·Γ/h points is
+// below 1e-13). The Lorentzian parts are summed point by point over the
+// nodes, with r = 1/(1+u²): Σw·r gives the value and ∂/∂η, Σw·d·r² the
+// derivative in c, and since u²·r = 1 − r, Σw·r·(2u²r − 1) = Σw·r − 2Σw·r²
+// the derivative in Γ. Both are then scaled and combined point by point.
+func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl []float64) {
+	g, eta := t.fwhm, t.eta
 	ig := 1 / g
 	ig2 := ig * ig
-	wl, wg := w*eta*lorNorm*ig, w*(1-eta)*gaussNorm*ig
-	for i, xi := range x {
-		d := xi - o
-		u2 := 4 * d * d * ig2
-		r := 1 / (1 + u2)
-		l := wl * r
-		f[i] += l
-		if fc != nil {
-			fc[i] += l * 8 * d * ig2 * r
-			fg[i] += l * ig * (2*u2*r - 1)
-			fe[i] += w * lorNorm * ig * r
-		}
+	jac := fc != nil
+	f = f[:len(x)]
+	clear(f)
+	if jac {
+		clear(fc[:len(x)])
+		clear(fg[:len(x)])
 	}
-	// The Gaussian part, within ±gaussReach FWHM.
-	a := sort.SearchFloat64s(x, o-gaussReach*g)
-	b := sort.SearchFloat64s(x, o+gaussReach*g)
-	if a >= b {
-		return
+	// The nodes' centres.
+	var centres [maxNodes]float64
+	cs := centres[:len(off)]
+	for k, o := range off {
+		cs[k] = c + o
 	}
+	w = w[:len(cs)]
+	// The Gaussian sums, node by node, in f (Σw·e), fc (Σw·e·d) and fg
+	// (Σw·e·d²).
 	const ln2 = math.Ln2
-	var e, r, q float64
-	if step > 0 {
+	for k, o := range cs {
+		wk := w[k]
+		a := search(x, step, o-gaussReach*g)
+		b := search(x, step, o+gaussReach*g)
+		if a >= b {
+			continue
+		}
+		xs := x[a:b]
+		fs := f[a:b]
+		fs = fs[:len(xs)]
+		var fcs, fgs []float64
+		if jac {
+			fcs, fgs = fc[a:b], fg[a:b]
+			fcs, fgs = fcs[:len(xs)], fgs[:len(xs)]
+		}
+		if step <= 0 {
+			for i, xi := range xs {
+				d := xi - o
+				we := wk * math.Exp(-4*ln2*d*d*ig2)
+				fs[i] += we
+				if jac {
+					wed := we * d
+					fcs[i] += wed
+					fgs[i] += wed * d
+				}
+			}
+			continue
+		}
+		// The Gaussian at the first point and its ratio to the next,
+		// then each point's value used and advanced.
 		d := x[a] - o
-		e = math.Exp(-4 * ln2 * d * d * ig2)
-		r = math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
-		q = math.Exp(-8 * ln2 * step * step * ig2)
-	}
-	for i := a; i < b; i++ {
-		d := x[i] - o
-		u2 := 4 * d * d * ig2
-		if step > 0 {
-			if i > a {
+		e := math.Exp(-4 * ln2 * d * d * ig2)
+		r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
+		q := math.Exp(-8 * ln2 * step * step * ig2)
+		if !jac {
+			for i := range fs {
+				fs[i] += wk * e
 				e *= r
 				r *= q
 			}
-		} else {
-			e = math.Exp(-ln2 * u2)
+			continue
 		}
-		gv := wg * e
-		f[i] += gv
-		if fc != nil {
-			fc[i] += gv * 8 * ln2 * d * ig2
-			fg[i] += gv * ig * (2*ln2*u2 - 1)
-			fe[i] -= w * gaussNorm * ig * e
+		for i, xi := range xs {
+			d := xi - o
+			we := wk * e
+			fs[i] += we
+			wed := we * d
+			fcs[i] += wed
+			fgs[i] += wed * d
+			e *= r
+			r *= q
 		}
 	}
+	// The Lorentzian sums, point by point over the nodes, combined with
+	// the Gaussian ones.
+	s := 4 * ig2
+	lA := eta * lorNorm * ig         // the Lorentzian part's height factor
+	gA := (1 - eta) * gaussNorm * ig // the Gaussian part's
+	if !jac {
+		for i, xi := range x {
+			var s0 float64
+			for k, o := range cs {
+				d := xi - o
+				r := 1 / (1 + s*d*d)
+				s0 += w[k] * r
+			}
+			f[i] = lA*s0 + gA*f[i]
+		}
+		return
+	}
+	// The factors of the combination, in memory rather than in registers,
+	// which the sums over the nodes need.
+	fk := [...]float64{lA, gA, 2 * s * lA, 8 * ln2 * ig2 * gA, lA * ig, 8 * ln2 * ig2 * ig * gA, ig * gA,
+		lorNorm * ig, gaussNorm * ig, t.dFdG, t.dEdG, t.dFdL, t.dEdL}
+	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	for i, xi := range x {
+		var s0, sq, s1 float64
+		for k, o := range cs {
+			d := xi - o
+			r := 1 / (1 + s*d*d)
+			wr := w[k] * r
+			s0 += wr
+			wr2 := wr * r
+			sq += wr2
+			s1 += wr2 * d
+		}
+		e0, e1, e2 := f[i], fc[i], fg[i]
+		f[i] = fk[0]*s0 + fk[1]*e0
+		fc[i] = fk[2]*s1 + fk[3]*e1
+		dG := fk[4]*(s0-2*sq) + fk[5]*e2 - fk[6]*e0
+		dE := fk[7]*s0 - fk[8]*e0
+		fg[i] = dG*fk[9] + dE*fk[10]
+		fl[i] = dG*fk[11] + dE*fk[12]
+	}
+}
+
+// search returns the index of the first of the increasing angles x that
+// is at least v, or len(x), as sort.SearchFloat64s does; when the angles
+// are equally spaced by step > 0 it starts from (v − x_0)/step and steps
+// to the answer.
+func search(x []float64, step, v float64) int {
+	if step <= 0 || math.IsNaN(v) || len(x) == 0 {
+		return sort.SearchFloat64s(x, v)
+	}
+	f := (v - x[0]) / step
+	if !(f > 0) {
+		return 0
+	}
+	i := len(x)
+	if f < float64(len(x)) {
+		i = int(f)
+	}
+	for i > 0 && x[i-1] >= v {
+		i--
+	}
+	for i < len(x) && x[i] < v {
+		i++
+	}
+	return i
 }
 
 // maxNodes bounds the quadrature of the axial-divergence convolution.
@@ -150,10 +251,12 @@ const maxNodes = 64
 
 // asym is the axial-divergence asymmetry of one line as a sum of shifted
 // copies of the symmetric profile: P(x) = Σ w_k·pV(x − off_k), Σ w_k = 1.
+// The first n elements of off and w are the nodes (the slices have room
+// for maxNodes, e.g. in a model's shared buffer).
 type asym struct {
 	n    int
-	off  [maxNodes]float64 // degrees from the line's position
-	w    [maxNodes]float64
+	off  []float64 // degrees from the line's position
+	w    []float64
 	lo   float64 // min(off)
 	hi   float64 // max(off)
 	mean float64 // Σ w·off
@@ -184,6 +287,10 @@ type asym struct {
 // below 3e-4 of the height), and one spanning less than asymNone is left
 // symmetric (its centroid moves by less than 0.1 % of the FWHM).
 func fcj(a *asym, tt, g, sl, hl float64) {
+	if cap(a.off) < maxNodes || cap(a.w) < maxNodes {
+		a.off, a.w = make([]float64, maxNodes), make([]float64, maxNodes)
+	}
+	a.off, a.w = a.off[:maxNodes], a.w[:maxNodes]
 	a.n, a.off[0], a.w[0], a.lo, a.hi, a.mean = 1, 0, 1, 0, 0, 0
 	if sl+hl <= 0 {
 		return

@@ -2,6 +2,7 @@ package refine
 
 import (
 	"math"
+	"sort"
 	"testing"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
@@ -52,6 +53,15 @@ func pvAt(x, g, eta float64) float64 {
 	l := 2 / (math.Pi * g) / (1 + 4*x*x/(g*g))
 	gs := 2 / g * math.Sqrt(math.Ln2/math.Pi) * math.Exp(-4*math.Ln2*x*x/(g*g))
 	return eta*l + (1-eta)*gs
+}
+
+// addPV sets f to w times the pseudo-Voigt of FWHM g and mixing eta
+// centred at o over the angles x and, when fc is not nil, fc, fg and fe
+// to its derivatives with respect to the centre, Γ and η: pvSum with one
+// node and the identity for its chain rule.
+func addPV(x []float64, step, o, g, eta, w float64, f, fc, fg, fe []float64) {
+	t := tch{fwhm: g, eta: eta, dFdG: 1, dEdL: 1}
+	pvSum(x, step, o, &t, []float64{0}, []float64{w}, f, fc, fg, fe)
 }
 
 // addPV against pvAt and its central differences, on an equally spaced
@@ -234,5 +244,29 @@ func TestFCJDirection(t *testing.T) {
 	fcj(&a, 90, 0.05, 0.03, 0.03)
 	if a.n != 1 {
 		t.Errorf("2θ=90°: %d nodes, want a symmetric line", a.n)
+	}
+}
+
+// search finds what sort.SearchFloat64s finds, from the step of equally
+// spaced angles: at, between and beyond the angles, and for NaN and ±∞.
+func TestSearch(t *testing.T) {
+	for _, n := range []int{1, 2, 1000} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = 10 + float64(i)*0.013
+		}
+		step := uniformStep(x)
+		if n == 1 {
+			step = 0.013
+		}
+		vs := []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1e300, 1e300, 0}
+		for i, v := range x {
+			vs = append(vs, v, math.Nextafter(v, 0), math.Nextafter(v, 100), v+0.0065, v+float64(i%7)*1e-3)
+		}
+		for _, v := range vs {
+			if got, want := search(x, step, v), sort.SearchFloat64s(x, v); got != want {
+				t.Fatalf("%d angles, step %g: search(%g) = %d, want %d", n, step, v, got, want)
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Axis returns the refined zero shift and specimen displacement as a
@@ -27,7 +28,12 @@ func (f *fitter) covariance(groups Group) (cov [][]float64, chi float64, np int)
 		}
 	}
 	nf := f.setColumns(groups, skip)
-	chi = f.jacobian()
+	// The last stage usually ends with the normal equations of these
+	// parameters at these values.
+	chi, fresh := f.normalFresh()
+	if !fresh {
+		chi = f.jacobian()
+	}
 	for range nf + 1 {
 		dep := dependent(f.a, nf)
 		if len(dep) == 0 {
@@ -113,9 +119,11 @@ func (f *fitter) result(groups Group) *Result {
 	for p := range contrib {
 		contrib[p] = make([]float64, n)
 	}
-	m.computePeaks(false)
 	m.setBackground()
-	m.evalPoints(0, n, false, contrib, &m.work[0])
+	m.evalLines(false, contrib)
+	for p, c := range contrib {
+		floats.Scale(m.par[m.iScale[p]].v, c)
+	}
 	res.TwoTheta, res.Observed = m.x, m.y
 	res.Calculated = slices.Clone(m.yc)
 	res.Background = slices.Clone(m.yc)

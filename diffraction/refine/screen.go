@@ -69,9 +69,8 @@ func (m *model) profile(p *Phase, size float64, out []float64) {
 	if size > 0 {
 		m.iSize[0] = m.addParam(param{name: "size", group: Size, phase: 0, v: 1 / size})
 	}
-	m.computePeaks(false)
 	clear(m.yc)
-	m.evalPoints(0, len(m.x), false, nil, &m.work[0])
+	m.evalLines(false, nil)
 	copy(out, m.yc)
 }
 
