@@ -659,8 +659,11 @@ func (r *runner) fit(cs []*candidate, from *refine.Result, quick bool) (*refine.
 	if quick {
 		// The search lined the candidate's lines up within its matching
 		// window (0.15°): a single coarse pass at twice that width is
-		// enough to bring the cell in.
-		opt.MaxIterations, opt.CoarseWidth = 15, 2*r.search.Tolerance
+		// enough to bring the cell in. A trial only ranks candidates and
+		// feeds the F test, whose χ² it needs to a part in a thousand,
+		// not the final fit's 1e-5 (on the 20 weighed mixtures the
+		// same phases and fractions within 6e-4; 30 % less work).
+		opt.MaxIterations, opt.CoarseWidth, opt.Tolerance = 15, 2*r.search.Tolerance, 1e-3
 	}
 	res, err := refine.Fit(r.ctx, r.scan, phases, opt)
 	if err != nil {
