@@ -35,6 +35,18 @@ func fitFlags(fs *flag.FlagSet, opt *analysis.Options) func(e *env) error {
 		f.Reject = splitList(s)
 		return nil
 	})
+	fs.Func("orientation", "preferred orientation (March–Dollase) to refine for a phase, as ID=h,k,l (the normal of its platelets, e.g. cod:9012221=0,0,1); repeatable", func(s string) error {
+		id, hkl, ok := strings.Cut(s, "=")
+		var v [3]int
+		if n, err := fmt.Sscanf(hkl, "%d,%d,%d", &v[0], &v[1], &v[2]); !ok || err != nil || n != 3 || id == "" {
+			return fmt.Errorf("%q is not ID=h,k,l", s)
+		}
+		if f.Orientation == nil {
+			f.Orientation = map[string][3]int{}
+		}
+		f.Orientation[id] = v
+		return nil
+	})
 	fs.Float64Var(&f.StandardWeight, "standard-weight", f.StandardWeight, "with --standard: its weight fraction (0–1) in the measured mixture, for absolute fractions and the amorphous content")
 	inst := fs.String("instrument", "", "the diffractometer: an instrument file (JSON, --save-instrument) or a scan of a line-profile standard (LaB6, Si …) to fit the line widths and asymmetry to")
 	save := fs.String("save-instrument", "", "write the instrument given by --instrument (fitted to a standard's scan) to this JSON file")

@@ -88,7 +88,13 @@ func (m mixtureScore) mae() float64 {
 // (issue 11 asks for ≥ 95 % of the phases in the database found, at most
 // one false phase in the whole set, and 3 / 5 wt% on the 8- / 2-minute
 // scans): on the 8-minute scans 20 of the 22 phases in the database,
-// 1 false, 3.3 wt%; on the 2-minute scans 20 of 22, 1 false, 5.4 wt%.
+// 1 false, 3.3 wt%; on the 2-minute scans 20 of 22, none false, 5.4 wt%.
+// The two phases missed at each length are V2O5 and MnCO3 beside La(OH)3,
+// whose unexplained lines make up nine tenths of that pattern: a test of
+// the fit restricted to MnCO3's lines would find it, but its weight
+// fraction, with half the sample missing from the model, comes out at
+// 100 % for 30, which the mean error then carries; Bragg reports the
+// pattern as unexplained instead.
 func TestWeighedMixtures(t *testing.T) {
 	needShared(t)
 	files, err := filepath.Glob(filepath.Join(sharedScans, "xrdml/dara_mixtures/*.xrdml"))
@@ -181,7 +187,7 @@ func TestWeighedMixtures(t *testing.T) {
 		mae          float64
 	}{
 		{"8min", 20, 1, 3.5},
-		{"2min", 20, 1, 5.6},
+		{"2min", 20, 0, 5.6},
 	} {
 		s := scores[c.length]
 		if s == nil {

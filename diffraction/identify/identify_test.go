@@ -214,11 +214,38 @@ func TestOptionsValidate(t *testing.T) {
 		func(o *Options) { o.ParticleSize = -1 },
 		func(o *Options) { o.StandardWeight = 0.1 },
 		func(o *Options) { o.Require, o.Reject = []string{"x"}, []string{"x"} },
+		func(o *Options) { o.Orientation = map[string][3]int{quartz: {}} },
 	} {
 		opt := DefaultOptions()
 		o(&opt)
 		if opt.Validate() == nil {
 			t.Errorf("%+v accepted", opt)
+		}
+	}
+}
+
+// The user's own list is refined as it is, with the preferred orientation
+// asked for: quartz's (101) platelets in a simulated mixture without
+// texture refine to r = 1 (March–Dollase: 1 is no preferred orientation;
+// the simulation has none) within three standard uncertainties.
+func TestRefineListOrientation(t *testing.T) {
+	db := bundled(t)
+	truth := map[string]float64{quartz: 0.5, calcite: 0.3, corundum: 0.2}
+	opt := DefaultOptions()
+	opt.Phases = []string{quartz, calcite, corundum}
+	opt.Orientation = map[string][3]int{quartz: {1, 0, 1}}
+	opt.ParticleSize = 0
+	res, _ := run(t, synthetic(t, db, truth, 5), db.Phases, opt)
+	if len(res.Phases) != 3 {
+		t.Fatalf("%d phases refined", len(res.Phases))
+	}
+	q := res.Phases[0].Fit
+	if q.Orientation != [3]int{1, 0, 1} || !(q.POESD > 0) || math.Abs(q.PO-1) > 3*q.POESD {
+		t.Errorf("quartz: orientation %v, r = %.3f ± %.3f (want about 1)", q.Orientation, q.PO, q.POESD)
+	}
+	for _, p := range res.Phases {
+		if d := p.Fit.WeightFraction - truth[p.Entry.ID]; math.Abs(d) > 0.01 {
+			t.Errorf("%s: %.2f wt%%, simulated %.0f", p.Entry.ID, 100*p.Fit.WeightFraction, 100*truth[p.Entry.ID])
 		}
 	}
 }
