@@ -7,9 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/bragg-xrd/bragg/diffraction"
@@ -85,46 +83,35 @@ func TestLabelledScans(t *testing.T) {
 	lines := make([]string, len(scans))
 	found := make([]int, len(scans))
 	wrong := make([]int, len(scans))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				s := scans[i]
-				a, err := testPipeline(opt).Open(context.Background(), s.path, nil)
-				if err != nil {
-					lines[i] = fmt.Sprintf("%s: %v", s.path, err)
-					continue
-				}
-				var got, bad []string
-				for _, p := range a.Match.Phases {
-					ok := false
-					for _, want := range s.phases {
-						ok = ok || sameProportions(p.Phase.Formula, want)
-					}
-					got = append(got, p.Phase.Formula)
-					if !ok {
-						bad = append(bad, p.Phase.Formula)
-					}
-				}
-				for _, want := range s.phases {
-					for _, g := range got {
-						if sameProportions(g, want) {
-							found[i]++
-							break
-						}
-					}
-				}
-				wrong[i] = len(bad)
-				lines[i] = fmt.Sprintf("%-40s labelled %v, concluded %v, false %v", filepath.Base(filepath.Dir(s.path))+"/"+filepath.Base(s.path), s.phases, got, bad)
+	parallel(len(scans), func(i int) {
+		s := scans[i]
+		a, err := testPipeline(opt).Open(context.Background(), s.path, nil)
+		if err != nil {
+			lines[i] = fmt.Sprintf("%s: %v", s.path, err)
+			return
+		}
+		var got, bad []string
+		for _, p := range a.Match.Phases {
+			ok := false
+			for _, want := range s.phases {
+				ok = ok || sameProportions(p.Phase.Formula, want)
 			}
-		})
-	}
-	for i := range scans {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+			got = append(got, p.Phase.Formula)
+			if !ok {
+				bad = append(bad, p.Phase.Formula)
+			}
+		}
+		for _, want := range s.phases {
+			for _, g := range got {
+				if sameProportions(g, want) {
+					found[i]++
+					break
+				}
+			}
+		}
+		wrong[i] = len(bad)
+		lines[i] = fmt.Sprintf("%-40s labelled %v, concluded %v, false %v", filepath.Base(filepath.Dir(s.path))+"/"+filepath.Base(s.path), s.phases, got, bad)
+	})
 	var tp, fp, labelled int
 	for i := range scans {
 		t.Log(lines[i])
@@ -194,62 +181,51 @@ func TestLabelledScansFit(t *testing.T) {
 		impossible, found int
 	}
 	out := make([]outcome, len(scans))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				s := scans[i]
-				o := &out[i]
-				a, err := testPipeline(opt).Open(context.Background(), s.path, nil)
-				if err != nil {
-					o.line = fmt.Sprintf("%s: %v", s.path, err)
+	parallel(len(scans), func(i int) {
+		s := scans[i]
+		o := &out[i]
+		a, err := testPipeline(opt).Open(context.Background(), s.path, nil)
+		if err != nil {
+			o.line = fmt.Sprintf("%s: %v", s.path, err)
+			return
+		}
+		allowed := map[string]bool{"O": true, "H": true}
+		for _, l := range s.phases {
+			for e := range labelElements(l) {
+				allowed[e] = true
+			}
+		}
+		var got []string
+		best, bestW := "", -1.0
+		if id := a.Identification; id != nil {
+			for _, p := range id.Phases {
+				if !p.Concluded() {
 					continue
 				}
-				allowed := map[string]bool{"O": true, "H": true}
-				for _, l := range s.phases {
-					for e := range labelElements(l) {
-						allowed[e] = true
+				got = append(got, p.Entry.Formula)
+				if p.Fit.WeightFraction > bestW {
+					best, bestW = p.Entry.Formula, p.Fit.WeightFraction
+				}
+				for _, e := range p.Entry.Elements {
+					if !allowed[e] {
+						o.impossible++
+						break
 					}
 				}
-				var got []string
-				best, bestW := "", -1.0
-				if id := a.Identification; id != nil {
-					for _, p := range id.Phases {
-						if !p.Concluded() {
-							continue
-						}
-						got = append(got, p.Entry.Formula)
-						if p.Fit.WeightFraction > bestW {
-							best, bestW = p.Entry.Formula, p.Fit.WeightFraction
-						}
-						for _, e := range p.Entry.Elements {
-							if !allowed[e] {
-								o.impossible++
-								break
-							}
-						}
-					}
-				}
-				for _, want := range s.phases {
-					for _, g := range got {
-						if sameProportions(g, want) {
-							o.found++
-							break
-						}
-					}
-				}
-				o.single = len(s.phases) == 1 && inDatabase(db, s.phases[0])
-				o.first = o.single && best != "" && sameProportions(best, s.phases[0])
-				o.line = fmt.Sprintf("%-40s labelled %v, concluded %v (first %v, impossible %d)", filepath.Base(filepath.Dir(s.path))+"/"+filepath.Base(s.path), s.phases, got, o.first, o.impossible)
 			}
-		})
-	}
-	for i := range scans {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+		}
+		for _, want := range s.phases {
+			for _, g := range got {
+				if sameProportions(g, want) {
+					o.found++
+					break
+				}
+			}
+		}
+		o.single = len(s.phases) == 1 && inDatabase(db, s.phases[0])
+		o.first = o.single && best != "" && sameProportions(best, s.phases[0])
+		o.line = fmt.Sprintf("%-40s labelled %v, concluded %v (first %v, impossible %d)", filepath.Base(filepath.Dir(s.path))+"/"+filepath.Base(s.path), s.phases, got, o.first, o.impossible)
+	})
 	var singles, first, impossible, found int
 	for _, o := range out {
 		t.Log(o.line)
