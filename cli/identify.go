@@ -133,7 +133,7 @@ func identifyOf(a *analysis.Analysis) identifyJSON {
 // lines are the search's, when the search ranked it.
 func fittedPhaseOf(p identify.Phase, m match.Result) phaseJSON {
 	e, f := p.Entry, p.Fit
-	out := phaseJSON{namedJSON: namedJSON{ID: e.ID, Name: e.Name, Mineral: e.Mineral, Formula: e.Formula}, Scale: f.Scale,
+	out := phaseJSON{namedJSON: namedJSON{ID: e.ID, Name: e.Name, Mineral: e.Mineral, Formula: e.Formula}, Scale: significant(f.Scale, 6),
 		WeightPercent: round(100*f.WeightFraction, 2)}
 	for _, c := range m.Candidates {
 		if c.Phase.ID == e.ID {

@@ -224,7 +224,7 @@ type phaseJSON struct {
 }
 
 func phaseOf(c match.Candidate) phaseJSON {
-	return phaseJSON{namedJSON: namedOf(c), Scale: c.Scale, WeightPercent: round(c.WeightPercent, 2), Strain: c.Strain, MatchedLines: len(c.Pairs)}
+	return phaseJSON{namedJSON: namedOf(c), Scale: significant(c.Scale, 6), WeightPercent: round(c.WeightPercent, 2), Strain: c.Strain, MatchedLines: len(c.Pairs)}
 }
 
 type candidateJSON struct {
@@ -235,6 +235,14 @@ type candidateJSON struct {
 
 func candidateOf(c match.Candidate) candidateJSON {
 	return candidateJSON{namedOf(c), len(c.Pairs), round(c.Significance, 1)}
+}
+
+// significant rounds x to n significant digits: a refined scale is known
+// to a few parts in a thousand, and more digits would only carry the
+// rounding of the arithmetic into the output.
+func significant(x float64, n int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', n, 64), 64)
+	return v + 0
 }
 
 // round rounds x to digits decimals; −0 becomes 0.
