@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bragg-xrd/bragg/assets"
+	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 )
@@ -82,3 +83,51 @@ func TestCLocale(t *testing.T) {
 		t.Errorf("a run under LANG=C.UTF-8 printed:\n%s", out)
 	}
 }
+
+// fiveFormats are five scans of ../shared in five formats: PANalytical
+// XRDML, Bruker RAW, Bruker BRML, Rigaku RAS and GSAS.
+var fiveFormats = []string{
+	"xrdml/dara_mixtures/TiO2_0p4009-ZnO_0p6010--8min.xrdml",
+	"bruker_raw/gsas2_tutorials/LaB6_Jan2018.raw",
+	"brml/datalab/TiOF.brml",
+	"ras/xerus/Cr-Ni.ras",
+	"gsas/gsas2_tutorials/NIST660CBI.gsas",
+}
+
+// benchmarkOpen opens the five scans as the window does — read, then the
+// pipeline to the stage until ("" for the whole identification) — one
+// after the other. The target for opening five scans is 2 s; the
+// window shows each scan at the peaks and fills in the identification as
+// it comes.
+func benchmarkOpen(b *testing.B, until string) {
+	dir := filepath.Join("..", "shared", "data", "scans")
+	for _, f := range fiveFormats {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			b.Skipf("no shared data (%v): the benchmark opens five scans of ../shared", err)
+		}
+	}
+	s := newServices(refdb.NewStore(assets.RefDB, ""), "bench")
+	opt := analysis.DefaultOptions()
+	opt.Wavelength = diffraction.CuKa // the GSAS file has none
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range fiveFormats {
+			path := filepath.Join(dir, f)
+			scans, _, err := s.Read(path, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Analyse(context.Background(), path, scans[0], opt, until, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkOpenFiveFirstView: five scans read and their peaks found (what
+// the window shows first).
+func BenchmarkOpenFiveFirstView(b *testing.B) { benchmarkOpen(b, analysis.StagePeaks) }
+
+// BenchmarkOpenFiveIdentified: the same with the whole-pattern
+// identification of each.
+func BenchmarkOpenFiveIdentified(b *testing.B) { benchmarkOpen(b, "") }
