@@ -377,7 +377,8 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	if from != nil {
 		disp = from.Displacement
 	}
-	m.iDisp = m.addParam(param{name: "specimen displacement", group: Displacement, phase: -1, v: disp, lo: -maxDisp, hi: maxDisp})
+	md := maxDisp(inst.radius())
+	m.iDisp = m.addParam(param{name: "specimen displacement", group: Displacement, phase: -1, v: disp, lo: -md, hi: md})
 	m.iU, m.iV, m.iW, m.iX, m.iY, m.iAsym = -1, -1, -1, -1, -1, -1
 	if all&Widths != 0 {
 		m.iU = m.addParam(param{name: "U", group: Widths, phase: -1, v: inst.U, lo: 0, hi: maxInstrument})

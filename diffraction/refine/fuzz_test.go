@@ -55,7 +55,8 @@ func FuzzModel(f *testing.F) {
 		}
 		m.par[m.iPO[0]].v = within(po, minPO, maxPO)
 		m.par[m.iZero].v = within(zero, -maxZero, maxZero)
-		m.par[m.iDisp].v = within(disp, -maxDisp, maxDisp)
+		md := maxDisp(m.inst.radius())
+		m.par[m.iDisp].v = within(disp, -md, md)
 		m.par[m.iU].v = within(u, 0, maxInstrument)
 		m.par[m.iV].v = within(v, -maxInstrument, maxInstrument)
 		m.par[m.iW].v = within(w, 0, maxInstrument)

@@ -49,11 +49,23 @@ func (g Group) String() string {
 	return s
 }
 
+// maxDisp is the bound of the specimen displacement s (mm) on a goniometer
+// of radius R (mm): the lines move by Δ2θ = −2s·cos θ/R (Klug & Alexander
+// 1974, §5.3), so |s| ≤ R·maxDispShift/2 (in radians) bounds the shift it
+// can give at low angle, where it is largest. A surface further off the
+// focusing circle is a preparation error to correct, not a parameter: the
+// bound is 1 mm on the common 240 mm goniometer and 0.6 mm on a 145 mm
+// benchtop one (the weighed mixtures, measured on one, refine to 0.1–0.3
+// mm); a wider bound let a wrong phase drag the whole axis.
+func maxDisp(radius float64) float64 {
+	return radius * maxDispShift * math.Pi / 180 / 2
+}
+
 // Bounds of the parameters, wide enough for any real sample and narrow
 // enough to keep the model physical.
 const (
 	maxZero       = 1.0       // |zero shift| ≤ 1° 2θ
-	maxDisp       = 1.0       // |specimen displacement| ≤ 1 mm: a surface further off the focusing circle is a preparation error to correct, not a parameter (the weighed mixtures refine to 0.15–0.5 mm); a wider bound let a wrong phase drag the whole axis (0.8° at 1 mm on a 145 mm goniometer)
+	maxDispShift  = 0.48      // |shift of the lines by the specimen displacement| ≤ 0.48° 2θ at low angle (see maxDisp)
 	maxAsym       = 0.1       // S/L, H/L ≤ 0.1
 	minSize       = 1.0       // crystallite size ≥ 1 nm …
 	maxSize       = 10000.0   // … ≤ 10 µm

@@ -43,8 +43,8 @@ func profileModel(x []float64, inst Instrument, ax peaks.Axis) (*model, error) {
 	if err := inst.Check(); err != nil {
 		return nil, fmt.Errorf("refine: %w", err)
 	}
-	if !(math.Abs(ax.Displacement) <= maxDisp) {
-		return nil, fmt.Errorf("refine: displacement %g mm is not within ±%g mm", ax.Displacement, maxDisp)
+	if md := maxDisp(inst.radius()); !(math.Abs(ax.Displacement) <= md) {
+		return nil, fmt.Errorf("refine: displacement %g mm is not within ±%.2f mm on a %g mm goniometer", ax.Displacement, md, inst.radius())
 	}
 	m := &model{x: x, y: scan.Intensity, inst: inst, lp: inst.lpOptions(), step: uniformStep(x)}
 	m.yc = make([]float64, len(x))
