@@ -325,6 +325,21 @@ func (r *xrdmlReader) startElement(t xml.StartElement) error {
 		}
 	case name == "anodeMaterial" && parent == "xRayTube" && !r.tubeSeen:
 		r.captureText()
+	case name == "radius" && parent == "incidentBeamPath" && r.meta["goniometer_radius"] == "":
+		// The goniometer radius, sample to focus (mm), that the specimen
+		// displacement's shift −2s·cos θ/R needs (analysis.Instrument).
+		if unit, ok := attr(t, "unit"); !ok || unit == "mm" {
+			r.captureText()
+		}
+	case name == "divergenceSlit" && parent == "incidentBeamPath" && r.meta["divergence_slit"] == "":
+		// The incident slit as the file names it and its schema type
+		// (fixed, programmable, automatic): a variable slit changes the
+		// intensities with 2θ (refine.Instrument.VariableSlit).
+		n, _ := attr(t, "name")
+		typ, _ := attr(t, "type")
+		if v := strings.TrimSpace(strings.Join([]string{n, typ}, " ")); v != "" {
+			r.meta["divergence_slit"] = v
+		}
 	case name == "diffractometer":
 		if v, ok := attr(t, "name"); ok && r.meta["instrument"] == "" {
 			r.meta["instrument"] = v
@@ -418,6 +433,11 @@ func (r *xrdmlReader) endElement() error {
 		r.wl.Ratio, err = r.number(name)
 	case name == "anodeMaterial":
 		r.wl.Anode = text
+	case name == "radius":
+		var v float64
+		if v, err = r.number(name); err == nil && v > 0 {
+			r.meta["goniometer_radius"] = text
+		}
 	case name == "startTimeStamp":
 		r.meta["date"] = text
 	case name == "instrumentControlSoftware":
