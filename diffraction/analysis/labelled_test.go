@@ -224,7 +224,7 @@ func TestLabelledScansFit(t *testing.T) {
 		}
 		o.single = len(s.phases) == 1 && inDatabase(db, s.phases[0])
 		o.first = o.single && best != "" && sameProportions(best, s.phases[0])
-		o.line = fmt.Sprintf("%-40s labelled %v, concluded %v (first %v, impossible %d)", filepath.Base(filepath.Dir(s.path))+"/"+filepath.Base(s.path), s.phases, got, o.first, o.impossible)
+		o.line = fmt.Sprintf("%-40s labelled %v, concluded %v (single in database %v, first %v, impossible %d)", filepath.Base(filepath.Dir(s.path))+"/"+filepath.Base(s.path), s.phases, got, o.single, o.first, o.impossible)
 	})
 	var singles, first, impossible, found int
 	for _, o := range out {
