@@ -215,6 +215,9 @@ func TestParseChemical(t *testing.T) {
 	if n := CleanName("  \\a-quartz  "); n != "α-quartz" {
 		t.Errorf("CleanName: %q", n)
 	}
+	if n := CleanName("Silicon nitride - $-beta"); n != "Silicon nitride - β" {
+		t.Errorf("CleanName: %q", n)
+	}
 }
 
 // TestSearchNames: gypsum is found by its mineral name, its chemist's

@@ -38,4 +38,8 @@ var cifText = strings.NewReplacer(
 	`\a`, "α", `\b`, "β", `\g`, "γ", `\d`, "δ", `\e`, "ε", `\z`, "ζ", `\h`, "η", `\q`, "θ",
 	`\k`, "κ", `\l`, "λ", `\m`, "μ", `\n`, "ν", `\p`, "π", `\r`, "ρ", `\s`, "σ", `\t`, "τ",
 	`\f`, "φ", `\c`, "χ", `\y`, "ψ", `\w`, "ω", `\A`, "Α", `\B`, "Β", `\G`, "Γ", `\D`, "Δ",
-	`\%a`, "å", `\%A`, "Å", `\"o`, "ö", `\"u`, "ü", `\"a`, "ä", "_", " ")
+	`\%a`, "å", `\%A`, "Å", `\"o`, "ö", `\"u`, "ü", `\"a`, "ä", "_", " ",
+	// Older COD entries (from the Inorganic Crystal Structure Database's
+	// names) spell the letter of a polymorph out after "$-", as in
+	// "Silicon nitride - $-beta".
+	"$-alpha", "α", "$-beta", "β", "$-gamma", "γ", "$-delta", "δ", "$-epsilon", "ε")
