@@ -78,8 +78,14 @@ const (
 )
 
 // DefaultInstrument returns the default laboratory instrument for the
-// wavelength w (which must be known: Bragg never guesses one).
+// wavelength w (which must be known: Bragg never guesses one). A Kα2 whose
+// ratio the scan file does not give (Ratio 0, as Bruker RAW v1 files
+// store it) is left out, as Wavelength.Mean leaves it: the pattern is
+// modelled with Kα1 alone rather than with a ratio the file never stated.
 func DefaultInstrument(w diffraction.Wavelength) Instrument {
+	if !(w.Ratio > 0) {
+		w.Ka2, w.Ratio = 0, 0
+	}
 	return Instrument{
 		Name:       "default laboratory Bragg–Brentano",
 		Wavelength: w,

@@ -107,3 +107,21 @@ func TestFitInstrument(t *testing.T) {
 		t.Errorf("source %q, GoF %.3f", got.Source, res.GoF)
 	}
 }
+
+// A scan file that gives Kα2 but not its ratio (Bruker RAW v1 stores the
+// two wavelengths only) gets the default instrument with Kα1 alone, as
+// Wavelength.Mean treats it, not an instrument Check refuses.
+func TestDefaultInstrumentKa2WithoutRatio(t *testing.T) {
+	w := diffraction.CuKa
+	w.Ratio = 0
+	in := DefaultInstrument(w)
+	if err := in.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if in.Wavelength.Ka2 != 0 || in.Wavelength.Ka1 != w.Ka1 {
+		t.Errorf("wavelength %v, want Kα1 %g alone", in.Wavelength, w.Ka1)
+	}
+	if in := DefaultInstrument(diffraction.CuKa); in.Wavelength != diffraction.CuKa {
+		t.Errorf("a stated ratio is kept: %v", in.Wavelength)
+	}
+}
