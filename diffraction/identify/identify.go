@@ -786,13 +786,26 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 		return nil, nil, nil
 	}
 	// Among look-alike trials the data cannot tell from the best, the
-	// likelier phase. (Trials of different phases that happen to fit as
-	// well are not look-alikes: the other one's turn comes in the next
-	// step.)
+	// likelier phase; and a look-alike the peak search ranks more than
+	// fomMargin points above the best, whose better fit then owes more to
+	// the refinement's freedom than to its structure — the rule by which
+	// lookAlikes keeps an accepted phase, applied before one is accepted,
+	// so that the order of the trials does not decide. (Trials of
+	// different phases that happen to fit as well are not look-alikes:
+	// the other one's turn comes in the next step.)
 	oxide := r.oxide(accepted)
 	for i := range trials {
 		t := &trials[i]
-		if t == best || t.err != nil || t.newPeaks < t.needed || !similar(t.c, best.c) || !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
+		if t == best || t.err != nil || t.newPeaks < t.needed || !similar(t.c, best.c) {
+			continue
+		}
+		if !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
+			if t.c.fom > best.c.fom+fomMargin {
+				r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits better than its look-alike %s (Rwp %.4f against %.4f), but the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure",
+					t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.fom-best.c.fom, fomMargin))
+				r.tried[best.c.entry.ID] = true
+				best = t
+			}
 			continue
 		}
 		if likelier(t.c, best.c, oxide) {
