@@ -34,8 +34,10 @@
 //  5. Look-alikes of the accepted phase — other candidates with the same
 //     space group, or matching the same peaks — are refined in its place:
 //     one that fits significantly better replaces it; between fits the
-//     data cannot tell apart, the phase a laboratory sample is likelier to
-//     hold is kept (Prior), and the decision says so.
+//     data cannot tell apart by χ², the one whose database cell is the
+//     lattice the data measured when the other's cell was held at its
+//     bound, else the phase a laboratory sample is likelier to hold
+//     (Prior), and the decision says so.
 //  6. The peaks the model leaves unexplained are searched again (match),
 //     so that minor phases whose lines were hidden under the major ones
 //     become candidates, and the cycle repeats until no candidate passes.

@@ -786,18 +786,32 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 		return nil, nil, nil
 	}
 	// Among look-alike trials the data cannot tell from the best, the
-	// likelier phase. (Trials of different phases that happen to fit as
-	// well are not look-alikes: the other one's turn comes in the next
-	// step.)
+	// likelier phase; and a look-alike the peak search ranks more than
+	// fomMargin points above the best, whose better fit then owes more to
+	// the refinement's freedom than to its structure — the rule by which
+	// lookAlikes keeps an accepted phase, applied before one is accepted,
+	// so that the order of the trials does not decide. (Trials of
+	// different phases that happen to fit as well are not look-alikes:
+	// the other one's turn comes in the next step.)
 	oxide := r.oxide(accepted)
 	for i := range trials {
 		t := &trials[i]
-		if t == best || t.err != nil || t.newPeaks < t.needed || !similar(t.c, best.c) || !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
+		if t == best || t.err != nil || t.newPeaks < t.needed || !similar(t.c, best.c) {
 			continue
 		}
-		if likelier(t.c, best.c, oxide) {
+		if !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
+			if t.c.fom > best.c.fom+fomMargin {
+				r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits better than its look-alike %s (Rwp %.4f against %.4f), but the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure",
+					t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.fom-best.c.fom, fomMargin))
+				r.tried[best.c.entry.ID] = true
+				best = t
+			}
+			continue
+		}
+		tp, bp := lastPhase(t.fit), lastPhase(best.fit)
+		if likelier(t.c, best.c, tp, bp, oxide) {
 			r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f); %s is kept: %s",
-				t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.entry.ID, whyLikelier(t.c, best.c, oxide)))
+				t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.entry.ID, whyLikelier(t.c, best.c, tp, bp, oxide)))
 			r.tried[best.c.entry.ID] = true
 			best = t
 		}
@@ -1011,6 +1025,8 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 	oxide := r.oxide(slices.Delete(slices.Clone(accepted), k, k+1))
 	best, bestFit := c, cur
 	for i, set := range sets {
+		// (The look-alike's refined values are at index k of its fit,
+		// as the accepted phase's are in cur.)
 		o := alts[i]
 		r.tried[o.entry.ID] = true
 		// Another compound must be able to have the cell the data gave;
@@ -1030,11 +1046,11 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 		same := indistinguishable(fit, bestFit, r.opt.Alpha, r.res)
 		better := !same && chi2(fit) < chi2(bestFit)
 		switch {
-		case better && o.fom >= best.fom-fomMargin, same && likelier(o, best, oxide):
+		case better && o.fom >= best.fom-fomMargin, same && likelier(o, best, &fit.Phases[k], &bestFit.Phases[k], oxide):
 			why := fmt.Sprintf("fits significantly better than its look-alike %s (Rwp %.4f against %.4f)", best.entry.DisplayName(), fit.Rwp, bestFit.Rwp)
 			if same {
 				why = fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f) and %s",
-					best.entry.DisplayName(), fit.Rwp, bestFit.Rwp, whyLikelier(o, best, oxide))
+					best.entry.DisplayName(), fit.Rwp, bestFit.Rwp, whyLikelier(o, best, &fit.Phases[k], &bestFit.Phases[k], oxide))
 			}
 			r.decide(o.entry, Replaced, why)
 			best, bestFit = o, fit
@@ -1042,7 +1058,7 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 			why := fmt.Sprintf("look-alike of %s: Rwp %.4f against %.4f", best.entry.DisplayName(), fit.Rwp, bestFit.Rwp)
 			switch {
 			case same:
-				why += fmt.Sprintf(", indistinguishable; %s kept: %s", best.entry.ID, whyLikelier(best, o, oxide))
+				why += fmt.Sprintf(", indistinguishable; %s kept: %s", best.entry.ID, whyLikelier(best, o, &bestFit.Phases[k], &fit.Phases[k], oxide))
 			case better:
 				why += fmt.Sprintf(", better, but the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure", best.fom-o.fom, fomMargin)
 			default:
@@ -1407,10 +1423,17 @@ func in(o, c *candidate) *candidate {
 // lets a common phase pass a rare one (its commonMargin).
 const fomMargin = 15
 
-// likelier reports whether candidate a is likelier than b, between fits the
-// data cannot tell apart: a better prior (Prior), or at equal priors a
-// better figure of merit in the peak search.
-func likelier(a, b *candidate, oxide bool) bool {
+// likelier reports whether candidate a, refined as fa, is likelier than b,
+// refined as fb, between fits the data cannot tell apart: the lattice
+// the data measured is a's (closerCell), or else a better prior (Prior),
+// or at equal priors a better figure of merit in the peak search.
+func likelier(a, b *candidate, fa, fb *refine.PhaseResult, oxide bool) bool {
+	if closerCell(a, b, fa, fb) {
+		return true
+	}
+	if closerCell(b, a, fb, fa) {
+		return false
+	}
 	pa, _ := Prior(a.entry, oxide)
 	pb, _ := Prior(b.entry, oxide)
 	if pa != pb {
@@ -1419,9 +1442,14 @@ func likelier(a, b *candidate, oxide bool) bool {
 	return a.fom > b.fom
 }
 
-// whyLikelier says why a is preferred to b ("prior 0 against prior 2: …",
-// or "the peak search ranks it higher: FOM 91 against 78").
-func whyLikelier(a, b *candidate, oxide bool) string {
+// whyLikelier says why a is preferred to b ("its database cell is the
+// refined one: …", "prior 0 against prior 2: …", or "the peak search ranks
+// it higher: FOM 91 against 78").
+func whyLikelier(a, b *candidate, fa, fb *refine.PhaseResult, oxide bool) string {
+	if closerCell(a, b, fa, fb) {
+		return fmt.Sprintf("the lattice the data measured is its own: its database cell is %.2f %% from the refined one, %s's %.2f %%",
+			100*cellDeviation(a, fa), b.entry.ID, 100*cellDeviation(b, fb))
+	}
 	pa, _ := Prior(a.entry, oxide)
 	pb, _ := Prior(b.entry, oxide)
 	if pa != pb {
@@ -1429,6 +1457,38 @@ func whyLikelier(a, b *candidate, oxide bool) string {
 	}
 	return fmt.Sprintf("the peak search ranks it higher: FOM %.0f against %.0f (%s)", a.fom, b.fom, priorText(a.entry, oxide))
 }
+
+// cellDeviation is how far the cell refined for candidate c (fit) is from
+// c's database cell: the largest relative difference of the lengths, +Inf
+// when an angle differs by more than sameAngle (cellCompatible).
+func cellDeviation(c *candidate, fit *refine.PhaseResult) float64 {
+	d, _ := cellCompatible(&c.entry.Structure.Cell, fit, &c.entry.Structure.Cell)
+	return d
+}
+
+// closerCell reports whether the data measured a's lattice rather than
+// b's, between look-alikes whose fits the data cannot tell apart by χ²:
+// the refinement held b's cell at its bound (within cellAgree of it: the
+// search's tolerance for b, which the data would take further), and a's
+// database cell is at most half as far from the refined cell as b's. The
+// refined cell is a measurement (see cellAgree): gold's 4.0784 Å is not
+// silver's 4.0862 Å even where the intensities of the two fit alike; but
+// χ² does not show that b's lattice is wrong when the bound kept b's fit
+// as near the data as its tolerance allows, and a cell inside its bound
+// (a solid solution, an uncalibrated axis, a computed cell) says nothing
+// against b. Half as far is the converse of cellCompatible, which admits
+// a look-alike within twice the accepted phase's own deviation.
+func closerCell(a, b *candidate, fa, fb *refine.PhaseResult) bool {
+	start, _ := cellCompatible(&b.phase.Structure.Cell, fb, &b.phase.Structure.Cell)
+	if !(start >= b.phase.CellBound-cellAgree) {
+		return false
+	}
+	return cellDeviation(a, fa) <= cellDeviation(b, fb)/2
+}
+
+// lastPhase is the refined values of the last phase of a fit: a trial's
+// candidate.
+func lastPhase(fit *refine.Result) *refine.PhaseResult { return &fit.Phases[len(fit.Phases)-1] }
 
 // typicalSize estimates from the median width of the observed peaks the
 // crystallite size (nm) a candidate starts its refinement with, so that a
