@@ -212,7 +212,7 @@ func Pattern(s *Structure, lambda, tthMin, tthMax float64, opt Options) ([]Refle
 	sq := math.Sqrt(qMax)
 	hMax := [3]int{int(s.Cell.A*sq) + 1, int(s.Cell.B*sq) + 1, int(s.Cell.C*sq) + 1}
 	if n := (2*hMax[0] + 1) * (2*hMax[1] + 1) * (2*hMax[2] + 1); n > 5_000_000 || max(hMax[0], hMax[1], hMax[2]) > 1000 {
-		return nil, errors.New("crystal: too many reflections (cell too large for the range)")
+		return nil, ErrTooManyReflections
 	}
 
 	reps, cent := splitCentring(s.Ops)
@@ -946,3 +946,8 @@ func IntensityScale(s *Structure, refl []Reflection) float64 {
 	v := s.Volume()
 	return m / (v * v * s.Density())
 }
+
+// ErrTooManyReflections is Pattern's error when the cell is too large for
+// the range: more than 5,000,000 index triples to enumerate, or an index
+// beyond 1000.
+var ErrTooManyReflections = errors.New("crystal: too many reflections (cell too large for the range)")

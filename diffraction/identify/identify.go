@@ -595,6 +595,17 @@ func (r *runner) addCandidate(mc match.Candidate) (*candidate, error) {
 	}
 	r.inPool[id] = true
 	c, err := r.candidate(mc.Phase, mc.Strain, mc.Pairs, mc.FOM)
+	if tm := (*refine.TooManyReflections)(nil); errors.As(err, &tm) {
+		// One candidate too large to refine over this range is not the
+		// end of the identification: the others are tried.
+		why := "too many reflections in the scan's range to enumerate"
+		if tm.N > 0 {
+			why = fmt.Sprintf("%d reflections in the scan's range, more than a phase may have", tm.N)
+		}
+		r.decide(mc.Phase, FitFailed, "not refined: "+why)
+		r.tried[id] = true
+		return nil, nil
+	}
 	if err != nil || c == nil {
 		return nil, err
 	}

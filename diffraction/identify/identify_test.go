@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bragg-xrd/bragg/assets"
@@ -247,5 +248,31 @@ func TestRefineListOrientation(t *testing.T) {
 		if d := p.Fit.WeightFraction - truth[p.Entry.ID]; math.Abs(d) > 0.01 {
 			t.Errorf("%s: %.2f wt%%, simulated %.0f", p.Entry.ID, 100*p.Fit.WeightFraction, 100*truth[p.Entry.ID])
 		}
+	}
+}
+
+// A candidate with more reflections in the scan's range than a phase may
+// have (boulangerite, a = 21.6 Å, over d ≥ 0.14 Å: a 0.2 Å scan to 90°)
+// is recorded as not refined and left out, and the identification goes
+// on: a synchrotron scan failed whole on such a candidate.
+func TestCandidateTooManyReflections(t *testing.T) {
+	db := bundled(t)
+	const boulangerite = "cod:9014250"
+	p := db.Get(boulangerite)
+	if p == nil {
+		t.Fatalf("%s not in the database", boulangerite)
+	}
+	s := synthetic(t, db, map[string]float64{quartz: 1}, 1)
+	s.Wavelength = diffraction.Wavelength{Ka1: 0.2, Source: diffraction.FromFile}
+	r, err := newRunner(context.Background(), s, nil, selection(t, []refdb.Phase{*p}), match.DefaultOptions(), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.addCandidate(match.Candidate{Phase: p, FOM: 50})
+	if err != nil || c != nil {
+		t.Fatalf("addCandidate: %v, %v; want no candidate and no error", c, err)
+	}
+	if len(r.decisions) != 1 || r.decisions[0].Verdict != FitFailed || !strings.Contains(r.decisions[0].Reason, "too many reflections in the scan's range") {
+		t.Errorf("decisions %+v", r.decisions)
 	}
 }

@@ -63,6 +63,22 @@ type sym3 = [3][3]float64
 // is too large for the range to be refined line by line here.
 const maxReflections = 20000
 
+// TooManyReflections is the error of NewPhase for a phase with more than
+// maxReflections reflections in the scan's range, or more than
+// crystal.Pattern enumerates (N 0): a large cell over the wide d range of
+// a synchrotron or short-wavelength scan.
+type TooManyReflections struct {
+	ID string
+	N  int // reflections in range; 0 when too many to enumerate
+}
+
+func (e *TooManyReflections) Error() string {
+	if e.N == 0 {
+		return fmt.Sprintf("refine: phase %s: %v", e.ID, crystal.ErrTooManyReflections)
+	}
+	return fmt.Sprintf("refine: phase %s: %d reflections in range, more than %d", e.ID, e.N, maxReflections)
+}
+
 // NewPhase computes the reflections of the structure s that can fall in
 // the 2θ range lo–hi (degrees) of a scan measured with the instrument:
 // the range is widened so that lines stay in the list when the cell
@@ -113,11 +129,14 @@ func NewPhase(id string, s *crystal.Structure, inst Instrument, lo, hi float64) 
 		opt.Anomalous = false
 		lines, err = crystal.Pattern(s, lam[0], ttMin, ttMax, opt)
 	}
+	if errors.Is(err, crystal.ErrTooManyReflections) {
+		return nil, &TooManyReflections{ID: id}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("refine: phase %s: %w", id, err)
 	}
 	if len(lines) > maxReflections {
-		return nil, fmt.Errorf("refine: phase %s: %d reflections in range, more than %d", id, len(lines), maxReflections)
+		return nil, &TooManyReflections{ID: id, N: len(lines)}
 	}
 	p := &Phase{ID: id, Structure: s, Anomalous: opt.Anomalous, dMin: dMin, dMax: dMax}
 	p.rots = rotations(s.Ops)
