@@ -283,7 +283,13 @@ func TestBatchShared(t *testing.T) {
 // BenchmarkBatch100 reports 100 scans of the shared collection (every
 // other file of it, in order: every format and size it has), on every
 // core, into a fresh folder each time, search-match deciding (--quick).
-func BenchmarkBatch100(b *testing.B) {
+func BenchmarkBatch100(b *testing.B) { benchmarkBatch100(b, quick()) }
+
+// BenchmarkBatch100Fit is BenchmarkBatch100 with the whole-pattern
+// identification deciding, as bragg report does without --quick.
+func BenchmarkBatch100Fit(b *testing.B) { benchmarkBatch100(b, analysis.DefaultOptions()) }
+
+func benchmarkBatch100(b *testing.B, o analysis.Options) {
 	files, err := ScanFiles([]string{sharedScans})
 	if err != nil || len(files) == 0 {
 		b.Skipf("%s is absent (../shared is not part of the repository): %v", sharedScans, err)
@@ -296,6 +302,7 @@ func BenchmarkBatch100(b *testing.B) {
 		b.Skipf("only %d scans", len(paths))
 	}
 	opt := testBatchOptions("")
+	opt.Pipeline.Options = o
 	if _, err := opt.Pipeline.Store.DB(); err != nil { // read once, as a process does
 		b.Fatal(err)
 	}
@@ -307,5 +314,10 @@ func BenchmarkBatch100(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(res.Failed()), "failed")
+		for _, sr := range res.Scans {
+			if sr.Err != nil {
+				b.Logf("FAILED %v", sr.Err)
+			}
+		}
 	}
 }
