@@ -143,8 +143,10 @@ func (b *dbBrowser) build() {
 		widget.NewFormItem("d (Å)", b.dsp),
 		widget.NewFormItem("d tol. (%)", b.dtol))
 	acc := widget.NewAccordion(widget.NewAccordionItem("More criteria", more))
+	// One line: a label that wraps in a box sizes itself before it knows
+	// its width, and its second line then covered the list's first entry.
 	b.count = widget.NewLabel("")
-	b.count.Wrapping = fyne.TextWrapWord
+	b.count.Truncation = fyne.TextTruncateEllipsis
 	importBtn := widget.NewButtonWithIcon("Import CIF…", theme.ContentAddIcon(), b.askImport)
 
 	b.list = widget.NewList(func() int { return len(b.hits) }, twoLineItem,
@@ -160,7 +162,7 @@ func (b *dbBrowser) build() {
 		}
 	}
 	head := widget.NewLabelWithStyle("Search", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewBorder(container.NewVBox(head, b.text, acc, container.NewBorder(nil, nil, nil, importBtn, b.count)),
+	left := container.NewBorder(container.NewVBox(head, b.text, acc, container.NewHBox(importBtn), b.count),
 		nil, nil, nil, b.list)
 
 	// The card.
