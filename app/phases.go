@@ -483,7 +483,7 @@ func answerCell(r candRow, col int) string {
 	case 1:
 		switch {
 		case f != nil:
-			return fmt.Sprintf("%.1f ± %.1f", 100*f.WeightFraction, 100*f.WeightFractionESD)
+			return analysis.PlusMinus(100*f.WeightFraction, 100*f.WeightFractionESD, 1)
 		case r.c.WeightPercent > 0:
 			return fmt.Sprintf("%.1f (RIR)", r.c.WeightPercent)
 		}
@@ -495,7 +495,7 @@ func answerCell(r candRow, col int) string {
 		return "–"
 	case 3:
 		if f != nil && f.SizeMeasured() {
-			return fmt.Sprintf("%.0f ± %.0f", f.Size, f.SizeESD)
+			return analysis.PlusMinus(f.Size, f.SizeESD, 0)
 		}
 		return "–"
 	}
@@ -782,7 +782,7 @@ func fitSummary(id *identify.Result) string {
 		s += " Instrument: " + src + "."
 	}
 	if ab := id.Absolute; ab != nil {
-		s += fmt.Sprintf(" Amorphous or unidentified (internal standard): %.1f ± %.1f wt %%.", 100*ab.Amorphous, 100*ab.AmorphousESD)
+		s += " Amorphous or unidentified (internal standard): " + analysis.PlusMinus(100*ab.Amorphous, 100*ab.AmorphousESD, 1) + " wt %."
 	}
 	return s
 }

@@ -212,12 +212,12 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 			if f.SizeMeasured() {
 				size = fmt.Sprintf("%.0f", f.Size)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%.1f ± %.1f\t%.4f %.4f %.4f\t%s\t%s\n", p.Entry.DisplayName(), p.Entry.Formula,
-				100*f.WeightFraction, 100*f.WeightFractionESD, f.Cell.A, f.Cell.B, f.Cell.C, size, p.Entry.ID)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%.4f %.4f %.4f\t%s\t%s\n", p.Entry.DisplayName(), p.Entry.Formula,
+				analysis.PlusMinus(100*f.WeightFraction, 100*f.WeightFractionESD, 1), f.Cell.A, f.Cell.B, f.Cell.C, size, p.Entry.ID)
 		}
 		tw.Flush()
 		if ab := id.Absolute; ab != nil {
-			fmt.Fprintf(w, "\nAmorphous or unidentified (internal standard): %.1f ± %.1f wt %%\n", 100*ab.Amorphous, 100*ab.AmorphousESD)
+			fmt.Fprintf(w, "\nAmorphous or unidentified (internal standard): %s wt %%\n", analysis.PlusMinus(100*ab.Amorphous, 100*ab.AmorphousESD, 1))
 		}
 		for _, p := range id.Phases {
 			if p.Concluded() {
@@ -227,8 +227,8 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 			for _, o := range p.LookAlikes {
 				others = append(others, o.DisplayName()+" "+o.Formula)
 			}
-			fmt.Fprintf(w, "\nUnresolved: a %s-type phase (%s, %.1f ± %.1f wt %% as %s): %s fit as well; the data do not tell its chemistry (restrain the elements, or accept one).\n",
-				p.Entry.Structure.SpaceGroup, p.Entry.ID, 100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, p.Entry.Formula, strings.Join(others, ", "))
+			fmt.Fprintf(w, "\nUnresolved: a %s-type phase (%s, %s wt %% as %s): %s fit as well; the data do not tell its chemistry (restrain the elements, or accept one).\n",
+				p.Entry.Structure.SpaceGroup, p.Entry.ID, analysis.PlusMinus(100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, 1), p.Entry.Formula, strings.Join(others, ", "))
 		}
 	}
 	if id != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 )
 
 // Size of the figure on the Summary sheet as Excel shows it (pixels at
@@ -69,7 +70,7 @@ func (b *book) summary() {
 	if f := in.fit(); f != nil {
 		kv("Fit", fmt.Sprintf("Rwp %.2f %%, Rexp %.2f %%, GoF %.2f (χ²/(N−P), %d points, %d parameters)", 100*f.Rwp, 100*f.Rexp, f.GoF, f.N, f.P), b.st.value)
 		if ab := in.Identification.Absolute; ab != nil {
-			kv("Amorphous", fmt.Sprintf("%.1f ± %.1f wt %% amorphous or unidentified (internal standard %s)", 100*ab.Amorphous, 100*ab.AmorphousESD, in.Options.Standard), b.st.bold)
+			kv("Amorphous", fmt.Sprintf("%s wt %% amorphous or unidentified (internal standard %s)", analysis.PlusMinus(100*ab.Amorphous, 100*ab.AmorphousESD, 1), in.Options.Standard), b.st.bold)
 		}
 	}
 	for i, w := range v.Warnings {

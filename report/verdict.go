@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -344,10 +345,8 @@ func (p VerdictPhase) amount() string {
 	switch {
 	case !p.HasWeight:
 		return "(amount not estimated)"
-	case p.ESD > 0:
-		return fmt.Sprintf("%.1f ± %.1f wt %%", p.WeightPercent, p.ESD)
 	}
-	return fmt.Sprintf("%.1f wt %%", p.WeightPercent)
+	return analysis.PlusMinus(p.WeightPercent, p.ESD, 1) + " wt %"
 }
 
 // percent writes a percentage with two significant figures, at most one

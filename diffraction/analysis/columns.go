@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/bragg-xrd/bragg/diffraction"
@@ -53,4 +54,23 @@ func (c PeakColumn) Header(intensityUnit string) string {
 // Format writes the column's value for p with the column's decimals.
 func (c PeakColumn) Format(p diffraction.Peak) string {
 	return strconv.FormatFloat(c.Value(p), 'f', c.Decimals, 64)
+}
+
+// PlusMinus writes a value with its standard uncertainty, "36.3 ± 0.1",
+// both to the decimal of the uncertainty's first significant digit, or
+// its second when the first is 1 ("54.0 ± 1.2"), the rule of Acta
+// Crystallographica's notes for authors, so that a small uncertainty is
+// never rounded to "± 0"; at least minDecimals decimals (a weight per
+// cent keeps its tenth: "88.8 ± 2.0"). With no uncertainty (0, or not
+// finite) the value alone, to minDecimals.
+func PlusMinus(v, esd float64, minDecimals int) string {
+	if !(esd > 0) || math.IsInf(esd, 0) {
+		return strconv.FormatFloat(v, 'f', minDecimals, 64)
+	}
+	d := int(math.Ceil(-math.Log10(esd)))
+	if esd*math.Pow(10, float64(d)) < 1.95 {
+		d++
+	}
+	d = min(max(d, minDecimals, 0), 8)
+	return strconv.FormatFloat(v, 'f', d, 64) + " ± " + strconv.FormatFloat(esd, 'f', d, 64)
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -26,5 +27,27 @@ func TestPeakColumns(t *testing.T) {
 	}
 	if got := strings.Join(cells, "|"); got != "26.639|3.3435|5120|512.3|0.082|100.0" {
 		t.Errorf("cells %s", got)
+	}
+}
+
+// PlusMinus rounds to the uncertainty's first significant digit (two when
+// it is 1), never below minDecimals, and never writes "± 0".
+func TestPlusMinus(t *testing.T) {
+	for _, c := range []struct {
+		v, esd float64
+		min    int
+		want   string
+	}{
+		{54.04, 0.3, 0, "54.0 ± 0.3"}, // was "54 ± 0"
+		{85.2, 6, 0, "85 ± 6"},        // one digit
+		{63.712, 0.04, 1, "63.71 ± 0.04"},
+		{36.31, 0.1, 1, "36.31 ± 0.10"}, // first digit 1: two
+		{88.8, 2, 1, "88.8 ± 2.0"},      // minDecimals
+		{100, 0, 1, "100.0"},            // no uncertainty
+		{12, math.Inf(1), 0, "12"},
+	} {
+		if got := PlusMinus(c.v, c.esd, c.min); got != c.want {
+			t.Errorf("PlusMinus(%g, %g, %d) = %q, want %q", c.v, c.esd, c.min, got, c.want)
+		}
 	}
 }
