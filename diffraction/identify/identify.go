@@ -1357,25 +1357,30 @@ func (r *runner) sameStructure(accepted []*candidate, cur *refine.Result, k int)
 	}
 	var ns []near
 	for _, part := range r.db.Parts {
-		for i := range part.Len() {
-			if !r.db.Admits(part, i) {
+		// Only the entries of the space group, and of those only the
+		// ones whose cell is compatible are read: a collection the size
+		// of the COD is not read through for each phase.
+		same, err := part.InSpaceGroup(st.SpaceGroupNumber)
+		if err != nil {
+			return nil, fmt.Errorf("identify: %w", err)
+		}
+		for _, e := range same {
+			d, ok := cellCompatible(&e.Cell, &cur.Phases[k], &st.Cell)
+			if !ok || !r.db.Admits(part, e.Entry) {
 				continue
 			}
-			// The head has the cell, space group and elements; the whole
-			// entry is read only for the few that pass.
-			p, err := part.Head(i)
+			// The head has the elements; the whole entry is read only
+			// for the few that pass.
+			p, err := part.Head(e.Entry)
 			if err != nil {
 				return nil, fmt.Errorf("identify: %w", err)
 			}
-			o := &p.Structure
-			if p.ID == c.entry.ID || o.SpaceGroupNumber != st.SpaceGroupNumber || slices.Equal(p.Elements, c.entry.Elements) ||
+			if p.ID == c.entry.ID || slices.Equal(p.Elements, c.entry.Elements) ||
 				!r.search.Elements.Admits(p.Elements) || slices.Contains(r.opt.Reject, p.ID) {
 				continue
 			}
-			if d, ok := cellCompatible(&o.Cell, &cur.Phases[k], &st.Cell); ok {
-				if whole, err := part.Phase(i); err == nil {
-					ns = append(ns, near{whole, d})
-				}
+			if whole, err := part.Phase(e.Entry); err == nil {
+				ns = append(ns, near{whole, d})
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
@@ -230,6 +231,14 @@ type collFile struct {
 	records, recAt, recCRC, heads, headAt, ids, idAt, idSort []byte
 	dups, dupAt                                              []byte
 	index                                                    *Index
+	// bySpaceGroup lists the entries with their cells by space group
+	// number, read from their heads once, when first asked
+	// (inSpaceGroup).
+	bySpaceGroup struct {
+		once    sync.Once
+		entries map[int][]Lattice
+		err     error
+	}
 }
 
 // openCollection maps and checks a collection file. Errors name the file.
@@ -473,6 +482,27 @@ func (c *collFile) phase(i int) (*Phase, error) {
 		return nil, fmt.Errorf("%s: entry %d: %w", c.path, i, err)
 	}
 	return p, nil
+}
+
+// inSpaceGroup returns the entries whose structure has space group
+// number n, in order, with their cells. The first call decodes every head
+// (about a microsecond each) and keeps 56 bytes an entry; later calls
+// read that table.
+func (c *collFile) inSpaceGroup(n int) ([]Lattice, error) {
+	sg := &c.bySpaceGroup
+	sg.once.Do(func() {
+		sg.entries = map[int][]Lattice{}
+		for i := range c.n {
+			p, err := c.headPhase(i)
+			if err != nil {
+				sg.err = err
+				return
+			}
+			k := p.Structure.SpaceGroupNumber
+			sg.entries[k] = append(sg.entries[k], Lattice{Entry: i, Cell: p.Structure.Cell})
+		}
+	})
+	return sg.entries[n], sg.err
 }
 
 // headPhase decodes entry i's head.

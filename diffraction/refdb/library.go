@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
 )
 
 // A Library is the reference database of a process as a search reads it:
@@ -68,6 +70,31 @@ func (p *Part) Head(i int) (*Phase, error) {
 		return &p.db.Phases[i], nil
 	}
 	return p.file.headPhase(i)
+}
+
+// Lattice is an entry of a Part with its cell (InSpaceGroup).
+type Lattice struct {
+	Entry int
+	Cell  crystal.Cell
+}
+
+// InSpaceGroup returns the entries whose structure has space group number
+// n, in order, with their cells (shared: not to be changed): what a
+// search for look-alikes of a structure reads to choose the few entries
+// worth reading, without decoding every head of a collection each time. A
+// collection lists its entries by space group when first asked, from
+// their heads, once for as long as its file is unchanged.
+func (p *Part) InSpaceGroup(n int) ([]Lattice, error) {
+	if p.db == nil {
+		return p.file.inSpaceGroup(n)
+	}
+	var out []Lattice
+	for i := range p.db.Phases {
+		if s := &p.db.Phases[i].Structure; s.SpaceGroupNumber == n {
+			out = append(out, Lattice{Entry: i, Cell: s.Cell})
+		}
+	}
+	return out, nil
 }
 
 // ID returns entry i's ID.

@@ -65,9 +65,7 @@ func benchScans(b *testing.B) map[string]*analysis.Analysis {
 	if _, err := os.Stat(sharedScans); err != nil {
 		b.Skipf("%s is absent: the search benchmarks need its scans", sharedScans)
 	}
-	opt := analysis.DefaultOptions()
-	opt.Wavelength = diffraction.CuKa
-	p := &analysis.Pipeline{Store: refdb.NewStore(assets.RefDB, ""), Options: opt, Until: analysis.StagePeaks}
+	p := &analysis.Pipeline{Store: refdb.NewStore(assets.RefDB, ""), Options: benchOptions(), Until: analysis.StagePeaks}
 	out := map[string]*analysis.Analysis{}
 	for name, f := range map[string]string{
 		"single":  "xy/xrd_autoanalyzer/LiF.xy",
@@ -81,6 +79,27 @@ func benchScans(b *testing.B) map[string]*analysis.Analysis {
 		out[name] = a
 	}
 	return out
+}
+
+// benchOptions are the pipeline's defaults with the Cu Kα the scans were
+// measured with (their files do not say).
+func benchOptions() analysis.Options {
+	opt := analysis.DefaultOptions()
+	opt.Wavelength = diffraction.CuKa
+	return opt
+}
+
+// measure runs op b.N times (failing on its error), with its allocations
+// and the processor time it takes per run (cpuTime).
+func measure(b *testing.B, op func() error) {
+	b.ReportAllocs()
+	cpu := cpuTime()
+	defer func() { b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op") }()
+	for b.Loop() {
+		if err := op(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // cpuTime returns the processor time the process has used, user and
@@ -138,8 +157,11 @@ func sizes(n ...int) []int {
 // (see synthetic) at sizes up to the COD's 500,000: loading it (opening a
 // Store and reading its library: mapping the file and checking the index)
 // and searching it for the candidates of three measured scans (everything
-// Search does, the bundled database included), with the resident memory
-// and Go heap after the searches. Building each collection takes minutes
+// Search does, the bundled database included), and identifying the phases
+// of the mixture and of the unknown as the product does (the pipeline after reading: its
+// first search keeps far more candidates than the ten of the searches
+// here, for the residual searches of identify.Run), with the resident
+// memory and Go heap after them. Building each collection takes minutes
 // and gigabytes of disk in a temporary folder; the 500,000 entries are
 // built only with BRAGG_BENCH_LARGE=1 in the environment.
 func BenchmarkCollection(b *testing.B) {
@@ -158,15 +180,11 @@ func BenchmarkCollection(b *testing.B) {
 			debug.FreeOSMemory()
 			var store *refdb.Store
 			b.Run("load", func(b *testing.B) {
-				b.ReportAllocs()
-				cpu := cpuTime()
-				defer func() { b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op") }()
-				for b.Loop() {
+				measure(b, func() error {
 					store = refdb.NewStore(assets.RefDB, dir)
-					if _, err := store.Library(); err != nil {
-						b.Fatal(err)
-					}
-				}
+					_, err := store.Library()
+					return err
+				})
 			})
 			if store == nil { // load not asked for
 				store = refdb.NewStore(assets.RefDB, dir)
@@ -183,18 +201,31 @@ func BenchmarkCollection(b *testing.B) {
 				a := scans[name]
 				sc := a.Scan
 				b.Run("search="+name, func(b *testing.B) {
-					b.ReportAllocs()
 					var res match.Result
-					cpu := cpuTime()
-					defer func() { b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "cpu-ms/op") }()
-					for b.Loop() {
+					measure(b, func() (err error) {
 						res, err = match.Search(context.Background(), a.Peaks, sc.Wavelength, sc.TwoTheta[0], sc.TwoTheta[sc.Len()-1], sel, match.DefaultOptions())
-						if err != nil {
-							b.Fatal(err)
-						}
-					}
+						return err
+					})
 					if len(res.Candidates) == 0 {
 						b.Error("no candidates")
+					}
+				})
+			}
+			// What the product does: the whole pipeline after reading
+			// (peaks, the search, the residual searches and the
+			// refinements of identify.Run) with the collection enabled,
+			// for the mixture and for the phase in no database.
+			for _, name := range []string{"mixture", "unknown"} {
+				b.Run("identify="+name, func(b *testing.B) {
+					a := scans[name]
+					p := &analysis.Pipeline{Store: store, Options: benchOptions()}
+					var res *analysis.Analysis
+					measure(b, func() (err error) {
+						res, err = p.Analyse(context.Background(), a.File, a.Scan, nil)
+						return err
+					})
+					if res.Identification == nil {
+						b.Error("no identification")
 					}
 				})
 			}

@@ -563,6 +563,17 @@ func TestCollectionRoundTrip(t *testing.T) {
 	if c.find("nope") != -1 {
 		t.Error("found an entry that is not there")
 	}
+	// Each entry is listed under its space group (three different ones),
+	// with its cell, and under no other.
+	for i := range ps {
+		s := &ps[i].Structure
+		if got, err := c.inSpaceGroup(s.SpaceGroupNumber); err != nil || !slices.Equal(got, []Lattice{{i, s.Cell}}) {
+			t.Errorf("space group %d: %v %v", s.SpaceGroupNumber, got, err)
+		}
+	}
+	if got, err := c.inSpaceGroup(1); err != nil || len(got) != 0 {
+		t.Errorf("space group 1: %v %v", got, err)
+	}
 }
 
 // TestBucket: buckets grow with d, one step per 0.1 % of d; a strain moves
