@@ -155,6 +155,7 @@ type peak struct {
 	k0, k1  int // core (see coreWidths)
 	phase   int
 	nc      int
+	deriv   uint8 // the highest derivative kind of its columns
 	col     [maxPeakCols]int32
 	kind    [maxPeakCols]uint8
 	coef    [maxPeakCols]float64
@@ -163,7 +164,8 @@ type peak struct {
 const maxPeakCols = 20
 
 // Derivative kinds of a line's profile: its value, and its derivatives
-// with respect to the centre, Γ_G and Γ_L.
+// with respect to the centre, Γ_G and Γ_L, in the order of their cost
+// (those in Γ_G and Γ_L are computed together).
 const (
 	kValue = iota
 	kCentre
@@ -301,7 +303,7 @@ func (m *model) computePeaks(jac bool) {
 					m.peaks = append(m.peaks, peak{})[:len(m.peaks)]
 				}
 				pk := &m.peaks[:len(m.peaks)+1][len(m.peaks)]
-				pk.c, pk.t, pk.phase, pk.nc = c, t, p, 0
+				pk.c, pk.t, pk.phase, pk.nc, pk.deriv = c, t, p, 0, kValue
 				if cap(m.nodeOff)-len(m.nodeOff) < maxNodes {
 					// A larger buffer; the peaks already made keep the old one.
 					n := 2*cap(m.nodeOff) + 16*maxNodes
@@ -334,6 +336,7 @@ func (m *model) computePeaks(jac bool) {
 						}
 						pk.col[pk.nc], pk.kind[pk.nc], pk.coef[pk.nc] = int32(m.col[i]), kind, coef
 						pk.nc++
+						pk.deriv = max(pk.deriv, kind)
 					}
 					a := pk.area
 					add(m.iScale[p], kValue, ib)
@@ -440,7 +443,8 @@ func (s *scratch) size(n int) {
 // evalPoints adds the profiles of the peaks to yc over the points
 // [lo, hi), with the Jacobian columns when jac is set (m.jac zeroed over
 // those rows beforehand), and each phase's contribution at unit scale to
-// contrib when not nil.
+// contrib when not nil. A line's profile is computed with the
+// derivatives its columns use, up to pk.deriv.
 func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratch) {
 	n := len(m.x)
 	for pi := range m.peaks {
@@ -453,13 +457,20 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 		ws.size(i1 - i0)
 		f, fc, fg, fl := ws.d[kValue], ws.d[kCentre], ws.d[kGauss], ws.d[kLorentz]
 		t := &pk.t
-		m.tail(i0, k0, i0, pk.c+pk.a.mean, t, jac, ws)
-		m.tail(k1, i1, i0, pk.c+pk.a.mean, t, jac, ws)
+		deriv := uint8(kValue)
+		if jac {
+			deriv = pk.deriv
+		}
+		m.tail(i0, k0, i0, pk.c+pk.a.mean, t, deriv, ws)
+		m.tail(k1, i1, i0, pk.c+pk.a.mean, t, deriv, ws)
 		if k0 < k1 {
 			a, b := k0-i0, k1-i0
 			var dc, dg, dl []float64
-			if jac {
-				dc, dg, dl = fc[a:b], fg[a:b], fl[a:b]
+			if deriv >= kCentre {
+				dc = fc[a:b]
+			}
+			if deriv >= kGauss {
+				dg, dl = fg[a:b], fl[a:b]
 			}
 			pvSum(m.x[k0:k1], m.step, pk.c, t, pk.a.off[:pk.a.n], pk.a.w[:pk.a.n], f[a:b], dc, dg, dl)
 		}
@@ -478,8 +489,9 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 
 // tail sets the profile of a line beyond its core, over the points
 // [a, b) (scratch index i − i0): one Lorentzian of the line's FWHM at the
-// mean offset of its asymmetry nodes, with its derivatives (see pvSum).
-func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) {
+// mean offset of its asymmetry nodes, with its derivatives up to the kind
+// deriv (see pvSum).
+func (m *model) tail(a, b, i0 int, mean float64, t *tch, deriv uint8, ws *scratch) {
 	if a >= b {
 		return
 	}
@@ -489,7 +501,7 @@ func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) 
 	x := m.x[a:b]
 	f := ws.d[kValue][a-i0 : b-i0]
 	f = f[:len(x)]
-	if !jac {
+	if deriv == kValue {
 		for i, xi := range x {
 			d := xi - mean
 			r := 1 / (1 + s*d*d)
@@ -497,13 +509,25 @@ func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) 
 		}
 		return
 	}
+	lc := 2 * s * lA
+	fc := ws.d[kCentre][a-i0 : b-i0]
+	fc = fc[:len(x)]
+	if deriv == kCentre {
+		for i, xi := range x {
+			d := xi - mean
+			r := 1 / (1 + s*d*d)
+			f[i] = lA * r
+			fc[i] = lc * d * (r * r)
+		}
+		return
+	}
 	// ∂/∂Γ = lg·(r − 2r²) and ∂/∂η = le·r, through the chain rule: the
 	// derivatives in Γ_G and Γ_L are a·r + b·r².
-	lc, lg, le := 2*s*lA, lA*ig, lorNorm*ig
+	lg, le := lA*ig, lorNorm*ig
 	ga, gb := lg*t.dFdG+le*t.dEdG, -2*lg*t.dFdG
 	la, lb := lg*t.dFdL+le*t.dEdL, -2*lg*t.dFdL
-	fc, fg, fl := ws.d[kCentre][a-i0:b-i0], ws.d[kGauss][a-i0:b-i0], ws.d[kLorentz][a-i0:b-i0]
-	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	fg, fl := ws.d[kGauss][a-i0:b-i0], ws.d[kLorentz][a-i0:b-i0]
+	fg, fl = fg[:len(x)], fl[:len(x)]
 	for i, xi := range x {
 		d := xi - mean
 		r := 1 / (1 + s*d*d)

@@ -85,10 +85,11 @@ var gaussReach = math.Sqrt(gaussCut) / 2
 // pvSum sets f to the profile of a line made of nodes, pseudo-Voigts of
 // FWHM Γ = t.fwhm and mixing η = t.eta centred at c + off_k with weights
 // w_k, Σ_k w_k·pV(x − c − off_k), over the angles x and, when fc is not
-// nil, fc to its derivative with respect to c, and fg and fl to its
-// derivatives with respect to Γ_G and Γ_L, from those with respect to Γ
-// and η by the chain rule through t.dFdG, t.dEdG and t.dFdL, t.dEdL. Per
-// node (ITC Vol. C, eq. 8.6.1.1; u² = 4d²/Γ², d = x − c − off_k):
+// nil, fc to its derivative with respect to c, and when fg is not nil
+// (nor fc), fg and fl to its derivatives with respect to Γ_G and Γ_L,
+// from those with respect to Γ and η by the chain rule through t.dFdG,
+// t.dEdG and t.dFdL, t.dEdL. Per node (ITC Vol. C, eq. 8.6.1.1; u² =
+// 4d²/Γ², d = x − c − off_k):
 //
 //	∂L/∂c = L·8d/(Γ²(1+u²)),      ∂L/∂Γ = (L/Γ)(2u²/(1+u²) − 1),
 //	∂G/∂c = G·8 ln2·d/Γ²,         ∂G/∂Γ = (G/Γ)(2 ln2·u² − 1),
@@ -104,15 +105,20 @@ var gaussReach = math.Sqrt(gaussCut) / 2
 // nodes, with r = 1/(1+u²): Σw·r gives the value and ∂/∂η, Σw·d·r² the
 // derivative in c, and since u²·r = 1 − r, Σw·r·(2u²r − 1) = Σw·r − 2Σw·r²
 // the derivative in Γ. Both are then scaled and combined point by point.
+// Each derivative costs only when asked for, and what is computed is the
+// same arithmetic whichever are.
 func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl []float64) {
 	g, eta := t.fwhm, t.eta
 	ig := 1 / g
 	ig2 := ig * ig
-	jac := fc != nil
+	jac := fc != nil           // the derivative in c
+	widths := jac && fg != nil // and those in Γ_G and Γ_L
 	f = f[:len(x)]
 	clear(f)
 	if jac {
 		clear(fc[:len(x)])
+	}
+	if widths {
 		clear(fg[:len(x)])
 	}
 	// The nodes' centres.
@@ -137,8 +143,12 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 		fs = fs[:len(xs)]
 		var fcs, fgs []float64
 		if jac {
-			fcs, fgs = fc[a:b], fg[a:b]
-			fcs, fgs = fcs[:len(xs)], fgs[:len(xs)]
+			fcs = fc[a:b]
+			fcs = fcs[:len(xs)]
+		}
+		if widths {
+			fgs = fg[a:b]
+			fgs = fgs[:len(xs)]
 		}
 		if step <= 0 {
 			for i, xi := range xs {
@@ -148,7 +158,9 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 				if jac {
 					wed := we * d
 					fcs[i] += wed
-					fgs[i] += wed * d
+					if widths {
+						fgs[i] += wed * d
+					}
 				}
 			}
 			continue
@@ -159,23 +171,32 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 		e := math.Exp(-4 * ln2 * d * d * ig2)
 		r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
 		q := math.Exp(-8 * ln2 * step * step * ig2)
-		if !jac {
+		switch {
+		case !jac:
 			for i := range fs {
 				fs[i] += wk * e
 				e *= r
 				r *= q
 			}
-			continue
-		}
-		for i, xi := range xs {
-			d := xi - o
-			we := wk * e
-			fs[i] += we
-			wed := we * d
-			fcs[i] += wed
-			fgs[i] += wed * d
-			e *= r
-			r *= q
+		case !widths:
+			for i, xi := range xs {
+				we := wk * e
+				fs[i] += we
+				fcs[i] += we * (xi - o)
+				e *= r
+				r *= q
+			}
+		default:
+			for i, xi := range xs {
+				d := xi - o
+				we := wk * e
+				fs[i] += we
+				wed := we * d
+				fcs[i] += wed
+				fgs[i] += wed * d
+				e *= r
+				r *= q
+			}
 		}
 	}
 	// The Lorentzian sums, point by point over the nodes, combined with
@@ -195,11 +216,28 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 		}
 		return
 	}
+	lc, gc := 2*s*lA, 8*ln2*ig2*gA // the factors of the derivative in c
+	fc = fc[:len(x)]
+	if !widths {
+		for i, xi := range x {
+			var s0, s1 float64
+			for k, o := range cs {
+				d := xi - o
+				r := 1 / (1 + s*d*d)
+				wr := w[k] * r
+				s0 += wr
+				s1 += wr * r * d
+			}
+			f[i] = lA*s0 + gA*f[i]
+			fc[i] = lc*s1 + gc*fc[i]
+		}
+		return
+	}
 	// The factors of the combination, in memory rather than in registers,
 	// which the sums over the nodes need.
-	fk := [...]float64{lA, gA, 2 * s * lA, 8 * ln2 * ig2 * gA, lA * ig, 8 * ln2 * ig2 * ig * gA, ig * gA,
+	fk := [...]float64{lA, gA, lc, gc, lA * ig, 8 * ln2 * ig2 * ig * gA, ig * gA,
 		lorNorm * ig, gaussNorm * ig, t.dFdG, t.dEdG, t.dFdL, t.dEdL}
-	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	fg, fl = fg[:len(x)], fl[:len(x)]
 	for i, xi := range x {
 		var s0, sq, s1 float64
 		for k, o := range cs {
