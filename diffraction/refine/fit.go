@@ -358,8 +358,9 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	m.sw = weights(scan)
 	m.step = uniformStep(scan.TwoTheta)
 	m.yc = make([]float64, n)
-	m.bgBuf = getFloats(nb * n)
-	m.bg = chebyshevIn(scan.TwoTheta, nb, m.bgBuf)
+	m.bgBuf = getFloats(2 * nb * n)
+	m.bg = chebyshevIn(scan.TwoTheta, nb, m.bgBuf[:nb*n])
+	m.bgW = weightedColumns(m.bg, m.sw, m.bgBuf[nb*n:])
 	from := opt.From
 
 	// Parameters.
@@ -681,12 +682,17 @@ func (f *fitter) coarsePass(si int, g Group, w float64) error {
 // that are not in skip, and returns their number.
 func (f *fitter) setColumns(groups Group, skip map[int]bool) int {
 	m := f.m
-	f.free = f.free[:0]
+	f.free, m.term = f.free[:0], m.term[:0]
 	for i := range m.par {
 		m.col[i] = -1
 		if m.par[i].group&groups != 0 && !skip[i] && !m.par[i].fixed {
 			m.col[i] = len(f.free)
 			f.free = append(f.free, i)
+			t := -1
+			if m.par[i].group == Background {
+				t = i - m.iBg0
+			}
+			m.term = append(m.term, t)
 		}
 	}
 	m.linear = true

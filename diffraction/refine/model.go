@@ -115,6 +115,7 @@ type model struct {
 	poE      [][]float64
 	lp       crystal.Options
 	bg       [][]float64 // Chebyshev columns T_j(t_i), in bgBuf
+	bgW      [][]float64 // the same weighted by √w: the Jacobian's background columns, in bgBuf
 	bgBuf    []float64
 	bgFixed  []float64
 	par      []param
@@ -139,9 +140,11 @@ type model struct {
 	coarse bool
 	yc     []float64
 	// Jacobian: column-major, one column per free parameter, weighted by
-	// √w; col maps a parameter to its column (−1: fixed).
-	col []int
-	jac []float64
+	// √w; col maps a parameter to its column (−1: fixed), term a column
+	// to its background term (−1: another parameter).
+	col  []int
+	term []int
+	jac  []float64
 }
 
 // peak is one line (reflection and wavelength) at the current parameters;
@@ -183,6 +186,21 @@ func (m *model) addParam(p param) int {
 // T_{j+1} = 2t·T_j − T_{j−1} (Abramowitz & Stegun 22.7.4).
 func chebyshev(x []float64, n int) [][]float64 {
 	return chebyshevIn(x, n, make([]float64, n*len(x)))
+}
+
+// weightedColumns returns the columns cols times the weights sw, in buf
+// (len(cols)·len(sw) floats).
+func weightedColumns(cols [][]float64, sw, buf []float64) [][]float64 {
+	n := len(sw)
+	out := make([][]float64, len(cols))
+	for j, c := range cols {
+		o := buf[j*n : (j+1)*n : (j+1)*n]
+		for i, w := range sw {
+			o[i] = c[i] * w
+		}
+		out[j] = o
+	}
+	return out
 }
 
 // chebyshevIn is chebyshev with the columns in buf (n·len(x) floats).
@@ -547,13 +565,22 @@ const parallelMin = 20000
 // are scales and background terms (m.linear) and the others have not
 // changed since the phases' unit-scale patterns were computed, y_c is
 // linear in them, b + Σ_p S_p·P_p, and is formed from those patterns.
+//
+// With jac, the background's columns are copied from bgW, and in the
+// linear case the scales' from the patterns; the other columns are
+// cleared and accumulate their lines' terms.
 func (m *model) eval(jac bool) {
 	n := len(m.x)
 	m.setBackground()
-	if jac {
-		clear(m.jac)
+	lin := m.linear && m.lin.fresh(m)
+	if jac && !lin {
+		for c, t := range m.term {
+			if t < 0 {
+				clear(m.jac[c*n : (c+1)*n])
+			}
+		}
 	}
-	if m.linear && m.lin.fresh(m) {
+	if lin {
 		for p := range m.phases {
 			floats.AddScaled(m.yc, m.par[m.iScale[p]].v, m.lin.pat[p])
 			if c := m.col[m.iScale[p]]; jac && c >= 0 {
@@ -570,14 +597,13 @@ func (m *model) eval(jac bool) {
 	if !jac {
 		return
 	}
-	for j := range m.nBg {
-		if c := m.col[m.iBg0+j]; c >= 0 {
-			copy(m.jac[c*n:(c+1)*n], m.bg[j])
-		}
-	}
 	sw := m.sw
-	for c := 0; c*n < len(m.jac); c++ {
+	for c, t := range m.term {
 		col := m.jac[c*n : (c+1)*n]
+		if t >= 0 {
+			copy(col, m.bgW[t])
+			continue
+		}
 		col = col[:len(sw)]
 		for i, w := range sw {
 			col[i] *= w
@@ -669,10 +695,7 @@ func (m *model) setBackground() {
 		clear(m.yc)
 	}
 	for j := range m.nBg {
-		c := m.par[m.iBg0+j].v
-		for i, t := range m.bg[j] {
-			m.yc[i] += c * t
-		}
+		floats.AddScaled(m.yc, m.par[m.iBg0+j].v, m.bg[j])
 	}
 }
 
