@@ -892,7 +892,14 @@ func (f *fitter) stage(si int, groups Group) (bool, error) {
 			break
 		}
 		f.iters++
-		chi = f.normalEquations()
+		// The normal equations at the new point, but for the last point
+		// of a stage that is followed by another (or by the fine pass of
+		// a coarse one), which forms its own with its columns; the final
+		// stage's are usually those of the standard uncertainties
+		// (covariance). χ² is the step's.
+		if !(converged || it+1 >= maxIt) || final && !m.coarse {
+			chi = f.normalEquations()
+		}
 		if f.opt.Progress != nil {
 			f.opt.Progress(Progress{Stage: si + 1, Stages: len(f.stages), Groups: groups, Iteration: f.iters, Rwp: f.rwp(chi)})
 		}
