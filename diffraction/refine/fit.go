@@ -751,7 +751,10 @@ func (f *fitter) normalEquations() float64 {
 	for i := range n {
 		f.r[i] = (m.y[i] - m.yc[i]) * m.sw[i]
 	}
-	normal(m.jac, n, len(f.free), f.r, f.a, f.b)
+	if m.bgGram == nil {
+		m.bgGram = gramian(m.bgW)
+	}
+	normal(m.jac, n, len(f.free), f.r, m.term, m.bgGram, f.a, f.b)
 	f.normalAt = f.normalAt[:0]
 	for i := range m.par {
 		f.normalAt = append(f.normalAt, m.par[i].v)

@@ -116,6 +116,7 @@ type model struct {
 	lp       crystal.Options
 	bg       [][]float64 // Chebyshev columns T_j(t_i), in bgBuf
 	bgW      [][]float64 // the same weighted by √w: the Jacobian's background columns, in bgBuf
+	bgGram   [][]float64 // their products (gramian), once the normal equations need them
 	bgBuf    []float64
 	bgFixed  []float64
 	par      []param
