@@ -576,16 +576,26 @@ func (f *fitter) logf(format string, args ...any) {
 // run refines the stages in turn and builds the result.
 func (f *fitter) run() (*Result, error) {
 	m := f.m
-	m.eval(false)
-	if c := m.chi2(); math.IsNaN(c) || math.IsInf(c, 0) {
-		return nil, errors.New("refine: the model is not finite at the starting values")
-	}
-	var err error
-	var last Group
 	coarse := f.opt.CoarseWidth
 	if coarse == 0 {
 		coarse = defaultCoarseWidth
 	}
+	// The model at the starting values must be finite. It is checked
+	// with the first stage's normal equations, which the stage then
+	// starts from, unless a coarse pass comes first.
+	var chi float64
+	if g := f.stages[0]; g&Cell != 0 && coarse > 0 && f.newPhases() {
+		m.eval(false)
+		chi = m.chi2()
+	} else {
+		f.setColumns(g, nil)
+		chi = f.jacobian()
+	}
+	if math.IsNaN(chi) || math.IsInf(chi, 0) {
+		return nil, errors.New("refine: the model is not finite at the starting values")
+	}
+	var err error
+	var last Group
 	for si, g := range f.stages {
 		last = g
 		if g&Cell != 0 && coarse > 0 && f.newPhases() {
@@ -809,7 +819,10 @@ func (f *fitter) stage(si int, groups Group) (bool, error) {
 		f.logf("stage %d (%s): nothing to refine", si+1, groups)
 		return true, nil
 	}
-	chi := f.jacobian()
+	chi, fresh := f.normalFresh()
+	if !fresh {
+		chi = f.jacobian()
+	}
 	lambda, nu := 1e-3, 2.0
 	converged := false
 	it := 0
