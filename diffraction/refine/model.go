@@ -349,8 +349,11 @@ func (m *model) computePeaks(jac bool) {
 				}
 				pk.area, pk.unit = s*ib, ib
 				if jac {
+					// A term of coefficient 0 (a cell coefficient of an
+					// index that is 0, a phase of scale 0) adds nothing to
+					// its column, which eval clears: it is left out.
 					add := func(i int, kind uint8, coef float64) {
-						if i < 0 || m.col[i] < 0 || pk.nc == maxPeakCols {
+						if i < 0 || m.col[i] < 0 || coef == 0 || pk.nc == maxPeakCols {
 							return
 						}
 						pk.col[pk.nc], pk.kind[pk.nc], pk.coef[pk.nc] = int32(m.col[i]), kind, coef
