@@ -130,77 +130,14 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 	w = w[:len(cs)]
 	// The Gaussian sums, node by node, in f (Σw·e), fc (Σw·e·d) and fg
 	// (Σw·e·d²).
-	const ln2 = math.Ln2
-	for k, o := range cs {
-		wk := w[k]
-		a := search(x, step, o-gaussReach*g)
-		b := search(x, step, o+gaussReach*g)
-		if a >= b {
-			continue
-		}
-		xs := x[a:b]
-		fs := f[a:b]
-		fs = fs[:len(xs)]
-		var fcs, fgs []float64
-		if jac {
-			fcs = fc[a:b]
-			fcs = fcs[:len(xs)]
-		}
-		if widths {
-			fgs = fg[a:b]
-			fgs = fgs[:len(xs)]
-		}
-		if step <= 0 {
-			for i, xi := range xs {
-				d := xi - o
-				we := wk * math.Exp(-4*ln2*d*d*ig2)
-				fs[i] += we
-				if jac {
-					wed := we * d
-					fcs[i] += wed
-					if widths {
-						fgs[i] += wed * d
-					}
-				}
-			}
-			continue
-		}
-		// The Gaussian at the first point and its ratio to the next,
-		// then each point's value used and advanced.
-		d := x[a] - o
-		e := math.Exp(-4 * ln2 * d * d * ig2)
-		r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
-		q := math.Exp(-8 * ln2 * step * step * ig2)
-		switch {
-		case !jac:
-			for i := range fs {
-				fs[i] += wk * e
-				e *= r
-				r *= q
-			}
-		case !widths:
-			for i, xi := range xs {
-				we := wk * e
-				fs[i] += we
-				fcs[i] += we * (xi - o)
-				e *= r
-				r *= q
-			}
-		default:
-			for i, xi := range xs {
-				d := xi - o
-				we := wk * e
-				fs[i] += we
-				wed := we * d
-				fcs[i] += wed
-				fgs[i] += wed * d
-				e *= r
-				r *= q
-			}
-		}
+	if step > 0 && !widths {
+		gaussSums(x, step, g, ig2, cs, w, f, fc)
+	} else {
+		gaussNodes(x, step, g, ig2, cs, w, f, fc, fg)
 	}
 	// The Lorentzian sums, point by point over the nodes, combined with
 	// the Gaussian ones.
+	const ln2 = math.Ln2
 	s := 4 * ig2
 	lA := eta * lorNorm * ig         // the Lorentzian part's height factor
 	gA := (1 - eta) * gaussNorm * ig // the Gaussian part's
@@ -257,6 +194,176 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 		fg[i] = dG*fk[9] + dE*fk[10]
 		fl[i] = dG*fk[11] + dE*fk[12]
 	}
+}
+
+// gaussNodes adds the Gaussian sums of the nodes centred at cs with
+// weights w, Σw·e to f and, when fc is not nil, Σw·e·d to fc and, when fg
+// is not nil (nor fc), Σw·e·d² to fg, node by node (see pvSum): by an
+// exponential at every point, or on angles equally spaced by step > 0,
+// where it is asked for all three (gaussSums makes the others), by the
+// recurrence.
+func gaussNodes(x []float64, step, g, ig2 float64, cs, w []float64, f, fc, fg []float64) {
+	const ln2 = math.Ln2
+	jac, widths := fc != nil, fc != nil && fg != nil
+	for k, o := range cs {
+		wk := w[k]
+		a := search(x, step, o-gaussReach*g)
+		b := search(x, step, o+gaussReach*g)
+		if a >= b {
+			continue
+		}
+		xs := x[a:b]
+		fs := f[a:b]
+		fs = fs[:len(xs)]
+		var fcs, fgs []float64
+		if jac {
+			fcs = fc[a:b]
+			fcs = fcs[:len(xs)]
+		}
+		if widths {
+			fgs = fg[a:b]
+			fgs = fgs[:len(xs)]
+		}
+		if step <= 0 {
+			for i, xi := range xs {
+				d := xi - o
+				we := wk * math.Exp(-4*ln2*d*d*ig2)
+				fs[i] += we
+				if jac {
+					wed := we * d
+					fcs[i] += wed
+					if widths {
+						fgs[i] += wed * d
+					}
+				}
+			}
+			continue
+		}
+		// The Gaussian at the first point and its ratio to the next,
+		// then each point's value used and advanced.
+		d := x[a] - o
+		e := math.Exp(-4 * ln2 * d * d * ig2)
+		r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
+		q := math.Exp(-8 * ln2 * step * step * ig2)
+		for i, xi := range xs {
+			d := xi - o
+			we := wk * e
+			fs[i] += we
+			wed := we * d
+			fcs[i] += wed
+			fgs[i] += wed * d
+			e *= r
+			r *= q
+		}
+	}
+}
+
+// gaussSums adds the Gaussian sums of the nodes centred at cs with
+// weights w, Σw·e to f and, when fc is not nil, Σw·e·d to fc, on angles
+// equally spaced by step, by the recurrence of pvSum. Each node's
+// recurrence is a chain of products, each waiting on the last: the nodes
+// are taken two at a time, their chains side by side where their ranges
+// overlap, and each point still receives the nodes' terms in their
+// order, so that the sums are those of one node after the other.
+func gaussSums(x []float64, step, g, ig2 float64, cs, w []float64, f, fc []float64) {
+	const ln2 = math.Ln2
+	q := math.Exp(-8 * ln2 * step * step * ig2)
+	var runs [maxNodes]gaussRun
+	n := 0
+	for k, o := range cs {
+		a := search(x, step, o-gaussReach*g)
+		b := search(x, step, o+gaussReach*g)
+		if a >= b {
+			continue
+		}
+		d := x[a] - o
+		runs[n] = gaussRun{i: a, b: b, w: w[k], o: o,
+			e: math.Exp(-4 * ln2 * d * d * ig2),
+			r: math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)}
+		n++
+	}
+	for k := 0; k < n; k += 2 {
+		u := &runs[k]
+		if k+1 == n {
+			u.add(x, f, fc, u.b, q)
+			break
+		}
+		v := &runs[k+1]
+		if lo, hi := max(u.i, v.i), min(u.b, v.b); lo < hi {
+			u.add(x, f, fc, lo, q)
+			v.add(x, f, fc, lo, q)
+			addPair(u, v, x, f, fc, hi, q)
+		}
+		u.add(x, f, fc, u.b, q)
+		v.add(x, f, fc, v.b, q)
+	}
+}
+
+// gaussRun is one node's Gaussian in gaussSums: its weight w, its centre
+// o, and at point i its value e and its ratio r to the next point, up to
+// point b.
+type gaussRun struct {
+	i, b       int
+	w, o, e, r float64
+}
+
+// add adds the node's terms over the points from u.i to to and advances
+// it there.
+func (u *gaussRun) add(x, f, fc []float64, to int, q float64) {
+	if u.i >= to {
+		return
+	}
+	e, r, w := u.e, u.r, u.w
+	fs := f[u.i:to]
+	if fc == nil {
+		for i := range fs {
+			fs[i] += w * e
+			e *= r
+			r *= q
+		}
+	} else {
+		xs, fcs := x[u.i:to], fc[u.i:to]
+		xs, fcs = xs[:len(fs)], fcs[:len(fs)]
+		for i, xi := range xs {
+			we := w * e
+			fs[i] += we
+			fcs[i] += we * (xi - u.o)
+			e *= r
+			r *= q
+		}
+	}
+	u.i, u.e, u.r = to, e, r
+}
+
+// addPair adds the terms of the nodes u and then v over the points from
+// u.i = v.i to to, and advances both there.
+func addPair(u, v *gaussRun, x, f, fc []float64, to int, q float64) {
+	e1, r1, w1, o1 := u.e, u.r, u.w, u.o
+	e2, r2, w2, o2 := v.e, v.r, v.w, v.o
+	fs := f[u.i:to]
+	if fc == nil {
+		for i := range fs {
+			fs[i] = fs[i] + w1*e1 + w2*e2
+			e1 *= r1
+			r1 *= q
+			e2 *= r2
+			r2 *= q
+		}
+	} else {
+		xs, fcs := x[u.i:to], fc[u.i:to]
+		xs, fcs = xs[:len(fs)], fcs[:len(fs)]
+		for i, xi := range xs {
+			we1, we2 := w1*e1, w2*e2
+			fs[i] = fs[i] + we1 + we2
+			fcs[i] = fcs[i] + we1*(xi-o1) + we2*(xi-o2)
+			e1 *= r1
+			r1 *= q
+			e2 *= r2
+			r2 *= q
+		}
+	}
+	u.i, u.e, u.r = to, e1, r1
+	v.i, v.e, v.r = to, e2, r2
 }
 
 // search returns the index of the first of the increasing angles x that

@@ -318,3 +318,31 @@ func TestSearch(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPvSum is one line's core: twelve asymmetry nodes over 0.11°
+// on 93 points 0.013° apart, FWHM about 0.09°, with no derivatives, the
+// derivative in the centre, and all.
+func BenchmarkPvSum(b *testing.B) {
+	var x []float64
+	for v := 20.3; v < 21.5; v += 0.013 {
+		x = append(x, v)
+	}
+	n := len(x)
+	f, fc, fg, fl := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	t := newTCH(0.07, 0.04)
+	var off, w []float64
+	for k := range 12 {
+		off, w = append(off, -0.01*float64(k)), append(w, 1.0/12)
+	}
+	cases := []struct {
+		name       string
+		fc, fg, fl []float64
+	}{{"value", nil, nil, nil}, {"centre", fc, nil, nil}, {"all", fc, fg, fl}}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				pvSum(x, 0.013, 20.9, &t, off, w, f, c.fc, c.fg, c.fl)
+			}
+		})
+	}
+}
