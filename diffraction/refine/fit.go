@@ -358,8 +358,9 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	m.sw = weights(scan)
 	m.step = uniformStep(scan.TwoTheta)
 	m.yc = make([]float64, n)
-	m.bgBuf = getFloats(nb * n)
-	m.bg = chebyshevIn(scan.TwoTheta, nb, m.bgBuf)
+	m.bgBuf = getFloats(2 * nb * n)
+	m.bg = chebyshevIn(scan.TwoTheta, nb, m.bgBuf[:nb*n])
+	m.bgW = weightedColumns(m.bg, m.sw, m.bgBuf[nb*n:])
 	from := opt.From
 
 	// Parameters.
@@ -575,16 +576,26 @@ func (f *fitter) logf(format string, args ...any) {
 // run refines the stages in turn and builds the result.
 func (f *fitter) run() (*Result, error) {
 	m := f.m
-	m.eval(false)
-	if c := m.chi2(); math.IsNaN(c) || math.IsInf(c, 0) {
-		return nil, errors.New("refine: the model is not finite at the starting values")
-	}
-	var err error
-	var last Group
 	coarse := f.opt.CoarseWidth
 	if coarse == 0 {
 		coarse = defaultCoarseWidth
 	}
+	// The model at the starting values must be finite. It is checked
+	// with the first stage's normal equations, which the stage then
+	// starts from, unless a coarse pass comes first.
+	var chi float64
+	if g := f.stages[0]; g&Cell != 0 && coarse > 0 && f.newPhases() {
+		m.eval(false)
+		chi = m.chi2()
+	} else {
+		f.setColumns(g, nil)
+		chi = f.jacobian()
+	}
+	if math.IsNaN(chi) || math.IsInf(chi, 0) {
+		return nil, errors.New("refine: the model is not finite at the starting values")
+	}
+	var err error
+	var last Group
 	for si, g := range f.stages {
 		last = g
 		if g&Cell != 0 && coarse > 0 && f.newPhases() {
@@ -681,12 +692,17 @@ func (f *fitter) coarsePass(si int, g Group, w float64) error {
 // that are not in skip, and returns their number.
 func (f *fitter) setColumns(groups Group, skip map[int]bool) int {
 	m := f.m
-	f.free = f.free[:0]
+	f.free, m.term = f.free[:0], m.term[:0]
 	for i := range m.par {
 		m.col[i] = -1
 		if m.par[i].group&groups != 0 && !skip[i] && !m.par[i].fixed {
 			m.col[i] = len(f.free)
 			f.free = append(f.free, i)
+			t := -1
+			if m.par[i].group == Background {
+				t = i - m.iBg0
+			}
+			m.term = append(m.term, t)
 		}
 	}
 	m.linear = true
@@ -714,14 +730,20 @@ func grow(s []float64, n int) []float64 {
 	return s[:n]
 }
 
-// jacobian evaluates the model with its Jacobian, computes the
-// asymmetry column by forward differences (its dependence on the
-// parameter goes through the quadrature nodes), and forms the normal
-// equations. It returns χ².
+// jacobian evaluates the model with its Jacobian and forms the normal
+// equations (normalEquations). It returns χ².
 func (f *fitter) jacobian() float64 {
+	f.m.eval(true)
+	return f.normalEquations()
+}
+
+// normalEquations completes the Jacobian of the model's last evaluation,
+// which computed it, with the asymmetry column by forward differences
+// (its dependence on the parameter goes through the quadrature nodes),
+// and forms the normal equations. It returns χ².
+func (f *fitter) normalEquations() float64 {
 	m := f.m
 	n := len(m.x)
-	m.eval(true)
 	chi := m.chi2()
 	if i := m.iAsym; i >= 0 && m.col[i] >= 0 {
 		c := m.col[i]
@@ -739,7 +761,10 @@ func (f *fitter) jacobian() float64 {
 	for i := range n {
 		f.r[i] = (m.y[i] - m.yc[i]) * m.sw[i]
 	}
-	normal(m.jac, n, len(f.free), f.r, f.a, f.b)
+	if m.bgGram == nil {
+		m.bgGram = gramian(m.bgW)
+	}
+	normal(m.jac, n, len(f.free), f.r, m.term, m.bgGram, f.a, f.b)
 	f.normalAt = f.normalAt[:0]
 	for i := range m.par {
 		f.normalAt = append(f.normalAt, m.par[i].v)
@@ -794,7 +819,10 @@ func (f *fitter) stage(si int, groups Group) (bool, error) {
 		f.logf("stage %d (%s): nothing to refine", si+1, groups)
 		return true, nil
 	}
-	chi := f.jacobian()
+	chi, fresh := f.normalFresh()
+	if !fresh {
+		chi = f.jacobian()
+	}
 	lambda, nu := 1e-3, 2.0
 	converged := false
 	it := 0
@@ -845,7 +873,11 @@ func (f *fitter) stage(si int, groups Group) (bool, error) {
 			}
 			if ok {
 				f.apply()
-				m.eval(false)
+				// The step is evaluated with the Jacobian: most steps are
+				// accepted (nine in ten in an identification), and the
+				// normal equations at the new point then need no second
+				// evaluation of the lines.
+				m.eval(true)
 				newChi := m.chi2()
 				if newChi < chi {
 					pred := f.predicted()
@@ -876,7 +908,14 @@ func (f *fitter) stage(si int, groups Group) (bool, error) {
 			break
 		}
 		f.iters++
-		chi = f.jacobian()
+		// The normal equations at the new point, but for the last point
+		// of a stage that is followed by another (or by the fine pass of
+		// a coarse one), which forms its own with its columns; the final
+		// stage's are usually those of the standard uncertainties
+		// (covariance). χ² is the step's.
+		if !(converged || it+1 >= maxIt) || final && !m.coarse {
+			chi = f.normalEquations()
+		}
 		if f.opt.Progress != nil {
 			f.opt.Progress(Progress{Stage: si + 1, Stages: len(f.stages), Groups: groups, Iteration: f.iters, Rwp: f.rwp(chi)})
 		}

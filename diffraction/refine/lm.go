@@ -12,16 +12,40 @@ var lapack gonum.Implementation
 
 // normal computes the normal matrix A = JᵀJ (n×n, row-major, upper and
 // lower triangles) and b = Jᵀr of the weighted Jacobian's columns and
-// the weighted residual r.
-func normal(jac []float64, npts, n int, r []float64, a, b []float64) {
+// the weighted residual r. The products of two columns of the
+// background, which are the same at every evaluation, are taken from
+// gram, the products of its terms' columns (gramian), through term, each
+// column's background term (−1: another parameter).
+func normal(jac []float64, npts, n int, r []float64, term []int, gram [][]float64, a, b []float64) {
 	for i := range n {
 		ci := jac[i*npts : (i+1)*npts]
 		b[i] = floats.Dot(ci, r)
 		for j := i; j < n; j++ {
-			v := floats.Dot(ci, jac[j*npts:(j+1)*npts])
+			var v float64
+			if term[i] >= 0 && term[j] >= 0 {
+				v = gram[term[i]][term[j]]
+			} else {
+				v = floats.Dot(ci, jac[j*npts:(j+1)*npts])
+			}
 			a[i*n+j], a[j*n+i] = v, v
 		}
 	}
+}
+
+// gramian returns the products of the columns, g[j][k] = c_j·c_k, each
+// computed as normal computes it.
+func gramian(cols [][]float64) [][]float64 {
+	g := make([][]float64, len(cols))
+	for j := range g {
+		g[j] = make([]float64, len(cols))
+	}
+	for j := range cols {
+		for k := j; k < len(cols); k++ {
+			v := floats.Dot(cols[j], cols[k])
+			g[j][k], g[k][j] = v, v
+		}
+	}
+	return g
 }
 
 // dependent returns the columns (0…n−1) of the normal matrix a that are

@@ -115,6 +115,8 @@ type model struct {
 	poE      [][]float64
 	lp       crystal.Options
 	bg       [][]float64 // Chebyshev columns T_j(t_i), in bgBuf
+	bgW      [][]float64 // the same weighted by √w: the Jacobian's background columns, in bgBuf
+	bgGram   [][]float64 // their products (gramian), once the normal equations need them
 	bgBuf    []float64
 	bgFixed  []float64
 	par      []param
@@ -139,9 +141,11 @@ type model struct {
 	coarse bool
 	yc     []float64
 	// Jacobian: column-major, one column per free parameter, weighted by
-	// √w; col maps a parameter to its column (−1: fixed).
-	col []int
-	jac []float64
+	// √w; col maps a parameter to its column (−1: fixed), term a column
+	// to its background term (−1: another parameter).
+	col  []int
+	term []int
+	jac  []float64
 }
 
 // peak is one line (reflection and wavelength) at the current parameters;
@@ -155,6 +159,7 @@ type peak struct {
 	k0, k1  int // core (see coreWidths)
 	phase   int
 	nc      int
+	deriv   uint8 // the highest derivative kind of its columns
 	col     [maxPeakCols]int32
 	kind    [maxPeakCols]uint8
 	coef    [maxPeakCols]float64
@@ -163,7 +168,8 @@ type peak struct {
 const maxPeakCols = 20
 
 // Derivative kinds of a line's profile: its value, and its derivatives
-// with respect to the centre, Γ_G and Γ_L.
+// with respect to the centre, Γ_G and Γ_L, in the order of their cost
+// (those in Γ_G and Γ_L are computed together).
 const (
 	kValue = iota
 	kCentre
@@ -181,6 +187,21 @@ func (m *model) addParam(p param) int {
 // T_{j+1} = 2t·T_j − T_{j−1} (Abramowitz & Stegun 22.7.4).
 func chebyshev(x []float64, n int) [][]float64 {
 	return chebyshevIn(x, n, make([]float64, n*len(x)))
+}
+
+// weightedColumns returns the columns cols times the weights sw, in buf
+// (len(cols)·len(sw) floats).
+func weightedColumns(cols [][]float64, sw, buf []float64) [][]float64 {
+	n := len(sw)
+	out := make([][]float64, len(cols))
+	for j, c := range cols {
+		o := buf[j*n : (j+1)*n : (j+1)*n]
+		for i, w := range sw {
+			o[i] = c[i] * w
+		}
+		out[j] = o
+	}
+	return out
 }
 
 // chebyshevIn is chebyshev with the columns in buf (n·len(x) floats).
@@ -301,7 +322,7 @@ func (m *model) computePeaks(jac bool) {
 					m.peaks = append(m.peaks, peak{})[:len(m.peaks)]
 				}
 				pk := &m.peaks[:len(m.peaks)+1][len(m.peaks)]
-				pk.c, pk.t, pk.phase, pk.nc = c, t, p, 0
+				pk.c, pk.t, pk.phase, pk.nc, pk.deriv = c, t, p, 0, kValue
 				if cap(m.nodeOff)-len(m.nodeOff) < maxNodes {
 					// A larger buffer; the peaks already made keep the old one.
 					n := 2*cap(m.nodeOff) + 16*maxNodes
@@ -328,12 +349,16 @@ func (m *model) computePeaks(jac bool) {
 				}
 				pk.area, pk.unit = s*ib, ib
 				if jac {
+					// A term of coefficient 0 (a cell coefficient of an
+					// index that is 0, a phase of scale 0) adds nothing to
+					// its column, which eval clears: it is left out.
 					add := func(i int, kind uint8, coef float64) {
-						if i < 0 || m.col[i] < 0 || pk.nc == maxPeakCols {
+						if i < 0 || m.col[i] < 0 || coef == 0 || pk.nc == maxPeakCols {
 							return
 						}
 						pk.col[pk.nc], pk.kind[pk.nc], pk.coef[pk.nc] = int32(m.col[i]), kind, coef
 						pk.nc++
+						pk.deriv = max(pk.deriv, kind)
 					}
 					a := pk.area
 					add(m.iScale[p], kValue, ib)
@@ -440,7 +465,8 @@ func (s *scratch) size(n int) {
 // evalPoints adds the profiles of the peaks to yc over the points
 // [lo, hi), with the Jacobian columns when jac is set (m.jac zeroed over
 // those rows beforehand), and each phase's contribution at unit scale to
-// contrib when not nil.
+// contrib when not nil. A line's profile is computed with the
+// derivatives its columns use, up to pk.deriv.
 func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratch) {
 	n := len(m.x)
 	for pi := range m.peaks {
@@ -453,13 +479,20 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 		ws.size(i1 - i0)
 		f, fc, fg, fl := ws.d[kValue], ws.d[kCentre], ws.d[kGauss], ws.d[kLorentz]
 		t := &pk.t
-		m.tail(i0, k0, i0, pk.c+pk.a.mean, t, jac, ws)
-		m.tail(k1, i1, i0, pk.c+pk.a.mean, t, jac, ws)
+		deriv := uint8(kValue)
+		if jac {
+			deriv = pk.deriv
+		}
+		m.tail(i0, k0, i0, pk.c+pk.a.mean, t, deriv, ws)
+		m.tail(k1, i1, i0, pk.c+pk.a.mean, t, deriv, ws)
 		if k0 < k1 {
 			a, b := k0-i0, k1-i0
 			var dc, dg, dl []float64
-			if jac {
-				dc, dg, dl = fc[a:b], fg[a:b], fl[a:b]
+			if deriv >= kCentre {
+				dc = fc[a:b]
+			}
+			if deriv >= kGauss {
+				dg, dl = fg[a:b], fl[a:b]
 			}
 			pvSum(m.x[k0:k1], m.step, pk.c, t, pk.a.off[:pk.a.n], pk.a.w[:pk.a.n], f[a:b], dc, dg, dl)
 		}
@@ -478,8 +511,9 @@ func (m *model) evalPoints(lo, hi int, jac bool, contrib [][]float64, ws *scratc
 
 // tail sets the profile of a line beyond its core, over the points
 // [a, b) (scratch index i − i0): one Lorentzian of the line's FWHM at the
-// mean offset of its asymmetry nodes, with its derivatives (see pvSum).
-func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) {
+// mean offset of its asymmetry nodes, with its derivatives up to the kind
+// deriv (see pvSum).
+func (m *model) tail(a, b, i0 int, mean float64, t *tch, deriv uint8, ws *scratch) {
 	if a >= b {
 		return
 	}
@@ -489,7 +523,7 @@ func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) 
 	x := m.x[a:b]
 	f := ws.d[kValue][a-i0 : b-i0]
 	f = f[:len(x)]
-	if !jac {
+	if deriv == kValue {
 		for i, xi := range x {
 			d := xi - mean
 			r := 1 / (1 + s*d*d)
@@ -497,13 +531,25 @@ func (m *model) tail(a, b, i0 int, mean float64, t *tch, jac bool, ws *scratch) 
 		}
 		return
 	}
+	lc := 2 * s * lA
+	fc := ws.d[kCentre][a-i0 : b-i0]
+	fc = fc[:len(x)]
+	if deriv == kCentre {
+		for i, xi := range x {
+			d := xi - mean
+			r := 1 / (1 + s*d*d)
+			f[i] = lA * r
+			fc[i] = lc * d * (r * r)
+		}
+		return
+	}
 	// ∂/∂Γ = lg·(r − 2r²) and ∂/∂η = le·r, through the chain rule: the
 	// derivatives in Γ_G and Γ_L are a·r + b·r².
-	lc, lg, le := 2*s*lA, lA*ig, lorNorm*ig
+	lg, le := lA*ig, lorNorm*ig
 	ga, gb := lg*t.dFdG+le*t.dEdG, -2*lg*t.dFdG
 	la, lb := lg*t.dFdL+le*t.dEdL, -2*lg*t.dFdL
-	fc, fg, fl := ws.d[kCentre][a-i0:b-i0], ws.d[kGauss][a-i0:b-i0], ws.d[kLorentz][a-i0:b-i0]
-	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	fg, fl := ws.d[kGauss][a-i0:b-i0], ws.d[kLorentz][a-i0:b-i0]
+	fg, fl = fg[:len(x)], fl[:len(x)]
 	for i, xi := range x {
 		d := xi - mean
 		r := 1 / (1 + s*d*d)
@@ -523,13 +569,22 @@ const parallelMin = 20000
 // are scales and background terms (m.linear) and the others have not
 // changed since the phases' unit-scale patterns were computed, y_c is
 // linear in them, b + Σ_p S_p·P_p, and is formed from those patterns.
+//
+// With jac, the background's columns are copied from bgW, and in the
+// linear case the scales' from the patterns; the other columns are
+// cleared and accumulate their lines' terms.
 func (m *model) eval(jac bool) {
 	n := len(m.x)
 	m.setBackground()
-	if jac {
-		clear(m.jac)
+	lin := m.linear && m.lin.fresh(m)
+	if jac && !lin {
+		for c, t := range m.term {
+			if t < 0 {
+				clear(m.jac[c*n : (c+1)*n])
+			}
+		}
 	}
-	if m.linear && m.lin.fresh(m) {
+	if lin {
 		for p := range m.phases {
 			floats.AddScaled(m.yc, m.par[m.iScale[p]].v, m.lin.pat[p])
 			if c := m.col[m.iScale[p]]; jac && c >= 0 {
@@ -546,14 +601,13 @@ func (m *model) eval(jac bool) {
 	if !jac {
 		return
 	}
-	for j := range m.nBg {
-		if c := m.col[m.iBg0+j]; c >= 0 {
-			copy(m.jac[c*n:(c+1)*n], m.bg[j])
-		}
-	}
 	sw := m.sw
-	for c := 0; c*n < len(m.jac); c++ {
+	for c, t := range m.term {
 		col := m.jac[c*n : (c+1)*n]
+		if t >= 0 {
+			copy(col, m.bgW[t])
+			continue
+		}
 		col = col[:len(sw)]
 		for i, w := range sw {
 			col[i] *= w
@@ -645,10 +699,7 @@ func (m *model) setBackground() {
 		clear(m.yc)
 	}
 	for j := range m.nBg {
-		c := m.par[m.iBg0+j].v
-		for i, t := range m.bg[j] {
-			m.yc[i] += c * t
-		}
+		floats.AddScaled(m.yc, m.par[m.iBg0+j].v, m.bg[j])
 	}
 }
 

@@ -43,5 +43,5 @@ func (f *fitter) release() {
 	putFloats(m.jac)
 	putFloats(m.bgBuf)
 	putFloats(m.lin.buf)
-	m.jac, m.bg, m.bgBuf, m.lin.pat, m.lin.buf, m.lin.ok = nil, nil, nil, nil, nil, false
+	m.jac, m.bg, m.bgW, m.bgBuf, m.lin.pat, m.lin.buf, m.lin.ok = nil, nil, nil, nil, nil, nil, false
 }

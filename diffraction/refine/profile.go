@@ -85,10 +85,11 @@ var gaussReach = math.Sqrt(gaussCut) / 2
 // pvSum sets f to the profile of a line made of nodes, pseudo-Voigts of
 // FWHM Γ = t.fwhm and mixing η = t.eta centred at c + off_k with weights
 // w_k, Σ_k w_k·pV(x − c − off_k), over the angles x and, when fc is not
-// nil, fc to its derivative with respect to c, and fg and fl to its
-// derivatives with respect to Γ_G and Γ_L, from those with respect to Γ
-// and η by the chain rule through t.dFdG, t.dEdG and t.dFdL, t.dEdL. Per
-// node (ITC Vol. C, eq. 8.6.1.1; u² = 4d²/Γ², d = x − c − off_k):
+// nil, fc to its derivative with respect to c, and when fg is not nil
+// (nor fc), fg and fl to its derivatives with respect to Γ_G and Γ_L,
+// from those with respect to Γ and η by the chain rule through t.dFdG,
+// t.dEdG and t.dFdL, t.dEdL. Per node (ITC Vol. C, eq. 8.6.1.1; u² =
+// 4d²/Γ², d = x − c − off_k):
 //
 //	∂L/∂c = L·8d/(Γ²(1+u²)),      ∂L/∂Γ = (L/Γ)(2u²/(1+u²) − 1),
 //	∂G/∂c = G·8 ln2·d/Γ²,         ∂G/∂Γ = (G/Γ)(2 ln2·u² − 1),
@@ -104,15 +105,20 @@ var gaussReach = math.Sqrt(gaussCut) / 2
 // nodes, with r = 1/(1+u²): Σw·r gives the value and ∂/∂η, Σw·d·r² the
 // derivative in c, and since u²·r = 1 − r, Σw·r·(2u²r − 1) = Σw·r − 2Σw·r²
 // the derivative in Γ. Both are then scaled and combined point by point.
+// Each derivative costs only when asked for, and what is computed is the
+// same arithmetic whichever are.
 func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl []float64) {
 	g, eta := t.fwhm, t.eta
 	ig := 1 / g
 	ig2 := ig * ig
-	jac := fc != nil
+	jac := fc != nil           // the derivative in c
+	widths := jac && fg != nil // and those in Γ_G and Γ_L
 	f = f[:len(x)]
 	clear(f)
 	if jac {
 		clear(fc[:len(x)])
+	}
+	if widths {
 		clear(fg[:len(x)])
 	}
 	// The nodes' centres.
@@ -124,62 +130,14 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 	w = w[:len(cs)]
 	// The Gaussian sums, node by node, in f (Σw·e), fc (Σw·e·d) and fg
 	// (Σw·e·d²).
-	const ln2 = math.Ln2
-	for k, o := range cs {
-		wk := w[k]
-		a := search(x, step, o-gaussReach*g)
-		b := search(x, step, o+gaussReach*g)
-		if a >= b {
-			continue
-		}
-		xs := x[a:b]
-		fs := f[a:b]
-		fs = fs[:len(xs)]
-		var fcs, fgs []float64
-		if jac {
-			fcs, fgs = fc[a:b], fg[a:b]
-			fcs, fgs = fcs[:len(xs)], fgs[:len(xs)]
-		}
-		if step <= 0 {
-			for i, xi := range xs {
-				d := xi - o
-				we := wk * math.Exp(-4*ln2*d*d*ig2)
-				fs[i] += we
-				if jac {
-					wed := we * d
-					fcs[i] += wed
-					fgs[i] += wed * d
-				}
-			}
-			continue
-		}
-		// The Gaussian at the first point and its ratio to the next,
-		// then each point's value used and advanced.
-		d := x[a] - o
-		e := math.Exp(-4 * ln2 * d * d * ig2)
-		r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
-		q := math.Exp(-8 * ln2 * step * step * ig2)
-		if !jac {
-			for i := range fs {
-				fs[i] += wk * e
-				e *= r
-				r *= q
-			}
-			continue
-		}
-		for i, xi := range xs {
-			d := xi - o
-			we := wk * e
-			fs[i] += we
-			wed := we * d
-			fcs[i] += wed
-			fgs[i] += wed * d
-			e *= r
-			r *= q
-		}
+	if step > 0 && !widths {
+		gaussSums(x, step, g, ig2, cs, w, f, fc)
+	} else {
+		gaussNodes(x, step, g, ig2, cs, w, f, fc, fg)
 	}
 	// The Lorentzian sums, point by point over the nodes, combined with
 	// the Gaussian ones.
+	const ln2 = math.Ln2
 	s := 4 * ig2
 	lA := eta * lorNorm * ig         // the Lorentzian part's height factor
 	gA := (1 - eta) * gaussNorm * ig // the Gaussian part's
@@ -195,11 +153,28 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 		}
 		return
 	}
+	lc, gc := 2*s*lA, 8*ln2*ig2*gA // the factors of the derivative in c
+	fc = fc[:len(x)]
+	if !widths {
+		for i, xi := range x {
+			var s0, s1 float64
+			for k, o := range cs {
+				d := xi - o
+				r := 1 / (1 + s*d*d)
+				wr := w[k] * r
+				s0 += wr
+				s1 += wr * r * d
+			}
+			f[i] = lA*s0 + gA*f[i]
+			fc[i] = lc*s1 + gc*fc[i]
+		}
+		return
+	}
 	// The factors of the combination, in memory rather than in registers,
 	// which the sums over the nodes need.
-	fk := [...]float64{lA, gA, 2 * s * lA, 8 * ln2 * ig2 * gA, lA * ig, 8 * ln2 * ig2 * ig * gA, ig * gA,
+	fk := [...]float64{lA, gA, lc, gc, lA * ig, 8 * ln2 * ig2 * ig * gA, ig * gA,
 		lorNorm * ig, gaussNorm * ig, t.dFdG, t.dEdG, t.dFdL, t.dEdL}
-	fc, fg, fl = fc[:len(x)], fg[:len(x)], fl[:len(x)]
+	fg, fl = fg[:len(x)], fl[:len(x)]
 	for i, xi := range x {
 		var s0, sq, s1 float64
 		for k, o := range cs {
@@ -219,6 +194,176 @@ func pvSum(x []float64, step, c float64, t *tch, off, w []float64, f, fc, fg, fl
 		fg[i] = dG*fk[9] + dE*fk[10]
 		fl[i] = dG*fk[11] + dE*fk[12]
 	}
+}
+
+// gaussNodes adds the Gaussian sums of the nodes centred at cs with
+// weights w, Σw·e to f and, when fc is not nil, Σw·e·d to fc and, when fg
+// is not nil (nor fc), Σw·e·d² to fg, node by node (see pvSum): by an
+// exponential at every point, or on angles equally spaced by step > 0,
+// where it is asked for all three (gaussSums makes the others), by the
+// recurrence.
+func gaussNodes(x []float64, step, g, ig2 float64, cs, w []float64, f, fc, fg []float64) {
+	const ln2 = math.Ln2
+	jac, widths := fc != nil, fc != nil && fg != nil
+	for k, o := range cs {
+		wk := w[k]
+		a := search(x, step, o-gaussReach*g)
+		b := search(x, step, o+gaussReach*g)
+		if a >= b {
+			continue
+		}
+		xs := x[a:b]
+		fs := f[a:b]
+		fs = fs[:len(xs)]
+		var fcs, fgs []float64
+		if jac {
+			fcs = fc[a:b]
+			fcs = fcs[:len(xs)]
+		}
+		if widths {
+			fgs = fg[a:b]
+			fgs = fgs[:len(xs)]
+		}
+		if step <= 0 {
+			for i, xi := range xs {
+				d := xi - o
+				we := wk * math.Exp(-4*ln2*d*d*ig2)
+				fs[i] += we
+				if jac {
+					wed := we * d
+					fcs[i] += wed
+					if widths {
+						fgs[i] += wed * d
+					}
+				}
+			}
+			continue
+		}
+		// The Gaussian at the first point and its ratio to the next,
+		// then each point's value used and advanced.
+		d := x[a] - o
+		e := math.Exp(-4 * ln2 * d * d * ig2)
+		r := math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)
+		q := math.Exp(-8 * ln2 * step * step * ig2)
+		for i, xi := range xs {
+			d := xi - o
+			we := wk * e
+			fs[i] += we
+			wed := we * d
+			fcs[i] += wed
+			fgs[i] += wed * d
+			e *= r
+			r *= q
+		}
+	}
+}
+
+// gaussSums adds the Gaussian sums of the nodes centred at cs with
+// weights w, Σw·e to f and, when fc is not nil, Σw·e·d to fc, on angles
+// equally spaced by step, by the recurrence of pvSum. Each node's
+// recurrence is a chain of products, each waiting on the last: the nodes
+// are taken two at a time, their chains side by side where their ranges
+// overlap, and each point still receives the nodes' terms in their
+// order, so that the sums are those of one node after the other.
+func gaussSums(x []float64, step, g, ig2 float64, cs, w []float64, f, fc []float64) {
+	const ln2 = math.Ln2
+	q := math.Exp(-8 * ln2 * step * step * ig2)
+	var runs [maxNodes]gaussRun
+	n := 0
+	for k, o := range cs {
+		a := search(x, step, o-gaussReach*g)
+		b := search(x, step, o+gaussReach*g)
+		if a >= b {
+			continue
+		}
+		d := x[a] - o
+		runs[n] = gaussRun{i: a, b: b, w: w[k], o: o,
+			e: math.Exp(-4 * ln2 * d * d * ig2),
+			r: math.Exp(-4 * ln2 * (2*d*step + step*step) * ig2)}
+		n++
+	}
+	for k := 0; k < n; k += 2 {
+		u := &runs[k]
+		if k+1 == n {
+			u.add(x, f, fc, u.b, q)
+			break
+		}
+		v := &runs[k+1]
+		if lo, hi := max(u.i, v.i), min(u.b, v.b); lo < hi {
+			u.add(x, f, fc, lo, q)
+			v.add(x, f, fc, lo, q)
+			addPair(u, v, x, f, fc, hi, q)
+		}
+		u.add(x, f, fc, u.b, q)
+		v.add(x, f, fc, v.b, q)
+	}
+}
+
+// gaussRun is one node's Gaussian in gaussSums: its weight w, its centre
+// o, and at point i its value e and its ratio r to the next point, up to
+// point b.
+type gaussRun struct {
+	i, b       int
+	w, o, e, r float64
+}
+
+// add adds the node's terms over the points from u.i to to and advances
+// it there.
+func (u *gaussRun) add(x, f, fc []float64, to int, q float64) {
+	if u.i >= to {
+		return
+	}
+	e, r, w := u.e, u.r, u.w
+	fs := f[u.i:to]
+	if fc == nil {
+		for i := range fs {
+			fs[i] += w * e
+			e *= r
+			r *= q
+		}
+	} else {
+		xs, fcs := x[u.i:to], fc[u.i:to]
+		xs, fcs = xs[:len(fs)], fcs[:len(fs)]
+		for i, xi := range xs {
+			we := w * e
+			fs[i] += we
+			fcs[i] += we * (xi - u.o)
+			e *= r
+			r *= q
+		}
+	}
+	u.i, u.e, u.r = to, e, r
+}
+
+// addPair adds the terms of the nodes u and then v over the points from
+// u.i = v.i to to, and advances both there.
+func addPair(u, v *gaussRun, x, f, fc []float64, to int, q float64) {
+	e1, r1, w1, o1 := u.e, u.r, u.w, u.o
+	e2, r2, w2, o2 := v.e, v.r, v.w, v.o
+	fs := f[u.i:to]
+	if fc == nil {
+		for i := range fs {
+			fs[i] = fs[i] + w1*e1 + w2*e2
+			e1 *= r1
+			r1 *= q
+			e2 *= r2
+			r2 *= q
+		}
+	} else {
+		xs, fcs := x[u.i:to], fc[u.i:to]
+		xs, fcs = xs[:len(fs)], fcs[:len(fs)]
+		for i, xi := range xs {
+			we1, we2 := w1*e1, w2*e2
+			fs[i] = fs[i] + we1 + we2
+			fcs[i] = fcs[i] + we1*(xi-o1) + we2*(xi-o2)
+			e1 *= r1
+			r1 *= q
+			e2 *= r2
+			r2 *= q
+		}
+	}
+	u.i, u.e, u.r = to, e1, r1
+	v.i, v.e, v.r = to, e2, r2
 }
 
 // search returns the index of the first of the increasing angles x that
