@@ -52,6 +52,13 @@ func matchCHI(head []byte) bool {
 	if !hasLetter(lines[0]) && !hasLetter(lines[1]) && !hasLetter(lines[2]) {
 		return false
 	}
+	// The second line names the x axis (chiAxis): a line of numbers there
+	// is data, and the file an xy file whose first line is a comment
+	// ("# wavelength 1 Å", as WriteXY writes it), which must not pass for
+	// a χPLOT header (found by FuzzDecode).
+	if f := bytes.FieldsFunc(lines[1], func(r rune) bool { return r == ' ' || r == '\t' || r == ',' }); len(f) > 0 && leadingNums(lines[1], nil) == len(f) {
+		return false
+	}
 	if _, _, ok := chiCount(bytes.TrimSpace(lines[3])); !ok {
 		return false
 	}
