@@ -520,17 +520,27 @@ func weights(s *diffraction.Scan) []float64 {
 	return sw
 }
 
-// uniformStep returns the step of equally spaced angles (within 1e-9 of
-// the step everywhere), else 0.
+// uniformStep returns the step h of equally spaced angles, else 0: every
+// angle within uniformTol·h of x_0 + i·h. A file writes its angles
+// rounded (the 11-BM scans' step of 0.00099987° to 1e-8°, 1e-5 of the
+// step), and the Gaussian recurrence of pvSum then takes each point at most
+// δ = 2·uniformTol·h from where it is. The Gaussian exp(−4 ln2 d²/Γ²)
+// moves by at most √(8 ln2/e)·δ/Γ ≈ 1.43·δ/Γ of its height (the largest
+// slope, at d = Γ/√(8 ln2)): with two or more points per FWHM Γ, 1.5e-4 of
+// the line's height, far under the counting noise of any scan.
 func uniformStep(x []float64) float64 {
 	h := (x[len(x)-1] - x[0]) / float64(len(x)-1)
-	for i := 1; i < len(x); i++ {
-		if math.Abs(x[i]-x[i-1]-h) > 1e-9*h {
+	for i, v := range x {
+		if math.Abs(v-(x[0]+float64(i)*h)) > uniformTol*h {
 			return 0
 		}
 	}
 	return h
 }
+
+// uniformTol is how far, in steps, an angle may lie from the equally
+// spaced grid for uniformStep.
+const uniformTol = 1e-4
 
 // orientationData returns the March–Dollase data of every reflection:
 // the members of its Laue orbit (one of each ±h, under the rotation parts
