@@ -533,21 +533,9 @@ func cellText(f *refine.PhaseResult) string {
 	return strings.Join(parts, ", ")
 }
 
-// withESD writes v with its standard uncertainty in parentheses, in
-// units of the last digit: one digit, or two when the first is 1
-// ("3.7844(2)", "9.512(15)"), as Acta Crystallographica asks; v to 4
-// decimals when esd is 0.
-func withESD(v, esd float64) string {
-	if !(esd > 0) || math.IsInf(esd, 0) {
-		return fmt.Sprintf("%.4f", v)
-	}
-	d := int(math.Ceil(-math.Log10(esd)))
-	if esd*math.Pow(10, float64(d)) < 1.95 {
-		d++
-	}
-	d = min(max(d, 0), 8)
-	return fmt.Sprintf("%.*f(%.0f)", d, v, esd*math.Pow(10, float64(d)))
-}
+// withESD writes v with its standard uncertainty in parentheses
+// (analysis.WithESD), v to 4 decimals when it has none.
+func withESD(v, esd float64) string { return analysis.WithESD(v, esd, 4) }
 
 func (p *phasePanel) newAnswerTable() *table {
 	u := p.u

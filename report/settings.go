@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 )
 
@@ -98,7 +99,7 @@ func fitRows(in *Input) []setting {
 		rows = append(rows, setting{"Internal standard", fmt.Sprintf("%s, %s %% of the measured mixture by weight: absolute fractions and the amorphous content", in.Options.Standard, num(100*f.StandardWeight))})
 	}
 	if r := in.fit(); r != nil {
-		rows = append(rows, setting{"2θ axis refined", fmt.Sprintf("zero shift %s°, specimen displacement %s mm", withESD(r.Zero, r.ZeroESD, 4), withESD(r.Displacement, r.DisplacementESD, 3))})
+		rows = append(rows, setting{"2θ axis refined", fmt.Sprintf("zero shift %s°, specimen displacement %s mm", analysis.WithESD(r.Zero, r.ZeroESD, 4), analysis.WithESD(r.Displacement, r.DisplacementESD, 3))})
 	}
 	return rows
 }

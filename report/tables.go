@@ -172,28 +172,9 @@ func cellText(c crystal.Cell, esd *crystal.Cell, system string) string {
 		if p.deg {
 			digits = 2
 		}
-		parts[i] = p.name + " = " + withESD(p.v, p.e, digits)
+		parts[i] = p.name + " = " + analysis.WithESD(p.v, p.e, digits)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// withESD writes v with its standard uncertainty in parentheses, in
-// units of its last digit, as 2 to 19 such units (the "rule of 19" of the
-// IUCr's Notes for Authors): "9.5140(14)", "3.7852(2)". Without an
-// uncertainty it writes v with digits decimals.
-func withESD(v, esd float64, digits int) string {
-	if !(esd > 0) {
-		return strconv.FormatFloat(v, 'f', digits, 64)
-	}
-	d := 0
-	for e := esd; e < 1.95 && d < 8; e *= 10 {
-		d++
-	}
-	scaled := esd
-	for range d {
-		scaled *= 10
-	}
-	return fmt.Sprintf("%.*f(%.0f)", d, v, scaled)
 }
 
 // orientation describes a March–Dollase preferred orientation.
@@ -201,7 +182,7 @@ func orientation(dir [3]int, r, esd float64) any {
 	if dir == [3]int{} || r == 0 {
 		return "none"
 	}
-	return fmt.Sprintf("(%d %d %d), r = %s", dir[0], dir[1], dir[2], withESD(r, esd, 3))
+	return fmt.Sprintf("(%d %d %d), r = %s", dir[0], dir[1], dir[2], analysis.WithESD(r, esd, 3))
 }
 
 // citation is the phase's citation, or what the source says about it.

@@ -56,21 +56,43 @@ func (c PeakColumn) Format(p diffraction.Peak) string {
 	return strconv.FormatFloat(c.Value(p), 'f', c.Decimals, 64)
 }
 
-// PlusMinus writes a value with its standard uncertainty, "36.3 ± 0.1",
-// both to the decimal of the uncertainty's first significant digit, or
-// its second when the first is 1 ("54.0 ± 1.2"), the rule of Acta
-// Crystallographica's notes for authors, so that a small uncertainty is
-// never rounded to "± 0"; at least minDecimals decimals (a weight per
-// cent keeps its tenth: "88.8 ± 2.0"). With no uncertainty (0, or not
-// finite) the value alone, to minDecimals.
-func PlusMinus(v, esd float64, minDecimals int) string {
-	if !(esd > 0) || math.IsInf(esd, 0) {
-		return strconv.FormatFloat(v, 'f', minDecimals, 64)
-	}
-	d := int(math.Ceil(-math.Log10(esd)))
-	if esd*math.Pow(10, float64(d)) < 1.95 {
+// esdDecimals is the number of decimals (0–8) that writes a standard
+// uncertainty as 2 to 19 units of its last digit, the "rule of 19" of the
+// IUCr's Notes for Authors: its first significant digit, or its second
+// when the first is 1 ("0.3", "0.15", "6", "15").
+func esdDecimals(esd float64) int {
+	d := 0
+	for e := esd; e < 1.95 && d < 8; e *= 10 {
 		d++
 	}
-	d = min(max(d, minDecimals, 0), 8)
+	return d
+}
+
+// hasESD reports whether esd is an uncertainty to write: positive and
+// finite.
+func hasESD(esd float64) bool { return esd > 0 && !math.IsInf(esd, 0) }
+
+// WithESD writes a value with its standard uncertainty in parentheses, in
+// units of its last digit (esdDecimals): "9.5140(14)", "3.7852(2)", as
+// crystallographers write cells. Without an uncertainty (0, or not
+// finite) the value alone, with digits decimals.
+func WithESD(v, esd float64, digits int) string {
+	if !hasESD(esd) {
+		return strconv.FormatFloat(v, 'f', digits, 64)
+	}
+	d := esdDecimals(esd)
+	return strconv.FormatFloat(v, 'f', d, 64) + "(" + strconv.FormatFloat(esd*math.Pow(10, float64(d)), 'f', 0, 64) + ")"
+}
+
+// PlusMinus writes a value with its standard uncertainty, "36.3 ± 0.1",
+// both to esdDecimals's decimal, so that a small uncertainty is never
+// rounded to "± 0"; at least minDecimals decimals (a weight per cent
+// keeps its tenth: "88.8 ± 2.0"). Without an uncertainty (0, or not
+// finite) the value alone, to minDecimals.
+func PlusMinus(v, esd float64, minDecimals int) string {
+	if !hasESD(esd) {
+		return strconv.FormatFloat(v, 'f', minDecimals, 64)
+	}
+	d := max(esdDecimals(esd), minDecimals)
 	return strconv.FormatFloat(v, 'f', d, 64) + " ± " + strconv.FormatFloat(esd, 'f', d, 64)
 }

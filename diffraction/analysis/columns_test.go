@@ -51,3 +51,22 @@ func TestPlusMinus(t *testing.T) {
 		}
 	}
 }
+
+// WithESD writes the uncertainty in units of the value's last digit, by
+// the same rule as PlusMinus.
+func TestWithESD(t *testing.T) {
+	for _, c := range []struct {
+		v, esd float64
+		digits int
+		want   string
+	}{
+		{9.51401, 0.0014, 4, "9.5140(14)"}, // first digit 1: two
+		{3.78521, 0.0002, 4, "3.7852(2)"},
+		{4.9134, 0, 4, "4.9134"}, // no uncertainty: digits decimals
+		{0.95, math.Inf(1), 3, "0.950"},
+	} {
+		if got := WithESD(c.v, c.esd, c.digits); got != c.want {
+			t.Errorf("WithESD(%g, %g, %d) = %q, want %q", c.v, c.esd, c.digits, got, c.want)
+		}
+	}
+}
