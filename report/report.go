@@ -37,7 +37,7 @@ type Input struct {
 	Options analysis.Options
 	AxisFit *peaks.AxisFit
 	// Database names the reference database searched ("Bragg 2026.1,
-	// 1193 phases").
+	// 1189 phases").
 	Database  string
 	Generator string // program and version, e.g. "Bragg 0.1.0"
 	Lab       Lab

@@ -718,6 +718,13 @@ func (c *sfCalc) f2Tables(h [3]int) float64 {
 	return a*a + b*b + cc*cc + d*d
 }
 
+// LatticePoints is the number of lattice points of the cell: 1 and its
+// centring translations (4 for F, 3 for R on hexagonal axes).
+func (s *Structure) LatticePoints() int {
+	_, cent := splitCentring(s.Ops)
+	return len(cent) + 1
+}
+
 // splitCentring splits a space group's operators into the centring
 // vectors c (operators (I, c), c ≠ 0) and one operator per coset of the
 // centring translations (one per distinct R). When the operators are not

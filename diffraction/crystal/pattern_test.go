@@ -2,6 +2,7 @@ package crystal
 
 import (
 	"bufio"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -351,6 +352,74 @@ func TestTransformRhombohedral(t *testing.T) {
 		if math.Abs(ma[k].tt-mb[k].tt) > 1e-9 || math.Abs(ma[k].i-mb[k].i) > 1e-6 {
 			t.Errorf("line %d: %+v vs %+v", k, ma[k], mb[k])
 		}
+	}
+}
+
+// TestHexagonalAxes puts corundum given on rhombohedral axes (R -3 c :R,
+// the primitive cell of testdata/corundum.cif: a_r = √(3a² + c²)/3,
+// sin(α/2) = 3a/(2√(3a² + c²)), ITC Vol. A Table 5.1.3.1; Al on 4c
+// (z, z, z), O on 6e (x + 1/4, 1/4 − x, 1/4) from the hexagonal 12c and
+// 18e) on hexagonal axes: the cell of corundum.cif, R -3 c :H with its 12
+// operators and two sites, Z tripled, and the same powder pattern.
+func TestHexagonalAxes(t *testing.T) {
+	t.Parallel()
+	const a, c, z, x = 4.7602, 12.9933, 0.35216, 0.30624
+	r := math.Sqrt(3*a*a+c*c) / 3
+	alpha := 2 * math.Asin(3*a/(2*math.Sqrt(3*a*a+c*c))) * 180 / math.Pi
+	cif := fmt.Sprintf(`data_rh
+_cell_length_a %.6f
+_cell_length_b %.6f
+_cell_length_c %.6f
+_cell_angle_alpha %.6f
+_cell_angle_beta %.6f
+_cell_angle_gamma %.6f
+_symmetry_space_group_name_H-M 'R -3 c'
+_cell_formula_units_Z 2
+loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+_atom_site_B_iso_or_equiv
+Al1 Al3+ %[7]f %[7]f %[7]f 0.19
+O1 O2- %[8]f %[9]f 0.25 0.23
+`, r, r, r, alpha, alpha, alpha, z, x+0.25, 0.25-x)
+	ss, err := ParseCIF(strings.NewReader(cif), "rh.cif")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rh := &ss[0]
+	if !rh.Cell.OnRhombohedralAxes() || !strings.HasSuffix(rh.SymmetrySource(), ":R)") {
+		t.Fatalf("parsed as %+v, %s", rh.Cell, rh.SymmetrySource())
+	}
+	hex, err := rh.HexagonalAxes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(hex.Cell.A-a) > 1e-5 || math.Abs(hex.Cell.C-c) > 1e-5 || hex.Cell.Gamma != 120 ||
+		hex.SpaceGroup != "R -3 c :H" || len(hex.Ops) != 36 || len(hex.Sites) != 2 || hex.FormulaUnits != 6 {
+		t.Errorf("on hexagonal axes: %+v, %s, %d operators, %d sites, Z %g", hex.Cell, hex.SpaceGroup, len(hex.Ops), len(hex.Sites), hex.FormulaUnits)
+	}
+	ref := &parseFile(t, filepath.Join("testdata", "corundum.cif"))[0]
+	want, _ := Pattern(ref, cuKa1, 5, 90, Options{})
+	got, _ := Pattern(hex, cuKa1, 5, 90, Options{})
+	mw, mg := mergeSticks(want), mergeSticks(got)
+	if len(mw) != len(mg) {
+		t.Fatalf("%d lines, want %d", len(mg), len(mw))
+	}
+	for k := range mw {
+		if math.Abs(mw[k].tt-mg[k].tt) > 1e-4 || math.Abs(mw[k].i-mg[k].i) > 1e-3 {
+			t.Errorf("line %d: %+v, want %+v", k, mg[k], mw[k])
+		}
+	}
+	// A cell on hexagonal axes, and the primitive cell of a cubic
+	// lattice (fcc: α = 60°), are left as they are.
+	if same, _ := ref.HexagonalAxes(); same != ref {
+		t.Error("a hexagonal cell was transformed")
+	}
+	if (Cell{A: 3, B: 3, C: 3, Alpha: 60, Beta: 60, Gamma: 60}).OnRhombohedralAxes() {
+		t.Error("the primitive fcc cell taken for rhombohedral axes")
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 )
 
 // P1 returns the structure expanded to space group P1: one site per atom of
@@ -26,38 +28,15 @@ func (s *Structure) P1() *Structure {
 // the columns of p in terms of the old basis (a' = Σ p_i1 a_i, …), as a P1
 // structure (run FindSymmetry to recover the operators). The new cell must
 // be a supercell or the same lattice (det p ≥ 1), e.g. rhombohedral to
-// hexagonal axes (obverse) with p = [[1,0,1],[-1,1,1],[0,-1,1]]
-// (ITC Vol. A, Table 5.1.3.1).
+// hexagonal axes (RhombToHex).
 func (s *Structure) Transform(p [3][3]int) (*Structure, error) {
 	det := det3(p)
 	if det < 1 {
 		return nil, fmt.Errorf("crystal: transformation determinant %d < 1", det)
 	}
-	g := s.Cell.Metric()
-	var pf [3][3]float64
-	for i := range 3 {
-		for j := range 3 {
-			pf[i][j] = float64(p[i][j])
-		}
-	}
-	// G' = Pᵀ G P.
-	var gn [3][3]float64
-	for i := range 3 {
-		for j := range 3 {
-			for k := range 3 {
-				for l := range 3 {
-					gn[i][j] += pf[k][i] * g[k][l] * pf[l][j]
-				}
-			}
-		}
-	}
-	a, b, c := math.Sqrt(gn[0][0]), math.Sqrt(gn[1][1]), math.Sqrt(gn[2][2])
-	ang := func(x, y, z float64) float64 {
-		v := x / (y * z)
-		return math.Round(math.Acos(max(-1, min(1, v)))*180/math.Pi*1e6) / 1e6
-	}
+	pf := floatMatrix(p)
 	out := *s
-	out.Cell = Cell{A: a, B: b, C: c, Alpha: ang(gn[1][2], b, c), Beta: ang(gn[0][2], a, c), Gamma: ang(gn[0][1], a, b)}
+	out.Cell = s.Cell.transformed(pf)
 	out.SpaceGroup, out.SpaceGroupNumber = "P 1", 1
 	out.Ops = []SymOp{{R: [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}}
 	out.Sites = nil
@@ -109,6 +88,135 @@ func (s *Structure) Transform(p [3][3]int) (*Structure, error) {
 		}
 	}
 	return &out, nil
+}
+
+// RhombToHex takes rhombohedral axes to hexagonal axes (obverse setting):
+// a_h = a_r − b_r, b_h = b_r − c_r, c_h = a_r + b_r + c_r (the columns;
+// ITC Vol. A, Table 5.1.3.1), for Transform.
+var RhombToHex = [3][3]int{{1, 0, 1}, {-1, 1, 1}, {0, -1, 1}}
+
+// OnRhombohedralAxes reports whether the cell is a rhombohedral lattice
+// given on rhombohedral axes: a = b = c and α = β = γ (within 1e-4
+// relative, as ParseCIF decides the setting) other than 90°, 60° and
+// 109.47°, the primitive cells of the cubic P, F and I lattices.
+func (c Cell) OnRhombohedralAxes() bool {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-4*math.Abs(b) }
+	if !near(c.A, c.B) || !near(c.B, c.C) || !near(c.Alpha, c.Beta) || !near(c.Beta, c.Gamma) {
+		return false
+	}
+	cubicI := math.Acos(-1.0/3) * 180 / math.Pi
+	return !near(c.Alpha, 90) && !near(c.Alpha, 60) && !near(c.Alpha, cubicI)
+}
+
+// HexagonalAxes returns a structure given on rhombohedral axes
+// (Cell.OnRhombohedralAxes) on the hexagonal axes of its lattice, the
+// conventional setting of ITC Vol. A and of the Powder Diffraction File,
+// in which cells of one structure type compare axis by axis (corundum's
+// a = 4.76, c = 12.99 Å, not a = 5.13 Å, α = 55.3°); other structures are
+// returned as they are. The cell holds three lattice points: Z triples.
+// When the group is known by its symbol or number, each site's
+// coordinates are taken to the new axes (x_h = P⁻¹x_r, P = RhombToHex)
+// under the operators of the group's hexagonal setting ("R -3 c :H"): the
+// same sites, conjugate operators, so that the expansion holds the same
+// atoms three times over. Otherwise (a computed structure listed in P1)
+// the cell is transformed atom by atom and FindSymmetry finds the
+// operators.
+func (s *Structure) HexagonalAxes() (*Structure, error) {
+	if !s.Cell.OnRhombohedralAxes() {
+		return s, nil
+	}
+	g, ok := hexagonalSetting(s)
+	if !ok {
+		t, err := s.Transform(RhombToHex)
+		if err != nil {
+			return nil, err
+		}
+		u, err := FindSymmetry(t)
+		if err != nil {
+			return nil, err
+		}
+		u.SpaceGroup, u.SpaceGroupNumber = s.SpaceGroup, s.SpaceGroupNumber
+		return u, nil
+	}
+	pf := floatMatrix(RhombToHex)
+	pinv := inverse3(pf)
+	out := *s
+	out.Cell, out.FormulaUnits = s.Cell.transformed(pf), 3*s.FormulaUnits // det P = 3
+	out.Ops, out.hall, out.SpaceGroup, out.SpaceGroupNumber = g.Ops(), g.Hall, g.HM, g.Number
+	out.Sites = slices.Clone(s.Sites)
+	for i := range out.Sites {
+		st := &out.Sites[i]
+		x := [3]float64{st.X, st.Y, st.Z}
+		var y [3]float64
+		for r := range 3 {
+			y[r] = wrap(math.Round((pinv[r][0]*x[0]+pinv[r][1]*x[1]+pinv[r][2]*x[2])*1e9) / 1e9)
+		}
+		st.X, st.Y, st.Z = y[0], y[1], y[2]
+	}
+	if n, want := len(out.Atoms()), 3*len(s.Atoms()); n != want {
+		return nil, fmt.Errorf("crystal: %s on hexagonal axes expands to %d atoms, want %d", g.HM, n, want)
+	}
+	return &out, nil
+}
+
+// hexagonalSetting is the hexagonal-axes setting of the rhombohedral
+// space group of s, known by its symbol ("R -3 c", "R -3 c :R") or
+// number (146, 148, 155, 160, 161, 166, 167).
+func hexagonalSetting(s *Structure) (SpaceGroup, bool) {
+	var hm string
+	if i, ok := lookupKey(hmKey(s.SpaceGroup)); ok {
+		hm = spaceGroupTable[i].HM
+	} else if s.SpaceGroupNumber > 0 {
+		for _, row := range spaceGroupTable {
+			if row.Number == s.SpaceGroupNumber {
+				hm = row.HM
+				break
+			}
+		}
+	}
+	base, found := strings.CutSuffix(hm, " :R")
+	if !found {
+		base, found = strings.CutSuffix(hm, " :H")
+	}
+	if !found {
+		return SpaceGroup{}, false
+	}
+	g, err := LookupSpaceGroup(base + " :H")
+	return g, err == nil
+}
+
+// floatMatrix is p in floating point.
+func floatMatrix(p [3][3]int) [3][3]float64 {
+	var pf [3][3]float64
+	for i := range 3 {
+		for j := range 3 {
+			pf[i][j] = float64(p[i][j])
+		}
+	}
+	return pf
+}
+
+// transformed is the cell whose basis vectors are the columns of p in
+// terms of c's: metric G' = PᵀGP (ITC Vol. A, §5.1.3), angles rounded to
+// 1e-6°.
+func (c Cell) transformed(p [3][3]float64) Cell {
+	g := c.Metric()
+	var gn [3][3]float64
+	for i := range 3 {
+		for j := range 3 {
+			for k := range 3 {
+				for l := range 3 {
+					gn[i][j] += p[k][i] * g[k][l] * p[l][j]
+				}
+			}
+		}
+	}
+	a, b, cc := math.Sqrt(gn[0][0]), math.Sqrt(gn[1][1]), math.Sqrt(gn[2][2])
+	ang := func(x, y, z float64) float64 {
+		v := x / (y * z)
+		return math.Round(math.Acos(max(-1, min(1, v)))*180/math.Pi*1e6) / 1e6
+	}
+	return Cell{A: a, B: b, C: cc, Alpha: ang(gn[1][2], b, cc), Beta: ang(gn[0][2], a, cc), Gamma: ang(gn[0][1], a, b)}
 }
 
 func abs(x int) int {

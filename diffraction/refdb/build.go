@@ -14,8 +14,17 @@ import (
 // returns the structure's intensity scale, max(|F|²·m·LP)/(V²·ρ), from
 // which RIR follows (see RIR). The caller sets the identity, names,
 // provenance and RIR. The bundled database and user imports both go
-// through here, so their entries are computed alike.
+// through here, so their entries are computed alike. A structure given on
+// rhombohedral axes is stored on hexagonal axes
+// (crystal.Structure.HexagonalAxes), as the Powder Diffraction File and
+// most structures of the database give their rhombohedral phases: cells of
+// one structure type then compare axis by axis, and hkl are the ones a
+// user reads in the literature.
 func FromStructure(s *crystal.Structure) (Phase, float64, error) {
+	s, err := s.HexagonalAxes()
+	if err != nil {
+		return Phase{}, 0, err
+	}
 	lines, refl, err := ComputeLines(s)
 	if err != nil {
 		return Phase{}, 0, err

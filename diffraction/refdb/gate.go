@@ -104,8 +104,10 @@ const (
 //     or COD's copy of the authors' one), each element of the expanded
 //     cell (occupancies summed) must be the stated count × Z within
 //     formulaTol, with Z the stated _cell_formula_units_Z; or × 1
-//     (pymatgen writes the cell contents as the sum); or, with no stated
-//     Z, one common multiple. H the structure lacks is set aside (the
+//     (pymatgen writes the cell contents as the sum), or × 3 for an R
+//     lattice on hexagonal axes (such a sum of the primitive rhombohedral
+//     cell, stored on hexagonal axes by crystal.Structure.HexagonalAxes);
+//     or, with no stated Z, one common multiple. H the structure lacks is set aside (the
 //     entry is flagged MissingH), H in excess is not.
 //   - close contact: no two fully occupied atoms closer than contactMin ×
 //     the sum of their covalent radii.
@@ -123,7 +125,7 @@ func Check(s *crystal.Structure) error {
 		if k, ok := unitsOf(comp, stated); ok && comp["H"] < k*stated["H"] {
 			missingH = k*stated["H"] - comp["H"]
 		}
-		if err := checkFormula(comp, stated, s.FormulaUnits); err != nil {
+		if err := checkFormula(comp, stated, s.FormulaUnits, s.LatticePoints() == 3); err != nil {
 			return err
 		}
 	}
@@ -177,8 +179,9 @@ func statedFormula(s *crystal.Structure) (map[string]float64, bool) {
 // checkFormula compares the cell contents with the stated formula. H is
 // compared only for excess: X-ray structures often locate some or none of
 // their H atoms (flagged MissingH), but a cell with more H than stated
-// (a disordered H site entered as fully occupied) is wrong.
-func checkFormula(comp, stated map[string]float64, z float64) error {
+// (a disordered H site entered as fully occupied) is wrong. rHex says
+// that the cell is an R lattice on hexagonal axes, three primitive cells.
+func checkFormula(comp, stated map[string]float64, z float64, rHex bool) error {
 	var els []string
 	for el, n := range comp {
 		if n > 1e-3 {
@@ -206,6 +209,9 @@ func checkFormula(comp, stated map[string]float64, z float64) error {
 	var ks []float64
 	if z > 0 {
 		ks = append(ks, z, 1)
+		if rHex {
+			ks = append(ks, 3)
+		}
 	} else if k, ok := unitsOf(comp, stated); ok {
 		ks = append(ks, k)
 	}

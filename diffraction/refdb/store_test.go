@@ -233,6 +233,29 @@ func TestImportResolving(t *testing.T) {
 	}
 }
 
+// TestImportRhombohedral: corundum given on rhombohedral axes is stored on
+// hexagonal axes (a = 4.7602, c = 12.9933 Å, Z = 6: the published cell)
+// and is found to duplicate the bundled corundum, which is on hexagonal
+// axes.
+func TestImportRhombohedral(t *testing.T) {
+	bundled, _ := testBundled(t)
+	s := NewStore(bundled, filepath.Join(t.TempDir(), "user.refdb"))
+	file := filepath.Join("testdata", "corundum-rhombohedral.cif")
+	ps, err := ImportFile(file, testCorundumScale)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("import: %v, %d entries", err, len(ps))
+	}
+	c := ps[0].Structure.Cell
+	if math.Abs(c.A-4.7602) > 1e-4 || math.Abs(c.C-12.9933) > 1e-4 || c.Gamma != 120 || ps[0].Z != 6 || ps[0].Structure.SpaceGroup != "R -3 c :H" {
+		t.Errorf("stored as %+v, Z %g, %s", c, ps[0].Z, ps[0].Structure.SpaceGroup)
+	}
+	_, failed, err := s.ImportResolving([]string{file}, func(*DuplicateError) Resolution { return Skip })
+	var dup *DuplicateError
+	if err != nil || len(failed) != 1 || !errors.As(failed[0], &dup) || dup.Of.ID != CorundumID {
+		t.Errorf("not a duplicate of %s: %v, %v", CorundumID, err, failed)
+	}
+}
+
 // TestStoreWithoutUser: no configuration directory, no user database.
 func TestStoreWithoutUser(t *testing.T) {
 	bundled, n := testBundled(t)

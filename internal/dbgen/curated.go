@@ -14,9 +14,6 @@ type entry struct {
 	// structures); recover the operators with crystal.FindSymmetry and
 	// label the result with SpaceGroup/SGNumber, checking Ops operators.
 	Symmetrize bool
-	// Hex: the file uses rhombohedral axes; transform to hexagonal axes
-	// first (then symmetrize).
-	Hex        bool
 	SpaceGroup string
 	SGNumber   int
 	Ops        int

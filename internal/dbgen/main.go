@@ -4,8 +4,8 @@
 //	go run ./internal/dbgen -shared ../shared -o assets/refdb.bin
 //
 // Each structure is read with crystal.ParseCIF (P1 listings of computed
-// structures are first reduced with crystal.FindSymmetry, rhombohedral
-// cells are put on hexagonal axes), its Cu Kα1 stick pattern is computed
+// structures are first reduced with crystal.FindSymmetry; refdb.FromStructure
+// puts rhombohedral cells on hexagonal axes), its Cu Kα1 stick pattern is computed
 // with refdb.ComputeLines, and the phases are written sorted by ID with
 // refdb.Write. The same input gives the same bytes.
 package main
@@ -76,11 +76,6 @@ var licenses = map[string]string{
 	"bragg":                    "CC0 (structure data from the cited publication, entered by the Bragg project)",
 	"aflow":                    "CC0 (structure data from the cited publication, as given by the AFLOW Library of Crystallographic Prototypes, Mehl et al. 2017; transcribed from pymatgen, MIT)",
 }
-
-// rhombToHex takes rhombohedral axes to hexagonal axes (obverse setting):
-// a_h = a_r − b_r, b_h = b_r − c_r, c_h = a_r + b_r + c_r (columns; ITC
-// Vol. A, Table 5.1.3.1).
-var rhombToHex = [3][3]int{{1, 0, 1}, {-1, 1, 1}, {0, -1, 1}}
 
 // indexRow is one data block of shared/data/cif/cif_index.csv.
 type indexRow struct {
@@ -304,12 +299,7 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 			return p, 0, fmt.Errorf("no data block %q", e.Block)
 		}
 	}
-	if e.Hex {
-		if s, err = s.Transform(rhombToHex); err != nil {
-			return p, 0, err
-		}
-	}
-	if e.Symmetrize || e.Hex {
+	if e.Symmetrize {
 		name, block, cod, cit, min, chem := s.Name, s.Block, s.CODID, s.Citation, s.Mineral, s.ChemicalName
 		if s, err = crystal.FindSymmetry(s); err != nil {
 			return p, 0, err
