@@ -583,7 +583,7 @@ func (r *runner) cellBound(p *refdb.Phase, strain float64) float64 {
 	if p.Computed {
 		b = r.search.MaxStrainComputed
 	}
-	return min(b+math.Abs(strain), 0.05)
+	return min(b+math.Abs(strain), refine.MaxCellBound)
 }
 
 // addCandidate puts a search candidate in the pool, unless it is there,
@@ -1027,25 +1027,25 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 	if len(alts) == 0 {
 		return accepted, cur, nil
 	}
-	var sets [][]*candidate
-	for _, o := range alts {
-		set := slices.Clone(accepted)
-		set[k] = in(o, c)
-		sets = append(sets, set)
-	}
 	oxide := r.oxide(slices.Delete(slices.Clone(accepted), k, k+1))
 	best, bestFit := c, cur
-	for i, set := range sets {
-		// (The look-alike's refined values are at index k of its fit,
-		// as the accepted phase's are in cur.)
-		o := alts[i]
+	for _, o := range alts {
 		r.tried[o.entry.ID] = true
 		// Another compound must be able to have the cell the data gave;
 		// another entry of the same compound may differ as entries do.
-		if _, ok := cellCompatible(&o.entry.Structure.Cell, &cur.Phases[k], &c.entry.Structure.Cell); !ok && !slices.Equal(o.entry.Elements, c.entry.Elements) {
+		dev, ok := cellCompatible(&o.entry.Structure.Cell, &cur.Phases[k], &c.entry.Structure.Cell)
+		if !ok && !slices.Equal(o.entry.Elements, c.entry.Elements) {
 			r.decide(o.entry, LookAlike, fmt.Sprintf("look-alike of %s, but its database cell is further from the refined one than the data allow", c.entry.DisplayName()))
 			continue
 		}
+		// The look-alike starts from the refined cell (in): its own
+		// bound must reach it, or the refinement would hold it at its
+		// database cell's bound and compare it on misplaced lines.
+		// (Its refined values are at index k of its fit, as the
+		// accepted phase's are in cur.)
+		set := slices.Clone(accepted)
+		set[k] = in(o, c)
+		set[k].phase.CellBound = min(max(set[k].phase.CellBound, dev+r.search.MaxStrain), refine.MaxCellBound)
 		fit, err := r.fit(set, cur, true)
 		if err != nil {
 			if ctxErr := r.ctx.Err(); ctxErr != nil {

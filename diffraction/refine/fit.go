@@ -30,7 +30,7 @@ type Options struct {
 	// adds a refined Chebyshev correction.
 	FixedBackground []float64
 	// CellBound is the largest relative change of the cell lengths and
-	// angles from the structure's (0 means 0.02, at most 0.05).
+	// angles from the structure's (0 means 0.02, at most MaxCellBound).
 	CellBound float64
 	// MaxIterations bounds the Levenberg–Marquardt iterations of each
 	// stage (0 means 40).
@@ -303,8 +303,8 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 	if bound == 0 {
 		bound = defaultCellBound
 	}
-	if !(bound > 0 && bound <= maxCellBound) {
-		return nil, fmt.Errorf("refine: cell bound %g is not within (0, %g]", bound, maxCellBound)
+	if !(bound > 0 && bound <= MaxCellBound) {
+		return nil, fmt.Errorf("refine: cell bound %g is not within (0, %g]", bound, MaxCellBound)
 	}
 	nb := opt.BackgroundTerms
 	if nb == 0 && opt.FixedBackground == nil {
@@ -333,8 +333,8 @@ func newFitter(ctx context.Context, scan *diffraction.Scan, phases []*Phase, opt
 			return nil, fmt.Errorf("refine: phase %s given twice", p.ID)
 		}
 		ids[p.ID] = true
-		if !(p.CellBound >= 0 && p.CellBound <= maxCellBound) {
-			return nil, fmt.Errorf("refine: phase %s: cell bound %g is not within [0, %g]", p.ID, p.CellBound, maxCellBound)
+		if !(p.CellBound >= 0 && p.CellBound <= MaxCellBound) {
+			return nil, fmt.Errorf("refine: phase %s: cell bound %g is not within [0, %g]", p.ID, p.CellBound, MaxCellBound)
 		}
 		if p.Size != 0 && !(p.Size >= minSize && p.Size <= maxSize) {
 			return nil, fmt.Errorf("refine: phase %s: starting size %g nm is not within %g–%g nm", p.ID, p.Size, minSize, maxSize)
@@ -541,6 +541,12 @@ func uniformStep(x []float64) float64 {
 // uniformTol is how far, in steps, an angle may lie from the equally
 // spaced grid for uniformStep.
 const uniformTol = 1e-4
+
+// MaxCellBound is the largest cell bound (Options.CellBound,
+// Phase.CellBound) a refinement accepts: 5 % in the lengths, the spread of
+// one compound's cells over its solid solutions and temperatures, beyond
+// which a structure's lines no longer follow its own chemistry.
+const MaxCellBound = 0.05
 
 // orientationData returns the March–Dollase data of every reflection:
 // the members of its Laue orbit (one of each ±h, under the rotation parts

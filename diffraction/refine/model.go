@@ -72,7 +72,6 @@ const (
 	maxStrain     = 0.02      // microstrain ≤ 2 %
 	minPO, maxPO  = 0.3, 3.0  // March–Dollase r
 	minB, maxB    = -2.0, 5.0 // overall B, Å² (added to the structure's)
-	maxCellBound  = 0.05      // largest CellBound accepted
 	scherrerK     = 0.9       // Scherrer constant for FWHM, spherical crystallites (Langford & Wilson 1978)
 	deg           = 180 / math.Pi
 	maxInstrument = 1.0 // |U|, |V|, |W|, |X|, |Y| ≤ 1 in a refinement

@@ -105,9 +105,9 @@ func NewPhase(id string, s *crystal.Structure, inst Instrument, lo, hi float64) 
 		lamMax = max(lam[0], lam[1])
 	}
 	// d range: lines seen anywhere in lo−margin … hi+margin, for any cell
-	// within maxCellBound.
+	// within MaxCellBound.
 	const margin = 2 + maxZero
-	grow := 1 + maxCellBound
+	grow := 1 + MaxCellBound
 	dMax := math.Inf(1)
 	if a := lo - margin; a > 0 {
 		dMax = lamMax / (2 * math.Sin(a*math.Pi/360)) * grow
