@@ -237,13 +237,7 @@ func (r *linePlotRenderer) Layout(size fyne.Size) {
 		r.xTicks, r.yTicks, r.hklLine = nil, nil, nil
 		r.plotPos, r.plotSize = fyne.Position{}, size
 		r.raster.Resize(size)
-		r.xTitle.Hide()
-		r.yTitle.Hide()
-		r.empty.Text = p.Empty
-		r.empty.Show()
-		es := r.empty.MinSize()
-		r.empty.Move(fyne.NewPos(0, (size.Height-es.Height)/2))
-		r.empty.Resize(fyne.NewSize(size.Width, es.Height))
+		layoutEmpty(r.empty, p.Empty, size, r.xTitle, r.yTitle)
 		return
 	}
 	r.empty.Hide()
@@ -562,4 +556,17 @@ func blend(a, b color.Color, f float64) color.Color {
 func withAlpha(c color.Color, a uint8) color.NRGBA {
 	x := rgba(c)
 	return color.NRGBA{x.R, x.G, x.B, a}
+}
+
+// layoutEmpty lays out a plot with nothing to show: its message msg
+// centred across size, the axis titles hidden.
+func layoutEmpty(msg *canvas.Text, text string, size fyne.Size, titles ...*canvas.Text) {
+	for _, t := range titles {
+		t.Hide()
+	}
+	msg.Text = text
+	msg.Show()
+	ms := msg.MinSize()
+	msg.Move(fyne.NewPos(0, (size.Height-ms.Height)/2))
+	msg.Resize(fyne.NewSize(size.Width, ms.Height))
 }

@@ -421,13 +421,7 @@ func (r *patternRenderer) Layout(size fyne.Size) {
 		r.plotPos, r.plotSize, r.area = fyne.NewPos(0, 0), size, size
 		r.diffH, r.rowH = 0, 0
 		r.raster.Resize(size)
-		r.xTitle.Hide()
-		r.yTitle.Hide()
-		r.empty.Text = v.Empty
-		r.empty.Show()
-		es := r.empty.MinSize()
-		r.empty.Move(fyne.NewPos(0, (size.Height-es.Height)/2))
-		r.empty.Resize(fyne.NewSize(size.Width, es.Height))
+		layoutEmpty(r.empty, v.Empty, size, r.xTitle, r.yTitle)
 		r.hoverAt(fyne.NewPos(-1, -1))
 		return
 	}
