@@ -354,7 +354,6 @@ func (f *fakeServices) analyse(ctx context.Context, file string, s *diffraction.
 	analysis.ResolveWavelength(s, opt.Wavelength)
 	a := syntheticRange(s.Len(), s.Wavelength, s.TwoTheta[0], s.TwoTheta[s.Len()-1])
 	a.File, a.Scan = file, s
-	a.Settings = opt.Settings()
 	switch {
 	case until == analysis.StagePeaks:
 		a.Match = match.Result{}

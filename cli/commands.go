@@ -53,7 +53,7 @@ func (e *env) open(p *analysis.Pipeline, path string) (*analysis.Analysis, error
 	}
 	e.warnAssumed(path, a.Scan)
 	if a.AxisFit != nil {
-		e.warnf("%s: axis fitted to %s", path, a.Settings["internal_standard"])
+		e.warnf("%s: axis fitted to the internal standard %s: %s", path, a.Options.Standard, a.AxisFit)
 	}
 	return a, nil
 }

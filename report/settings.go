@@ -176,8 +176,7 @@ func axisWords(in *Input) string {
 		radius = peaks.DefaultRadius
 	}
 	if f := in.AxisFit; f != nil {
-		return fmt.Sprintf("fitted to the internal standard %s: zero shift %+.4f ± %.4f°, specimen displacement %+.3f ± %.3f mm (R = %s mm), %d lines, rms %.4f°",
-			in.Options.Standard, f.Axis.ZeroShift, f.SigmaZeroShift, f.Axis.Displacement, f.SigmaDisplacement, num(radius), f.Matched, f.RMS)
+		return fmt.Sprintf("fitted to the internal standard %s (R = %s mm): %s", in.Options.Standard, num(radius), f)
 	}
 	if ax.IsZero() {
 		return "none"

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/identify"
@@ -42,26 +41,6 @@ type Options struct {
 	Size peaks.SizeOptions
 }
 
-// Settings returns the processing settings as name → value text, for
-// reports and the workspace: those of Peaks plus the wavelength override
-// and the size analysis.
-func (o Options) Settings() map[string]string {
-	m := o.Peaks.Settings()
-	if o.Wavelength.Known() {
-		m["wavelength"] = o.Wavelength.String()
-	} else {
-		m["wavelength"] = "from file"
-	}
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	k := o.Size.K
-	if k == 0 {
-		k = peaks.DefaultScherrerK
-	}
-	m["scherrer_k"] = g(k)
-	m["caglioti_uvw"] = g(o.Size.Instrument.U) + " " + g(o.Size.Instrument.V) + " " + g(o.Size.Instrument.W)
-	return m
-}
-
 // DefaultOptions returns the settings the CLI and GUI start from.
 func DefaultOptions() Options {
 	return Options{Peaks: peaks.DefaultOptions(), Match: match.DefaultOptions(), Fit: identify.DefaultOptions()}
@@ -91,9 +70,6 @@ type Analysis struct {
 	// unexplained; nil when it did not run (Options.Fit.PeaksOnly, or no
 	// peaks).
 	Identification *identify.Result
-	// Settings are the processing settings the peaks were found with
-	// (Options.Settings), printed in reports.
-	Settings map[string]string
 	// AxisFit is the axis correction fitted to the internal standard,
 	// when Options.Standard is set.
 	AxisFit *peaks.AxisFit

@@ -194,7 +194,6 @@ func (r *run) search(opt Options) error {
 		return fmt.Errorf("%s: %w", r.a.File, err)
 	}
 	r.a.Background, r.a.Peaks, r.a.Broad, r.a.ESD = res.Background, res.Peaks, res.Broad, res.ESD
-	r.a.Settings = opt.Settings()
 	return nil
 }
 
@@ -249,8 +248,6 @@ func findPeaks(ctx context.Context, r *run) error {
 		return err
 	}
 	r.a.Options.Peaks.Axis = fit.Axis
-	r.a.Settings["internal_standard"] = fmt.Sprintf("%s (%s): zero shift %+.4f ± %.4f°, displacement %+.3f ± %.3f mm, %d lines, rms %.4f°",
-		std.ID, std.Name, fit.Axis.ZeroShift, fit.SigmaZeroShift, fit.Axis.Displacement, fit.SigmaDisplacement, fit.Matched, fit.RMS)
 	r.a.AxisFit = &fit
 	return nil
 }

@@ -85,6 +85,13 @@ type AxisFit struct {
 	Residuals []float64 `json:"-"`
 }
 
+// String states the fitted correction: "zero shift +0.0123 ± 0.0004°,
+// specimen displacement -0.021 ± 0.003 mm, 12 lines, rms 0.0031°".
+func (f AxisFit) String() string {
+	return fmt.Sprintf("zero shift %+.4f ± %.4f°, specimen displacement %+.3f ± %.3f mm, %d lines, rms %.4f°",
+		f.Axis.ZeroShift, f.SigmaZeroShift, f.Axis.Displacement, f.SigmaDisplacement, f.Matched, f.RMS)
+}
+
 // ErrTooFewLines is returned by FitAxis when too few reference lines are
 // matched by peaks.
 var ErrTooFewLines = errors.New("peaks: too few reference lines matched to fit the axis")

@@ -162,14 +162,3 @@ func TestPearsonVII(t *testing.T) {
 		}
 	}
 }
-
-// TestSettings: every setting is listed.
-func TestSettings(t *testing.T) {
-	t.Parallel()
-	m := DefaultOptions().Settings()
-	for _, k := range []string{"background", "smooth_window", "ka2_strip", "profile", "zero_shift", "min_significance"} {
-		if m[k] == "" {
-			t.Errorf("setting %q missing: %v", k, m)
-		}
-	}
-}
