@@ -241,6 +241,9 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 					fmt.Fprintf(w, "  2θ %.3f°  d %.4f Å  I %.0f %%\n", p.TwoTheta, p.D, p.RelIntensity)
 				}
 			}
+			if id.Absolute == nil && slices.ContainsFunc(id.Phases, identify.Phase.Concluded) {
+				fmt.Fprintln(w, "The weight fractions are of the identified phases alone: a phase missing from the model takes its share from them all (--standard with --standard-weight gives absolute ones).")
+			}
 		} else {
 			fmt.Fprintf(w, "\nEvery peak is explained (%.1f %% of the peak intensity left over).\n", 100*id.UnexplainedIntensity)
 		}

@@ -303,7 +303,11 @@ func (in *Input) Verdict() Verdict {
 		v.Warnings = append(v.Warnings, fmt.Sprintf("No phase identified: all %d peaks are unexplained.", len(in.Peaks)))
 	case v.Strongest >= unexplainedWarn || 100*v.UnexplainedArea >= unexplainedWarn:
 		v.peaksWarning = len(v.Warnings)
-		v.Warnings = append(v.Warnings, v.unexplainedText()+": a phase may be missing.")
+		w := v.unexplainedText() + ": a phase may be missing"
+		if id := in.Identification; id == nil || id.Absolute == nil {
+			w += ", and the weight fractions are of the identified phases alone (an internal standard gives absolute ones)"
+		}
+		v.Warnings = append(v.Warnings, w+".")
 	}
 	if w := in.Scan.Wavelength; w.Source == diffraction.Assumed {
 		v.Warnings = append(v.Warnings, "The wavelength is assumed ("+lineName(w)+"): the scan file gives none.")
