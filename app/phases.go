@@ -248,6 +248,11 @@ func unexplainedText(e *entry) (string, widget.Importance) {
 	text := fmt.Sprintf("%d of %d peaks unexplained · %.1f %% of the intensity · strongest %.0f %%",
 		id.UnexplainedPeaks, n, 100*id.UnexplainedIntensity, id.StrongestUnexplained)
 	if id.StrongestUnexplained >= strongUnexplained {
+		if id.Absolute == nil {
+			// Hill & Howard's fractions are normalised over the phases
+			// refined: a missing phase takes its share from them all.
+			text += " · wt % of the identified phases alone"
+		}
 		return text, widget.WarningImportance
 	}
 	return text, widget.MediumImportance
