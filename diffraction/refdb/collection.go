@@ -239,6 +239,13 @@ type collFile struct {
 		entries map[int][]Lattice
 		err     error
 	}
+	// names holds, for each entry, the fields a search by text reads
+	// (searchText), read from the heads once, when first asked.
+	names struct {
+		once     sync.Once
+		text, at []byte // text[at[i]:at[i+1]] (uint32 offsets)
+		err      error
+	}
 }
 
 // openCollection maps and checks a collection file. Errors name the file.
@@ -492,17 +499,50 @@ func (c *collFile) inSpaceGroup(n int) ([]Lattice, error) {
 	sg := &c.bySpaceGroup
 	sg.once.Do(func() {
 		sg.entries = map[int][]Lattice{}
-		for i := range c.n {
-			p, err := c.headPhase(i)
-			if err != nil {
-				sg.err = err
-				return
-			}
+		sg.err = c.eachHead(func(i int, p *Phase) {
 			k := p.Structure.SpaceGroupNumber
 			sg.entries[k] = append(sg.entries[k], Lattice{Entry: i, Cell: p.Structure.Cell})
-		}
+		})
 	})
 	return sg.entries[n], sg.err
+}
+
+// searchText returns entry i's ID, name, mineral name, formula and
+// chemical formula, each followed by a zero byte: what a search by text
+// compares (compiledQuery.admits), without decoding the entry. The first
+// call decodes every head (about a microsecond each) and keeps some 70
+// bytes an entry: a search of 500,000 entries then reads 35 MB, not the
+// heads' 250 MB.
+func (c *collFile) searchText(i int) ([]byte, error) {
+	nm := &c.names
+	nm.once.Do(func() {
+		at := make([]byte, 0, 4*(c.n+1))
+		at = binary.LittleEndian.AppendUint32(at, 0)
+		nm.err = c.eachHead(func(i int, p *Phase) {
+			for _, f := range []string{p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula} {
+				nm.text = append(append(nm.text, f...), 0)
+			}
+			at = binary.LittleEndian.AppendUint32(at, uint32(len(nm.text)))
+		})
+		nm.at = at
+	})
+	if nm.err != nil {
+		return nil, nm.err
+	}
+	a, b := c.span(nm.at, 4, i)
+	return nm.text[a:b], nil
+}
+
+// eachHead calls f with every entry's decoded head, in order.
+func (c *collFile) eachHead(f func(i int, p *Phase)) error {
+	for i := range c.n {
+		p, err := c.headPhase(i)
+		if err != nil {
+			return err
+		}
+		f(i, p)
+	}
+	return nil
 }
 
 // headPhase decodes entry i's head.

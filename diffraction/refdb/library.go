@@ -157,6 +157,15 @@ func (l *Library) Search(q Query) ([]Hit, error) {
 			continue
 		}
 		for _, i := range part.file.sortedByID() {
+			if c.byText() {
+				t, err := part.file.searchText(i)
+				if err != nil {
+					return nil, err
+				}
+				if !c.mayAdmit(t) {
+					continue
+				}
+			}
 			h, err := part.file.headPhase(i)
 			if err != nil {
 				return nil, err

@@ -1,6 +1,7 @@
 package refdb
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"math"
@@ -113,6 +114,9 @@ type compiledQuery struct {
 	text, sg             string
 	textFormula, formula proportions
 	textIsFormula        bool
+	// textSymbols and symbols are the element symbols of textFormula and
+	// formula (mayAdmit).
+	textSymbols, symbols [][]byte
 	tol                  float64
 	hanawalt             bool
 }
@@ -133,7 +137,42 @@ func (q Query) compile() *compiledQuery {
 	if c.tol == 0 {
 		c.tol = 0.01
 	}
+	c.textSymbols, c.symbols = c.textFormula.symbols(), c.formula.symbols()
 	return c
+}
+
+// symbols lists the element symbols of p.
+func (p proportions) symbols() [][]byte {
+	var out [][]byte
+	for el := range p.counts {
+		out = append(out, []byte(el))
+	}
+	return out
+}
+
+// byText reports whether the query has a text or formula criterion, which
+// mayAdmit tests.
+func (c *compiledQuery) byText() bool { return c.text != "" || c.q.Formula != "" }
+
+// mayAdmit is a test of an entry's fields as its search text holds them
+// (collFile.searchText: ID, names and formulas) that passes every entry
+// admits passes, and spares decoding the heads that cannot match: a text
+// criterion is found, folded as containsFold folds it, in the text, or,
+// for a formula, every one of its element symbols is (in the entry's
+// formula); a formula criterion's symbols are.
+func (c *compiledQuery) mayAdmit(text []byte) bool {
+	hasAll := func(syms [][]byte) bool {
+		for _, s := range syms {
+			if !bytes.Contains(text, s) {
+				return false
+			}
+		}
+		return true
+	}
+	if c.text != "" && !foldContains(c.text, text) && !(c.textIsFormula && hasAll(c.textSymbols)) {
+		return false
+	}
+	return c.q.Formula == "" || c.formula.counts != nil && hasAll(c.symbols)
 }
 
 // admits tests every criterion but the strongest lines.
@@ -191,30 +230,36 @@ func (c *compiledQuery) sort(hits []Hit) {
 // byte by byte with ASCII folding, without allocating: a search of 100,000
 // entries per keystroke; any other goes through strings.ToLower.
 func containsFold(sub string, fields ...string) bool {
+	for _, f := range fields {
+		if foldContains(sub, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldContains reports whether f contains sub, which is in lower case,
+// ignoring case (see containsFold).
+func foldContains[S ~string | ~[]byte](sub string, f S) bool {
 	ascii := true
 	for i := range len(sub) {
 		ascii = ascii && sub[i] < 0x80
 	}
-	for _, f := range fields {
-		if !ascii {
-			if strings.Contains(strings.ToLower(f), sub) {
-				return true
+	if !ascii {
+		return strings.Contains(strings.ToLower(string(f)), sub)
+	}
+scan:
+	for i := 0; i+len(sub) <= len(f); i++ {
+		for j := range len(sub) {
+			c := f[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			continue
-		}
-	scan:
-		for i := 0; i+len(sub) <= len(f); i++ {
-			for j := range len(sub) {
-				c := f[i+j]
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				if c != sub[j] {
-					continue scan
-				}
+			if c != sub[j] {
+				continue scan
 			}
-			return true
 		}
+		return true
 	}
 	return false
 }

@@ -233,6 +233,53 @@ func TestImportResolving(t *testing.T) {
 	}
 }
 
+// TestLibrarySearchPrefilter: a search of a collection, which tests each
+// entry's encoded head before decoding it (compiledQuery.mayAdmit), finds
+// what testing every decoded head finds, for names, IDs, formulas in any
+// order, a formula criterion, elements and a space group.
+func TestLibrarySearchPrefilter(t *testing.T) {
+	bundled, _ := testBundled(t)
+	s := NewStore(bundled, filepath.Join(t.TempDir(), "user.refdb"))
+	var files []string
+	for _, f := range []string{"calcite.cif", "licl.cif", "nacl.cif", "quartz.cif", "rutile.cif", "si.cif"} {
+		files = append(files, testCIF(f))
+	}
+	if _, failed, err := s.ImportResolving(files, func(*DuplicateError) Resolution { return KeepBoth }); err != nil || len(failed) > 0 {
+		t.Fatalf("import: %v %v", err, failed)
+	}
+	lib, err := s.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll := lib.Parts[1]
+	for _, q := range []Query{{Text: "nacl"}, {Text: "ClNa"}, {Text: "O2Si"}, {Text: "user:"}, {Text: "QUARTZ"}, {Text: "Calcium"},
+		{Text: "é"}, {Text: "Cl"}, {Formula: "SiO2"}, {Formula: "O3CaC"}, {AllOf: []string{"O"}}, {SpaceGroup: "225"}, {Text: "x"}} {
+		got, err := lib.Search(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids, want []string
+		for _, h := range got {
+			if strings.HasPrefix(h.Phase.ID, UserPrefix) {
+				ids = append(ids, h.Phase.ID)
+			}
+		}
+		c := q.compile()
+		for _, i := range coll.file.sortedByID() {
+			h, err := coll.file.headPhase(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.admits(h) {
+				want = append(want, h.ID)
+			}
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("%+v: found %v, want %v", q, ids, want)
+		}
+	}
+}
+
 // TestImportRhombohedral: corundum given on rhombohedral axes is stored on
 // hexagonal axes (a = 4.7602, c = 12.9933 Å, Z = 6: the published cell)
 // and is found to duplicate the bundled corundum, which is on hexagonal
