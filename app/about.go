@@ -41,18 +41,22 @@ func (u *UI) aboutFacts() aboutFacts {
 		return f
 	}
 	f.DBVersion, f.Bundled, f.Refused = bundled.Version, len(bundled.Phases), len(bundled.Refused)
-	user, err := s.User()
+	lib, err := s.Library()
 	if err != nil {
 		f.Err = err
 		return f
 	}
-	f.User, f.UserPath = len(user.Phases), s.UserPath()
-	all, err := s.DB()
-	if err != nil {
-		f.Err = err
-		return f
+	f.UserPath = s.UserPath()
+	for _, part := range lib.Parts {
+		if part.User() {
+			f.User += part.Len()
+		}
+		for i := range part.Len() {
+			if part.Hidden(i) {
+				f.Replaced++
+			}
+		}
 	}
-	f.Replaced = f.Bundled + f.User - len(all.Phases)
 	return f
 }
 

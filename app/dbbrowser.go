@@ -157,7 +157,7 @@ func (b *dbBrowser) build() {
 			}
 		})
 	b.list.OnSelected = func(id widget.ListItemID) {
-		if id < len(b.hits) && b.hits[id].Phase != b.sel {
+		if id < len(b.hits) && !b.showing(b.hits[id].Phase) {
 			b.showEntry(b.hits[id].Phase)
 		}
 	}
@@ -286,12 +286,7 @@ func (b *dbBrowser) search() {
 	b.gen++
 	gen, store := b.gen, b.store
 	b.finder.submit(func() func() {
-		db, err := store.DB()
-		var hits []refdb.Hit
-		total := 0
-		if err == nil {
-			hits, total = db.Search(q), len(db.Phases)
-		}
+		hits, total, err := searchLibrary(store, q)
 		return func() {
 			if gen == b.gen {
 				b.setHits(hits, total, err)
@@ -332,9 +327,52 @@ func (b *dbBrowser) setHits(hits []refdb.Hit, total int, err error) {
 		return
 	}
 	b.list.Select(i) // and scrolls to it
-	if hits[i].Phase != b.sel {
+	if !b.showing(hits[i].Phase) {
 		b.showEntry(hits[i].Phase)
 	}
+}
+
+// showing reports whether the card shows the entry p lists.
+func (b *dbBrowser) showing(p *refdb.Phase) bool { return b.sel != nil && b.sel.ID == p.ID }
+
+// searchLibrary runs q over every collection of store's library
+// (refdb.Library.Search: a collection's entries are read one by one, so
+// that a collection of the COD's size is searched without holding it
+// decoded) and counts the entries there are to list.
+func searchLibrary(store *refdb.Store, q refdb.Query) ([]refdb.Hit, int, error) {
+	lib, err := store.Library()
+	if err != nil {
+		return nil, 0, err
+	}
+	hits, err := lib.Search(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := 0
+	for _, part := range lib.Parts {
+		for i := range part.Len() {
+			if !part.Hidden(i) {
+				total++
+			}
+		}
+	}
+	return hits, total, nil
+}
+
+// wholeEntry returns the entry with p's ID whole: a hit of a collection
+// is its head, without atoms and lines (refdb.Part.Head).
+func wholeEntry(store *refdb.Store, p *refdb.Phase) *refdb.Phase {
+	if store == nil {
+		return p
+	}
+	lib, err := store.Library()
+	if err != nil {
+		return p
+	}
+	if w, _, err := lib.Get(p.ID); err == nil && w != nil {
+		return w
+	}
+	return p
 }
 
 // isUser reports whether p is one of the user's entries.
@@ -342,6 +380,9 @@ func isUser(p *refdb.Phase) bool { return strings.HasPrefix(p.ID, refdb.UserPref
 
 // showEntry fills the card with p (nil: none).
 func (b *dbBrowser) showEntry(p *refdb.Phase) {
+	if p != nil {
+		p = wholeEntry(b.store, p)
+	}
 	b.sel = p
 	for _, w := range []fyne.Disableable{b.overlayBtn, b.acceptBtn, b.teachBtn, b.exportBtn, b.removeBtn} {
 		if p == nil {

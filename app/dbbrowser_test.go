@@ -158,6 +158,11 @@ func TestBrowserImportRemoveExport(t *testing.T) {
 	if b.sel == nil || b.sel.ID != "user:hematite" || b.removeBtn.Disabled() || !strings.Contains(b.count.Text, "imported user:hematite") {
 		t.Fatalf("the new entry is not selected, or not removable: %v, %q", b.sel, b.count.Text)
 	}
+	// The card shows the collection's entry whole, not the head that
+	// the search lists (refdb.Part.Head has no atoms or lines).
+	if b.lineCount() == 0 || b.atomCount() != len(b.sel.Structure.Sites) || b.atomCount() == 0 {
+		t.Errorf("the card of user:hematite shows %d lines, %d atoms", b.lineCount(), b.atomCount())
+	}
 	if len(*errs) != 0 {
 		t.Errorf("errors: %q", *errs)
 	}

@@ -396,11 +396,15 @@ func (u *UI) lookupPhase(id string, before map[string]candRow) *refdb.Phase {
 	if u.services.Store == nil {
 		return nil
 	}
-	db, err := u.services.Store.DB()
+	lib, err := u.services.Store.Library()
 	if err != nil {
 		return nil
 	}
-	return db.Get(id)
+	p, _, err := lib.Get(id)
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // explainedBy names, for each peak of a, the phases of the answer that

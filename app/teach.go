@@ -122,7 +122,7 @@ func (u *UI) defaultTeachPhase() *refdb.Phase {
 	if u.services.Store == nil {
 		return nil
 	}
-	db, err := u.services.Store.DB()
+	db, err := u.services.Store.Bundled()
 	if err != nil {
 		return nil
 	}
@@ -174,7 +174,7 @@ func (t *teachWindow) build() {
 		})
 	t.hitList.OnSelected = func(id widget.ListItemID) {
 		if id < len(t.hits) {
-			p := t.hits[id].Phase
+			p := wholeEntry(t.u.services.Store, t.hits[id].Phase)
 			t.setPhase(p.DisplayName(), &p.Structure)
 		}
 		t.hitList.UnselectAll()
@@ -309,11 +309,7 @@ func (t *teachWindow) find() {
 		return
 	}
 	t.finder.submit(func() func() {
-		db, err := store.DB()
-		var hits []refdb.Hit
-		if err == nil {
-			hits = db.Search(q)
-		}
+		hits, _, _ := searchLibrary(store, q)
 		return func() {
 			if t.search.Text == q.Text {
 				t.hits = hits

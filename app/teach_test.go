@@ -17,12 +17,12 @@ import (
 // dbEntry returns the database entry id of u's store.
 func dbEntry(t *testing.T, u *UI, id string) *refdb.Phase {
 	t.Helper()
-	db, err := u.services.Store.DB()
+	lib, err := u.services.Store.Library()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := db.Get(id)
-	if p == nil {
+	p, _, err := lib.Get(id)
+	if err != nil || p == nil {
 		t.Fatalf("no entry %s", id)
 	}
 	return p

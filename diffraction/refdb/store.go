@@ -296,27 +296,6 @@ func (s *Store) DB() (*DB, error) {
 	return db, nil
 }
 
-// User returns the entries of every user collection, whole, in one
-// database, for listing or exporting them; the result is the caller's
-// own.
-func (s *Store) User() (*DB, error) {
-	lib, err := s.Library()
-	if err != nil {
-		return nil, err
-	}
-	db := &DB{Version: "user"}
-	for _, part := range lib.Parts[1:] {
-		for i := range part.Len() {
-			p, err := part.Phase(i)
-			if err != nil {
-				return nil, err
-			}
-			db.Phases = append(db.Phases, *p)
-		}
-	}
-	return db, nil
-}
-
 // openUnchanged returns the open file of a part when the file on disk is
 // still the one it was read from, else opens it again.
 func (s *Store) openUnchanged(p *Part, name string) (*collFile, error) {
