@@ -50,7 +50,7 @@ func TestBrowserSearchAndCard(t *testing.T) {
 	u.Open("/data/a.xy")
 	u.ShowBrowser()
 	b := u.browser
-	db, _ := u.services.Store.DB()
+	db, _ := u.services.Store.Bundled() // and no collection
 	if len(b.hits) != len(db.Phases) || !strings.Contains(b.count.Text, "of 1") {
 		t.Fatalf("no query: %d hits of %d, %q", len(b.hits), len(db.Phases), b.count.Text)
 	}
@@ -151,8 +151,7 @@ func TestBrowserImportRemoveExport(t *testing.T) {
 	}
 	rg.SetSelected("Keep both")
 	b.resolveDuplicates()
-	db, _ := u.services.Store.DB()
-	if db.Get("user:hematite") == nil || db.Get("bragg:hematite") == nil {
+	if dbGet(t, u, "user:hematite") == nil || dbGet(t, u, "bragg:hematite") == nil {
 		t.Fatal("keep both did not keep both")
 	}
 	if b.sel == nil || b.sel.ID != "user:hematite" || b.removeBtn.Disabled() || !strings.Contains(b.count.Text, "imported user:hematite") {
@@ -181,7 +180,7 @@ func TestBrowserImportRemoveExport(t *testing.T) {
 	}
 
 	b.remove("user:hematite")
-	if db, _ := u.services.Store.DB(); db.Get("user:hematite") != nil || !strings.Contains(b.count.Text, "removed user:hematite") {
+	if dbGet(t, u, "user:hematite") != nil || !strings.Contains(b.count.Text, "removed user:hematite") {
 		t.Errorf("not removed: %q", b.count.Text)
 	}
 

@@ -17,13 +17,23 @@ import (
 // dbEntry returns the database entry id of u's store.
 func dbEntry(t *testing.T, u *UI, id string) *refdb.Phase {
 	t.Helper()
+	p := dbGet(t, u, id)
+	if p == nil {
+		t.Fatalf("no entry %s", id)
+	}
+	return p
+}
+
+// dbGet is the database entry id, whole; nil when there is none.
+func dbGet(t *testing.T, u *UI, id string) *refdb.Phase {
+	t.Helper()
 	lib, err := u.services.Store.Library()
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, _, err := lib.Get(id)
-	if err != nil || p == nil {
-		t.Fatalf("no entry %s", id)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return p
 }

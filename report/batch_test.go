@@ -303,7 +303,7 @@ func benchmarkBatch100(b *testing.B, o analysis.Options) {
 	}
 	opt := testBatchOptions("")
 	opt.Pipeline.Options = o
-	if _, err := opt.Pipeline.Store.DB(); err != nil { // read once, as a process does
+	if _, err := opt.Pipeline.Store.Library(); err != nil { // read once, as a process does
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

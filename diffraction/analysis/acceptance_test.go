@@ -102,7 +102,7 @@ func TestWeighedMixtures(t *testing.T) {
 		t.Fatalf("%d weighed mixtures in ../shared (want 20): %v", len(files), err)
 	}
 	sort.Strings(files)
-	db, err := testStore.DB()
+	db, err := testStore.Bundled()
 	if err != nil {
 		t.Fatal(err)
 	}

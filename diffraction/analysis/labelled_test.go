@@ -187,7 +187,7 @@ func TestLabelledScansFit(t *testing.T) {
 	opt := DefaultOptions()
 	opt.Wavelength = diffraction.CuKa // none of these files gives it; all were measured with Cu Kα
 	scans := labelledScans(t)
-	db, err := testStore.DB()
+	db, err := testStore.Bundled()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,7 +103,7 @@ func TestProgressAndUntil(t *testing.T) {
 		t.Error("nothing identified")
 	}
 	// The analysis records what it ran with, for reports.
-	db, _ := testStore.DB()
+	db, _ := testStore.Bundled()
 	if a.Options.Match.MinFOM != DefaultOptions().Match.MinFOM || a.DatabaseVersion != db.Version || a.DatabasePhases != len(db.Phases) {
 		t.Errorf("recorded options %+v, database %q with %d phases; want the defaults and %q with %d", a.Options.Match, a.DatabaseVersion, a.DatabasePhases, db.Version, len(db.Phases))
 	}

@@ -35,9 +35,6 @@ type Store struct {
 	mu    sync.Mutex
 	lib   *Library
 	stamp string // of the folder's files when lib was read
-	// whole is lib's entries decoded in one database (DB), made when
-	// first asked for.
-	whole *DB
 }
 
 // DefaultCollection is the collection that imports go to when none is
@@ -252,48 +249,8 @@ func (s *Store) library() (*Library, error) {
 	b := *base
 	b.hidden = hidden
 	lib.Parts = append([]*Part{&b}, lib.Parts...)
-	s.lib, s.stamp, s.whole = lib, stamp, nil
+	s.lib, s.stamp = lib, stamp
 	return lib, nil
-}
-
-// DB returns the bundled entries that no user entry replaces followed by
-// the entries of the enabled collections, whole, in one database: for a
-// program that lists or searches them all at once (the window's database
-// browser). It is made once per library; a collection of hundreds of
-// thousands of entries makes it as large (Library reads only what a
-// search needs).
-func (s *Store) DB() (*DB, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	lib, err := s.library()
-	if err != nil {
-		return nil, err
-	}
-	if s.whole != nil {
-		return s.whole, nil
-	}
-	bundled := lib.Bundled()
-	db := &DB{Version: bundled.Version, Refused: bundled.Refused}
-	for _, part := range lib.Parts {
-		if !part.Enabled {
-			continue
-		}
-		for i := range part.Len() {
-			if part.Hidden(i) {
-				continue
-			}
-			p, err := part.Phase(i)
-			if err != nil {
-				return nil, err
-			}
-			db.Phases = append(db.Phases, *p)
-		}
-		if part.User() && part.Len() > 0 && db.Version == bundled.Version {
-			db.Version += "+user"
-		}
-	}
-	s.whole = db
-	return db, nil
 }
 
 // openUnchanged returns the open file of a part when the file on disk is
