@@ -342,15 +342,23 @@ func TestTransformRhombohedral(t *testing.T) {
 	if len(same.Sites) != len(p1.Sites) || len(super.Sites) != 2*len(p1.Sites) {
 		t.Fatalf("sites: %d, %d from %d", len(same.Sites), len(super.Sites), len(p1.Sites))
 	}
-	a, _ := Pattern(s, cuKa1, 5, 90, Options{})
-	b, _ := Pattern(super, cuKa1, 5, 90, Options{})
-	ma, mb := mergeSticks(a), mergeSticks(b)
-	if len(ma) != len(mb) {
-		t.Fatalf("%d vs %d merged lines", len(ma), len(mb))
+	samePattern(t, super, s, 1e-9, 1e-6)
+}
+
+// samePattern requires the Cu Kα1 patterns of got and want, 5–90°, lines
+// at one angle merged, to agree within dtt (2θ, degrees) and di (on the
+// 0–100 scale).
+func samePattern(t *testing.T, got, want *Structure, dtt, di float64) {
+	t.Helper()
+	g, _ := Pattern(got, cuKa1, 5, 90, Options{})
+	w, _ := Pattern(want, cuKa1, 5, 90, Options{})
+	mg, mw := mergeSticks(g), mergeSticks(w)
+	if len(mg) != len(mw) {
+		t.Fatalf("%d merged lines, want %d", len(mg), len(mw))
 	}
-	for k := range ma {
-		if math.Abs(ma[k].tt-mb[k].tt) > 1e-9 || math.Abs(ma[k].i-mb[k].i) > 1e-6 {
-			t.Errorf("line %d: %+v vs %+v", k, ma[k], mb[k])
+	for k := range mw {
+		if math.Abs(mg[k].tt-mw[k].tt) > dtt || math.Abs(mg[k].i-mw[k].i) > di {
+			t.Errorf("line %d: %+v, want %+v", k, mg[k], mw[k])
 		}
 	}
 }
@@ -402,17 +410,7 @@ O1 O2- %[8]f %[9]f 0.25 0.23
 		t.Errorf("on hexagonal axes: %+v, %s, %d operators, %d sites, Z %g", hex.Cell, hex.SpaceGroup, len(hex.Ops), len(hex.Sites), hex.FormulaUnits)
 	}
 	ref := &parseFile(t, filepath.Join("testdata", "corundum.cif"))[0]
-	want, _ := Pattern(ref, cuKa1, 5, 90, Options{})
-	got, _ := Pattern(hex, cuKa1, 5, 90, Options{})
-	mw, mg := mergeSticks(want), mergeSticks(got)
-	if len(mw) != len(mg) {
-		t.Fatalf("%d lines, want %d", len(mg), len(mw))
-	}
-	for k := range mw {
-		if math.Abs(mw[k].tt-mg[k].tt) > 1e-4 || math.Abs(mw[k].i-mg[k].i) > 1e-3 {
-			t.Errorf("line %d: %+v, want %+v", k, mg[k], mw[k])
-		}
-	}
+	samePattern(t, hex, ref, 1e-4, 1e-3)
 	// A cell on hexagonal axes, and the primitive cell of a cubic
 	// lattice (fcc: α = 60°), are left as they are.
 	if same, _ := ref.HexagonalAxes(); same != ref {
