@@ -407,7 +407,8 @@ type matcher struct {
 	sumFrom    int
 	cum        []float64
 	atStep     []float64
-	byI        []weighed // the scratch of visibleBound
+	nearI      []float64 // the scratch of visibleBound
+	sureI      []float64
 	// close are the lines near a peak at the step scoreAt scores, and
 	// peakMarked (listed in marked) the peaks they come near.
 	close      []closeLine
@@ -695,32 +696,36 @@ func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 func (m *matcher) visibleBound(n int) float64 {
 	a, _ := m.run(n)
 	_, b := m.run(-n)
-	m.byI = m.byI[:0]
-	ni := 0
-	for li, l := range m.lines {
-		near := ni < len(m.near) && m.near[ni] == li
-		if near {
-			ni++
-		}
-		if sure := li >= a && li < b; near || sure {
-			m.byI = append(m.byI, weighed{l.i, near, sure})
-		}
+	// The intensities of the lines near a peak and of those in range at
+	// every strain (a line may be both), each sorted, read from the
+	// strongest down.
+	m.nearI, m.sureI = m.nearI[:0], m.sureI[:0]
+	for _, li := range m.near {
+		m.nearI = append(m.nearI, m.lines[li].i)
 	}
-	slices.SortFunc(m.byI, func(x, y weighed) int { return cmp.Compare(y.i, x.i) })
+	for _, l := range m.lines[a:max(a, b)] {
+		m.sureI = append(m.sureI, l.i)
+	}
+	slices.Sort(m.nearI)
+	slices.Sort(m.sureI)
 	norm := m.norm
 	var sig float64
 	nt, mt := 0, 0
-	for k := 0; k < len(m.byI); {
+	for j, k := len(m.nearI)-1, len(m.sureI)-1; j >= 0; {
+		// All the lines of one intensity are visible together: the
+		// strongest left of either list, which takes in a line near a
+		// peak only if it is the near list's.
+		i := m.nearI[j]
+		if k >= 0 {
+			i = math.Max(i, m.sureI[k])
+		}
 		took := false
-		// All the lines of one intensity are visible together.
-		for i := m.byI[k].i; k < len(m.byI) && m.byI[k].i == i; k++ {
-			if m.byI[k].sure {
-				nt++
-			}
-			if m.byI[k].near {
-				mt++
-				took = true
-			}
+		for ; j >= 0 && m.nearI[j] == i; j-- {
+			mt++
+			took = true
+		}
+		for ; k >= 0 && m.sureI[k] == i; k-- {
+			nt++
 		}
 		if took {
 			if sig = math.Max(sig, m.firstTerm(max(nt, mt), mt)+1e-6); sig >= norm {
@@ -745,12 +750,6 @@ func (m *matcher) firstTerm(n, k int) float64 {
 	f := m.o.cover
 	ln := m.lnFact[n] - m.lnFact[k] - m.lnFact[n-k] + float64(k)*math.Log(f) + float64(n-k)*math.Log1p(-f)
 	return -ln / math.Ln10
-}
-
-// weighed is a line as visibleBound counts it.
-type weighed struct {
-	i          float64
-	near, sure bool
 }
 
 // weightBound bounds the significance weight G of a candidate with at most
