@@ -491,13 +491,22 @@ func (m *matcher) reach(n int, maxStrain float64) {
 		m.peakReached[j] = false
 	}
 	m.reached = m.reached[:0]
+	j0 := 0
 	for li := range m.lines {
 		l := &m.lines[li]
 		l.lo, l.hi = n+1, -n-1
 		sMin := m.w.Ka1/(2*l.d*(1+maxStrain)) - m.maxWin - reachSlack
 		sMax := lam/(2*l.d*(1-maxStrain)) + m.maxWin + reachSlack
-		l.j0 = sort.SearchFloat64s(m.sinObs, sMin)
-		l.j1 = l.j0
+		// The first peak at sMin or above, walked to from the last line's:
+		// by decreasing d, sMin only grows (the walk back is for lines in
+		// another order).
+		for j0 > 0 && m.sinObs[j0-1] >= sMin {
+			j0--
+		}
+		for j0 < len(m.sinObs) && m.sinObs[j0] < sMin {
+			j0++
+		}
+		l.j0, l.j1 = j0, j0
 		for ; l.j1 < len(m.sinObs) && m.sinObs[l.j1] <= sMax; l.j1++ {
 			x, w := m.sinObs[l.j1], m.winObs[l.j1]+reachSlack
 			if x < sMin+m.maxWin-w || x > sMax-m.maxWin+w {
