@@ -85,22 +85,22 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 			blocks = append(blocks, block{pi, b})
 		}
 	}
-	// The candidates, from the blocks on every core, in two lists: those
-	// that can count when the threshold is MinFOM, as it is once Top
-	// candidates reach it (the phase is in the database), and the others.
-	low := opt.MinFOM - commonMargin
+	// The candidates, from the blocks on every core, best bound first to
+	// a tenth of a point (sorted by counting into bins of 0.1, in the
+	// library's order within a bin).
 	var next atomic.Int64
-	found := [2][][]candidate{make([][]candidate, len(blocks)), make([][]candidate, len(blocks))}
+	found := make([][]candidate, len(blocks))
 	parallel(min(workers, len(blocks)), func() {
 		t := newTables()
 		for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
 			b := blocks[k]
-			found[0][k], found[1][k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t, low)
+			found[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t)
 		}
 	})
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
+	cands := byBound(slices.Concat(found...))
 	var (
 		mu   sync.Mutex
 		best fomHeap // the Top best figures of merit so far
@@ -116,52 +116,40 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 		matchers[w] = newMatcher(o, m.w, lo, hi, opt)
 		matchers[w].norm = m.norm
 	}
-	// The candidates of a list, on every core, best bound first to a
-	// tenth of a point (sorted by counting into bins of 0.1, in the
-	// library's order within a bin).
-	score := func(found [][]candidate) error {
-		cands := byBound(slices.Concat(found...))
-		next.Store(0)
-		var worker atomic.Int64
-		parallel(workers, func() {
-			w := int(worker.Add(1)) - 1
-			mw := matchers[w]
-			for k := int(next.Add(1)) - 1; k < len(cands) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
-				c := cands[k]
-				l := threshold()
-				if binTop(c.bound)*(1+boundSlack) <= l-commonMargin {
-					return // no entry further down can count, common or not
-				}
-				floor := l
-				if c.common {
-					floor -= commonMargin
-				}
-				if c.bound*(1+boundSlack) < floor {
-					continue
-				}
-				mw.loadIndexed(sel.Parts[c.part].Index, int(c.entry))
-				s, ok := mw.score(c.computed, floor)
-				if !ok {
-					continue
-				}
-				s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
-				weigh(&s, o, m.norm)
-				scores[w] = append(scores[w], s)
-				mu.Lock()
-				best.add(s.FOM, opt.Top)
-				mu.Unlock()
+	// The candidates in that order, on every core.
+	next.Store(0)
+	var worker atomic.Int64
+	parallel(workers, func() {
+		w := int(worker.Add(1)) - 1
+		mw := matchers[w]
+		for k := int(next.Add(1)) - 1; k < len(cands) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+			c := cands[k]
+			l := threshold()
+			if binTop(c.bound)*(1+boundSlack) <= l-commonMargin {
+				return // no entry further down can count, common or not
 			}
-		})
-		return ctx.Err()
-	}
-	// The second list only when the threshold is below MinFOM.
-	for _, f := range found {
-		if err := score(f); err != nil {
-			return Result{}, err
+			floor := l
+			if c.common {
+				floor -= commonMargin
+			}
+			if c.bound*(1+boundSlack) < floor {
+				continue
+			}
+			mw.loadIndexed(sel.Parts[c.part].Index, int(c.entry))
+			s, ok := mw.score(c.computed, floor)
+			if !ok {
+				continue
+			}
+			s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
+			weigh(&s, o, m.norm)
+			scores[w] = append(scores[w], s)
+			mu.Lock()
+			best.add(s.FOM, opt.Top)
+			mu.Unlock()
 		}
-		if threshold() == opt.MinFOM {
-			break
-		}
+	})
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
 	}
 	all := slices.Concat(scores...)
 	// Identify's order of the entries, which breaks ties.
@@ -351,12 +339,11 @@ func newTables() *tables {
 }
 
 // sharing returns the admitted entries of a block of part with a line in
-// a reachable bucket, with their bounds (see Search): high those whose
-// bound exceeds low, rest the others. The intensity of an
+// a reachable bucket, with their bounds (see Search). The intensity of an
 // entry's lines in range at every strain (sureBuckets) comes from the
 // index's knots for the buckets between the first and the last knot
 // within them, from the postings for the few buckets beyond.
-func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables, low float64) (high, rest []candidate) {
+func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables) []candidate {
 	x := part.Index
 	var knots [2][2]int
 	var edges [2][][2]int
@@ -413,6 +400,7 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 			}
 		}
 	}
+	out := make([]candidate, 0, len(t.touched))
 	for _, e := range t.touched {
 		g := base + e
 		f := x.Flags(g)
@@ -431,16 +419,11 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		// most is rounded down from the product; one more covers it.
 		bound := 100 * math.Min(1, (float64(most)+1)/math.Max(float64(s), 1e-300)) * m.weightBound(int(t.count[e])) * (0.6 + 0.4*m.groupShare(t.peaks[e]))
-		cand := candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound}
-		if bound*(1+boundSlack) > low {
-			high = append(high, cand)
-		} else {
-			rest = append(rest, cand)
-		}
+		out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound})
 		t.count[e], t.peaks[e] = 0, 0
 	}
 	clear(t.sure)
-	return high, rest
+	return out
 }
 
 // parallel runs work on n goroutines and waits for them.
