@@ -85,22 +85,22 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 			blocks = append(blocks, block{pi, b})
 		}
 	}
-	// The candidates, from the blocks on every core, best bound first to
-	// a tenth of a point (sorted by counting into bins of 0.1, in the
-	// library's order within a bin).
+	// The candidates whose bound admits them, from the blocks on every
+	// core, best bound first to a tenth of a point (sorted by counting
+	// into bins of 0.1, in the library's order within a bin).
 	var next atomic.Int64
-	found := make([][]candidate, len(blocks))
-	parallel(min(workers, len(blocks)), func() {
-		t := newTables()
-		for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
-			b := blocks[k]
-			found[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t)
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return Result{}, err
+	candidates := func(admit func(bound float64) bool) ([]candidate, error) {
+		found := make([][]candidate, len(blocks))
+		next.Store(0)
+		parallel(min(workers, len(blocks)), func() {
+			t := newTables()
+			for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+				b := blocks[k]
+				found[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t, admit)
+			}
+		})
+		return byBound(slices.Concat(found...)), ctx.Err()
 	}
-	cands := byBound(slices.Concat(found...))
 	var (
 		mu   sync.Mutex
 		best fomHeap // the Top best figures of merit so far
@@ -116,40 +116,58 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 		matchers[w] = newMatcher(o, m.w, lo, hi, opt)
 		matchers[w].norm = m.norm
 	}
-	// The candidates in that order, on every core.
-	next.Store(0)
-	var worker atomic.Int64
-	parallel(workers, func() {
-		w := int(worker.Add(1)) - 1
-		mw := matchers[w]
-		for k := int(next.Add(1)) - 1; k < len(cands) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
-			c := cands[k]
-			l := threshold()
-			if binTop(c.bound)*(1+boundSlack) <= l-commonMargin {
-				return // no entry further down can count, common or not
+	score := func(cands []candidate) error {
+		next.Store(0)
+		var worker atomic.Int64
+		parallel(workers, func() {
+			w := int(worker.Add(1)) - 1
+			mw := matchers[w]
+			for k := int(next.Add(1)) - 1; k < len(cands) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+				c := cands[k]
+				l := threshold()
+				if binTop(c.bound)*(1+boundSlack) <= l-commonMargin {
+					return // no entry further down can count, common or not
+				}
+				floor := l
+				if c.common {
+					floor -= commonMargin
+				}
+				if c.bound*(1+boundSlack) < floor {
+					continue
+				}
+				mw.loadIndexed(sel.Parts[c.part].Index, int(c.entry))
+				s, ok := mw.score(c.computed, floor)
+				if !ok {
+					continue
+				}
+				s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
+				weigh(&s, o, m.norm)
+				scores[w] = append(scores[w], s)
+				mu.Lock()
+				best.add(s.FOM, opt.Top)
+				mu.Unlock()
 			}
-			floor := l
-			if c.common {
-				floor -= commonMargin
-			}
-			if c.bound*(1+boundSlack) < floor {
-				continue
-			}
-			mw.loadIndexed(sel.Parts[c.part].Index, int(c.entry))
-			s, ok := mw.score(c.computed, floor)
-			if !ok {
-				continue
-			}
-			s.common, s.part, s.entry = c.common, int(c.part), int(c.entry)
-			weigh(&s, o, m.norm)
-			scores[w] = append(scores[w], s)
-			mu.Lock()
-			best.add(s.FOM, opt.Top)
-			mu.Unlock()
+		})
+		return ctx.Err()
+	}
+	// First the entries that can count when the threshold is MinFOM, as
+	// it is once Top candidates reach it (the phase is in the database);
+	// the others only when it is not.
+	low := opt.MinFOM - commonMargin
+	for _, admit := range []func(float64) bool{
+		func(b float64) bool { return b*(1+boundSlack) > low },
+		func(b float64) bool { return b*(1+boundSlack) <= low },
+	} {
+		cands, err := candidates(admit)
+		if err == nil {
+			err = score(cands)
 		}
-	})
-	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		if err != nil {
+			return Result{}, err
+		}
+		if threshold() == opt.MinFOM {
+			break
+		}
 	}
 	all := slices.Concat(scores...)
 	// Identify's order of the entries, which breaks ties.
@@ -343,7 +361,7 @@ func newTables() *tables {
 // entry's lines in range at every strain (sureBuckets) comes from the
 // index's knots for the buckets between the first and the last knot
 // within them, from the postings for the few buckets beyond.
-func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables) []candidate {
+func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables, admit func(bound float64) bool) []candidate {
 	x := part.Index
 	var knots [2][2]int
 	var edges [2][][2]int
@@ -419,7 +437,9 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		// most is rounded down from the product; one more covers it.
 		bound := 100 * math.Min(1, (float64(most)+1)/math.Max(float64(s), 1e-300)) * m.weightBound(int(t.count[e])) * (0.6 + 0.4*m.groupShare(t.peaks[e]))
-		out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound})
+		if admit(bound) {
+			out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound})
+		}
 		t.count[e], t.peaks[e] = 0, 0
 	}
 	clear(t.sure)
