@@ -400,15 +400,18 @@ type matcher struct {
 	// nSteps is the number of strain steps either side of zero; runA and
 	// runB the lines in range at each step, from step −nSteps, once found
 	// (run; runA −1 before); sumFrom and cum the running sums of
-	// intensity from line sumFrom (refTotal); atStep the scratch of
-	// reachBound.
+	// intensity from line sumFrom (refTotal).
 	nSteps     int
 	runA, runB []int
 	sumFrom    int
 	cum        []float64
-	atStep     []float64
-	nearI      []float64 // the scratch of visibleBound
-	sureI      []float64
+	// stepI and stepN are, for each step from −nSteps, the summed
+	// intensity and the number of the lines that can be near a peak at
+	// that step (reach, count).
+	stepI []float64
+	stepN []int
+	nearI []float64 // the scratch of visibleBound
+	sureI []float64
 	// close are the lines near a peak at the step scoreAt scores, and
 	// peakMarked (listed in marked) the peaks they come near.
 	close      []closeLine
@@ -473,20 +476,32 @@ func (m *matcher) loadPhase(p *refdb.Phase) {
 const reachSlack = 1e-9
 
 // reach sets the strain steps lo…hi of each line (n steps either side of
-// zero) and lists the lines that can be near a peak at some strain in
-// m.near. A line of spacing d is near a peak at sin θ = x, of matching
-// window w in sin θ, at strain ε when x lies within w of [s1, sm], s1 =
-// Kα1/(2d(1+ε)) and sm ≤ λ/(2d(1+ε)) with λ the larger of Kα1 and the
-// mean wavelength (nearPeak):
+// zero), lists the lines that can be near a peak at some strain in
+// m.near, and sums up, step by step, the lines that can be near a peak at
+// that step (m.stepI, m.stepN). A line of spacing d is near a peak at
+// sin θ = x, of matching window w in sin θ, at strain ε when x lies
+// within w of [s1, sm], s1 = Kα1/(2d(1+ε)) and sm ≤ λ/(2d(1+ε)) with λ
+// the larger of Kα1 and the mean wavelength (nearPeak):
 //
 //	s1 − w ≤ x  ⇔  ε ≥ Kα1/(2d(x + w)) − 1
 //	x ≤ sm + w  ⇒  ε ≤ λ/(2d(x − w)) − 1   (when x > w)
 //
 // One step more either side covers the rounding of ε·d, so a line outside
-// lo…hi fails nearPeak at that step and scoreAt need not look at it.
+// lo…hi fails nearPeak at that step and scoreAt need not look at it. Each
+// peak gives the line such a span of steps, and the line counts at the
+// steps of its peaks' spans only (in a dense pattern it comes near
+// several peaks, at steps with gaps between): once where the spans join
+// up, more often where spans met out of order overlap, which only makes
+// the sums larger. The sums add the lines in their order, as scoreAt adds
+// those near a peak at a step, so that a sum over more lines is no
+// smaller (rounding does not decrease with what it rounds).
 func (m *matcher) reach(n int, maxStrain float64) {
 	lam := math.Max(m.w.Ka1, m.lamMean)
 	m.near = m.near[:0]
+	m.stepI = slices.Grow(m.stepI[:0], 2*n+1)[:2*n+1]
+	m.stepN = slices.Grow(m.stepN[:0], 2*n+1)[:2*n+1]
+	clear(m.stepI)
+	clear(m.stepN)
 	for _, j := range m.reached {
 		m.peakReached[j] = false
 	}
@@ -507,6 +522,9 @@ func (m *matcher) reach(n int, maxStrain float64) {
 			j0++
 		}
 		l.j0, l.j1 = j0, j0
+		// The steps of the peaks met so far that join up, counted when
+		// the next peak's do not join them.
+		span := [2]int{1, 0}
 		for ; l.j1 < len(m.sinObs) && m.sinObs[l.j1] <= sMax; l.j1++ {
 			x, w := m.sinObs[l.j1], m.winObs[l.j1]+reachSlack
 			if x < sMin+m.maxWin-w || x > sMax-m.maxWin+w {
@@ -517,8 +535,18 @@ func (m *matcher) reach(n int, maxStrain float64) {
 			if x > w {
 				hi = int(math.Ceil(math.Min(lam/(2*l.d*(x-w))-1, 2*maxStrain)/strainStep)) + 1
 			}
-			l.lo, l.hi = min(l.lo, max(lo, -n)), max(l.hi, min(hi, n))
+			if lo, hi = max(lo, -n), min(hi, n); lo > hi {
+				continue
+			}
+			if l.lo > l.hi || lo > span[1]+1 || hi < span[0]-1 {
+				m.count(span, l.i)
+				span = [2]int{lo, hi}
+			} else {
+				span = [2]int{min(span[0], lo), max(span[1], hi)}
+			}
+			l.lo, l.hi = min(l.lo, lo), max(l.hi, hi)
 		}
+		m.count(span, l.i)
 		if l.lo <= l.hi {
 			m.near = append(m.near, li)
 			for j := l.j0; j < l.j1; j++ {
@@ -544,6 +572,15 @@ func (m *matcher) reach(n int, maxStrain float64) {
 	m.sumFrom = -1
 }
 
+// count adds a line of intensity i to the steps span[0]…span[1] (none
+// when span[0] > span[1]) of stepI and stepN.
+func (m *matcher) count(span [2]int, i float64) {
+	for k := span[0]; k <= span[1]; k++ {
+		m.stepI[k+m.nSteps] += i
+		m.stepN[k+m.nSteps]++
+	}
+}
+
 // run returns the lines in range at a strain step (inRange), found once
 // per phase.
 func (m *matcher) run(step int) (a, b int) {
@@ -555,22 +592,17 @@ func (m *matcher) run(step int) (a, b int) {
 }
 
 // reachBound bounds the unweighed figure of merit at every strain step of
-// the loaded lines (after reach): C is at most the largest intensity of
-// the lines near a peak at one step over that of the lines in range at
+// the loaded lines (after reach): C·S is at most the largest, over the
+// steps, of the intensity of the lines that can be near a peak at the
+// step (stepI) times S there, over the intensity of the lines in range at
 // every step (those in range at both extreme strains: runs move with the
-// strain), E at most eBound, the other factors at most 1.
-func (m *matcher) reachBound(n int) float64 {
-	m.atStep = slices.Grow(m.atStep[:0], 2*n+2)[:2*n+2]
-	clear(m.atStep)
-	for _, li := range m.near {
-		l := &m.lines[li]
-		m.atStep[l.lo+n] += l.i
-		m.atStep[l.hi+n+1] -= l.i
-	}
-	var most, sum float64
-	for _, v := range m.atStep[:2*n+1] {
-		sum += v
-		most = math.Max(most, sum)
+// strain); E is at most eBound, the other factors at most 1. lines is the
+// most lines that can be near a peak at one step, the most that can match.
+func (m *matcher) reachBound(n int, maxStrain float64) (bound float64, lines int) {
+	var most float64
+	for k := -n; k <= n; k++ {
+		most = math.Max(most, m.stepI[k+n]*strainFactor(float64(k)*strainStep, maxStrain))
+		lines = max(lines, m.stepN[k+n])
 	}
 	a, _ := m.run(n)
 	_, b := m.run(-n)
@@ -579,9 +611,9 @@ func (m *matcher) reachBound(n int) float64 {
 		sure += l.i
 	}
 	if sure == 0 {
-		return 100
+		return 100, lines
 	}
-	return 100 * math.Min(1, most/sure) * (0.6 + 0.4*m.eBound) * (1 + boundSlack)
+	return 100 * math.Min(1, most/sure) * (0.6 + 0.4*m.eBound) * (1 + boundSlack), lines
 }
 
 // refTotal is the summed intensity of lines a…b-1, added up in order as
@@ -653,13 +685,12 @@ func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 	}
 	cut := math.Inf(-1)
 	if !math.IsInf(floor, -1) {
-		g := m.weightBound(len(m.near))
+		rb, lines := m.reachBound(n, maxStrain)
+		g := m.weightBound(lines)
 		if g <= 0 {
 			return scored{}, false
 		}
-		cut = floor/g - 1e-6
-		rb := m.reachBound(n)
-		if rb < cut {
+		if cut = floor/g - 1e-6; rb < cut {
 			return scored{}, false
 		}
 		// A closer bound on G, dearer: worth it only for what is left.
@@ -840,17 +871,8 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 	var st stats
 	a, b := m.run(step)
 	st.refTotal, st.nLines = m.refTotal(a, b), b-a
-	S := 1.0
-	if maxStrain > 0 {
-		S = 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
-	}
-	var reachable float64
-	for _, li := range m.near {
-		if l := &m.lines[li]; li >= a && li < b && step >= l.lo && step <= l.hi {
-			reachable += l.i
-		}
-	}
-	if st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(0.6+0.4*m.eBound)*(1+boundSlack) <= below {
+	S := strainFactor(eps, maxStrain)
+	if reachable := m.stepI[step+m.nSteps]; st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(0.6+0.4*m.eBound)*(1+boundSlack) <= below {
 		return stats{}, false
 	}
 	// The lines near a peak at this step, found in sin θ, without the
@@ -939,6 +961,15 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 	st.fom = 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
 	st.parts = FOMParts{Coverage: C, Explained: E, Position: P, Intensity: A, Strain: S}
 	return st, true
+}
+
+// strainFactor is S = 1 − ½(ε/εmax)², the penalty of strain (1 with no
+// strain allowed).
+func strainFactor(eps, maxStrain float64) float64 {
+	if maxStrain > 0 {
+		return 1 - 0.5*(eps/maxStrain)*(eps/maxStrain)
+	}
+	return 1
 }
 
 // stats are scoreAt's figures beside the pairs it leaves in the matcher.

@@ -50,13 +50,16 @@ import (
 //     share of the groups of peaks those lines reach (groupShare); G at
 //     most weightBound of the number of lines in reachable buckets; P and
 //     A at most 1.
-//  3. The entry's lines themselves (score, with the entry's floor): C at
-//     each strain step at most the intensity of the lines near a peak at
-//     some strain, over that in range at every one (reachBound); G at most
-//     visibleBound; then, step by step, C and E from the lines near a
-//     peak at that very step (scoreAt), which also spares the steps that
-//     cannot beat the entry's best. An entry whose best cannot reach its
-//     floor is not scored; one that can is scored as Identify scores it.
+//  3. The entry's lines themselves (score, with the entry's floor): C·S
+//     at each strain step at most the intensity of the lines that can be
+//     near a peak at that step (within a span of steps of one of the
+//     peaks, reach) times S there, over that in range at every step
+//     (reachBound); G at most weightBound of the most such lines at one
+//     step, then visibleBound; then, step by step, C and E from the lines
+//     near a peak at that very step (scoreAt), which also spares the steps
+//     that cannot beat the entry's best. An entry whose best cannot reach
+//     its floor is not scored; one that can is scored as Identify scores
+//     it.
 //
 // Every bound carries a relative slack of boundSlack for the rounding of
 // the figure of merit's products. The index's blocks and the candidates
