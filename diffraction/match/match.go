@@ -575,9 +575,14 @@ func (m *matcher) reach(n int, maxStrain float64) {
 // count adds a line of intensity i to the steps span[0]…span[1] (none
 // when span[0] > span[1]) of stepI and stepN.
 func (m *matcher) count(span [2]int, i float64) {
-	for k := span[0]; k <= span[1]; k++ {
-		m.stepI[k+m.nSteps] += i
-		m.stepN[k+m.nSteps]++
+	if span[0] > span[1] {
+		return
+	}
+	si := m.stepI[span[0]+m.nSteps : span[1]+m.nSteps+1]
+	sn := m.stepN[span[0]+m.nSteps:][:len(si)]
+	for k := range si {
+		si[k] += i
+		sn[k]++
 	}
 }
 

@@ -486,13 +486,14 @@ func (m *matcher) sureBuckets(computed bool) (lo, hi int) {
 func (m *matcher) loadIndexed(x *refdb.Index, e int) {
 	m.lines = m.lines[:0]
 	start, end := x.Lines(e)
+	sorted := true // by decreasing d (d is never NaN: µÅ in a uint32)
 	for j := start; j < end; j++ {
 		d, i, k := x.Line(j)
+		sorted = sorted && (j == start || m.lines[len(m.lines)-1].d >= d)
 		m.lines = append(m.lines, line{d: d, i: i, idx: k})
 	}
-	byD := func(a, b line) int { return cmp.Compare(b.d, a.d) }
-	if !slices.IsSortedFunc(m.lines, byD) {
-		slices.SortStableFunc(m.lines, byD)
+	if !sorted {
+		slices.SortStableFunc(m.lines, func(a, b line) int { return cmp.Compare(b.d, a.d) })
 	}
 }
 
