@@ -410,8 +410,6 @@ type matcher struct {
 	// that step (reach, count).
 	stepI []float64
 	stepN []int
-	nearI []float64 // the scratch of visibleBound
-	sureI []float64
 	// close are the lines near a peak at the step scoreAt scores, and
 	// peakMarked (listed in marked) the peaks they come near.
 	close      []closeLine
@@ -733,52 +731,51 @@ func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 // n_t of them, the lines of t or more in range at every strain, and at most
 // m_t of them matched, the lines of t or more near a peak at some strain.
 // As the binomial tail grows with the trials and falls with the successes,
-// p ≥ tail(max(n_t, m_t), m_t, f) for the t of the fit, and a tail is at
-// least its first term, C(n, m)·f^m·(1−f)^(n−m): −log10 p is at most the
-// largest −log10 of that term over t (with 1e-6 for the rounding of
-// binomialTail), which can be largest only where t has just taken in a
-// line near a peak.
+// p ≥ tail(max(n, m), m, f) for any n ≤ n_t and m ≥ m_t, and a tail is at
+// least its first term, C(n, m)·f^m·(1−f)^(n−m). The intensities fall in
+// classes (intensityBin), each a span of intensities: for a t in class q,
+// m_t is at most the lines near a peak in q or above, n_t at least the
+// lines in range at every strain above q. −log10 p is at most the largest
+// −log10 of that term over the classes (with 1e-6 for the rounding of
+// binomialTail), which can be largest only at a class that holds a line
+// near a peak (below one that does not, n only grows).
 func (m *matcher) visibleBound(n int) float64 {
 	a, _ := m.run(n)
 	_, b := m.run(-n)
-	// The intensities of the lines near a peak and of those in range at
-	// every strain (a line may be both), each sorted, read from the
-	// strongest down.
-	m.nearI, m.sureI = m.nearI[:0], m.sureI[:0]
+	var near, sure [intensityBins]int
 	for _, li := range m.near {
-		m.nearI = append(m.nearI, m.lines[li].i)
+		near[intensityBin(m.lines[li].i)]++
 	}
 	for _, l := range m.lines[a:max(a, b)] {
-		m.sureI = append(m.sureI, l.i)
+		sure[intensityBin(l.i)]++
 	}
-	slices.Sort(m.nearI)
-	slices.Sort(m.sureI)
 	norm := m.norm
 	var sig float64
-	nt, mt := 0, 0
-	for j, k := len(m.nearI)-1, len(m.sureI)-1; j >= 0; {
-		// All the lines of one intensity are visible together: the
-		// strongest left of either list, which takes in a line near a
-		// peak only if it is the near list's.
-		i := m.nearI[j]
-		if k >= 0 {
-			i = math.Max(i, m.sureI[k])
-		}
-		took := false
-		for ; j >= 0 && m.nearI[j] == i; j-- {
-			mt++
-			took = true
-		}
-		for ; k >= 0 && m.sureI[k] == i; k-- {
-			nt++
-		}
-		if took {
+	nt, mt := 0, 0 // the lines in range above class q, those near a peak in q or above
+	for q := intensityBins - 1; q >= 0; q-- {
+		if near[q] > 0 {
+			mt += near[q]
 			if sig = math.Max(sig, m.firstTerm(max(nt, mt), mt)+1e-6); sig >= norm {
 				return 1
 			}
 		}
+		nt += sure[q]
 	}
 	return sig / norm
+}
+
+// intensityBins is the number of classes of intensity of visibleBound,
+// eight an octave from minLineI (1) up, the last holding every intensity
+// from 2^(intensityBins/8) up: beyond the 655.35 an index stores.
+const intensityBins = 96
+
+// intensityBin is the class of a line's intensity i: the exponent and the
+// three leading bits of the fraction of i as a float64, which grow with a
+// positive number, counted from minLineI's. The classes are spans of
+// intensity, by increasing intensity.
+func intensityBin(i float64) int {
+	k := int(math.Float64bits(i)>>49) - int(math.Float64bits(minLineI)>>49)
+	return min(max(k, 0), intensityBins-1)
 }
 
 // firstTerm is −log10 of C(n, k)·f^k·(1−f)^(n−k), f the coverage, from a
