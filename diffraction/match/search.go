@@ -344,19 +344,30 @@ func (m *matcher) groupShare(set uint64) float64 {
 }
 
 // tables are a worker's sums over the entries of one block of the index
-// (sharing): acc the intensity of an entry's lines in reachable buckets in
-// units of 0.01, per strain bin (strainBins of them an entry), count
-// their number, sure the intensity of its lines in range at every strain,
-// peaks the groups of observed peaks those lines can reach (peakGroup).
+// (sharing): an entry's slot, and sure the intensity of its lines in range
+// at every strain in units of 0.01.
 type tables struct {
-	acc, count, sure []uint32
-	peaks            []uint64
-	touched          []int
+	slots   []slot
+	sure    []uint32
+	touched []int
+}
+
+// A slot holds what sharing sums of an entry's lines in reachable buckets,
+// together so that a posting updates one or two cache lines: acc their
+// intensity in units of 0.01 per strain bin, two bins a word (bin 2p in
+// the low 32 bits of acc[p], bin 2p+1 in the high ones: neither half
+// carries into the other, as an entry's intensity is at most 65,536 lines
+// of 65,535, below 2^32), count their number, peaks the groups of observed
+// peaks they can reach (peakGroup).
+type slot struct {
+	acc   [(strainBins + 1) / 2]uint64
+	peaks uint64
+	count uint32
 }
 
 func newTables() *tables {
 	n := refdb.BlockEntries
-	return &tables{acc: make([]uint32, strainBins*n), count: make([]uint32, n), sure: make([]uint32, n), peaks: make([]uint64, n)}
+	return &tables{slots: make([]slot, n), sure: make([]uint32, n)}
 }
 
 // sharing returns the admitted entries of a block of part with a line in
@@ -393,22 +404,27 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 				continue
 			}
 			ps := x.Postings(computed, block, b)
-			groups, bins := m.groups[c][b], m.bins[c][b]
+			groups, bins := m.groups[c][b], uint64(m.bins[c][b])
+			// Branch-free: ci into the halves of the bins whose bit is set.
+			var mask [len(slot{}.acc)]uint64
+			for p := range mask {
+				mask[p] = -(bins>>(2*p)&1)&0xffffffff | -(bins>>(2*p+1)&1)<<32
+			}
 			for j := range len(ps) / 4 {
 				e, ci := refdb.Posting(ps, j)
 				if g := base + e; admitted[g/64]&(1<<(g%64)) == 0 {
 					continue
 				}
-				if t.count[e] == 0 {
+				s := &t.slots[e]
+				if s.count == 0 {
 					t.touched = append(t.touched, e)
 				}
-				// Branch-free: ci into the bins whose bit is set.
-				row := t.acc[strainBins*e : strainBins*e+strainBins]
-				for k := range row {
-					row[k] += uint32(ci) & -(uint32(bins) >> k & 1)
+				both := uint64(ci) | uint64(ci)<<32
+				for p := range s.acc {
+					s.acc[p] += both & mask[p]
 				}
-				t.count[e]++
-				t.peaks[e] |= groups
+				s.count++
+				s.peaks |= groups
 			}
 		}
 		for _, r := range edges[c] {
@@ -432,18 +448,18 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		// C at a strain of bin k is at most the intensity reachable in
 		// the bin over that in range at every strain, times S's largest.
+		sl := &t.slots[e]
 		var most uint32
 		for k := range strainBins {
-			a := &t.acc[strainBins*e+k]
-			most = max(most, uint32(float64(*a)*penalty[c][k]))
-			*a = 0
+			a := uint32(sl.acc[k/2] >> (32 * (k % 2)))
+			most = max(most, uint32(float64(a)*penalty[c][k]))
 		}
 		// most is rounded down from the product; one more covers it.
-		bound := 100 * math.Min(1, (float64(most)+1)/math.Max(float64(s), 1e-300)) * m.weightBound(int(t.count[e])) * (0.6 + 0.4*m.groupShare(t.peaks[e]))
+		bound := 100 * math.Min(1, (float64(most)+1)/math.Max(float64(s), 1e-300)) * m.weightBound(int(sl.count)) * (0.6 + 0.4*m.groupShare(sl.peaks))
 		if admit(bound) {
 			out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound})
 		}
-		t.count[e], t.peaks[e] = 0, 0
+		*sl = slot{}
 	}
 	clear(t.sure)
 	return out
