@@ -88,21 +88,22 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 			blocks = append(blocks, block{pi, b})
 		}
 	}
-	// The candidates whose bound admits them, from the blocks on every
-	// core, best bound first to a tenth of a point (sorted by counting
-	// into bins of 0.1, in the library's order within a bin).
+	// The candidates, from the blocks on every core: those that can count
+	// when the threshold is MinFOM, as it is once Top candidates reach it
+	// (the phase is in the database), and, packed, the others, taken up
+	// only when it is not.
+	low := opt.MinFOM - commonMargin
 	var next atomic.Int64
-	candidates := func(admit func(bound float64) bool) ([]candidate, error) {
-		found := make([][]candidate, len(blocks))
-		next.Store(0)
-		parallel(min(workers, len(blocks)), func() {
-			t := newTables()
-			for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
-				b := blocks[k]
-				found[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t, admit)
-			}
-		})
-		return byBound(slices.Concat(found...)), ctx.Err()
+	high, rest := make([][]candidate, len(blocks)), make([][]packed, len(blocks))
+	parallel(min(workers, len(blocks)), func() {
+		t := newTables()
+		for k := int(next.Add(1)) - 1; k < len(blocks) && ctx.Err() == nil; k = int(next.Add(1)) - 1 {
+			b := blocks[k]
+			high[k], rest[k] = m.sharing(b.part, sel.Parts[b.part], b.block, sets[b.part], reach, t, low)
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
 	}
 	var (
 		mu   sync.Mutex
@@ -119,7 +120,10 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 		matchers[w] = newMatcher(o, m.w, lo, hi, opt)
 		matchers[w].norm = m.norm
 	}
+	// The candidates best bound first to a tenth of a point (sorted by
+	// counting into bins of 0.1, in the library's order within a bin).
 	score := func(cands []candidate) error {
+		cands = byBound(cands)
 		next.Store(0)
 		var worker atomic.Int64
 		parallel(workers, func() {
@@ -153,23 +157,19 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 		})
 		return ctx.Err()
 	}
-	// First the entries that can count when the threshold is MinFOM, as
-	// it is once Top candidates reach it (the phase is in the database);
-	// the others only when it is not.
-	low := opt.MinFOM - commonMargin
-	for _, admit := range []func(float64) bool{
-		func(b float64) bool { return b*(1+boundSlack) > low },
-		func(b float64) bool { return b*(1+boundSlack) <= low },
-	} {
-		cands, err := candidates(admit)
-		if err == nil {
-			err = score(cands)
+	if err := score(slices.Concat(high...)); err != nil {
+		return Result{}, err
+	}
+	if threshold() < opt.MinFOM {
+		var cands []candidate
+		for k, r := range rest {
+			pi := blocks[k].part
+			for _, p := range r {
+				cands = append(cands, p.candidate(pi, sel.Parts[pi].Index))
+			}
 		}
-		if err != nil {
+		if err := score(cands); err != nil {
 			return Result{}, err
-		}
-		if threshold() == opt.MinFOM {
-			break
 		}
 	}
 	all := slices.Concat(scores...)
@@ -192,6 +192,28 @@ type candidate struct {
 	entry            int32
 	part             int16
 	common, computed bool
+}
+
+// packed is a candidate in 8 bytes, as sharing keeps the many that can
+// count only when Top candidates do not reach MinFOM: the entry, and the
+// bound rounded up to a float32 (still a bound).
+type packed struct {
+	entry uint32
+	bound float32
+}
+
+func pack(c candidate) packed {
+	b := float32(c.bound)
+	if float64(b) < c.bound {
+		b = math.Nextafter32(b, float32(math.Inf(1)))
+	}
+	return packed{uint32(c.entry), b}
+}
+
+// candidate unpacks p, an entry of part pi, whose index is x.
+func (p packed) candidate(pi int, x *refdb.Index) candidate {
+	f := x.Flags(int(p.entry))
+	return candidate{part: int16(pi), entry: int32(p.entry), common: f&refdb.FlagCommon != 0, computed: f&refdb.FlagComputed != 0, bound: float64(p.bound)}
 }
 
 // boundBins is the number of bins of byBound: a tenth of a point of the
@@ -371,11 +393,12 @@ func newTables() *tables {
 }
 
 // sharing returns the admitted entries of a block of part with a line in
-// a reachable bucket, with their bounds (see Search). The intensity of an
+// a reachable bucket, with their bounds (see Search): high those whose
+// bound exceeds low, rest the others, packed. The intensity of an
 // entry's lines in range at every strain (sureBuckets) comes from the
 // index's knots for the buckets between the first and the last knot
 // within them, from the postings for the few buckets beyond.
-func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables, admit func(bound float64) bool) []candidate {
+func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64, reach [2][]bool, t *tables, low float64) (high []candidate, rest []packed) {
 	x := part.Index
 	var knots [2][2]int
 	var edges [2][][2]int
@@ -437,7 +460,7 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 			}
 		}
 	}
-	out := make([]candidate, 0, len(t.touched))
+	rest = make([]packed, 0, len(t.touched))
 	for _, e := range t.touched {
 		g := base + e
 		f := x.Flags(g)
@@ -456,13 +479,16 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		// most is rounded down from the product; one more covers it.
 		bound := 100 * math.Min(1, (float64(most)+1)/math.Max(float64(s), 1e-300)) * m.weightBound(int(sl.count)) * (0.6 + 0.4*m.groupShare(sl.peaks))
-		if admit(bound) {
-			out = append(out, candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound})
+		cand := candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound}
+		if bound*(1+boundSlack) > low {
+			high = append(high, cand)
+		} else {
+			rest = append(rest, pack(cand))
 		}
 		*sl = slot{}
 	}
 	clear(t.sure)
-	return out
+	return high, rest
 }
 
 // parallel runs work on n goroutines and waits for them.
