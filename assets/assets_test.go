@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -138,5 +140,28 @@ func TestRefDBRIR(t *testing.T) {
 		if math.Abs(p.RIR-c.rir) > 0.3*c.rir {
 			t.Errorf("%s %s: RIR %.2f, published ≈ %.1f", p.ID, p.Formula, p.RIR, c.rir)
 		}
+	}
+}
+
+// TestDataLicensesCount: the entries of DATA_LICENSES.md's table of
+// sources add up to the bundled database's, so that a rebuilt database
+// with other counts cannot leave the table (shown in About) stale.
+func TestDataLicensesCount(t *testing.T) {
+	db, err := RefDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, line := range strings.Split(DataLicenses(), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) != 5 {
+			continue
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(cells[2])); err == nil {
+			sum += n
+		}
+	}
+	if sum != len(db.Phases) {
+		t.Errorf("DATA_LICENSES.md counts %d entries, the database holds %d", sum, len(db.Phases))
 	}
 }
