@@ -58,25 +58,38 @@ func newNoise(s *diffraction.Scan, sm []float64) noise {
 	// and keeps the cost linear.
 	stride := max(1, len(y)/8192)
 	q := make([]float64, 0, len(y)/stride+1)
-	est := 0.0
 	lags := maxLag
 	if counts {
 		lags = 1 // raw counts: independent Poisson points
 	}
-	for lag := 1; lag <= lags; lag++ {
-		q = q[:0]
-		for i := lag; i < len(y)-lag; i += stride {
-			r := y[i] - 0.5*(y[i-lag]+y[i+lag])
-			switch {
-			case negative:
-				q = append(q, r*r/1.5)
-			case sm[i] > 0:
-				q = append(q, r*r/(1.5*sm[i]))
+	estimate := func(curved bool) float64 {
+		est := 0.0
+		for lag := 1; lag <= lags; lag++ {
+			q = q[:0]
+			for i := lag; i < len(y)-lag; i += stride {
+				r := y[i] - 0.5*(y[i-lag]+y[i+lag])
+				switch {
+				case curved && r == 0:
+				case negative:
+					q = append(q, r*r/1.5)
+				case sm[i] > 0:
+					q = append(q, r*r/(1.5*sm[i]))
+				}
+			}
+			if len(q) > 0 {
+				est = math.Max(est, math.Sqrt(median(q)/medianChi2))
 			}
 		}
-		if len(q) > 0 {
-			est = math.Max(est, math.Sqrt(median(q)/medianChi2))
-		}
+		return est
+	}
+	est := estimate(false)
+	if est == 0 {
+		// More than half the points lie on exact straight runs (a
+		// constant padding, a background clipped to a floor, values
+		// rounded coarsely): they show no noise to measure, and a zero
+		// σ would give the points infinite weight. The noise is measured
+		// on the points that have some.
+		est = estimate(true)
 	}
 	switch {
 	case negative:
