@@ -25,6 +25,13 @@ func hillHoward(s, zmv, cov []float64) (w, esd []float64, wcov []float64) {
 	if !(sum > 0) {
 		return w, esd, wcov
 	}
+	if n == 1 {
+		// W ≡ 1, with no uncertainty: the propagation would give the
+		// rounding error of S·Q·Q/(SQ)² − Q/(SQ), some 1e-17 × the
+		// scale's, written "100.00000000 ± 0.00000000".
+		w[0] = 1
+		return w, esd, wcov
+	}
 	jac := make([]float64, n*n) // ∂W_p/∂S_j
 	for p := range n {
 		w[p] = s[p] * zmv[p] / sum
