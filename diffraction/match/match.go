@@ -663,6 +663,20 @@ func sinHalf(twoTheta float64) float64 { return math.Sin(twoTheta / 2 * math.Pi 
 // factors, which reach 1 only in exact arithmetic.
 const boundSlack = 1e-9
 
+// startStrains sets the strain steps of the loaded lines (reach): n steps
+// of strainStep either way, over ±MaxStrain, or ±MaxStrainComputed for a
+// computed structure.
+func (m *matcher) startStrains(computed bool) (n int, maxStrain float64) {
+	maxStrain = m.opt.MaxStrain
+	if computed {
+		maxStrain = m.opt.MaxStrainComputed
+	}
+	n = int(math.Round(maxStrain / strainStep))
+	m.nSteps = n
+	m.reach(n, maxStrain)
+	return n, maxStrain
+}
+
 // score matches the loaded lines (loadPhase) at the best strain and
 // returns the candidate, for a computed structure or not; ok is false when
 // no reference line falls in the range or none matches. floor is the
@@ -676,13 +690,7 @@ const boundSlack = 1e-9
 // cannot be the best step, nor keep a step of cut or more from being one
 // (a step replaces the best only when it exceeds it by 1e-9).
 func (m *matcher) score(computed bool, floor float64) (scored, bool) {
-	maxStrain := m.opt.MaxStrain
-	if computed {
-		maxStrain = m.opt.MaxStrainComputed
-	}
-	n := int(math.Round(maxStrain / strainStep))
-	m.nSteps = n
-	m.reach(n, maxStrain)
+	n, maxStrain := m.startStrains(computed)
 	if len(m.near) == 0 {
 		return scored{}, false
 	}

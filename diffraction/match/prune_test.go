@@ -70,13 +70,7 @@ func pruneScans(t *testing.T, db *refdb.DB) []pruneScan {
 // that scoreAt looks at every line of every step, and every step is
 // scored in full.
 func (m *matcher) unpruned(computed bool) (scored, bool) {
-	maxStrain := m.opt.MaxStrain
-	if computed {
-		maxStrain = m.opt.MaxStrainComputed
-	}
-	n := int(math.Round(maxStrain / strainStep))
-	m.nSteps = n
-	m.reach(n, maxStrain)
+	n, maxStrain := m.startStrains(computed)
 	m.near = m.near[:0]
 	for li := range m.lines {
 		l := &m.lines[li]
