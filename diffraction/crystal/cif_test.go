@@ -268,6 +268,7 @@ func FuzzParseCIF(f *testing.F) {
 	}
 	f.Add([]byte("data_x\n_cell_length_a 1(\n"))
 	f.Add([]byte("data_x\nloop_\n_a\n;\n"))
+	f.Add([]byte(rhombohedralCorundum()))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ss, err := ParseCIF(strings.NewReader(string(b)), "fuzz.cif")
 		if err != nil {
@@ -286,6 +287,14 @@ func FuzzParseCIF(f *testing.F) {
 			_, _ = Pattern(s, 1.5405929, 10, 60, Options{})
 			_ = s.Formula()
 			_ = s.Density()
+			// On hexagonal axes, a rhombohedral cell holds three
+			// lattice points: three times the volume and the atoms.
+			if h, err := s.HexagonalAxes(); err == nil && h != s {
+				if math.Abs(h.Volume()/s.Volume()-3) > 1e-6 || len(h.Atoms()) != 3*len(s.Atoms()) {
+					t.Fatalf("on hexagonal axes: volume %g for %g, %d atoms for %d", h.Volume(), s.Volume(), len(h.Atoms()), len(s.Atoms()))
+				}
+				_, _ = Pattern(h, 1.5405929, 10, 60, Options{})
+			}
 		}
 	})
 }

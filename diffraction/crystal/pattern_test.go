@@ -363,18 +363,13 @@ func samePattern(t *testing.T, got, want *Structure, dtt, di float64) {
 	}
 }
 
-// TestHexagonalAxes puts corundum given on rhombohedral axes (R -3 c :R,
-// the primitive cell of testdata/corundum.cif: a_r = √(3a² + c²)/3,
-// sin(α/2) = 3a/(2√(3a² + c²)), ITC Vol. A Table 5.1.3.1; Al on 4c
-// (z, z, z), O on 6e (x + 1/4, 1/4 − x, 1/4) from the hexagonal 12c and
-// 18e) on hexagonal axes: the cell of corundum.cif, R -3 c :H with its 12
-// operators and two sites, Z tripled, and the same powder pattern.
-func TestHexagonalAxes(t *testing.T) {
-	t.Parallel()
+// rhombohedralCorundum is corundum.cif's structure as a CIF on
+// rhombohedral axes (see TestHexagonalAxes).
+func rhombohedralCorundum() string {
 	const a, c, z, x = 4.7602, 12.9933, 0.35216, 0.30624
 	r := math.Sqrt(3*a*a+c*c) / 3
 	alpha := 2 * math.Asin(3*a/(2*math.Sqrt(3*a*a+c*c))) * 180 / math.Pi
-	cif := fmt.Sprintf(`data_rh
+	return fmt.Sprintf(`data_rh
 _cell_length_a %.6f
 _cell_length_b %.6f
 _cell_length_c %.6f
@@ -393,6 +388,18 @@ _atom_site_B_iso_or_equiv
 Al1 Al3+ %[7]f %[7]f %[7]f 0.19
 O1 O2- %[8]f %[9]f 0.25 0.23
 `, r, r, r, alpha, alpha, alpha, z, x+0.25, 0.25-x)
+}
+
+// TestHexagonalAxes puts corundum given on rhombohedral axes (R -3 c :R,
+// the primitive cell of testdata/corundum.cif: a_r = √(3a² + c²)/3,
+// sin(α/2) = 3a/(2√(3a² + c²)), ITC Vol. A Table 5.1.3.1; Al on 4c
+// (z, z, z), O on 6e (x + 1/4, 1/4 − x, 1/4) from the hexagonal 12c and
+// 18e) on hexagonal axes: the cell of corundum.cif, R -3 c :H with its 12
+// operators and two sites, Z tripled, and the same powder pattern.
+func TestHexagonalAxes(t *testing.T) {
+	t.Parallel()
+	const a, c = 4.7602, 12.9933
+	cif := rhombohedralCorundum()
 	ss, err := ParseCIF(strings.NewReader(cif), "rh.cif")
 	if err != nil {
 		t.Fatal(err)

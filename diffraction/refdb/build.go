@@ -19,11 +19,11 @@ import (
 // (crystal.Structure.HexagonalAxes), as the Powder Diffraction File and
 // most structures of the database give their rhombohedral phases: cells of
 // one structure type then compare axis by axis, and hkl are the ones a
-// user reads in the literature.
+// user reads in the literature. (One whose transformation does not
+// reproduce its atoms, which the gate has passed as given, stays as given.)
 func FromStructure(s *crystal.Structure) (Phase, float64, error) {
-	s, err := s.HexagonalAxes()
-	if err != nil {
-		return Phase{}, 0, err
+	if h, err := s.HexagonalAxes(); err == nil {
+		s = h
 	}
 	lines, refl, err := ComputeLines(s)
 	if err != nil {
