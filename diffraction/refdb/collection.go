@@ -507,9 +507,9 @@ func (c *collFile) inSpaceGroup(n int) ([]Lattice, error) {
 	return sg.entries[n], sg.err
 }
 
-// searchText returns entry i's ID, name, mineral name, formula and
-// chemical formula, each followed by a zero byte: what a search by text
-// compares (compiledQuery.admits), without decoding the entry. The first
+// searchText returns entry i's text fields (Phase.textFields), each
+// followed by a zero byte: what a search by text compares
+// (compiledQuery.admits), without decoding the entry. The first
 // call decodes every head (about a microsecond each) and keeps some 70
 // bytes an entry: a search of 500,000 entries then reads 35 MB, not the
 // heads' 250 MB.
@@ -519,7 +519,7 @@ func (c *collFile) searchText(i int) ([]byte, error) {
 		at := make([]byte, 0, 4*(c.n+1))
 		at = binary.LittleEndian.AppendUint32(at, 0)
 		nm.err = c.eachHead(func(i int, p *Phase) {
-			for _, f := range []string{p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula} {
+			for _, f := range p.textFields() {
 				nm.text = append(append(nm.text, f...), 0)
 			}
 			at = binary.LittleEndian.AppendUint32(at, uint32(len(nm.text)))

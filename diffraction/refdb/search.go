@@ -175,9 +175,15 @@ func (c *compiledQuery) mayAdmit(text []byte) bool {
 	return c.q.Formula == "" || c.formula.counts != nil && hasAll(c.symbols)
 }
 
+// textFields are the fields of p a search by text looks in (admits, and
+// collFile.searchText, which must hold every one of them for mayAdmit).
+func (p *Phase) textFields() []string {
+	return []string{p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula}
+}
+
 // admits tests every criterion but the strongest lines.
 func (c *compiledQuery) admits(p *Phase) bool {
-	if c.text != "" && !containsFold(c.text, p.ID, p.Name, p.Mineral, p.Formula, p.ChemicalFormula) &&
+	if c.text != "" && !containsFold(c.text, p.textFields()...) &&
 		(!c.textIsFormula || !c.textFormula.same(p.Formula)) {
 		return false
 	}
