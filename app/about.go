@@ -51,11 +51,7 @@ func (u *UI) aboutFacts() aboutFacts {
 		if part.User() {
 			f.User += part.Len()
 		}
-		for i := range part.Len() {
-			if part.Hidden(i) {
-				f.Replaced++
-			}
-		}
+		f.Replaced += part.Replaced()
 	}
 	return f
 }

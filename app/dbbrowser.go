@@ -350,26 +350,32 @@ func searchLibrary(store *refdb.Store, q refdb.Query) ([]refdb.Hit, int, error) 
 	}
 	total := 0
 	for _, part := range lib.Parts {
-		for i := range part.Len() {
-			if !part.Hidden(i) {
-				total++
-			}
-		}
+		total += part.Len() - part.Replaced()
 	}
 	return hits, total, nil
 }
 
-// wholeEntry returns the entry with p's ID whole: a hit of a collection
-// is its head, without atoms and lines (refdb.Part.Head).
-func wholeEntry(store *refdb.Store, p *refdb.Phase) *refdb.Phase {
+// entryByID returns the database entry id, whole; nil when there is none
+// or the database cannot be read.
+func entryByID(store *refdb.Store, id string) *refdb.Phase {
 	if store == nil {
-		return p
+		return nil
 	}
 	lib, err := store.Library()
 	if err != nil {
-		return p
+		return nil
 	}
-	if w, _, err := lib.Get(p.ID); err == nil && w != nil {
+	p, _, err := lib.Get(id)
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// wholeEntry returns the entry p lists, whole: a hit of a collection is
+// its head, without atoms and lines (refdb.Part.Head).
+func wholeEntry(store *refdb.Store, p *refdb.Phase) *refdb.Phase {
+	if w := entryByID(store, p.ID); w != nil {
 		return w
 	}
 	return p

@@ -393,18 +393,7 @@ func (u *UI) lookupPhase(id string, before map[string]candRow) *refdb.Phase {
 	if r, ok := before[id]; ok {
 		return r.c.Phase
 	}
-	if u.services.Store == nil {
-		return nil
-	}
-	lib, err := u.services.Store.Library()
-	if err != nil {
-		return nil
-	}
-	p, _, err := lib.Get(id)
-	if err != nil {
-		return nil
-	}
-	return p
+	return entryByID(u.services.Store, id)
 }
 
 // explainedBy names, for each peak of a, the phases of the answer that

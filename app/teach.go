@@ -309,7 +309,10 @@ func (t *teachWindow) find() {
 		return
 	}
 	t.finder.submit(func() func() {
-		hits, _, _ := searchLibrary(store, q)
+		var hits []refdb.Hit
+		if lib, err := store.Library(); err == nil {
+			hits, _ = lib.Search(q)
+		}
 		return func() {
 			if t.search.Text == q.Text {
 				t.hits = hits

@@ -43,6 +43,17 @@ type Part struct {
 // searched and found no more).
 func (p *Part) Hidden(i int) bool { return p.hidden != nil && p.hidden[i] }
 
+// Replaced returns the number of entries Hidden.
+func (p *Part) Replaced() int {
+	n := 0
+	for _, h := range p.hidden {
+		if h {
+			n++
+		}
+	}
+	return n
+}
+
 // Len returns the number of entries.
 func (p *Part) Len() int { return p.Index.Len() }
 
