@@ -107,8 +107,8 @@ const (
 //     (pymatgen writes the cell contents as the sum), or × 3 for an R
 //     lattice on hexagonal axes (such a sum of the primitive rhombohedral
 //     cell, stored on hexagonal axes by crystal.Structure.HexagonalAxes);
-//     or, with no stated Z, one common multiple. H the structure lacks is set aside (the
-//     entry is flagged MissingH), H in excess is not.
+//     or, with no stated Z, one common multiple. H the structure lacks is
+//     set aside (the entry is flagged MissingH), H in excess is not.
 //   - close contact: no two fully occupied atoms closer than contactMin ×
 //     the sum of their covalent radii.
 //   - density: the calculated density (with the mass of missing H) within

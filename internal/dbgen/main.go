@@ -4,10 +4,11 @@
 //	go run ./internal/dbgen -shared ../shared -o assets/refdb.bin
 //
 // Each structure is read with crystal.ParseCIF (P1 listings of computed
-// structures are first reduced with crystal.FindSymmetry; refdb.FromStructure
-// puts rhombohedral cells on hexagonal axes), its Cu Kα1 stick pattern is computed
-// with refdb.ComputeLines, and the phases are written sorted by ID with
-// refdb.Write. The same input gives the same bytes.
+// structures are first reduced with crystal.FindSymmetry;
+// refdb.FromStructure puts rhombohedral cells on hexagonal axes), its Cu
+// Kα1 stick pattern is computed with refdb.ComputeLines, and the phases
+// are written sorted by ID with refdb.Write. The same input gives the same
+// bytes.
 package main
 
 import (
