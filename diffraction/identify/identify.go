@@ -812,8 +812,8 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 		}
 		if !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
 			if t.c.fom > best.c.fom+fomMargin {
-				r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits better than its look-alike %s (Rwp %.4f against %.4f), but the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure",
-					t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.fom-best.c.fom, fomMargin))
+				r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits better than its look-alike %s (Rwp %.4f against %.4f), but %s",
+					t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, rankedBelow(t.c.fom-best.c.fom)))
 				r.tried[best.c.entry.ID] = true
 				best = t
 			}
@@ -1071,7 +1071,7 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 			case same:
 				why += fmt.Sprintf(", indistinguishable; %s kept: %s", best.entry.ID, whyLikelier(best, o, &bestFit.Phases[k], &fit.Phases[k], oxide))
 			case better:
-				why += fmt.Sprintf(", better, but the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure", best.fom-o.fom, fomMargin)
+				why += ", better, but " + rankedBelow(best.fom-o.fom)
 			default:
 				why += ", significantly worse"
 			}
@@ -1438,6 +1438,12 @@ func in(o, c *candidate) *candidate {
 // trade places this way). 15 points is the margin within which match
 // lets a common phase pass a rare one (its commonMargin).
 const fomMargin = 15
+
+// rankedBelow says why a look-alike that fits better but trails by more
+// than fomMargin points in the peak search is not taken.
+func rankedBelow(points float64) string {
+	return fmt.Sprintf("the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure", points, fomMargin)
+}
 
 // likelier reports whether candidate a, refined as fa, is likelier than b,
 // refined as fb, between fits the data cannot tell apart: the lattice
