@@ -199,9 +199,12 @@ func answerHead(e *entry) string {
 	case !e.full && e.held == nil:
 		return "Phases: identifying…"
 	}
-	n := 0
+	n, open := 0, 0
 	for _, r := range e.rows {
-		if r.identified {
+		switch {
+		case r.identified && r.open != "":
+			open++
+		case r.identified:
 			n++
 		}
 	}
@@ -211,10 +214,14 @@ func answerHead(e *entry) string {
 		return fmt.Sprintf("Phases: %d (peak search only, wt %% by RIR)", n)
 	case id == nil || id.Fit == nil:
 		return fmt.Sprintf("Phases: %d", n)
-	case n == 0:
+	case n+open == 0:
 		return "Phases: none identified"
 	}
-	head := fmt.Sprintf("Phases: %d · Rwp %.2f %% · GoF %.2f", n, 100*id.Fit.Rwp, id.Fit.GoF)
+	head := fmt.Sprintf("Phases: %d", n)
+	if open > 0 {
+		head += fmt.Sprintf(" (+%d of open chemistry)", open)
+	}
+	head += fmt.Sprintf(" · Rwp %.2f %% · GoF %.2f", 100*id.Fit.Rwp, id.Fit.GoF)
 	if len(e.aopt.Fit.Phases) > 0 {
 		head += " · your list"
 	}
@@ -268,14 +275,17 @@ func answerNames(a *Analysis) []string {
 }
 
 // answerPhases are the phases concluded present: the whole-pattern
-// identification's, or the peak search's in quick mode.
+// identification's (not those whose chemistry it leaves open), or the
+// peak search's in quick mode.
 func answerPhases(a *Analysis) []*refdb.Phase {
 	var out []*refdb.Phase
 	switch {
 	case a == nil:
 	case a.Identification != nil:
 		for _, p := range a.Identification.Phases {
-			out = append(out, p.Entry)
+			if p.Concluded() {
+				out = append(out, p.Entry)
+			}
 		}
 	default:
 		for _, c := range a.Match.Phases {
@@ -319,7 +329,7 @@ func (u *UI) setAnalysis(e *entry, a *Analysis) {
 	}
 	if id := a.Identification; id != nil {
 		for _, p := range id.Phases {
-			add(candRow{c: match.Candidate{Phase: p.Entry}, identified: true, fit: p.Fit})
+			add(candRow{c: match.Candidate{Phase: p.Entry}, identified: true, fit: p.Fit, open: p.Open()})
 		}
 	} else {
 		for _, c := range a.Match.Phases {
@@ -361,6 +371,9 @@ func (u *UI) setAnalysis(e *entry, a *Analysis) {
 		id := r.c.Phase.ID
 		if d, ok := decided[id]; ok {
 			r.verdict, r.reason = d.Verdict, d.Reason
+		}
+		if r.open != "" {
+			r.verdict, r.reason = chemistryOpen, r.open
 		}
 		switch {
 		case slices.Contains(f.Reject, id):
@@ -443,6 +456,10 @@ func (e *entry) peakExplanation(i int) (identify.PeakExplanation, bool) {
 	return e.a.Identification.Peaks[i], true
 }
 
+// chemistryOpen is the status of a phase the identification refined but
+// does not conclude present (candRow.open).
+const chemistryOpen = "chemistry open"
+
 // status says what became of a candidate: the user's decision, else the
 // identification's.
 func (r candRow) status() string {
@@ -474,8 +491,11 @@ func answerCell(r candRow, col int) string {
 	switch col {
 	case 0:
 		name := r.c.Phase.ShortName()
-		if r.user == userAccepts {
+		switch {
+		case r.user == userAccepts:
 			name += " (you)"
+		case r.open != "":
+			name += " (chemistry open)"
 		}
 		return name
 	case 1:

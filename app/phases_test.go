@@ -15,7 +15,9 @@ import (
 	"github.com/bragg-xrd/bragg/diffraction"
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
+	"github.com/bragg-xrd/bragg/diffraction/identify"
 	"github.com/bragg-xrd/bragg/diffraction/match"
+	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/diffraction/refine"
 )
 
@@ -431,5 +433,32 @@ func TestAdvancedSettings(t *testing.T) {
 	}
 	if u.undoItem.Label != "Undo Change the settings" {
 		t.Errorf("Edit menu: %q", u.undoItem.Label)
+	}
+}
+
+// TestOpenChemistry shows a phase whose chemistry the identification
+// leaves open (identify.Phase.Unresolved): counted apart in the table's
+// head, marked in its row and its status, and left out of the answer's
+// names.
+func TestOpenChemistry(t *testing.T) {
+	b := newFake()
+	u := newTestUI(t, b)
+	u.Open("/data/one.xy")
+	u.wait()
+	e := u.current
+	id := e.a.Identification
+	k := slices.IndexFunc(id.Phases, func(p identify.Phase) bool { return p.Entry == calcite })
+	id.Phases[k].Unresolved, id.Phases[k].LookAlikes = true, []*refdb.Phase{corundum}
+	u.setAnalysis(e, e.a)
+	u.phases.update()
+	if got := u.phases.head.Text; got != "Phases: 1 (+1 of open chemistry) · Rwp 8.23 % · GoF 1.90" {
+		t.Errorf("phase head %q", got)
+	}
+	if got := answerNames(e.a); !slices.Equal(got, []string{"Quartz"}) {
+		t.Errorf("answer %v, want quartz alone", got)
+	}
+	r := e.rows[slices.IndexFunc(e.rows, func(r candRow) bool { return r.c.Phase == calcite })]
+	if answerCell(r, 0) != "Calcite (chemistry open)" || r.status() != chemistryOpen || r.reason != id.Phases[k].Open() {
+		t.Errorf("calcite's row %q, status %q, reason %q", answerCell(r, 0), r.status(), r.reason)
 	}
 }

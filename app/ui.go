@@ -168,6 +168,10 @@ type candRow struct {
 	// when the fit accepted it.
 	identified bool
 	fit        *refine.PhaseResult
+	// open says why the identification does not conclude the phase
+	// present (identify.Phase.Open: its chemistry is open), "" when it
+	// does or did not identify it.
+	open string
 	// user is the user's decision (userAccepts, userRejects or "");
 	// verdict and reason the identification's decision on the phase.
 	user            string

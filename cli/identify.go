@@ -223,12 +223,8 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 			if p.Concluded() {
 				continue
 			}
-			var others []string
-			for _, o := range p.LookAlikes {
-				others = append(others, o.DisplayName()+" "+o.Formula)
-			}
-			fmt.Fprintf(w, "\nUnresolved: a %s-type phase (%s, %s wt %% as %s): %s fit as well; the data do not tell its chemistry (restrain the elements, or accept one).\n",
-				p.Entry.Structure.SpaceGroup, p.Entry.ID, analysis.PlusMinus(100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, 1), p.Entry.Formula, strings.Join(others, ", "))
+			fmt.Fprintf(w, "\nUnresolved (%s wt %%): %s (restrain the elements, or accept one).\n",
+				analysis.PlusMinus(100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, 1), p.Open())
 		}
 	}
 	if id != nil {

@@ -206,6 +206,40 @@ func rowsOf(t *testing.T, f *excelize.File, sheet string) []string {
 	return out
 }
 
+// TestOpenChemistry reports an identification that leaves one phase's
+// chemistry open (identify.Phase.Unresolved: a look-alike of other
+// elements fits as well): the verdict marks it and warns, and the Phases
+// sheet says why, in the identification's words.
+func TestOpenChemistry(t *testing.T) {
+	in := testInput(1000)
+	n := in.Scan.Len()
+	fit := &refine.Result{TwoTheta: in.Scan.TwoTheta, Observed: in.Scan.Intensity, Background: make([]float64, n),
+		Calculated: in.Scan.Intensity, Difference: make([]float64, n), Phases: make([]refine.PhaseResult, 2)}
+	fit.Phases[0].WeightFraction, fit.Phases[1].WeightFraction = 0.7, 0.3
+	cal, qz := calcite(), quartz()
+	cal.Structure.SpaceGroup = "R -3 c"
+	in.Identification = &identify.Result{Fit: fit, Phases: []identify.Phase{
+		{Entry: cal, Fit: &fit.Phases[0], Unresolved: true, LookAlikes: []*refdb.Phase{qz}},
+		{Entry: qz, Fit: &fit.Phases[1]},
+	}}
+	why := in.Identification.Phases[0].Open()
+	if !strings.Contains(why, "R -3 c-type phase refined as CaCO3 (test:calcite)") || !strings.Contains(why, "Quartz SiO2") {
+		t.Fatalf("Open() = %q", why)
+	}
+	v := in.Verdict()
+	if got := v.PhasesText(); !strings.HasPrefix(got, "Calcite (CaCO3) 70.0 wt % (chemistry open), Quartz (SiO2) 30.0 wt %") {
+		t.Errorf("phases %q", got)
+	}
+	if !slices.Contains(v.Warnings, "Not concluded: "+why+" (restrain the elements, or accept one).") {
+		t.Errorf("warnings %q lack the open chemistry", v.Warnings)
+	}
+	f, _ := open(t, in, "open-chemistry.xlsx")
+	rows := rowsOf(t, f, SheetPhases)
+	if !strings.Contains(rows[1], "|chemistry open: "+why+"|") || !strings.Contains(rows[2], "|test:quartz|present|") {
+		t.Errorf("Phases rows:\n%s", strings.Join(rows[:3], "\n"))
+	}
+}
+
 func TestWrite(t *testing.T) {
 	const n = 2001
 	in := testInput(n)
@@ -219,7 +253,7 @@ func TestWrite(t *testing.T) {
 	// Every table sheet: its header, frozen, filtered, repeated on each
 	// printed page.
 	headers := map[string]string{
-		SheetPhases:      "No.|Phase|Formula|ID|Weight %|± wt %|FOM|Matched lines|Δ cell (%)|Space group|Reference cell (Å, °)|Source|Citation|Licence",
+		SheetPhases:      "No.|Phase|Formula|ID|Conclusion|Weight %|± wt %|FOM|Matched lines|Δ cell (%)|Space group|Reference cell (Å, °)|Source|Citation|Licence",
 		SheetCandidates:  "Rank|ID|Phase|Formula|FOM|Coverage C|Explained E|Position P|Intensity A|Strain S|Chance G|Significance|Matched lines|Strain (%)|Accepted",
 		SheetAssignments: "Phase|hkl|Line|d ref (Å)|d fitted (Å)|2θ calc (°)|2θ obs (°)|Δ2θ (°)|I calc (%)|I obs (%)|Peak no.",
 		SheetPeaks:       "No.|2θ (°)|d (Å)|Height (counts)|Area (counts·°)|FWHM (°)|I rel (%)|Size (nm)|Phase|hkl",
@@ -288,7 +322,7 @@ func TestWrite(t *testing.T) {
 	}
 
 	// Phases: calcite's card.
-	if got, want := rowsOf(t, f, SheetPhases)[1], "1|Calcium carbonate (Calcite)|CaCO3|test:calcite|100.0||92.5|7|0.00|"; !strings.HasPrefix(got, want) {
+	if got, want := rowsOf(t, f, SheetPhases)[1], "1|Calcium carbonate (Calcite)|CaCO3|test:calcite|present|100.0||92.5|7|0.00|"; !strings.HasPrefix(got, want) {
 		t.Errorf("Phases row got: %s want it to start: %s", got, want)
 	}
 	// Candidates, ranked, with the parts of the FOM; the ID column is as

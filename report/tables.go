@@ -25,6 +25,7 @@ func (b *book) phases() {
 		{title: "Phase", wrap: true, width: 20},
 		{title: "Formula"},
 		{title: "ID", whole: true},
+		{title: "Conclusion", width: 22, wrap: true},
 		{title: "Weight %", width: 9, style: b.st.int1},
 		{title: "± wt %", width: 8, style: b.st.int1},
 		{title: "FOM", width: 7, style: b.st.int1},
@@ -53,7 +54,10 @@ func (b *book) phases() {
 	var rows [][]any
 	for i, a := range b.acc {
 		p := a.phase
-		r := []any{i + 1, p.DisplayName(), p.Formula, p.ID}
+		r := []any{i + 1, p.DisplayName(), p.Formula, p.ID, "present"}
+		if a.open != "" {
+			r[4] = "chemistry open: " + a.open
+		}
 		if wt, esd, ok := a.weight(); ok {
 			r = append(r, wt, orNil(esd))
 		} else {
@@ -89,7 +93,7 @@ func (b *book) phases() {
 		r = append(r, sg, cellText(st.Cell, nil, p.System), p.Source, citation(p), p.License)
 		rows = append(rows, r)
 	}
-	n := "Weight % by the " + b.v.Quantification + ". FOM 0–100 and matched lines from search-match (see Candidates). " +
+	n := "Conclusion: present, or chemistry open when look-alikes of other elements fit as well or better. Weight % by the " + b.v.Quantification + ". FOM 0–100 and matched lines from search-match (see Candidates). " +
 		"Δ cell: the change of the cell from the database's that lines the phase up with the data"
 	if fit {
 		n += ", from the refined volume. Refined values with their standard uncertainties in parentheses (last digits), scaled by the goodness of fit; " +

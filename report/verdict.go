@@ -21,6 +21,9 @@ type accepted struct {
 	phase *refdb.Phase
 	match *match.Candidate    // its search-match result; nil when it has none
 	fit   *refine.PhaseResult // its refined values; nil without a fit
+	// open says why the identification does not conclude it present
+	// (identify.Phase.Open), "" when it does.
+	open string
 }
 
 // fit is the whole-pattern fit of the identification, nil when there is
@@ -47,7 +50,7 @@ func (in *Input) accepted() []accepted {
 	}
 	out := make([]accepted, len(id.Phases))
 	for i, p := range id.Phases {
-		a := accepted{phase: p.Entry, fit: p.Fit}
+		a := accepted{phase: p.Entry, fit: p.Fit, open: p.Open()}
 		for _, list := range [][]match.Candidate{in.Result.Phases, in.Result.Candidates} {
 			for j := range list {
 				if a.match == nil && list[j].Phase.ID == p.Entry.ID {
@@ -253,6 +256,9 @@ type VerdictPhase struct {
 	// could be estimated.
 	WeightPercent, ESD float64
 	HasWeight          bool
+	// Open says why the phase is not concluded present (its chemistry is
+	// open: identify.Phase.Open), "" when it is.
+	Open string
 }
 
 // Verdict returns the conclusion of the report for in, which must be
@@ -271,7 +277,10 @@ func (in *Input) Verdict() Verdict {
 	for _, a := range acc {
 		wt, esd, ok := a.weight()
 		v.Phases = append(v.Phases, VerdictPhase{ID: a.phase.ID, Name: phaseLabel(a.phase), Formula: a.phase.Formula,
-			WeightPercent: wt, ESD: esd, HasWeight: ok})
+			WeightPercent: wt, ESD: esd, HasWeight: ok, Open: a.open})
+		if a.open != "" {
+			v.Warnings = append(v.Warnings, "Not concluded: "+a.open+" (restrain the elements, or accept one).")
+		}
 	}
 	explained := in.explained(acc)
 	var total, left float64
@@ -332,7 +341,8 @@ func (v Verdict) unexplainedText() string {
 }
 
 // PhasesText lists the phases and amounts in one line: "Anatase (TiO2)
-// 72.4 ± 1.2 wt %, Bunsenite (NiO) 27.6 ± 1.2 wt %", or "none".
+// 72.4 ± 1.2 wt %, Bunsenite (NiO) 27.6 ± 1.2 wt %", or "none"; a phase
+// not concluded is marked "(chemistry open)".
 func (v Verdict) PhasesText() string {
 	if len(v.Phases) == 0 {
 		return "none identified"
@@ -340,6 +350,9 @@ func (v Verdict) PhasesText() string {
 	parts := make([]string, len(v.Phases))
 	for i, p := range v.Phases {
 		parts[i] = p.Name + " " + p.amount()
+		if p.Open != "" {
+			parts[i] += " (chemistry open)"
+		}
 	}
 	return strings.Join(parts, ", ")
 }

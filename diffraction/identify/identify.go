@@ -184,6 +184,23 @@ type Phase struct {
 // is determined, or the user required it.
 func (p Phase) Concluded() bool { return !p.Unresolved || p.Required }
 
+// Open says why the phase is not concluded present, "" when it is: "an
+// I a -3-type phase refined as Y2O3 (cod:1009014); look-alikes of other
+// chemistry fit as well or better: DysprosiumOxide Dy2O3; the data do not
+// tell its chemistry". The command line, the report and the window say it
+// in these words.
+func (p Phase) Open() string {
+	if p.Concluded() {
+		return ""
+	}
+	others := make([]string, len(p.LookAlikes))
+	for i, o := range p.LookAlikes {
+		others[i] = o.DisplayName() + " " + o.Formula
+	}
+	return fmt.Sprintf("a %s-type phase refined as %s (%s); look-alikes of other chemistry fit as well or better: %s; the data do not tell its chemistry",
+		p.Entry.Structure.SpaceGroup, p.Entry.Formula, p.Entry.ID, strings.Join(others, ", "))
+}
+
 // Verdicts of Decision.
 const (
 	Accepted      = "accepted"
@@ -241,6 +258,10 @@ type candidate struct {
 	// evidence is the significance of its match to the unexplained peaks
 	// when it was last tried (match.Evidence).
 	evidence float64
+	// alike are the look-alikes of other elements that fit significantly
+	// better and that it was kept over on the peak search's ranking
+	// (undecided): they leave its chemistry open.
+	alike []*refdb.Phase
 }
 
 // runner holds one identification.
@@ -463,6 +484,17 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *r
 			if po, _ := Prior(o, oxide); po <= pk {
 				ph.Unresolved = true
 			}
+		}
+	}
+	// The look-alikes that fit better and it was kept over on the peak
+	// search's ranking (undecided) leave its chemistry open too.
+	for k := len(required); k < len(accepted); k++ {
+		ph := &res.Phases[k]
+		for _, p := range accepted[k].alike {
+			if !slices.ContainsFunc(ph.LookAlikes, func(q *refdb.Phase) bool { return q.ID == p.ID }) {
+				ph.LookAlikes = append(ph.LookAlikes, p)
+			}
+			ph.Unresolved = true
 		}
 	}
 	report(1)
@@ -810,16 +842,17 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 		if t == best || t.err != nil || t.newPeaks < t.needed || !similar(t.c, best.c) {
 			continue
 		}
+		tp, bp := lastPhase(t.fit), lastPhase(best.fit)
 		if !indistinguishable(t.fit, best.fit, r.opt.Alpha, r.res) {
 			if t.c.fom > best.c.fom+fomMargin {
 				r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits better than its look-alike %s (Rwp %.4f against %.4f), but %s",
 					t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, rankedBelow(t.c.fom-best.c.fom)))
 				r.tried[best.c.entry.ID] = true
+				keepOver(t.c, best.c, tp, bp, oxide)
 				best = t
 			}
 			continue
 		}
-		tp, bp := lastPhase(t.fit), lastPhase(best.fit)
 		if likelier(t.c, best.c, tp, bp, oxide) {
 			r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f); %s is kept: %s",
 				t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.entry.ID, whyLikelier(t.c, best.c, tp, bp, oxide)))
@@ -1056,12 +1089,14 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 		}
 		same := indistinguishable(fit, bestFit, r.opt.Alpha, r.res)
 		better := !same && chi2(fit) < chi2(bestFit)
+		fo, fb := &fit.Phases[k], &bestFit.Phases[k]
 		switch {
-		case better && o.fom >= best.fom-fomMargin, same && likelier(o, best, &fit.Phases[k], &bestFit.Phases[k], oxide):
+		case better && o.fom >= best.fom-fomMargin, same && likelier(o, best, fo, fb, oxide):
 			why := fmt.Sprintf("fits significantly better than its look-alike %s (Rwp %.4f against %.4f)", best.entry.DisplayName(), fit.Rwp, bestFit.Rwp)
+			o.alike = nil
 			if same {
 				why = fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f) and %s",
-					best.entry.DisplayName(), fit.Rwp, bestFit.Rwp, whyLikelier(o, best, &fit.Phases[k], &bestFit.Phases[k], oxide))
+					best.entry.DisplayName(), fit.Rwp, bestFit.Rwp, whyLikelier(o, best, fo, fb, oxide))
 			}
 			r.decide(o.entry, Replaced, why)
 			best, bestFit = o, fit
@@ -1074,6 +1109,9 @@ func (r *runner) lookAlikes(accepted []*candidate, cur *refine.Result, k int) ([
 				why += ", better, but " + rankedBelow(best.fom-o.fom)
 			default:
 				why += ", significantly worse"
+			}
+			if better {
+				keepOver(best, o, fb, fo, oxide)
 			}
 			r.decide(o.entry, LookAlike, why)
 		}
@@ -1443,6 +1481,41 @@ const fomMargin = 15
 // than fomMargin points in the peak search is not taken.
 func rankedBelow(points float64) string {
 	return fmt.Sprintf("the peak search ranks it %.0f FOM points below (more than %d): its fit owes more to the refinement's freedom than to its structure", points, fomMargin)
+}
+
+// keepOver records that candidate a, refined as fa, is kept over its
+// look-alike b, refined as fb, which fits significantly better, on the
+// peak search's ranking (fomMargin): when that leaves a's chemistry open
+// (undecided), b and the look-alikes b was kept over join a's
+// (candidate.alike).
+func keepOver(a, b *candidate, fa, fb *refine.PhaseResult, oxide bool) {
+	if !undecided(a, b, fa, fb, oxide) {
+		return
+	}
+	for _, p := range append([]*refdb.Phase{b.entry}, b.alike...) {
+		if !slices.Equal(p.Elements, a.entry.Elements) && !slices.ContainsFunc(a.alike, func(q *refdb.Phase) bool { return q.ID == p.ID }) {
+			a.alike = append(a.alike, p)
+		}
+	}
+}
+
+// undecided reports whether keeping candidate a over its look-alike b,
+// refined as fa and fb, where b fits significantly better and a is kept on
+// the peak search's ranking (fomMargin), leaves a's chemistry open: they
+// have other elements, the lattice the data measured is not a's
+// (closerCell), and b's prior does not rule it out (Unlikely). The fit
+// then favours one compound and the ranking another, and the data
+// establish neither: a spinel of the database fits the pattern of a
+// spinel the database lacks, and the next spinel fits it better. (Between
+// look-alikes that fit as well, the measured cell, the prior and the
+// ranking decide, as likelier says: gold is kept over aluminium, whose
+// cell the refinement stretched by 0.7 % to fit as well.)
+func undecided(a, b *candidate, fa, fb *refine.PhaseResult, oxide bool) bool {
+	if slices.Equal(a.entry.Elements, b.entry.Elements) || closerCell(a, b, fa, fb) {
+		return false
+	}
+	pb, _ := Prior(b.entry, oxide)
+	return pb < Unlikely
 }
 
 // likelier reports whether candidate a, refined as fa, is likelier than b,

@@ -276,3 +276,71 @@ func TestCandidateTooManyReflections(t *testing.T) {
 		t.Errorf("decisions %+v", r.decisions)
 	}
 }
+
+// TestKeepOver keeps magnetite over a look-alike spinel that fits better
+// (CoFe2O4: the case of a spinel the database lacks, fitted by the next
+// spinels better than by the one the peak search ranks first): the
+// chemistry is left open unless the elements are the same, the refined
+// lattice is magnetite's own, or the look-alike's prior rules it out.
+func TestKeepOver(t *testing.T) {
+	db := bundled(t)
+	fe, co := db.Get("cod:9007644"), db.Get("cod:5910063")
+	if fe == nil || co == nil {
+		t.Fatal("magnetite or CoFe2O4 missing from the bundled database")
+	}
+	cand := func(p *refdb.Phase) *candidate {
+		return &candidate{entry: p, phase: &refine.Phase{Structure: &p.Structure, CellBound: 0.005}}
+	}
+	at := func(p *refdb.Phase, strain float64) *refine.PhaseResult {
+		c := p.Structure.Cell
+		c.A, c.B, c.C = c.A*(1+strain), c.B*(1+strain), c.C*(1+strain)
+		return &refine.PhaseResult{Cell: c}
+	}
+	// Both refined to a lattice 0.7 % larger than magnetite's, within
+	// their bounds: nothing but the ranking keeps magnetite.
+	refined := fe.Structure.Cell.A * 1.007
+	onRefined := func(p *refdb.Phase) *refine.PhaseResult { return at(p, refined/p.Structure.Cell.A-1) }
+	a, b := cand(fe), cand(co)
+	a.phase.CellBound, b.phase.CellBound = 0.012, 0.012
+	keepOver(a, b, onRefined(fe), onRefined(co), true)
+	if len(a.alike) != 1 || a.alike[0] != co {
+		t.Errorf("magnetite kept over a better CoFe2O4: look-alikes %v, want CoFe2O4", a.alike)
+	}
+	// Another entry of magnetite leaves nothing open.
+	same := *fe
+	same.ID = "test:magnetite"
+	d := cand(&same)
+	d.phase.CellBound = 0.012
+	keepOver(d, a, onRefined(&same), onRefined(fe), true)
+	if len(d.alike) != 0 {
+		t.Errorf("another magnetite entry: %v", d.alike)
+	}
+	// The data measured magnetite's lattice: CoFe2O4 was held at its
+	// bound, magnetite's database cell is the refined one.
+	e, f := cand(fe), cand(co)
+	keepOver(e, f, at(fe, 0), at(co, 0.005), true)
+	if len(e.alike) != 0 {
+		t.Errorf("magnetite's own lattice measured: %v", e.alike)
+	}
+	// A look-alike the prior rules out (Unlikely: an element with no
+	// stable isotope) leaves nothing open.
+	tc := *co
+	tc.ID, tc.Elements = "test:tc-spinel", []string{"Fe", "O", "Tc"}
+	g, h := cand(fe), cand(&tc)
+	g.phase.CellBound, h.phase.CellBound = 0.012, 0.012
+	keepOver(g, h, onRefined(fe), onRefined(&tc), true)
+	if len(g.alike) != 0 {
+		t.Errorf("an unlikely look-alike: %v", g.alike)
+	}
+	// The look-alikes the phase kept out was kept over come along.
+	k := cand(&same)
+	k.phase.CellBound = 0.012
+	bb := cand(co)
+	bb.phase.CellBound = 0.012
+	ni := db.Get("cod:5910064")
+	bb.alike = []*refdb.Phase{ni, fe}
+	keepOver(k, bb, onRefined(&same), onRefined(co), true)
+	if len(k.alike) != 2 || k.alike[0] != co || k.alike[1] != ni {
+		t.Errorf("look-alikes %v, want CoFe2O4 and the NiFe2O4 it was kept over (not magnetite)", k.alike)
+	}
+}
