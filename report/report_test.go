@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"flag"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
@@ -206,6 +207,28 @@ func rowsOf(t *testing.T, f *excelize.File, sheet string) []string {
 	return out
 }
 
+// TestCoincidentReflections: reflections of a phase at one d (4 1 1 and
+// 3 3 0 of a cubic cell) are one line of the assignments, with their
+// intensities summed, as a powder diffraction file lists them; the
+// relative intensities are of the lines so made.
+func TestCoincidentReflections(t *testing.T) {
+	in := testInput(1000)
+	pk := in.Peaks[2]
+	a := accepted{phase: calcite(), fit: &refine.PhaseResult{Reflections: []refine.Line{
+		{H: 4, K: 1, L: 1, D: 2.1, TwoTheta: pk.TwoTheta, Intensity: 30},
+		{H: 2, K: 2, L: 2, D: 2.5, TwoTheta: pk.TwoTheta + 0.01, Intensity: 50},
+		{H: 3, K: 3, L: 0, D: 2.1, TwoTheta: pk.TwoTheta, Intensity: 30},
+	}}}
+	as := in.fitAssignments(0, a)
+	var got []string
+	for _, x := range as {
+		got = append(got, fmt.Sprintf("%s %.0f", x.hkl, x.iRef))
+	}
+	if want := []string{"2 2 2 83", "4 1 1 / 3 3 0 100"}; !slices.Equal(got, want) {
+		t.Errorf("assignments %q, want %q", got, want)
+	}
+}
+
 // TestOpenChemistry reports an identification that leaves one phase's
 // chemistry open (identify.Phase.Unresolved: a look-alike of other
 // elements fits as well): the verdict marks it and warns, and the Phases
@@ -404,6 +427,12 @@ func TestWrite(t *testing.T) {
 	}
 	if pl, _ := f.GetPageLayout(SheetSummary); *pl.Orientation != "portrait" || *pl.FitToHeight != 1 {
 		t.Errorf("Summary prints %s, %d pages high", *pl.Orientation, *pl.FitToHeight)
+	}
+	// The audit tables print as one page each, the short peak list too.
+	for _, sheet := range []string{SheetCandidates, SheetAssignments, SheetPeaks} {
+		if pl, _ := f.GetPageLayout(sheet); pl.FitToHeight == nil || *pl.FitToHeight != 1 {
+			t.Errorf("%s prints %v pages high, want one", sheet, pl.FitToHeight)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,21 +102,38 @@ func (b *book) phases() {
 	} else {
 		n += ": the strain search-match applied to all d-spacings."
 	}
-	b.tableSheet(sh, cols, rows, "No phase identified.", n, "landscape")
+	b.tableSheet(sh, cols, rows, "No phase identified.", n, "landscape", 0)
 }
 
 // tableSheet lays out a table sheet (book.table), says empty under the
 // header when there are no rows, explains the table in a note below it,
-// and prints it in the orientation, one page wide.
-func (b *book) tableSheet(sh string, cols []column, rows [][]any, empty, note, orientation string) {
+// and prints it in the orientation, one page wide, and one page tall when
+// it has at most short rows (0: as many pages as it takes).
+//
+// The printed report is the Summary, the Phases and the Peaks, and the
+// Data sheet's chart (issue 14); the Candidates and the Assignments, the
+// audit trail that the workbook holds in full, print as one page each, an
+// overview.
+func (b *book) tableSheet(sh string, cols []column, rows [][]any, empty, note, orientation string, short int) {
 	last := b.table(sh, cols, rows)
 	if len(rows) == 0 {
 		b.note(sh, 0, len(cols), empty)
 		last = 2
 	}
 	b.note(sh, last, len(cols), note)
-	b.pageSetup(sh, orientation, 0)
+	tall := 0
+	if len(rows) <= short {
+		tall = 1
+	}
+	b.pageSetup(sh, orientation, tall)
 }
+
+// onePage is the most rows of a portrait table printed on one page: an A4
+// page holds about 51 rows of 15 pt within its margins, 100 with the
+// header and the note at half the size, which keeps 11 pt text at 5.5 pt,
+// the size of a powder diffraction file's card. A longer table is printed
+// across pages at the size its width allows.
+const onePage = 100
 
 // sizeMeasured says whether a refined crystallite size is measured: the
 // lines broader than the instrument's, to within half the size (the rule of
@@ -292,7 +310,7 @@ func (b *book) candidates() {
 		note += " Fit and Why: what the whole-pattern identification did with each candidate it tried, in the order it tried them, and the numbers that decided; " +
 			"rows without a rank are candidates its own searches of the unexplained peaks proposed."
 	}
-	b.tableSheet(sh, cols, rows, "No candidates.", note, "landscape")
+	b.tableSheet(sh, cols, rows, "No candidates.", note, "landscape", math.MaxInt)
 }
 
 // assignments writes the Assignments sheet: for each accepted phase its
@@ -303,7 +321,7 @@ func (b *book) assignments() {
 	in := b.in
 	cols := []column{
 		{title: "Phase", width: 18},
-		{title: "hkl", width: 9},
+		{title: "hkl", width: 14, wrap: true},
 		{title: "Line", width: 6},
 		{title: "d ref (Å)", width: 10, style: b.st.d},
 		{title: "d fitted (Å)", width: 10, style: b.st.d},
@@ -321,7 +339,7 @@ func (b *book) assignments() {
 		if as.ka2 {
 			line = "Kα2"
 		}
-		r := []any{a.phase.ShortName(), hkl(as.h, as.k, as.l), line, orNil(as.dRef), as.dFit}
+		r := []any{a.phase.ShortName(), as.hkl, line, orNil(as.dRef), as.dFit}
 		if finite(as.tt) {
 			r = append(r, as.tt, pk.TwoTheta, pk.TwoTheta-as.tt)
 		} else {
@@ -336,7 +354,7 @@ func (b *book) assignments() {
 			"I calc: the fit's integrated intensity"
 	}
 	b.tableSheet(sh, cols, rows, "No lines assigned.", "d ref: the database's; d fitted and 2θ calc "+how+
-		", relative to the phase's strongest line. Δ2θ = 2θ obs − 2θ calc. I obs: peak height relative to the strongest peak.", "portrait")
+		", relative to the phase's strongest line. Δ2θ = 2θ obs − 2θ calc. I obs: peak height relative to the strongest peak.", "portrait", math.MaxInt)
 }
 
 // peaks writes the Peaks sheet: the columns of every peak list
@@ -373,7 +391,7 @@ func (b *book) peaks() {
 		}
 	}
 	for _, as := range in.assignments(b.acc) {
-		h := hkl(as.h, as.k, as.l)
+		h := as.hkl
 		if as.ka2 {
 			h += " (Kα2)"
 		}
@@ -421,5 +439,5 @@ func (b *book) peaks() {
 		note += "Explained: the calculated net intensity at the peak over the observed one; a peak is unexplained when the fit accounts for less than half of it " +
 			"and the rest stands more than three standard uncertainties above the model; the phases listed make a fifth or more of the calculated intensity there. "
 	}
-	b.tableSheet(sh, cols, rows, "No peaks.", note+fmt.Sprintf("Unexplained peaks of %s %% or more of the strongest are marked.", num(unexplainedWarn)), "portrait")
+	b.tableSheet(sh, cols, rows, "No peaks.", note+fmt.Sprintf("Unexplained peaks of %s %% or more of the strongest are marked.", num(unexplainedWarn)), "portrait", onePage)
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -95,9 +96,9 @@ func (a accepted) cellChange() (float64, bool) {
 // assignment is one reflection of an accepted phase placed by the model,
 // and the observed peak it falls on.
 type assignment struct {
-	phase   int // index in accepted
-	peak    int // index in Input.Peaks
-	h, k, l int
+	phase int    // index in accepted
+	peak  int    // index in Input.Peaks
+	hkl   string // its Miller indices, "4 3 1 / 4 1 3" for reflections at one d
 	// dRef is the database's d-spacing, dFit the one at the phase's
 	// fitted cell (at the strain search-match applied, without a fit);
 	// tt the 2θ where the model puts the line; iRef its intensity
@@ -154,7 +155,7 @@ func (in *Input) matchAssignments(i int, a accepted) []assignment {
 		if !ok {
 			tt = math.NaN()
 		}
-		out = append(out, assignment{phase: i, peak: p.Peak, h: l.H, k: l.K, l: l.L, dRef: l.D, dFit: d, tt: tt, iRef: l.I, ka2: ka2})
+		out = append(out, assignment{phase: i, peak: p.Peak, hkl: hkl(l.H, l.K, l.L), dRef: l.D, dFit: d, tt: tt, iRef: l.I, ka2: ka2})
 	}
 	for _, p := range a.match.Pairs {
 		add(p, false)
@@ -173,11 +174,27 @@ const minFitLine = 1.0
 // fitAssignments places the fit's reflections of phase i on the observed
 // peaks the identification says the phase explains (any peak, when it
 // gives no explanation): the nearest within the search's matching window,
-// widened to half the peak's FWHM for broad peaks.
+// widened to half the peak's FWHM for broad peaks. Reflections at the same
+// d (4 3 1 and 4 1 3 of a cubic phase of Laue class m-3: distinct forms,
+// one line) make one line, as a powder diffraction file lists them, with
+// their intensities summed.
 func (in *Input) fitAssignments(i int, a accepted) []assignment {
+	type line struct {
+		refine.Line
+		hkl string
+	}
+	refl := slices.Clone(a.fit.Reflections)
+	slices.SortStableFunc(refl, func(x, y refine.Line) int { return cmp.Compare(y.D, x.D) })
+	var lines []line
 	var top float64
-	for _, r := range a.fit.Reflections {
-		top = math.Max(top, r.Intensity)
+	for _, r := range refl {
+		if n := len(lines); n > 0 && math.Abs(lines[n-1].D-r.D) <= sameD*r.D {
+			lines[n-1].Intensity += r.Intensity
+			lines[n-1].hkl += " / " + hkl(r.H, r.K, r.L)
+		} else {
+			lines = append(lines, line{r, hkl(r.H, r.K, r.L)})
+		}
+		top = math.Max(top, lines[len(lines)-1].Intensity)
 	}
 	if !(top > 0) {
 		return nil
@@ -188,7 +205,7 @@ func (in *Input) fitAssignments(i int, a accepted) []assignment {
 	}
 	tol := in.Options.Match.Tolerance
 	var out []assignment
-	for _, r := range a.fit.Reflections {
+	for _, r := range lines {
 		if 100*r.Intensity/top < minFitLine {
 			continue
 		}
@@ -206,11 +223,17 @@ func (in *Input) fitAssignments(i int, a accepted) []assignment {
 		if best < 0 {
 			continue
 		}
-		out = append(out, assignment{phase: i, peak: best, h: r.H, k: r.K, l: r.L,
+		out = append(out, assignment{phase: i, peak: best, hkl: r.hkl,
 			dRef: a.phase.Structure.Cell.DSpacing(r.H, r.K, r.L), dFit: r.D, tt: r.TwoTheta, iRef: 100 * r.Intensity / top})
 	}
 	return out
 }
+
+// sameD is the relative difference of d-spacings within which two
+// reflections of a phase are one line: far below any instrument's
+// resolution (1e-4 in d at best), far above the rounding of a d computed
+// from a cell (1e-15).
+const sameD = 1e-9
 
 // unexplainedWarn is the relative height (per cent of the strongest peak)
 // and the share of the summed peak area (per cent) from which unexplained
