@@ -31,8 +31,10 @@
 //
 // Every table sheet holds one table with a frozen, filtered header that
 // repeats on printed pages. Printed, the report is the Summary on one
-// portrait page, the tables one page wide, and the Data sheet as its chart
-// (its print area): about six pages for a scan of a mixture.
+// portrait page, the tables one page wide (the Candidates and the
+// Assignments, an audit trail, one page each; the Peaks one page up to 100
+// rows), and the Data sheet as its chart (its print area): six pages for a
+// scan of a mixture.
 //
 // With the whole-pattern identification (Input.Identification, package
 // identify: the pipeline's answer unless it ran --quick) its phases are the
