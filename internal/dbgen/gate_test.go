@@ -101,6 +101,12 @@ func TestAssetNames(t *testing.T) {
 		{"cod:2300259", "CaH4SO6", "CaSO4·2H2O", "Gypsum"},
 		{"cod:5910063", "CoFe2O4", "CoFe2O4", ""},
 		{"cod:5910064", "NiFe2O4", "NiFe2O4", "Trevorite"},
+		// Silica's zeolite frameworks share stishovite's and coesite's
+		// space groups, not their densities (mineralDensity).
+		{"avogadro-crystals:mse", "SiO2", "SiO2", ""},
+		{"avogadro-crystals:sof", "SiO2", "SiO2", ""},
+		{"cod:9000802", "SiO2", "SiO2", "Coesite"},
+		{"cod:9012691", "SiO2", "SiO2", "Stishovite"},
 	} {
 		p := db.Get(c.id)
 		if p == nil {

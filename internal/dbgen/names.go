@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"slices"
 
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -20,6 +21,22 @@ type knownPhase struct {
 	// polymorph is not named after another.
 	SG []int
 }
+
+// mineralDensity gives for some minerals their density (g/cm³,
+// calculated, Handbook of Mineralogy), which an entry's calculated one
+// must also agree with within densityAgree for the entry to be named
+// after the mineral: the database holds polymorphs that share their
+// space groups (silica's zeolite frameworks: MSE, 1.63 g/cm³, in
+// stishovite's P4₂/mnm; SOF in coesite's C2/c; keatite in cristobalite's
+// P4₁2₁2).
+var mineralDensity = map[string]float64{"Stishovite": 4.29, "Quartz": 2.65, "Cristobalite": 2.33, "Coesite": 2.92}
+
+// densityAgree is how far an entry's calculated density may be from a
+// known mineral's and still be named after it: 5 %, beyond the spread of
+// one mineral's determinations (thermal expansion, solid solution: 1–3 %)
+// and below the difference of silica polymorphs sharing a space group
+// (keatite 2.50 against cristobalite 2.33 g/cm³, 7 %).
+const densityAgree = 0.05
 
 // knownPhases are the common minerals (and a few hydrates and hydroxides
 // whose formulas chemists write with groups). Space groups from the
@@ -224,7 +241,8 @@ func nameKnown(p *refdb.Phase) {
 		if p.ChemicalFormula == p.Formula {
 			p.ChemicalFormula = k.Formula
 		}
-		if p.Mineral == "" && k.Mineral != "" && slices.Contains(k.SG, p.Structure.SpaceGroupNumber) {
+		if p.Mineral == "" && k.Mineral != "" && slices.Contains(k.SG, p.Structure.SpaceGroupNumber) &&
+			(mineralDensity[k.Mineral] == 0 || math.Abs(p.Density/mineralDensity[k.Mineral]-1) <= densityAgree) {
 			p.Mineral = k.Mineral
 			if _, ok := refdb.CompactFormula(p.Name); ok || p.Name == "" {
 				p.Name = k.Mineral
