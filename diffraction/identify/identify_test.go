@@ -344,3 +344,34 @@ func TestKeepOver(t *testing.T) {
 		t.Errorf("look-alikes %v, want CoFe2O4 and the NiFe2O4 it was kept over (not magnetite)", k.alike)
 	}
 }
+
+// TestPrior: the points of the documented priors on bundled entries. An
+// idealised zeolite framework (computed and an empty open framework) is
+// Unlikely; quartz, a dense silica and a common phase, is not; gibbsite,
+// Al(OH)3, as open as a zeolite, is no framework of tetrahedra; an
+// element alone in an oxide sample is Unlikely.
+func TestPrior(t *testing.T) {
+	db := bundled(t)
+	for _, c := range []struct {
+		id    string
+		oxide bool
+		want  int
+		why   string
+	}{
+		{"avogadro-crystals:mtw", true, 2, "a computed structure, an empty open framework (no cations, template or water)"},
+		{"avogadro-crystals:svr", false, 2, "a computed structure, an empty open framework (no cations, template or water)"},
+		{quartz, true, -1, "a common laboratory phase"},
+		{"bragg:gibbsite", true, -1, "a common laboratory phase"},
+		{"cod:9008538", true, 2, "an element alone in an oxide sample"},
+	} {
+		p := db.Get(c.id)
+		if p == nil {
+			t.Errorf("%s missing", c.id)
+			continue
+		}
+		got, why := Prior(p, c.oxide)
+		if got != c.want || strings.Join(why, ", ") != c.why {
+			t.Errorf("%s: prior %d (%q), want %d (%q)", c.id, got, why, c.want, c.why)
+		}
+	}
+}

@@ -31,6 +31,11 @@ import (
 //     reaction of oxides, only as a deliberate addition;
 //   - 1 for a computed structure (DFT or an idealised model), whose cell
 //     and intensities are less certain than a measured one's;
+//   - 1 for an empty open framework (emptyFramework): a zeolite's
+//     topology without the cations, template or water that a zeolite as
+//     measured holds and that change its intensities, whose lines the
+//     pattern of many a real zeolite, aluminophosphate or metal-organic
+//     framework shares — an idealised one, computed too, is Unlikely;
 //   - −1 for a phase of the curated list of common laboratory phases
 //     (refdb.Phase.Common), which HighScore and Match! prefer through
 //     their common-phase subfiles for the same reason.
@@ -66,12 +71,52 @@ func Prior(p *refdb.Phase, oxide bool) (points int, why []string) {
 		points++
 		why = append(why, "a computed structure")
 	}
+	if emptyFramework(p) {
+		points++
+		why = append(why, "an empty open framework (no cations, template or water)")
+	}
 	if p.Common {
 		points--
 		why = append(why, "a common laboratory phase")
 	}
 	return points, why
 }
+
+// emptyFramework reports whether a phase is an open framework of
+// corner-sharing tetrahedra and nothing else: its elements are
+// tetrahedral atoms (Si, Al, P, Ge, Ga, B) and oxygen (and the hydrogen of
+// silanol groups), two oxygens per tetrahedral atom within the range of
+// interrupted frameworks (1.9–2.2), and fewer than openFD tetrahedral
+// atoms per 1000 Å³.
+func emptyFramework(p *refdb.Phase) bool {
+	c, ok := refdb.ParseFormula(p.Formula)
+	if !ok || !(p.Volume > 0) || !(p.Z > 0) {
+		return false
+	}
+	var t float64
+	for el, n := range c {
+		switch el {
+		case "Si", "Al", "P", "Ge", "Ga", "B":
+			t += n
+		case "O", "H":
+		default:
+			return false
+		}
+	}
+	if !(t > 0) {
+		return false
+	}
+	ot := c["O"] / t
+	return ot >= 1.9 && ot <= 2.2 && t*p.Z/p.Volume*1000 < openFD
+}
+
+// openFD is the framework density (tetrahedral atoms per 1000 Å³) below
+// which a framework is open, a zeolite's: the zeolites of the Atlas of
+// Zeolite Framework Types range from about 10 to 20–21, the dense
+// tectosilicates start at 20–21 (Ch. Baerlocher, L. B. McCusker & D. H.
+// Olson 2007, Atlas of Zeolite Framework Types, 6th ed., p. 3); silica's
+// dense polymorphs have 22 (tridymite) to 29 (coesite).
+const openFD = 21
 
 // Unlikely is the prior from which a phase is not accepted on the data
 // alone (Prior).
