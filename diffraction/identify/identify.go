@@ -861,7 +861,9 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 		}
 	}
 	// The test the refined fit must pass.
-	ft := fTest(cur, best.fit, r.res)
+	// The parameters the trial adds: the new phase's own, and the axis
+	// when the trial is the first to refine it.
+	ft := fTest(cur, best.fit, lastPhase(best.fit).Parameters+max(best.fit.GlobalParameters-cur.GlobalParameters, 0), r.res)
 	last := len(best.fit.Phases) - 1
 	sig := scaleSignificance(best.fit, last, r.res)
 	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained (match significance %.1f)",
@@ -1024,7 +1026,7 @@ func (r *runner) backward(accepted []*candidate, cur *refine.Result, keep int) (
 		if err != nil {
 			return nil, nil, err
 		}
-		ft := fTest(without, cur, r.res)
+		ft := fTest(without, cur, cur.Phases[i].Parameters, r.res)
 		if ft.P <= r.opt.Alpha {
 			continue
 		}

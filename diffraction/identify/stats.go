@@ -50,19 +50,21 @@ type test struct {
 
 // fTest compares the refinement small with big, which has every parameter
 // (res: the pattern's resolution elements, see effectivePoints)
-// of small and DParam more: F = (Δχ²/ΔP)/(χ²_big/(N − P_big)) is the
+// of small and dParam more: F = (Δχ²/ΔP)/(χ²_big/(N − P_big)) is the
 // statistic of the extra parameters (Hamilton 1965; Draper & Smith 1998,
 // §6.1), scaled by (N_eff − P)/(N − P), which counts the points as
 // independent only as far as the residuals are (effectivePoints), and P
 // its probability under the null hypothesis that the extra parameters
 // explain nothing, from the F distribution with ΔP and N_eff − P degrees of
 // freedom.
-func fTest(small, big *refine.Result, res float64) test {
+//
+// The parameters added are counted by the caller, not as P_big − P_small:
+// the two refinements need not refine the same kinds (a trial does not
+// refine the instrument's widths that the full refinement before it did).
+func fTest(small, big *refine.Result, dParam int, res float64) test {
 	c0, c1 := chi2(small), chi2(big)
-	t := test{DChi2: c0 - c1, DParam: big.P - small.P, NEff: effectivePoints(big, res)}
-	if t.DParam < 1 {
-		t.DParam = 1 // a phase whose cell and size were fixed still adds its scale
-	}
+	// A phase whose cell and size are fixed still adds its scale.
+	t := test{DChi2: c0 - c1, DParam: max(dParam, 1), NEff: effectivePoints(big, res)}
 	dof := float64(big.N - big.P)
 	dofEff := t.NEff - float64(big.P)
 	if !(c1 > 0) || dof < 1 || dofEff < 1 {

@@ -129,6 +129,10 @@ type Result struct {
 	DurbinWatson float64 `json:"durbin_watson"`
 	N            int     `json:"points"`
 	P            int     `json:"parameters"`
+	// GlobalParameters counts those of the P that belong to no phase and
+	// are not background terms: zero shift, specimen displacement,
+	// instrument widths, asymmetry.
+	GlobalParameters int `json:"global_parameters"`
 	// Iterations counts the Levenberg–Marquardt steps taken.
 	Iterations int `json:"iterations"`
 	// Converged is true when the last stage converged; otherwise the
@@ -196,6 +200,10 @@ type PhaseResult struct {
 	B           float64 `json:"b"`
 	BESD        float64 `json:"b_esd"`
 	Reflections []Line  `json:"reflections"`
+	// Parameters counts the phase's own parameters among the refinement's
+	// P (scale, cell, size, strain, orientation, B), those refined in its
+	// last stage and not held at a bound.
+	Parameters int `json:"parameters"`
 	// Contribution is the phase's calculated pattern over the scan.
 	Contribution []float64 `json:"contribution"`
 

@@ -83,6 +83,15 @@ func (f *fitter) result(groups Group) *Result {
 	cov, chi, np := f.covariance(groups)
 	n := len(m.x)
 	res := &Result{N: n, P: np, Iterations: f.iters, Converged: f.conv, Log: f.log}
+	refined := make([]int, len(m.phases))
+	for _, i := range f.free {
+		switch p := m.par[i]; {
+		case p.phase >= 0:
+			refined[p.phase]++
+		case p.group != Background:
+			res.GlobalParameters++
+		}
+	}
 	var sy, swy2, sad float64
 	for i, y := range m.y {
 		v := y * m.sw[i]
@@ -147,7 +156,7 @@ func (f *fitter) result(groups Group) *Result {
 	}
 	var g []float64
 	for p, ph := range m.phases {
-		pr := PhaseResult{ID: ph.ID, Orientation: ph.Orientation, Contribution: contrib[p]}
+		pr := PhaseResult{ID: ph.ID, Orientation: ph.Orientation, Contribution: contrib[p], Parameters: refined[p]}
 		pr.Scale, pr.ScaleESD = m.par[m.iScale[p]].v, esdOf(cov, m.iScale[p])
 		g = m.cellOfPhase(p, g)
 		pr.Cell, pr.CellESD, pr.Volume, pr.VolumeESD = cellWithESD(g, ph.basis, cov, m.iCell[p])

@@ -240,7 +240,22 @@ func testInstrument() Instrument {
 func TestSyntheticMixture(t *testing.T) {
 	inst := testInstrument()
 	inst.Zero = 0.03
-	synthMixture(t, inst, 0.03, 0.08, false, Options{})
+	res, mix := synthMixture(t, inst, 0.03, 0.08, false, Options{})
+	// The parameters by phase: scale, a, c and size, and the r of the
+	// phase with an orientation; the displacement the one global one;
+	// and six background terms.
+	for i, p := range res.Phases {
+		want := 4
+		if mix[i].dir != [3]int{} {
+			want = 5
+		}
+		if p.Parameters != want {
+			t.Errorf("%s: %d parameters, want %d", p.ID, p.Parameters, want)
+		}
+	}
+	if res.GlobalParameters != 1 || res.P != 4+5+4+1+defaultBackgroundTerms {
+		t.Errorf("%d global parameters of %d, want 1 of %d", res.GlobalParameters, res.P, 4+5+4+1+defaultBackgroundTerms)
+	}
 }
 
 // withZero returns the default stages with the zero shift refined with the
