@@ -156,7 +156,11 @@ func sheetFigure(in *Input) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	// Stored uncompressed (the workbook's zip compresses it): the pixels,
+	// a filter byte a row and 5 bytes a 64 KiB block of the zlib stream,
+	// and the chunks' headers; grown once, not by doubling.
 	var buf bytes.Buffer
+	buf.Grow(len(img.Pix) + img.Rect.Dy() + 5*(len(img.Pix)>>16+1) + 1024)
 	enc := png.Encoder{CompressionLevel: png.NoCompression}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("report: encoding figure: %w", err)

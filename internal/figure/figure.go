@@ -138,7 +138,7 @@ func (f *Figure) Write(w io.Writer, format string, widthPx, heightPx int) error 
 	}
 	// Curves are thinned to a minimum and a maximum per column of a
 	// 300 DPI print.
-	if err := f.draw(draw.New(c), 300); err != nil {
+	if err := f.draw(draw.New(c), 300, true); err != nil {
 		return err
 	}
 	var buf bytes.Buffer // nothing reaches w if writing fails half way
@@ -159,9 +159,15 @@ func (f *Figure) Image(widthPx, heightPx, dpi int) (*image.RGBA, error) {
 	if dpi < 24 || dpi > 1200 {
 		return nil, fmt.Errorf("figure: resolution %d DPI is out of range (24–1200)", dpi)
 	}
-	img := image.NewRGBA(image.Rect(0, 0, widthPx, heightPx))
-	cv := vgimg.NewWith(vgimg.UseImage(img), vgimg.UseDPI(dpi))
-	if err := f.draw(draw.New(cv), float64(dpi)); err != nil {
+	// The canvas makes the image, white (vgimg's ground), at the size
+	// that gives widthPx × heightPx at dpi: its ground is set on the
+	// pixels, not rasterised as a path (a fifth of the drawing time).
+	in := vg.Inch / vg.Length(dpi)
+	cv := vgimg.NewWith(vgimg.UseWH(vg.Length(widthPx)*in, vg.Length(heightPx)*in), vgimg.UseDPI(dpi))
+	if b := cv.Image().Bounds(); b.Dx() != widthPx || b.Dy() != heightPx {
+		return nil, fmt.Errorf("figure: a canvas of %d × %d pixels for %d × %d", b.Dx(), b.Dy(), widthPx, heightPx)
+	}
+	if err := f.draw(draw.New(cv), float64(dpi), false); err != nil {
 		return nil, err
 	}
 	out, ok := cv.Image().(*image.RGBA)
@@ -278,14 +284,17 @@ type panel struct {
 }
 
 // draw draws the figure on dc, thinning curves to a minimum and a maximum
-// per pixel column at dpi.
-func (f *Figure) draw(dc draw.Canvas, dpi float64) error {
+// per pixel column at dpi, on a white ground it paints when ground is set
+// (the panels have none of their own).
+func (f *Figure) draw(dc draw.Canvas, dpi float64, ground bool) error {
 	xlo, xhi, ylo, yhi, floor, err := f.ranges()
 	if err != nil {
 		return err
 	}
-	dc.SetColor(color.White)
-	dc.Fill(dc.Rectangle.Path())
+	if ground {
+		dc.SetColor(color.White)
+		dc.Fill(dc.Rectangle.Path())
+	}
 
 	legend := plot.NewLegend()
 	legend.Top, legend.Left = true, true
@@ -429,6 +438,7 @@ func newPanel(title string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Padding, p.Y.Padding = 0, 0
+	p.BackgroundColor = nil // the figure's ground
 	return p
 }
 

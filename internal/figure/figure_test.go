@@ -256,3 +256,26 @@ func TestDecimate(t *testing.T) {
 		t.Errorf("short series changed: %d points", len(short))
 	}
 }
+
+// TestImageSize: the image has the size asked for at every resolution the
+// canvas is made at (its size in points is the pixels over the DPI), its
+// ground white to the corner (at screen resolutions: at 1200 DPI a figure
+// of a few hundred pixels is all text).
+func TestImageSize(t *testing.T) {
+	f := testFigure()
+	for _, dpi := range []int{24, 72, 96, 120, 150, 300, 1200} {
+		for _, wh := range [][2]int{{MinWidth, MinHeight}, {777, 451}, {1001, 999}} {
+			img, err := f.Image(wh[0], wh[1], dpi)
+			if err != nil {
+				t.Errorf("%d×%d at %d DPI: %v", wh[0], wh[1], dpi, err)
+				continue
+			}
+			if b := img.Bounds(); b.Dx() != wh[0] || b.Dy() != wh[1] {
+				t.Errorf("%d×%d at %d DPI: image %v", wh[0], wh[1], dpi, b)
+			}
+			if c := img.RGBAAt(img.Bounds().Max.X-1, img.Bounds().Max.Y-1); dpi <= 150 && c != (color.RGBA{255, 255, 255, 255}) {
+				t.Errorf("%d×%d at %d DPI: corner %v, want white", wh[0], wh[1], dpi, c)
+			}
+		}
+	}
+}
