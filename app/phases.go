@@ -754,6 +754,11 @@ func (u *UI) ShowDecisions() {
 		items = append(items, l)
 	}
 	para(fitSummary(id), fyne.TextStyle{})
+	for _, p := range id.Phases {
+		if why := p.Open(); why != "" {
+			para("Not concluded: "+why+".", fyne.TextStyle{})
+		}
+	}
 	if text, _ := unexplainedText(e); text != "" {
 		para(text+".", fyne.TextStyle{})
 	}

@@ -223,7 +223,7 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 			if p.Concluded() {
 				continue
 			}
-			fmt.Fprintf(w, "\nUnresolved (%s wt %%): %s (restrain the elements, or accept one).\n",
+			fmt.Fprintf(w, "\nUnresolved (%s wt %%): %s.\n",
 				analysis.PlusMinus(100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, 1), p.Open())
 		}
 	}

@@ -302,7 +302,7 @@ func (in *Input) Verdict() Verdict {
 		v.Phases = append(v.Phases, VerdictPhase{ID: a.phase.ID, Name: phaseLabel(a.phase), Formula: a.phase.Formula,
 			WeightPercent: wt, ESD: esd, HasWeight: ok, Open: a.open})
 		if a.open != "" {
-			v.Warnings = append(v.Warnings, "Not concluded: "+a.open+" (restrain the elements, or accept one).")
+			v.Warnings = append(v.Warnings, "Not concluded: "+a.open+".")
 		}
 	}
 	explained := in.explained(acc)
