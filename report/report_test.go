@@ -246,7 +246,7 @@ func TestOpenChemistry(t *testing.T) {
 		{Entry: qz, Fit: &fit.Phases[1]},
 	}}
 	why := in.Identification.Phases[0].Open()
-	if !strings.Contains(why, "R -3 c-type phase refined as CaCO3 (test:calcite)") || !strings.Contains(why, "Quartz SiO2") {
+	if !strings.Contains(why, "a phase of space group R -3 c refined as CaCO3 (test:calcite)") || !strings.Contains(why, "Quartz SiO2") {
 		t.Fatalf("Open() = %q", why)
 	}
 	v := in.Verdict()

@@ -185,7 +185,7 @@ type Phase struct {
 func (p Phase) Concluded() bool { return !p.Unresolved || p.Required }
 
 // Open says why the phase is not concluded present, and what to do, ""
-// when it is: "an I a -3-type phase refined as Y2O3 (cod:1009014);
+// when it is: "a phase of space group I a -3 refined as Y2O3 (cod:1009014);
 // look-alikes of other chemistry fit as well or better: DysprosiumOxide
 // Dy2O3; the data do not tell its chemistry: restrain the elements, or
 // accept one". The command line, the report and the window say it in
@@ -198,7 +198,7 @@ func (p Phase) Open() string {
 	for i, o := range p.LookAlikes {
 		others[i] = o.DisplayName() + " " + o.Formula
 	}
-	return fmt.Sprintf("a %s-type phase refined as %s (%s); look-alikes of other chemistry fit as well or better: %s; the data do not tell its chemistry: restrain the elements, or accept one",
+	return fmt.Sprintf("a phase of space group %s refined as %s (%s); look-alikes of other chemistry fit as well or better: %s; the data do not tell its chemistry: restrain the elements, or accept one",
 		p.Entry.Structure.SpaceGroup, p.Entry.Formula, p.Entry.ID, strings.Join(others, ", "))
 }
 
