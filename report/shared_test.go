@@ -185,6 +185,26 @@ func BenchmarkMixture(b *testing.B) {
 	}
 }
 
+// BenchmarkMixtureProcess is BenchmarkMixture as a new process does it:
+// with a store of its own, so that the bundled database is decoded and
+// indexed each time (`bragg report --quick` on one scan, the program's
+// start and the file's write aside).
+func BenchmarkMixtureProcess(b *testing.B) {
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		p := &analysis.Pipeline{Store: refdb.NewStore(assets.RefDB, b.TempDir()), Options: quick()}
+		a, err := p.Open(context.Background(), filepath.Join(sharedScans, mixture), nil)
+		if err != nil {
+			b.Skipf("%v (../shared is not part of the repository)", err)
+		}
+		buf.Reset()
+		if err := Write(&buf, FromAnalysis(a, "Bragg test")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkMixtureWrite is the workbook alone of BenchmarkMixture.
 func BenchmarkMixtureWrite(b *testing.B) {
 	benchmarkWrite(b, FromAnalysis(analyse(b, mixture, quick()), "Bragg test"))
