@@ -210,6 +210,14 @@ func (s *Structure) HasBond(a, b string, ratio float64) bool {
 	}
 	na, atoms := len(as), append(as, bs...)
 	g := s.Cell.Metric()
+	// The lower bound of far spares most pairs the 27 images of
+	// pairContact.
+	var thick [3]float64
+	if gs, err := s.Cell.ReciprocalMetric(); err == nil {
+		for k := range 3 {
+			thick[k] = 1 / math.Sqrt(gs[k][k])
+		}
+	}
 	for i := range na {
 		// With a = b every pair of the a atoms, an atom with its own
 		// translates included; else each a atom with each b atom.
@@ -218,6 +226,9 @@ func (s *Structure) HasBond(a, b string, ratio float64) bool {
 			j0 = i
 		}
 		for j := j0; j < len(atoms); j++ {
+			if far(atoms, i, j, thick, ratio) {
+				continue
+			}
 			if _, r := pairContact(g, atoms, i, j); r <= ratio {
 				return true
 			}
