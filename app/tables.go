@@ -294,7 +294,10 @@ func candCell(r candRow, col int) string {
 		}
 	case candPhase:
 		name := r.c.Phase.ShortName()
-		if r.identified {
+		switch {
+		case r.open != "":
+			name = "? " + name // refined, its chemistry open
+		case r.identified:
 			name = "✓ " + name
 		}
 		return name
