@@ -384,7 +384,9 @@ type matcher struct {
 	// the groups each bucket can reach, measured and computed (Search:
 	// reachable).
 	groupI [64]float64
-	groups [2][]uint64
+	// groupBytes sums groupI by the bytes of a set of groups (groupShare).
+	groupBytes *[8][256]float64
+	groups     [2][]uint64
 	// bins are the strain bins in which each bucket's lines can be near a
 	// peak, measured and computed (Search: reachable).
 	bins [2][]uint8
@@ -416,6 +418,8 @@ type matcher struct {
 	peakMarked []bool
 	marked     []int
 	lnFact     []float64 // ln k!, k = 0, 1, … (firstTerm)
+	// lnF and lnG are ln f and ln(1 − f), f the coverage (firstTerm).
+	lnF, lnG float64
 }
 
 func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Options) *matcher {
@@ -423,6 +427,7 @@ func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Optio
 		sinLo: sinHalf(lo), sinHi: sinHalf(hi), maxWin: window(opt, math.Inf(1)) / 2 * math.Pi / 180,
 		group: make([]float64, len(o.peaks))}
 	m.logInvCover = math.Log10(1 / o.cover)
+	m.lnF, m.lnG = math.Log(o.cover), math.Log1p(-o.cover)
 	m.winDeg = make([]float64, len(o.peaks))
 	for k, p := range o.peaks {
 		m.winDeg[k] = window(opt, p.FWHM)
@@ -797,8 +802,7 @@ func (m *matcher) firstTerm(n, k int) float64 {
 		}
 		m.lnFact = append(m.lnFact, m.lnFact[j-1]+math.Log(float64(j)))
 	}
-	f := m.o.cover
-	ln := m.lnFact[n] - m.lnFact[k] - m.lnFact[n-k] + float64(k)*math.Log(f) + float64(n-k)*math.Log1p(-f)
+	ln := m.lnFact[n] - m.lnFact[k] - m.lnFact[n-k] + float64(k)*m.lnF + float64(n-k)*m.lnG
 	return -ln / math.Ln10
 }
 

@@ -5,7 +5,6 @@ import (
 	"container/heap"
 	"context"
 	"math"
-	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -79,6 +78,7 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 	}
 	m.norm = SignificanceThreshold(searched)
 	reach := [2][]bool{m.reachable(false), m.reachable(true)}
+	m.groupByteSums()
 	// The index's blocks, then the candidates, on every core.
 	workers := runtime.GOMAXPROCS(0)
 	type block struct{ part, block int }
@@ -357,21 +357,37 @@ func (m *matcher) peakGroup(j int) int { return j * 64 / len(m.sinObs) }
 // peaks, with boundSlack for the rounding of E's sum.
 func (m *matcher) groupShare(set uint64) float64 {
 	var sum float64
-	for set != 0 {
-		g := bits.TrailingZeros64(set)
-		sum += m.groupI[g]
-		set &= set - 1
+	for b := range m.groupBytes {
+		sum += m.groupBytes[b][byte(set>>(8*b))]
 	}
 	return math.Min(1, sum/m.o.total*(1+boundSlack))
+}
+
+// groupByteSums sets m.groupBytes: for each byte b of a set of groups and
+// each value v of it, the observed intensity of the groups 8b… whose bits v
+// sets, so that groupShare sums eight of them (sums of intensities in
+// another order than E's, whose rounding boundSlack covers).
+func (m *matcher) groupByteSums() {
+	m.groupBytes = new([8][256]float64)
+	for b := range m.groupBytes {
+		for v := range 256 {
+			var sum float64
+			for k := range 8 {
+				if v&(1<<k) != 0 {
+					sum += m.groupI[8*b+k]
+				}
+			}
+			m.groupBytes[b][v] = sum
+		}
+	}
 }
 
 // tables are a worker's sums over the entries of one block of the index
 // (sharing): an entry's slot, and sure the intensity of its lines in range
 // at every strain in units of 0.01.
 type tables struct {
-	slots   []slot
-	sure    []uint32
-	touched []int
+	slots []slot
+	sure  []uint32
 }
 
 // A slot holds what sharing sums of an entry's lines in reachable buckets,
@@ -382,10 +398,14 @@ type tables struct {
 // of 65,535, below 2^32), count their number, peaks the groups of observed
 // peaks they can reach (peakGroup).
 type slot struct {
-	acc   [(strainBins + 1) / 2]uint64
+	acc   [4]uint64
 	peaks uint64
 	count uint32
 }
+
+// sharing adds a posting to a slot's four words unrolled: the eight bins
+// of strain, two a word.
+var _ [0]struct{} = [strainBins - 8]struct{}{}
 
 func newTables() *tables {
 	n := refdb.BlockEntries
@@ -420,7 +440,16 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 	}
 	base := block * refdb.BlockEntries
-	t.touched = t.touched[:0]
+	// Every entry of the block admitted (no subset, no element
+	// restraint): the postings need no test.
+	all := true
+	for i := base; i < min(base+refdb.BlockEntries, x.Len()); i += 64 {
+		want := ^uint64(0)
+		if n := x.Len() - i; n < 64 {
+			want = 1<<n - 1
+		}
+		all = all && admitted[i/64]&want == want
+	}
 	for c, computed := range []bool{false, true} {
 		for b, ok := range reach[c] {
 			if !ok {
@@ -435,17 +464,16 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 			}
 			for j := range len(ps) / 4 {
 				e, ci := refdb.Posting(ps, j)
-				if g := base + e; admitted[g/64]&(1<<(g%64)) == 0 {
+				if g := base + e; !all && admitted[g/64]&(1<<(g%64)) == 0 {
 					continue
 				}
 				s := &t.slots[e]
-				if s.count == 0 {
-					t.touched = append(t.touched, e)
-				}
 				both := uint64(ci) | uint64(ci)<<32
-				for p := range s.acc {
-					s.acc[p] += both & mask[p]
-				}
+				// Unrolled (strainBins is 8: four words).
+				s.acc[0] += both & mask[0]
+				s.acc[1] += both & mask[1]
+				s.acc[2] += both & mask[2]
+				s.acc[3] += both & mask[3]
 				s.count++
 				s.peaks |= groups
 			}
@@ -460,8 +488,13 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 			}
 		}
 	}
-	rest = make([]packed, 0, len(t.touched))
-	for _, e := range t.touched {
+	// The entries touched, in order: the block's slots, sure and knots
+	// are read in sequence.
+	for e := range min(refdb.BlockEntries, x.Len()-base) {
+		sl := &t.slots[e]
+		if sl.count == 0 {
+			continue
+		}
 		g := base + e
 		f := x.Flags(g)
 		c := b2i(f&refdb.FlagComputed != 0)
@@ -471,7 +504,6 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		// C at a strain of bin k is at most the intensity reachable in
 		// the bin over that in range at every strain, times S's largest.
-		sl := &t.slots[e]
 		var most uint32
 		for k := range strainBins {
 			a := uint32(sl.acc[k/2] >> (32 * (k % 2)))
