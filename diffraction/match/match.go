@@ -163,7 +163,7 @@ func prepare(obs []diffraction.Peak, w diffraction.Wavelength, lo, hi float64, o
 // weight in proportion to −log10 p.
 func weigh(c *scored, o *observed, norm float64) {
 	c.Significance = -math.Log10(binomialTail(c.nVisible, c.mVisible, o.cover))
-	c.Parts.Chance = math.Min(1, c.Significance/norm)
+	c.Parts.Chance = min(1, c.Significance/norm)
 	c.FOM *= c.Parts.Chance
 }
 
@@ -285,8 +285,8 @@ func newObserved(ps []diffraction.Peak) *observed {
 		if !(v > 0) {
 			v = p.Height
 		}
-		o.inten[i] = math.Max(v, 0)
-		maxI = math.Max(maxI, o.inten[i])
+		o.inten[i] = max(v, 0)
+		maxI = max(maxI, o.inten[i])
 	}
 	o.weakest = math.Inf(1)
 	for i := range o.inten {
@@ -294,7 +294,7 @@ func newObserved(ps []diffraction.Peak) *observed {
 			o.inten[i] *= 100 / maxI
 		}
 		o.total += o.inten[i]
-		o.weakest = math.Min(o.weakest, o.inten[i])
+		o.weakest = min(o.weakest, o.inten[i])
 	}
 	o.idx = make([]int, len(ps))
 	for i := range o.idx {
@@ -499,7 +499,7 @@ const reachSlack = 1e-9
 // those near a peak at a step, so that a sum over more lines is no
 // smaller (rounding does not decrease with what it rounds).
 func (m *matcher) reach(n int, maxStrain float64) {
-	lam := math.Max(m.w.Ka1, m.lamMean)
+	lam := max(m.w.Ka1, m.lamMean)
 	m.near = m.near[:0]
 	m.stepI = slices.Grow(m.stepI[:0], 2*n+1)[:2*n+1]
 	m.stepN = slices.Grow(m.stepN[:0], 2*n+1)[:2*n+1]
@@ -536,7 +536,7 @@ func (m *matcher) reach(n int, maxStrain float64) {
 			lo := int(math.Floor((m.w.Ka1/(2*l.d*(x+w))-1)/strainStep)) - 1
 			hi := n
 			if x > w {
-				hi = int(math.Ceil(math.Min(lam/(2*l.d*(x-w))-1, 2*maxStrain)/strainStep)) + 1
+				hi = int(math.Ceil(min(lam/(2*l.d*(x-w))-1, 2*maxStrain)/strainStep)) + 1
 			}
 			if lo, hi = max(lo, -n), min(hi, n); lo > hi {
 				continue
@@ -566,7 +566,7 @@ func (m *matcher) reach(n int, maxStrain float64) {
 	for _, j := range m.reached {
 		e += m.o.inten[m.o.idx[j]]
 	}
-	m.eBound = math.Min(1, e/m.o.total)
+	m.eBound = min(1, e/m.o.total)
 	m.runA = slices.Grow(m.runA[:0], 2*n+1)[:2*n+1]
 	for k := range m.runA {
 		m.runA[k] = -1
@@ -609,7 +609,7 @@ func (m *matcher) run(step int) (a, b int) {
 func (m *matcher) reachBound(n int, maxStrain float64) (bound float64, lines int) {
 	var most float64
 	for k := -n; k <= n; k++ {
-		most = math.Max(most, m.stepI[k+n]*strainFactor(float64(k)*strainStep, maxStrain))
+		most = max(most, m.stepI[k+n]*strainFactor(float64(k)*strainStep, maxStrain))
 		lines = max(lines, m.stepN[k+n])
 	}
 	a, _ := m.run(n)
@@ -621,7 +621,7 @@ func (m *matcher) reachBound(n int, maxStrain float64) (bound float64, lines int
 	if sure == 0 {
 		return 100, lines
 	}
-	return 100 * math.Min(1, most/sure) * (0.6 + 0.4*m.eBound) * (1 + boundSlack), lines
+	return 100 * min(1, most/sure) * (0.6 + 0.4*m.eBound) * (1 + boundSlack), lines
 }
 
 // refTotal is the summed intensity of lines a…b-1, added up in order as
@@ -658,7 +658,7 @@ func (m *matcher) lineSin(d float64) (s1 float64, ok bool) {
 // this FWHM matches a line: Tolerance, widened to half the FWHM for broad
 // peaks, up to three times Tolerance.
 func window(opt Options, fwhm float64) float64 {
-	return math.Max(opt.Tolerance, math.Min(0.5*fwhm, 3*opt.Tolerance))
+	return max(opt.Tolerance, min(0.5*fwhm, 3*opt.Tolerance))
 }
 
 // sinHalf is sin θ for a 2θ in degrees.
@@ -710,7 +710,7 @@ func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 			return scored{}, false
 		}
 		// A closer bound on G, dearer: worth it only for what is left.
-		if g = math.Min(g, m.visibleBound(n)); g <= 0 {
+		if g = min(g, m.visibleBound(n)); g <= 0 {
 			return scored{}, false
 		}
 		if cut = floor/g - 1e-6; rb < cut {
@@ -726,7 +726,7 @@ func (m *matcher) score(computed bool, floor float64) (scored, bool) {
 			step = -step
 		}
 		eps := float64(step) * strainStep
-		if st, ok := m.scoreAt(step, eps, maxStrain, math.Max(bestFOM+1e-9, cut-2e-9)); ok && st.fom > bestFOM+1e-9 {
+		if st, ok := m.scoreAt(step, eps, maxStrain, max(bestFOM+1e-9, cut-2e-9)); ok && st.fom > bestFOM+1e-9 {
 			bestFOM, bestEps = st.fom, eps
 		}
 	}
@@ -768,7 +768,7 @@ func (m *matcher) visibleBound(n int) float64 {
 	for q := intensityBins - 1; q >= 0; q-- {
 		if near[q] > 0 {
 			mt += near[q]
-			if sig = math.Max(sig, m.firstTerm(max(nt, mt), mt)+1e-6); sig >= norm {
+			if sig = max(sig, m.firstTerm(max(nt, mt), mt)+1e-6); sig >= norm {
 				return 1
 			}
 		}
@@ -818,7 +818,7 @@ func (m *matcher) weightBound(nearLines int) float64 {
 	case f >= 1:
 		return 0
 	}
-	return math.Min(1, (float64(nearLines)*m.logInvCover+1e-6)/m.norm)
+	return min(1, (float64(nearLines)*m.logInvCover+1e-6)/m.norm)
 }
 
 // claimKa2 adds to a candidate the observed peaks that are the resolved
@@ -917,7 +917,7 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 		m.peakMarked[j] = false
 	}
 	m.marked = m.marked[:0]
-	if closeI == 0 || 100*closeI/st.refTotal*S*(0.6+0.4*math.Min(1, closeE/o.total))*(1+boundSlack) <= below {
+	if closeI == 0 || 100*closeI/st.refTotal*S*(0.6+0.4*min(1, closeE/o.total))*(1+boundSlack) <= below {
 		return stats{}, false
 	}
 	var refMatched, posNum, posDen float64
@@ -971,7 +971,7 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 	C := refMatched / st.refTotal
 	E := explained / o.total
 	P := 1 - posNum/posDen
-	A := math.Max(0, 1-resid/explained)
+	A := max(0, 1-resid/explained)
 	st.fom = 100 * C * (0.6 + 0.4*E) * (0.7 + 0.3*P) * (0.7 + 0.3*A) * S
 	st.parts = FOMParts{Coverage: C, Explained: E, Position: P, Intensity: A, Strain: S}
 	return st, true
@@ -1063,13 +1063,13 @@ func coverage(o *observed, lo, hi float64, opt Options) float64 {
 	var covered, end float64 = 0, lo
 	for _, k := range o.idx {
 		win := window(opt, o.peaks[k].FWHM)
-		a, b := math.Max(o.peaks[k].TwoTheta-win, end), math.Min(o.peaks[k].TwoTheta+win, hi)
+		a, b := max(o.peaks[k].TwoTheta-win, end), min(o.peaks[k].TwoTheta+win, hi)
 		if b > a {
 			covered += b - a
 			end = b
 		}
 	}
-	return math.Min(1, covered/(hi-lo))
+	return min(1, covered/(hi-lo))
 }
 
 // binomialTail is the probability of at least m successes in n trials of
@@ -1098,7 +1098,7 @@ func binomialTail(n, m int, f float64) float64 {
 			break
 		}
 	}
-	return math.Min(1, math.Max(sum, 1e-300))
+	return min(1, max(sum, 1e-300))
 }
 
 // conclude decides which candidates are present: greedily, best first, a
@@ -1120,7 +1120,7 @@ func conclude(all []scored, o *observed, opt Options, resolve func(*scored) erro
 		}
 		var gain, unique float64
 		for k, v := range c.explains {
-			gain += math.Min(left[k], v)
+			gain += min(left[k], v)
 		}
 		for i, p := range c.Pairs {
 			if !claimed[p.Peak] {
@@ -1131,7 +1131,7 @@ func conclude(all []scored, o *observed, opt Options, resolve func(*scored) erro
 			continue
 		}
 		for k, v := range c.explains {
-			left[k] = math.Max(0, left[k]-v)
+			left[k] = max(0, left[k]-v)
 			claimed[k] = true
 		}
 		if err := resolve(&c); err != nil {

@@ -112,7 +112,7 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 	threshold := func() float64 {
 		mu.Lock()
 		defer mu.Unlock()
-		return math.Min(opt.MinFOM, best.tau(opt.Top))
+		return min(opt.MinFOM, best.tau(opt.Top))
 	}
 	scores := make([][]scored, workers)
 	matchers := make([]*matcher, workers)
@@ -293,7 +293,7 @@ func (m *matcher) reachable(computed bool) []bool {
 	if computed {
 		eps = m.opt.MaxStrainComputed
 	}
-	lam := math.Max(m.w.Ka1, m.lamMean)
+	lam := max(m.w.Ka1, m.lamMean)
 	marks := make([]bool, refdb.NumBuckets)
 	groups := make([]uint64, refdb.NumBuckets)
 	bins := make([]uint8, refdb.NumBuckets)
@@ -343,7 +343,7 @@ func binPenalty(eps float64, k int) float64 {
 	if eps == 0 || lo <= 0 && hi >= 0 {
 		return 1
 	}
-	e := math.Min(math.Abs(lo), math.Abs(hi))
+	e := min(math.Abs(lo), math.Abs(hi))
 	return 1 - 0.5*e*e
 }
 
@@ -356,11 +356,10 @@ func (m *matcher) peakGroup(j int) int { return j * 64 / len(m.sinObs) }
 // groupShare is the share of the observed intensity in a set of groups of
 // peaks, with boundSlack for the rounding of E's sum.
 func (m *matcher) groupShare(set uint64) float64 {
-	var sum float64
-	for b := range m.groupBytes {
-		sum += m.groupBytes[b][byte(set>>(8*b))]
-	}
-	return math.Min(1, sum/m.o.total*(1+boundSlack))
+	t := m.groupBytes
+	sum := (t[0][byte(set)] + t[1][byte(set>>8)] + t[2][byte(set>>16)] + t[3][byte(set>>24)]) +
+		(t[4][byte(set>>32)] + t[5][byte(set>>40)] + t[6][byte(set>>48)] + t[7][byte(set>>56)])
+	return min(1, sum/m.o.total*(1+boundSlack))
 }
 
 // groupByteSums sets m.groupBytes: for each byte b of a set of groups and
@@ -388,6 +387,7 @@ func (m *matcher) groupByteSums() {
 type tables struct {
 	slots []slot
 	sure  []uint32
+	rest  []packed // sharing's scratch
 }
 
 // A slot holds what sharing sums of an entry's lines in reachable buckets,
@@ -440,6 +440,7 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 	}
 	base := block * refdb.BlockEntries
+	t.rest = t.rest[:0]
 	// Every entry of the block admitted (no subset, no element
 	// restraint): the postings need no test.
 	all := true
@@ -504,23 +505,23 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		// C at a strain of bin k is at most the intensity reachable in
 		// the bin over that in range at every strain, times S's largest.
-		var most uint32
-		for k := range strainBins {
-			a := uint32(sl.acc[k/2] >> (32 * (k % 2)))
-			most = max(most, uint32(float64(a)*penalty[c][k]))
-		}
+		a, p := &sl.acc, &penalty[c]
+		most := max(uint32(float64(uint32(a[0]))*p[0]), uint32(float64(uint32(a[0]>>32))*p[1]),
+			uint32(float64(uint32(a[1]))*p[2]), uint32(float64(uint32(a[1]>>32))*p[3]),
+			uint32(float64(uint32(a[2]))*p[4]), uint32(float64(uint32(a[2]>>32))*p[5]),
+			uint32(float64(uint32(a[3]))*p[6]), uint32(float64(uint32(a[3]>>32))*p[7]))
 		// most is rounded down from the product; one more covers it.
-		bound := 100 * math.Min(1, (float64(most)+1)/math.Max(float64(s), 1e-300)) * m.weightBound(int(sl.count)) * (0.6 + 0.4*m.groupShare(sl.peaks))
+		bound := 100 * min(1, (float64(most)+1)/max(float64(s), 1e-300)) * m.weightBound(int(sl.count)) * (0.6 + 0.4*m.groupShare(sl.peaks))
 		cand := candidate{part: int16(pi), entry: int32(g), common: f&refdb.FlagCommon != 0, computed: c == 1, bound: bound}
 		if bound*(1+boundSlack) > low {
 			high = append(high, cand)
 		} else {
-			rest = append(rest, pack(cand))
+			t.rest = append(t.rest, pack(cand))
 		}
 		*sl = slot{}
 	}
 	clear(t.sure)
-	return high, rest
+	return high, slices.Clone(t.rest)
 }
 
 // parallel runs work on n goroutines and waits for them.
@@ -550,7 +551,7 @@ func (m *matcher) sureBuckets(computed bool) (lo, hi int) {
 	if computed {
 		eps = m.opt.MaxStrainComputed
 	}
-	dLo := m.w.Ka1 / (2 * math.Min(1, m.sinHi)) / (1 - eps)
+	dLo := m.w.Ka1 / (2 * min(1, m.sinHi)) / (1 - eps)
 	dHi := m.w.Ka1 / (2 * m.sinLo) / (1 + eps)
 	return refdb.Bucket(dLo) + 2, refdb.Bucket(dHi) - 2
 }
