@@ -202,10 +202,12 @@ const commonMargin = 15
 // salt lattice to 0.01 %) are ranked by how likely each is in a sample,
 // as HighScore and Match! do with their common-phase subfiles.
 func preferCommon(all []scored) {
+	var same samePeaks
 	for j := 1; j < len(all); j++ {
 		if !all[j].common {
 			continue
 		}
+		same.of(&all[j])
 		// The highest-ranked rare look-alike within the margin; other
 		// candidates between them do not stop the move.
 		i := j
@@ -213,10 +215,11 @@ func preferCommon(all []scored) {
 			if all[k].common {
 				break
 			}
-			if samePeaks(&all[k], &all[j]) {
+			if same.as(&all[k]) {
 				i = k
 			}
 		}
+		same.clear()
 		if i < j {
 			c := all[j]
 			copy(all[i+1:j+1], all[i:j])
@@ -225,20 +228,50 @@ func preferCommon(all []scored) {
 	}
 }
 
-// samePeaks reports whether two candidates match mostly (80 %) the same
-// observed peaks.
-func samePeaks(a, b *scored) bool {
-	in := map[int]bool{}
-	for _, p := range a.Pairs {
-		in[p.Peak] = true
+// samePeaks tells whether candidates match mostly (80 %) the same observed
+// peaks as one candidate b: n, the number of b's pairs whose peak is
+// among another's, is at least 0.8 of the larger number of pairs. It
+// counts b's pairs by peak once (of), and marks another's peaks with a
+// stamp (as), so that a comparison takes no map.
+type samePeaks struct {
+	b     *scored
+	count []int // b's pairs by peak
+	seen  []int // the stamp of the candidate that last counted a peak
+	stamp int
+}
+
+// of makes b the candidate to compare with.
+func (s *samePeaks) of(b *scored) {
+	s.b = b
+	for _, p := range b.Pairs {
+		if p.Peak >= len(s.count) {
+			s.count = append(s.count, make([]int, p.Peak+1-len(s.count))...)
+		}
+		s.count[p.Peak]++
+	}
+}
+
+// as reports whether a matches mostly the same peaks as b.
+func (s *samePeaks) as(a *scored) bool {
+	s.stamp++
+	if len(s.seen) < len(s.count) {
+		s.seen = append(s.seen, make([]int, len(s.count)-len(s.seen))...)
 	}
 	n := 0
-	for _, p := range b.Pairs {
-		if in[p.Peak] {
-			n++
+	for _, p := range a.Pairs {
+		if p.Peak < len(s.count) && s.seen[p.Peak] != s.stamp {
+			s.seen[p.Peak] = s.stamp
+			n += s.count[p.Peak]
 		}
 	}
-	return float64(n) >= 0.8*float64(max(len(a.Pairs), len(b.Pairs)))
+	return float64(n) >= 0.8*float64(max(len(a.Pairs), len(s.b.Pairs)))
+}
+
+// clear forgets b's pairs.
+func (s *samePeaks) clear() {
+	for _, p := range s.b.Pairs {
+		s.count[p.Peak] = 0
+	}
 }
 
 // Admits reports whether a phase with these elements passes the restraint.

@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -312,5 +313,39 @@ func TestPreferCommon(t *testing.T) {
 	preferCommon(far)
 	if far[0].Phase.ID != "LiH" {
 		t.Error("a look-alike 20 points ahead was passed")
+	}
+}
+
+// TestSamePeaks: samePeaks counts as the definition does — the pairs of b
+// whose peak is among a's, against 0.8 of the larger number of pairs —
+// for random pairs, repeated peaks among them, and candidates with none.
+func TestSamePeaks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	pairs := func() []Pair {
+		ps := make([]Pair, rng.IntN(8))
+		for i := range ps {
+			ps[i].Peak = rng.IntN(10)
+		}
+		return ps
+	}
+	var same samePeaks
+	for range 2000 {
+		a, b := &scored{Candidate: Candidate{Pairs: pairs()}}, &scored{Candidate: Candidate{Pairs: pairs()}}
+		in := map[int]bool{}
+		for _, p := range a.Pairs {
+			in[p.Peak] = true
+		}
+		n := 0
+		for _, p := range b.Pairs {
+			if in[p.Peak] {
+				n++
+			}
+		}
+		want := float64(n) >= 0.8*float64(max(len(a.Pairs), len(b.Pairs)))
+		same.of(b)
+		if got := same.as(a); got != want {
+			t.Fatalf("a %v, b %v: samePeaks %v, want %v", a.Pairs, b.Pairs, got, want)
+		}
+		same.clear()
 	}
 }

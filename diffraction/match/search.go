@@ -258,14 +258,17 @@ func admitted(sel *refdb.Selection, part *refdb.Part, el Elements) ([]uint64, in
 	if !known {
 		return set, 0 // a required element no entry has
 	}
+	free := len(el.AllOf)+len(el.NoneOf)+len(el.Only) == 0 // no restraint: no sets to read
 	for i := range x.Len() {
 		if !sel.Admits(part, i) {
 			continue
 		}
-		e := x.Elements(i)
 		ok := true
-		for w := range e {
-			ok = ok && e[w]&all[w] == all[w] && e[w]&none[w] == 0 && (len(el.Only) == 0 || e[w]&^only[w] == 0)
+		if !free {
+			e := x.Elements(i)
+			for w := range e {
+				ok = ok && e[w]&all[w] == all[w] && e[w]&none[w] == 0 && (len(el.Only) == 0 || e[w]&^only[w] == 0)
+			}
 		}
 		if ok {
 			set[i/64] |= 1 << (i % 64)
