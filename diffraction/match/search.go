@@ -160,12 +160,17 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 	if err := score(slices.Concat(high...)); err != nil {
 		return Result{}, err
 	}
-	if threshold() < opt.MinFOM {
+	if l := threshold(); l < opt.MinFOM {
+		// Only those whose bound reaches the threshold a common entry
+		// needs (score stops at the first that does not, and the
+		// threshold only rises).
 		var cands []candidate
 		for k, r := range rest {
 			pi := blocks[k].part
 			for _, p := range r {
-				cands = append(cands, p.candidate(pi, sel.Parts[pi].Index))
+				if float64(p.bound)*(1+boundSlack) >= l-commonMargin {
+					cands = append(cands, p.candidate(pi, sel.Parts[pi].Index))
+				}
 			}
 		}
 		if err := score(cands); err != nil {
