@@ -157,6 +157,13 @@ func (p *Pipeline) analyse(ctx context.Context, a *Analysis, progress Progress, 
 	}
 	ResolveWavelength(a.Scan, p.Options.Wavelength)
 	a.Options = p.Options
+	if p.Store != nil && p.Until != StagePeaks {
+		// The library (in a new process, the bundled database decoded
+		// and indexed: some 50 ms) is read on another core while the
+		// peaks are found; the search takes it when it is ready
+		// (Store.Library reads it once).
+		go p.Store.Library()
+	}
 	r := &run{p: p, a: a}
 	scale := (1 - done0) / p.cost()
 	done := done0
