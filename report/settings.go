@@ -80,6 +80,12 @@ func fitRows(in *Input) []setting {
 		rows[0] = setting{"Decision", "none: the phases given refined as they are (" + strings.Join(f.Phases, ", ") + ")"}
 	}
 	inst := "the default laboratory instrument for the wavelength; line widths and asymmetry refined with the phases"
+	if fit := in.fit(); fit != nil && !f.Calibrated {
+		if how, ok := strings.CutPrefix(fit.Instrument.Source, "default, "); ok {
+			// identify scaled the default to a finer instrument's lines.
+			inst = "the default laboratory instrument for the wavelength, " + how + "; line widths and asymmetry refined with the phases"
+		}
+	}
 	if f.Calibrated {
 		inst = "calibrated on " + f.Instrument.Source + ": line widths and asymmetry held"
 	}

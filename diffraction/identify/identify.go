@@ -315,6 +315,9 @@ func newRunner(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak,
 	if err != nil {
 		return nil, err
 	}
+	if !opt.Instrument.Wavelength.Known() {
+		inst = narrowed(inst, obs)
+	}
 	r := &runner{ctx: ctx, scan: s, obs: obs, db: db, search: search, opt: opt, inst: inst,
 		lo: s.TwoTheta[0], hi: s.TwoTheta[s.Len()-1],
 		inPool: map[string]bool{}, tried: map[string]bool{}, noted: map[string]bool{}}
@@ -577,6 +580,50 @@ func instrumentFor(s *diffraction.Scan, opt Options) (refine.Instrument, error) 
 	}
 	return in, in.Check()
 }
+
+// narrowed returns the default laboratory instrument inst scaled to a scan
+// whose lines are much narrower than its (a synchrotron's, or a
+// high-resolution diffractometer's with a primary monochromator): when the
+// median FWHM of the observed peaks is under narrowShare of the default
+// width at their median angle, the Caglioti U, V and W are scaled by the
+// square of the ratio and the axial-divergence asymmetry S/L, H/L by the
+// ratio, so that the trials' lines have the data's widths and shapes, and
+// the refinement of the widths starts from them. (The lab default's
+// 0.07° lines on 11-BM's 0.01° made every candidate a blur, and the FCJ
+// asymmetry meant for 2.5° Soller slits needed up to 64 quadrature nodes a
+// line at low angle.) Broader lines are left to size broadening
+// (typicalSize).
+func narrowed(inst refine.Instrument, obs []diffraction.Peak) refine.Instrument {
+	var w, tt []float64
+	for _, p := range obs {
+		if p.FWHM > 0 {
+			w = append(w, p.FWHM)
+			tt = append(tt, p.TwoTheta)
+		}
+	}
+	if len(w) == 0 {
+		return inst
+	}
+	sort.Float64s(w)
+	sort.Float64s(tt)
+	tan := math.Tan(tt[len(tt)/2] * math.Pi / 360)
+	fi := math.Sqrt(max(inst.U*tan*tan+inst.V*tan+inst.W, 1e-12))
+	k := w[len(w)/2] / fi
+	if !(k < narrowShare) {
+		return inst
+	}
+	inst.U, inst.V, inst.W = inst.U*k*k, inst.V*k*k, inst.W*k*k
+	inst.SL, inst.HL = inst.SL*k, inst.HL*k
+	inst.Source = fmt.Sprintf("default, its widths scaled by %.2f to the scan's lines", k)
+	return inst
+}
+
+// narrowShare is the ratio of the observed lines' median width to the
+// default instrument's below which the scan was measured on a finer
+// instrument (narrowed): a laboratory diffractometer's lines are at least
+// two thirds of the default's (LaB6 on the Aeris of the weighed mixtures:
+// 0.05° against 0.07°), a synchrotron's a fifth or less.
+const narrowShare = 0.5
 
 // candidate makes the refinement phase of a database entry, its cell
 // scaled by 1 + strain so that its lines start where the search lined

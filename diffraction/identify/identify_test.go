@@ -375,3 +375,27 @@ func TestPrior(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowed scales the default laboratory instrument to a synchrotron
+// scan's lines (0.012° at 2θ 8–30°, λ 0.41 Å: a sixth of the default's
+// width there) and leaves it for a laboratory scan's (0.06°).
+func TestNarrowed(t *testing.T) {
+	w := diffraction.Wavelength{Ka1: 0.413, Source: diffraction.FromFile}
+	def := refine.DefaultInstrument(w)
+	peaksOf := func(fwhm float64) []diffraction.Peak {
+		var ps []diffraction.Peak
+		for tt := 8.0; tt <= 30; tt += 2 {
+			ps = append(ps, diffraction.Peak{TwoTheta: tt, FWHM: fwhm, Height: 100})
+		}
+		return ps
+	}
+	if got := narrowed(def, peaksOf(0.06)); got != def {
+		t.Errorf("a laboratory scan's lines changed the instrument: %+v", got)
+	}
+	got := narrowed(def, peaksOf(0.012))
+	tan := math.Tan(20 * math.Pi / 360) // the median peak: 2θ 20°
+	width := func(in refine.Instrument) float64 { return math.Sqrt(in.U*tan*tan + in.V*tan + in.W) }
+	if r := width(got) / width(def); math.Abs(r*width(def)-0.012) > 0.002 || got.SL >= def.SL/4 || !strings.Contains(got.Source, "scaled") {
+		t.Errorf("narrowed: width %.4f° (default %.4f°), S/L %.4f, source %q", width(got), width(def), got.SL, got.Source)
+	}
+}
