@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -341,5 +342,40 @@ func TestBadSettingsAreUsageErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("report with bad settings wrote a file")
+	}
+}
+
+// TestUnresolvedJSON: a reaction product of 2Fe3O4 + 3Y2O3 whose Y2O3 the
+// data cannot tell from Dy2O3 (same structure, other elements, fits as
+// well) lists it among the unresolved phases, with the look-alike's ID
+// and why in words, not among the phases.
+func TestUnresolvedJSON(t *testing.T) {
+	f := filepath.Join("..", "..", "shared", "data", "scans", "xrdml", "dara_alab", "binary_reactions", "2Fe3O4-3Y2O3_1000C_60min.xrdml")
+	if _, err := os.Stat(f); err != nil {
+		t.Skipf("%s is absent (../shared is not part of the repository)", f)
+	}
+	rc, out, errs := run("identify", "--json", f)
+	if rc != 0 {
+		t.Fatalf("exit %d: %s", rc, errs)
+	}
+	var res struct {
+		Phases     []struct{ ID string }
+		Unresolved []struct {
+			ID         string
+			LookAlikes []string `json:"look_alikes"`
+			Why        string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Phases {
+		if p.ID == "cod:1009014" {
+			t.Errorf("Y2O3 concluded: %+v", res.Phases)
+		}
+	}
+	if len(res.Unresolved) != 1 || res.Unresolved[0].ID != "cod:1009014" || !slices.Contains(res.Unresolved[0].LookAlikes, "ncrystal-data:dy2o3-sg206-dysprosiumoxide") ||
+		!strings.HasPrefix(res.Unresolved[0].Why, "a phase of space group I a -3 refined as Y2O3 (cod:1009014)") {
+		t.Errorf("unresolved %+v", res.Unresolved)
 	}
 }

@@ -105,7 +105,7 @@ func identifyOf(a *analysis.Analysis) identifyJSON {
 	}
 	for _, p := range id.Phases {
 		if !p.Concluded() {
-			u := unresolvedJSON{fittedPhaseOf(p, m), []string{}}
+			u := unresolvedJSON{fittedPhaseOf(p, m), []string{}, p.Open()}
 			for _, o := range p.LookAlikes {
 				u.LookAlikes = append(u.LookAlikes, o.ID)
 			}

@@ -109,10 +109,12 @@ type identifyJSON struct {
 
 // unresolvedJSON is a refined phase whose structure the data show but
 // whose chemistry they do not settle: look_alikes, of other elements, fit
-// as well (identify.Phase.Unresolved).
+// as well or better (identify.Phase.Unresolved); why says so in words
+// (identify.Phase.Open).
 type unresolvedJSON struct {
 	phaseJSON
 	LookAlikes []string `json:"look_alikes"`
+	Why        string   `json:"why"`
 }
 
 // The methods of identifyJSON.
