@@ -594,6 +594,24 @@ func instrumentFor(s *diffraction.Scan, opt Options) (refine.Instrument, error) 
 // line at low angle.) Broader lines are left to size broadening
 // (typicalSize).
 func narrowed(inst refine.Instrument, obs []diffraction.Peak) refine.Instrument {
+	fw, fi, _, ok := medianWidths(obs, inst)
+	if !ok {
+		return inst
+	}
+	k := fw / fi
+	if !(k < narrowShare) {
+		return inst
+	}
+	inst.U, inst.V, inst.W = inst.U*k*k, inst.V*k*k, inst.W*k*k
+	inst.SL, inst.HL = inst.SL*k, inst.HL*k
+	inst.Source = fmt.Sprintf("default, its widths scaled by %.2f to the scan's lines", k)
+	return inst
+}
+
+// medianWidths returns the median FWHM of the observed peaks (degrees),
+// the instrument's Caglioti width at their median angle, and that angle θ
+// (radians); ok is false without a peak of known width.
+func medianWidths(obs []diffraction.Peak, inst refine.Instrument) (fw, fi, theta float64, ok bool) {
 	var w, tt []float64
 	for _, p := range obs {
 		if p.FWHM > 0 {
@@ -602,20 +620,13 @@ func narrowed(inst refine.Instrument, obs []diffraction.Peak) refine.Instrument 
 		}
 	}
 	if len(w) == 0 {
-		return inst
+		return 0, 0, 0, false
 	}
 	sort.Float64s(w)
 	sort.Float64s(tt)
-	tan := math.Tan(tt[len(tt)/2] * math.Pi / 360)
-	fi := math.Sqrt(max(inst.U*tan*tan+inst.V*tan+inst.W, 1e-12))
-	k := w[len(w)/2] / fi
-	if !(k < narrowShare) {
-		return inst
-	}
-	inst.U, inst.V, inst.W = inst.U*k*k, inst.V*k*k, inst.W*k*k
-	inst.SL, inst.HL = inst.SL*k, inst.HL*k
-	inst.Source = fmt.Sprintf("default, its widths scaled by %.2f to the scan's lines", k)
-	return inst
+	theta = tt[len(tt)/2] * math.Pi / 360
+	tan := math.Tan(theta)
+	return w[len(w)/2], math.Sqrt(max(inst.U*tan*tan+inst.V*tan+inst.W, 1e-6)), theta, true
 }
 
 // narrowShare is the ratio of the observed lines' median width to the
@@ -1644,22 +1655,8 @@ func lastPhase(fit *refine.Result) *refine.PhaseResult { return &fit.Phases[len(
 // size broadening) when the peaks are within 20 % of the instrument's
 // width, or there are none.
 func typicalSize(obs []diffraction.Peak, inst refine.Instrument) float64 {
-	var w, tt []float64
-	for _, p := range obs {
-		if p.FWHM > 0 {
-			w = append(w, p.FWHM)
-			tt = append(tt, p.TwoTheta)
-		}
-	}
-	if len(w) == 0 {
-		return 0
-	}
-	sort.Float64s(w)
-	sort.Float64s(tt)
-	fw, t := w[len(w)/2], tt[len(tt)/2]*math.Pi/360
-	tan := math.Tan(t)
-	fi := math.Sqrt(max(inst.U*tan*tan+inst.V*tan+inst.W, 1e-6))
-	if fw < 1.2*fi {
+	fw, fi, t, ok := medianWidths(obs, inst)
+	if !ok || fw < 1.2*fi {
 		return 0
 	}
 	beta := (fw - fi) * math.Pi / 180
