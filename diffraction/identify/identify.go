@@ -495,9 +495,7 @@ func Run(ctx context.Context, s *diffraction.Scan, obs []diffraction.Peak, db *r
 	for k := len(required); k < len(accepted); k++ {
 		ph := &res.Phases[k]
 		for _, p := range accepted[k].alike {
-			if !slices.ContainsFunc(ph.LookAlikes, func(q *refdb.Phase) bool { return q.ID == p.ID }) {
-				ph.LookAlikes = append(ph.LookAlikes, p)
-			}
+			ph.LookAlikes = addOnce(ph.LookAlikes, p)
 			ph.Unresolved = true
 		}
 	}
@@ -1554,10 +1552,18 @@ func keepOver(a, b *candidate, fa, fb *refine.PhaseResult, oxide bool) {
 		return
 	}
 	for _, p := range append([]*refdb.Phase{b.entry}, b.alike...) {
-		if !slices.Equal(p.Elements, a.entry.Elements) && !slices.ContainsFunc(a.alike, func(q *refdb.Phase) bool { return q.ID == p.ID }) {
-			a.alike = append(a.alike, p)
+		if !slices.Equal(p.Elements, a.entry.Elements) {
+			a.alike = addOnce(a.alike, p)
 		}
 	}
+}
+
+// addOnce appends p to ps unless an entry of its ID is there.
+func addOnce(ps []*refdb.Phase, p *refdb.Phase) []*refdb.Phase {
+	if slices.ContainsFunc(ps, func(q *refdb.Phase) bool { return q.ID == p.ID }) {
+		return ps
+	}
+	return append(ps, p)
 }
 
 // undecided reports whether keeping candidate a over its look-alike b,
