@@ -373,7 +373,7 @@ func (u *UI) setAnalysis(e *entry, a *Analysis) {
 			r.verdict, r.reason = d.Verdict, d.Reason
 		}
 		if r.open != "" {
-			r.verdict, r.reason = chemistryOpen, r.open
+			r.verdict, r.reason = identify.ChemistryOpen, r.open
 		}
 		switch {
 		case slices.Contains(f.Reject, id):
@@ -456,10 +456,6 @@ func (e *entry) peakExplanation(i int) (identify.PeakExplanation, bool) {
 	return e.a.Identification.Peaks[i], true
 }
 
-// chemistryOpen is the status of a phase the identification refined but
-// does not conclude present (candRow.open).
-const chemistryOpen = "chemistry open"
-
 // status says what became of a candidate: the user's decision, else the
 // identification's.
 func (r candRow) status() string {
@@ -495,7 +491,7 @@ func answerCell(r candRow, col int) string {
 		case r.user == userAccepts:
 			name += " (you)"
 		case r.open != "":
-			name += " (chemistry open)"
+			name += " (" + identify.ChemistryOpen + ")"
 		}
 		return name
 	case 1:

@@ -458,7 +458,7 @@ func TestOpenChemistry(t *testing.T) {
 		t.Errorf("answer %v, want quartz alone", got)
 	}
 	r := e.rows[slices.IndexFunc(e.rows, func(r candRow) bool { return r.c.Phase == calcite })]
-	if answerCell(r, 0) != "Calcite (chemistry open)" || candCell(r, candPhase) != "? Calcite" || r.status() != chemistryOpen || r.reason != id.Phases[k].Open() {
+	if answerCell(r, 0) != "Calcite (chemistry open)" || candCell(r, candPhase) != "? Calcite" || r.status() != identify.ChemistryOpen || r.reason != id.Phases[k].Open() {
 		t.Errorf("calcite's rows %q and %q, status %q, reason %q", answerCell(r, 0), candCell(r, candPhase), r.status(), r.reason)
 	}
 }

@@ -57,7 +57,7 @@ func (b *book) phases() {
 		p := a.phase
 		r := []any{i + 1, p.DisplayName(), p.Formula, p.ID, "present"}
 		if a.open != "" {
-			r[4] = "chemistry open: " + a.open
+			r[4] = identify.ChemistryOpen + ": " + a.open
 		}
 		if wt, esd, ok := a.weight(); ok {
 			r = append(r, wt, orNil(esd))

@@ -374,7 +374,7 @@ func (v Verdict) PhasesText() string {
 	for i, p := range v.Phases {
 		parts[i] = p.Name + " " + p.amount()
 		if p.Open != "" {
-			parts[i] += " (chemistry open)"
+			parts[i] += " (" + identify.ChemistryOpen + ")"
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -184,6 +184,10 @@ type Phase struct {
 // is determined, or the user required it.
 func (p Phase) Concluded() bool { return !p.Unresolved || p.Required }
 
+// ChemistryOpen is how the report and the window mark a phase that is not
+// concluded present (Open says why).
+const ChemistryOpen = "chemistry open"
+
 // Open says why the phase is not concluded present, and what to do, ""
 // when it is: "a phase of space group I a -3 refined as Y2O3 (cod:1009014);
 // look-alikes of other chemistry fit as well or better: DysprosiumOxide
