@@ -363,6 +363,8 @@ func TestPrior(t *testing.T) {
 		{quartz, true, -1, "a common laboratory phase"},
 		{"bragg:gibbsite", true, -1, "a common laboratory phase"},
 		{"cod:9008538", true, 2, "an element alone in an oxide sample"},
+		// TiOF5 would need Ti(VII) even with its O an ozonide's (−1/3).
+		{"xrd-autoanalyzer-mp-refs:tiof5-15", true, 2, "a computed structure, no oxidation states balance its formula"},
 	} {
 		p := db.Get(c.id)
 		if p == nil {
@@ -397,5 +399,21 @@ func TestNarrowed(t *testing.T) {
 	width := func(in refine.Instrument) float64 { return math.Sqrt(in.U*tan*tan + in.V*tan + in.W) }
 	if r := width(got) / width(def); math.Abs(r*width(def)-0.012) > 0.002 || got.SL >= def.SL/4 || !strings.Contains(got.Source, "scaled") {
 		t.Errorf("narrowed: width %.4f° (default %.4f°), S/L %.4f, source %q", width(got), width(def), got.SL, got.Source)
+	}
+}
+
+// TestChargeShort checks the charge balance of Prior on formulas whose
+// chemistry is known: peroxides, superoxides, mixed valence, ferrate and
+// perchlorate balance; TiOF5 (Ti would need +7), Li2TiO2F6 (+8) and KF5
+// do not; an element alone is neutral.
+func TestChargeShort(t *testing.T) {
+	for f, want := range map[string]bool{
+		"Fe3O4": false, "CoFe2O4": false, "Li2O2": false, "KO2": false, "K2FeO4": false,
+		"KClO4": false, "KMnO4": false, "CaF2": false, "Al2Si2H4O9": false, "O": false,
+		"TiOF5": true, "Li2TiO2F6": true, "KF5": true,
+	} {
+		if got := chargeShort(&refdb.Phase{Formula: f}); got != want {
+			t.Errorf("chargeShort(%s) = %v, want %v", f, got, want)
+		}
 	}
 }

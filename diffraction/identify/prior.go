@@ -31,6 +31,11 @@ import (
 //     reaction of oxides, only as a deliberate addition;
 //   - 1 for a computed structure (DFT or an idealised model), whose cell
 //     and intensities are less certain than a measured one's;
+//   - 1 for a formula no oxidation states balance (chargeShort): its
+//     oxygen and fluorine need more positive charge than its other
+//     elements hold even at their highest known oxidation states — a
+//     composition that only a calculation has made (TiOF5 would need
+//     Ti(VII));
 //   - 1 for an empty open framework (emptyFramework): a zeolite's
 //     topology without the cations, template or water that a zeolite as
 //     measured holds and that change its intensities, whose lines the
@@ -71,6 +76,10 @@ func Prior(p *refdb.Phase, oxide bool) (points int, why []string) {
 		points++
 		why = append(why, "a computed structure")
 	}
+	if chargeShort(p) {
+		points++
+		why = append(why, "no oxidation states balance its formula")
+	}
 	if emptyFramework(p) {
 		points++
 		why = append(why, "an empty open framework (no cations, template or water)")
@@ -108,6 +117,51 @@ func emptyFramework(p *refdb.Phase) bool {
 	}
 	ot := c["O"] / t
 	return ot >= 1.9 && ot <= 2.2 && t*p.Z/p.Volume*1000 < openFD
+}
+
+// chargeShort reports whether a phase's oxygen and fluorine need more
+// positive charge than its other elements can give: with oxygen at its
+// least negative (−1/3, in an ozonide) and fluorine at −1, the sum of the
+// other elements' highest known oxidation states (maxOxidation) falls
+// short. The test is as lenient as chemistry allows — peroxides,
+// superoxides, perchlorates, ferrates and mixed valence all pass — so
+// that it flags only formulas that cannot be charge balanced at all.
+func chargeShort(p *refdb.Phase) bool {
+	c, ok := refdb.ParseFormula(p.Formula)
+	if !ok || len(c) < 2 || c["O"]+c["F"] == 0 {
+		return false // an element alone is neutral
+	}
+	need := c["O"]/3 + c["F"]
+	var have float64
+	for el, n := range c {
+		if el == "O" || el == "F" {
+			continue
+		}
+		m, ok := maxOxidation[el]
+		if !ok {
+			return false // an element the table does not know: no claim
+		}
+		have += n * float64(m)
+	}
+	return have < need*(1-1e-6)
+}
+
+// maxOxidation is each element's highest oxidation state known in a
+// compound (N. N. Greenwood & A. Earnshaw 1997, Chemistry of the
+// Elements, 2nd ed., the oxidation-state tables of each group chapter;
+// Ir(VIII) and Ir(IX) of IrO4 and IrO4⁺ left out, being gas-phase species
+// only).
+var maxOxidation = map[string]int{
+	"H": 1, "He": 0, "Li": 1, "Be": 2, "B": 3, "C": 4, "N": 5, "Ne": 0,
+	"Na": 1, "Mg": 2, "Al": 3, "Si": 4, "P": 5, "S": 6, "Cl": 7, "Ar": 0,
+	"K": 1, "Ca": 2, "Sc": 3, "Ti": 4, "V": 5, "Cr": 6, "Mn": 7, "Fe": 6, "Co": 5, "Ni": 4, "Cu": 4, "Zn": 2,
+	"Ga": 3, "Ge": 4, "As": 5, "Se": 6, "Br": 7, "Kr": 2,
+	"Rb": 1, "Sr": 2, "Y": 3, "Zr": 4, "Nb": 5, "Mo": 6, "Tc": 7, "Ru": 8, "Rh": 6, "Pd": 6, "Ag": 3, "Cd": 2,
+	"In": 3, "Sn": 4, "Sb": 5, "Te": 6, "I": 7, "Xe": 8,
+	"Cs": 1, "Ba": 2, "La": 3, "Ce": 4, "Pr": 4, "Nd": 4, "Pm": 3, "Sm": 3, "Eu": 3, "Gd": 3, "Tb": 4, "Dy": 4,
+	"Ho": 3, "Er": 3, "Tm": 3, "Yb": 3, "Lu": 3, "Hf": 4, "Ta": 5, "W": 6, "Re": 7, "Os": 8, "Ir": 6, "Pt": 6,
+	"Au": 5, "Hg": 2, "Tl": 3, "Pb": 4, "Bi": 5, "Po": 6, "At": 7, "Rn": 6,
+	"Fr": 1, "Ra": 2, "Ac": 3, "Th": 4, "Pa": 5, "U": 6, "Np": 7, "Pu": 7, "Am": 7, "Cm": 6, "Bk": 4, "Cf": 4,
 }
 
 // openFD is the framework density (tetrahedral atoms per 1000 Å³) below
