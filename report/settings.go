@@ -81,9 +81,8 @@ func fitRows(in *Input) []setting {
 	}
 	inst := "the default laboratory instrument for the wavelength; line widths and asymmetry refined with the phases"
 	if fit := in.fit(); fit != nil && !f.Calibrated {
-		if how, ok := strings.CutPrefix(fit.Instrument.Source, "default, "); ok {
-			// identify scaled the default to a finer instrument's lines.
-			inst = "the default laboratory instrument for the wavelength, " + how + "; line widths and asymmetry refined with the phases"
+		if k := fit.Instrument.WidthScale; k > 0 {
+			inst = fmt.Sprintf("the default laboratory instrument for the wavelength, its widths scaled by %.2f to the scan's lines; line widths and asymmetry refined with the phases", k)
 		}
 	}
 	if f.Calibrated {

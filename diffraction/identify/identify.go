@@ -606,6 +606,7 @@ func narrowed(inst refine.Instrument, obs []diffraction.Peak) refine.Instrument 
 	}
 	inst.U, inst.V, inst.W = inst.U*k*k, inst.V*k*k, inst.W*k*k
 	inst.SL, inst.HL = inst.SL*k, inst.HL*k
+	inst.WidthScale = k
 	inst.Source = fmt.Sprintf("default, its widths scaled by %.2f to the scan's lines", k)
 	return inst
 }

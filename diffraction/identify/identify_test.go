@@ -397,7 +397,7 @@ func TestNarrowed(t *testing.T) {
 	got := narrowed(def, peaksOf(0.012))
 	tan := math.Tan(20 * math.Pi / 360) // the median peak: 2θ 20°
 	width := func(in refine.Instrument) float64 { return math.Sqrt(in.U*tan*tan + in.V*tan + in.W) }
-	if r := width(got) / width(def); math.Abs(r*width(def)-0.012) > 0.002 || got.SL >= def.SL/4 || !strings.Contains(got.Source, "scaled") {
+	if r := width(got) / width(def); math.Abs(r*width(def)-0.012) > 0.002 || got.SL >= def.SL/4 || !strings.Contains(got.Source, "scaled") || math.Abs(got.WidthScale-r) > 1e-9 {
 		t.Errorf("narrowed: width %.4f° (default %.4f°), S/L %.4f, source %q", width(got), width(def), got.SL, got.Source)
 	}
 }

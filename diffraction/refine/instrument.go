@@ -61,6 +61,10 @@ type Instrument struct {
 	// Source says where the values come from: "default", or the scan a
 	// standard was fitted to.
 	Source string `json:"source,omitempty"`
+	// WidthScale is the factor by which the default's widths were scaled
+	// to a finer instrument's lines (identify, for a synchrotron scan with
+	// no instrument given); 0 when they were not.
+	WidthScale float64 `json:"width_scale,omitempty"`
 }
 
 // Default profile of a laboratory Bragg–Brentano diffractometer with a Cu
