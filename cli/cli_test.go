@@ -379,3 +379,26 @@ func TestUnresolvedJSON(t *testing.T) {
 		t.Errorf("unresolved %+v", res.Unresolved)
 	}
 }
+
+// TestAllUnresolvedText: the Dara tutorial's CaNi(PO3)4 scan, 79 % of
+// whose intensity is a phase the database lacks, needs one phase beside
+// it, rock-salt NiO, which MgO fits as well: the text says that no phase
+// is concluded and which one is open, not that no phase fits.
+func TestAllUnresolvedText(t *testing.T) {
+	f := filepath.Join("..", "..", "shared", "data", "scans", "xy", "dara_tutorial", "CaNi(PO3)4_800_240_Ca(OH)2_(NH4)2HPO4_NiO.xy")
+	if _, err := os.Stat(f); err != nil {
+		t.Skipf("%s is absent (../shared is not part of the repository)", f)
+	}
+	rc, out, errs := run("identify", f)
+	if rc != 0 {
+		t.Fatalf("exit %d: %s", rc, errs)
+	}
+	for _, want := range []string{"No phase concluded", "Unresolved (", "refined as NiO (cod:9008693)", "Magnesium oxide (Periclase) MgO"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q missing from:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "no candidate lowers the whole-pattern fit") {
+		t.Errorf("says no phase fits:\n%s", out)
+	}
+}

@@ -180,6 +180,18 @@ func unexplainedOf(a *analysis.Analysis) *unexplainedJSON {
 	return u
 }
 
+// writeUnresolved writes the phases of the identification whose
+// chemistry the data leave open, with their share.
+func writeUnresolved(w io.Writer, id *identify.Result) {
+	for _, p := range id.Phases {
+		if p.Concluded() {
+			continue
+		}
+		fmt.Fprintf(w, "\nUnresolved (%s wt %%): %s.\n",
+			analysis.PlusMinus(100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, 1), p.Open())
+	}
+}
+
 // writeIdentifyText writes the identification as a person reads it.
 func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 	fmt.Fprintf(w, "%s: %d peaks, %s\n\n", a.File, len(a.Peaks), a.Scan.Wavelength)
@@ -196,8 +208,11 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%.1f\t%.1f\t%d\t%s\n", c.Phase.DisplayName(), c.Phase.Formula, c.FOM, c.WeightPercent, len(c.Pairs), c.Phase.ID)
 		}
 		tw.Flush()
-	case !slices.ContainsFunc(id.Phases, identify.Phase.Concluded):
+	case len(id.Phases) == 0:
 		fmt.Fprintln(w, "No phase identified: no candidate lowers the whole-pattern fit significantly.")
+	case !slices.ContainsFunc(id.Phases, identify.Phase.Concluded):
+		fmt.Fprintln(w, "No phase concluded: the fit needs the phases below, whose chemistry the data leave open.")
+		writeUnresolved(w, id)
 	default:
 		r := id.Fit
 		fmt.Fprintf(w, "Identified phases (whole-pattern fit: Rwp %.2f %%, Rexp %.2f %%, GoF %.2f):\n", 100*r.Rwp, 100*r.Rexp, r.GoF)
@@ -219,13 +234,7 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 		if ab := id.Absolute; ab != nil {
 			fmt.Fprintf(w, "\nAmorphous or unidentified (internal standard): %s wt %%\n", analysis.PlusMinus(100*ab.Amorphous, 100*ab.AmorphousESD, 1))
 		}
-		for _, p := range id.Phases {
-			if p.Concluded() {
-				continue
-			}
-			fmt.Fprintf(w, "\nUnresolved (%s wt %%): %s.\n",
-				analysis.PlusMinus(100*p.Fit.WeightFraction, 100*p.Fit.WeightFractionESD, 1), p.Open())
-		}
+		writeUnresolved(w, id)
 	}
 	if id != nil {
 		if id.UnexplainedPeaks > 0 {
