@@ -27,10 +27,7 @@ func (res *Result) explain(obs []diffraction.Peak, w []float64) {
 	res.Peaks = explainPeaks(res.Fit, obs, w)
 	var total, left float64
 	for i, e := range res.Peaks {
-		a := obs[i].Area
-		if !(a > 0) {
-			a = obs[i].Height
-		}
+		a := peakArea(obs[i])
 		total += a
 		left += a * (1 - e.Explained)
 		if e.Unexplained {
@@ -42,6 +39,48 @@ func (res *Result) explain(obs []diffraction.Peak, w []float64) {
 		res.UnexplainedIntensity = left / total
 	}
 }
+
+// peakArea is a peak's integrated intensity, its height when the area is
+// unknown.
+func peakArea(p diffraction.Peak) float64 {
+	if p.Area > 0 {
+		return p.Area
+	}
+	return p.Height
+}
+
+// unexplainedMask marks the points of fit within maskWidths FWHM of an
+// observed peak that fit leaves unexplained (explainPeaks), for fTest to
+// leave out; a peak of unknown width is given the median one.
+func unexplainedMask(fit *refine.Result, obs []diffraction.Peak, w []float64) []bool {
+	x := fit.TwoTheta
+	mask := make([]bool, len(x))
+	var median float64
+	for i, e := range explainPeaks(fit, obs, w) {
+		if !e.Unexplained {
+			continue
+		}
+		p := obs[i]
+		fw := p.FWHM
+		if !(fw > 0) {
+			if median == 0 {
+				median = medianFWHM(obs)
+			}
+			fw = median
+		}
+		half := maskWidths * fw
+		for j := sort.SearchFloat64s(x, p.TwoTheta-half); j < len(x) && x[j] <= p.TwoTheta+half; j++ {
+			mask[j] = true
+		}
+	}
+	return mask
+}
+
+// maskWidths is the half-width of the region unexplainedMask leaves out
+// around an unexplained peak, in FWHM: ±2 FWHM hold all of a Gaussian
+// line's area (but 2e-6) and 84 % of a Lorentzian's, whose tails beyond
+// are within the noise of most peaks.
+const maskWidths = 2
 
 // explainPeaks compares each observed peak with the refinement at its
 // position. Observed and calculated net intensities (above the refined

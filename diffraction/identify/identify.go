@@ -158,6 +158,12 @@ type Result struct {
 	// (Options.StandardWeight), the phases' fractions in the original
 	// sample and its amorphous or unidentified content.
 	Absolute *refine.Absolute
+	// Unidentified is, without an internal standard, the estimated weight
+	// fraction (0–1) of the crystalline matter behind the peaks the model
+	// leaves unexplained (unidentified); the phases' weight fractions
+	// (Fit.Phases[].WeightFraction and its ESD) are then Hill & Howard's
+	// times 1 − Unidentified, of the whole crystalline sample.
+	Unidentified float64
 }
 
 // Phase is one accepted phase.
@@ -551,8 +557,51 @@ func (r *runner) finish(res *Result, accepted []*candidate, nreq int, fit *refin
 			return fmt.Errorf("identify: %w", err)
 		}
 		res.Absolute = abs
+		return nil
+	}
+	if len(accepted) > 0 {
+		res.Unidentified = unidentified(res.Peaks, r.obs)
+		for i := range fit.Phases {
+			fit.Phases[i].WeightFraction *= 1 - res.Unidentified
+			fit.Phases[i].WeightFractionESD *= 1 - res.Unidentified
+		}
 	}
 	return nil
+}
+
+// ownShare is the share of a peak from which the model's phases own it
+// (unidentified): preferred orientation of platelets or needles makes a
+// line a few times stronger than a random powder's (the March–Dollase
+// factor at r = 0.5 is 2.8 along the preferred direction, W. A. Dollase
+// 1986, J. Appl. Cryst. 19, 267), not ten times.
+const ownShare = 0.1
+
+// unidentified estimates the weight fraction of the crystalline matter
+// whose peaks the model leaves unexplained, as the share of the observed
+// peaks' integrated intensity in those peaks (their unexplained part):
+// the degree-of-crystallinity assumption, that what is not identified
+// scatters as much per unit mass as what is (I. C. Madsen, N. V. Y.
+// Scarlett & A. Kern 2011, Z. Kristallogr. 226, 944, §2.1). Hill &
+// Howard's fractions, which sum to one over the refined phases, assume
+// instead that it weighs nothing — with half of a sample's mass in a phase
+// the database lacks, In2O3 and TiO2 weighed in at 30 and 20 % came out
+// 65 and 35 %; with the estimate, 28 and 15 %. A peak the model puts
+// ownShare of or more is not counted: it is a line of a phase of the
+// model whose height the model misses (preferred orientation not refined
+// along its direction, a structure's error), not another phase.
+func unidentified(ex []PeakExplanation, obs []diffraction.Peak) float64 {
+	var total, left float64
+	for i, e := range ex {
+		a := peakArea(obs[i])
+		total += a
+		if e.Unexplained && e.Explained < ownShare {
+			left += a * (1 - e.Explained)
+		}
+	}
+	if !(total > 0) {
+		return 0
+	}
+	return left / total
 }
 
 // backgroundTerms is the number of Chebyshev terms for a scan spanning
@@ -925,11 +974,11 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 	// The test the refined fit must pass.
 	// The parameters the trial adds: the new phase's own, and the axis
 	// when the trial is the first to refine it.
-	ft := fTest(cur, best.fit, lastPhase(best.fit).Parameters+max(best.fit.GlobalParameters-cur.GlobalParameters, 0), r.res)
+	ft := fTest(cur, best.fit, lastPhase(best.fit).Parameters+max(best.fit.GlobalParameters-cur.GlobalParameters, 0), r.res, r.w, unexplainedMask(best.fit, r.obs, r.w))
 	last := len(best.fit.Phases) - 1
 	sig := scaleSignificance(best.fit, last, r.res)
-	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained (match significance %.1f)",
-		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/chi2(cur), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks, best.c.evidence)
+	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%%s; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained (match significance %.1f)",
+		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/ft.Chi2, ft.leftOut(), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks, best.c.evidence)
 	r.tried[best.c.entry.ID] = true
 	switch {
 	case ft.P > r.opt.Alpha:
@@ -1088,12 +1137,12 @@ func (r *runner) backward(accepted []*candidate, cur *refine.Result, keep int) (
 		if err != nil {
 			return nil, nil, err
 		}
-		ft := fTest(without, cur, cur.Phases[i].Parameters, r.res)
+		ft := fTest(without, cur, cur.Phases[i].Parameters, r.res, r.w, unexplainedMask(cur, r.obs, r.w))
 		if ft.P <= r.opt.Alpha {
 			continue
 		}
-		r.decide(accepted[i].entry, Dropped, fmt.Sprintf("not needed once %s was accepted: without it Rwp %.4f → %.4f, χ² +%.2f %%, %s > α",
-			accepted[len(accepted)-1].entry.DisplayName(), cur.Rwp, without.Rwp, 100*ft.DChi2/chi2(without), pText(ft.P)))
+		r.decide(accepted[i].entry, Dropped, fmt.Sprintf("not needed once %s was accepted: without it Rwp %.4f → %.4f, χ² +%.2f %%%s, %s > α",
+			accepted[len(accepted)-1].entry.DisplayName(), cur.Rwp, without.Rwp, 100*ft.DChi2/(ft.Chi2-ft.DChi2), ft.leftOut(), pText(ft.P)))
 		return r.backward(rest, without, keep)
 	}
 	return accepted, cur, nil
@@ -1315,6 +1364,16 @@ func (r *runner) newPeaks(before []PeakExplanation, fit *refine.Result) (n, need
 // resolutionElements is the number of line widths in a 2θ range: the range
 // over the median FWHM of the observed peaks (0 without peaks).
 func resolutionElements(width float64, obs []diffraction.Peak) float64 {
+	m := medianFWHM(obs)
+	if m == 0 {
+		return 0
+	}
+	return width / m
+}
+
+// medianFWHM is the median FWHM of the peaks of known width, 0 when none
+// has one.
+func medianFWHM(obs []diffraction.Peak) float64 {
 	var w []float64
 	for _, p := range obs {
 		if p.FWHM > 0 {
@@ -1325,7 +1384,7 @@ func resolutionElements(width float64, obs []diffraction.Peak) float64 {
 		return 0
 	}
 	sort.Float64s(w)
-	return width / w[len(w)/2]
+	return w[len(w)/2]
 }
 
 // Thresholds of contradicted: the strongest lines of a phase are checked,

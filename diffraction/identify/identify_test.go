@@ -417,3 +417,59 @@ func TestChargeShort(t *testing.T) {
 		}
 	}
 }
+
+// TestFTestMask: a larger model that improves the fit only under a peak
+// it still leaves unexplained gains nothing once that peak's points are
+// left out; one that improves it elsewhere keeps its F. The residuals are
+// alternating ±1 counts on unit weights (Durbin–Watson 4: every point
+// independent), the smaller model misses 3 counts on points 40–59.
+func TestFTestMask(t *testing.T) {
+	const n = 200
+	w := make([]float64, n)
+	noise := make([]float64, n)
+	for i := range w {
+		w[i] = 1
+		noise[i] = float64(1 - 2*(i%2))
+	}
+	result := func(miss func(i int) float64) *refine.Result {
+		d := make([]float64, n)
+		for i := range d {
+			d[i] = noise[i] + miss(i)
+		}
+		return &refine.Result{N: n, P: 5, Difference: d}
+	}
+	small := result(func(i int) float64 {
+		if i >= 40 && i < 60 {
+			return 3
+		}
+		return 0
+	})
+	big := result(func(int) float64 { return 0 })
+	none := make([]bool, n)
+	// Over all points: Δχ² = Σ (4² − 1²) or (2² − 1²) over the 20 = 20·(16+4)/2 − 20 = 180,
+	// χ²_big = 200; F = (180/2)/(200/195) = 87.75.
+	ft := fTest(small, big, 2, 0, w, none)
+	if math.Abs(ft.DChi2-180) > 1e-9 || math.Abs(ft.F-87.75) > 1e-9 || ft.P > 1e-15 || ft.leftOut() != "" {
+		t.Errorf("unmasked: Δχ² %g, F %g, p %g, %q", ft.DChi2, ft.F, ft.P, ft.leftOut())
+	}
+	under := make([]bool, n)
+	for i := 35; i < 65; i++ {
+		under[i] = true
+	}
+	ft = fTest(small, big, 2, 0, w, under)
+	if ft.DChi2 != 0 || ft.P != 1 || ft.Points != 170 || ft.leftOut() != " (the 30 points of peaks still unexplained left out)" {
+		t.Errorf("masked: Δχ² %g, p %g, %d points, %q", ft.DChi2, ft.P, ft.Points, ft.leftOut())
+	}
+}
+
+// TestUnidentified: of peaks of areas 30, 20 and 50, the first unexplained
+// with nothing of the model under it, the second unexplained but with a
+// phase's line making 30 % of it (preferred orientation, not another
+// phase), the third explained: 30 % of the intensity is unidentified.
+func TestUnidentified(t *testing.T) {
+	obs := []diffraction.Peak{{Area: 30}, {Area: 20}, {Height: 50}}
+	ex := []PeakExplanation{{Unexplained: true}, {Unexplained: true, Explained: 0.3}, {Explained: 1}}
+	if got := unidentified(ex, obs); math.Abs(got-0.3) > 1e-12 {
+		t.Errorf("unidentified = %g, want 0.3", got)
+	}
+}

@@ -28,14 +28,18 @@ func chi2(r *refine.Result) float64 { return r.GoF * float64(r.N-r.P) }
 // in the model, or not in the database), and the lines of a pattern are
 // independent observations however much of it is still unexplained.
 func effectivePoints(r *refine.Result, res float64) float64 {
-	d := r.DurbinWatson
-	n := float64(r.N)
-	eff := n
+	return effective(r.DurbinWatson, r.N, r.P, res)
+}
+
+// effective is effectivePoints for n points with Durbin–Watson statistic
+// d, of a model of p parameters.
+func effective(d float64, n, p int, res float64) float64 {
+	eff := float64(n)
 	if d < 2 {
 		rho := 1 - max(d, 0)/2
-		eff = n * (1 - rho) / (1 + rho)
+		eff = eff * (1 - rho) / (1 + rho)
 	}
-	return min(max(eff, res, float64(r.P+1)), n)
+	return min(max(eff, res, float64(p+1)), float64(n))
 }
 
 // test is the outcome of comparing a model with a larger one that contains
@@ -46,28 +50,73 @@ type test struct {
 	DChi2  float64 // decrease of χ² (larger model better when positive)
 	DParam int     // parameters added
 	NEff   float64 // effective points of the larger model
+	// Chi2 is χ² of the smaller model over the Points counted, of the
+	// All points of the scan.
+	Chi2        float64
+	Points, All int
+}
+
+// leftOut says which points the test left out, "" when none: " (the 812
+// points of peaks still unexplained left out)".
+func (t test) leftOut() string {
+	if t.Points == t.All {
+		return ""
+	}
+	return fmt.Sprintf(" (the %d points of peaks still unexplained left out)", t.All-t.Points)
 }
 
 // fTest compares the refinement small with big, which has every parameter
-// (res: the pattern's resolution elements, see effectivePoints)
 // of small and dParam more: F = (Δχ²/ΔP)/(χ²_big/(N − P_big)) is the
 // statistic of the extra parameters (Hamilton 1965; Draper & Smith 1998,
 // §6.1), scaled by (N_eff − P)/(N − P), which counts the points as
-// independent only as far as the residuals are (effectivePoints), and P
-// its probability under the null hypothesis that the extra parameters
-// explain nothing, from the F distribution with ΔP and N_eff − P degrees of
+// independent only as far as the residuals are (effective; res: the
+// pattern's resolution elements, see effectivePoints), and P its
+// probability under the null hypothesis that the extra parameters explain
+// nothing, from the F distribution with ΔP and N_eff − P degrees of
 // freedom.
+//
+// The sums run over the points that mask leaves out (w: the points'
+// weights): the regions of the peaks the larger model still leaves
+// unexplained (unexplainedMask) are excluded, as a Rietveld refinement
+// excludes an unknown impurity's peaks. Their misfit belongs to a phase
+// neither model holds: counted, it would swell the noise that χ²_big
+// estimates, and hide a true phase beside a large unknown one; and a
+// candidate that takes a share of such a peak, which it then still leaves
+// unexplained, would be credited for fitting part of another phase's line
+// (VO2 took half the intensity of the missing La(OH)3 that way).
 //
 // The parameters added are counted by the caller, not as P_big − P_small:
 // the two refinements need not refine the same kinds (a trial does not
 // refine the instrument's widths that the full refinement before it did).
-func fTest(small, big *refine.Result, dParam int, res float64) test {
-	c0, c1 := chi2(small), chi2(big)
+func fTest(small, big *refine.Result, dParam int, res float64, w []float64, mask []bool) test {
+	var c0, c1, dw, prev float64
+	n := 0
+	for i, wi := range w {
+		if mask[i] {
+			continue
+		}
+		d0, d1 := small.Difference[i], big.Difference[i]
+		c0 += wi * d0 * d0
+		c1 += wi * d1 * d1
+		r := d1 * math.Sqrt(wi)
+		if n > 0 {
+			dw += (r - prev) * (r - prev)
+		}
+		prev = r
+		n++
+	}
 	// A phase whose cell and size are fixed still adds its scale.
-	t := test{DChi2: c0 - c1, DParam: max(dParam, 1), NEff: effectivePoints(big, res)}
-	dof := float64(big.N - big.P)
+	t := test{DChi2: c0 - c1, DParam: max(dParam, 1), Chi2: c0, Points: n, All: len(w)}
+
+	if !(c1 > 0) || n <= big.P+1 {
+		t.P = 1
+		return t
+	}
+	// The resolution elements of the points kept.
+	t.NEff = effective(dw/c1, n, big.P, res*float64(n)/float64(len(w)))
+	dof := float64(n - big.P)
 	dofEff := t.NEff - float64(big.P)
-	if !(c1 > 0) || dof < 1 || dofEff < 1 {
+	if dofEff < 1 {
 		t.P = 1
 		return t
 	}
