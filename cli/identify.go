@@ -170,7 +170,7 @@ func fitOf(id *identify.Result) *fitJSON {
 func unexplainedOf(a *analysis.Analysis) *unexplainedJSON {
 	id := a.Identification
 	u := &unexplainedJSON{Peaks: id.UnexplainedPeaks, StrongestRelIntensity: round(id.StrongestUnexplained, 1),
-		IntensityFraction: round(id.UnexplainedIntensity, 4), List: []unexplainedPeakJSON{}}
+		IntensityFraction: round(id.UnexplainedIntensity, 4), UnidentifiedWeightPercent: round(100*id.Unidentified, 2), List: []unexplainedPeakJSON{}}
 	for i, e := range id.Peaks {
 		if e.Unexplained {
 			p := a.Peaks[i]
@@ -234,6 +234,9 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 		if ab := id.Absolute; ab != nil {
 			fmt.Fprintf(w, "\nAmorphous or unidentified (internal standard): %s wt %%\n", analysis.PlusMinus(100*ab.Amorphous, 100*ab.AmorphousESD, 1))
 		}
+		if id.Unidentified > 0 {
+			fmt.Fprintf(w, "\nUnidentified (estimate): %.1f wt %% — the unexplained peaks, weighed as matter that scatters as much per unit mass as the identified phases.\n", 100*id.Unidentified)
+		}
 		writeUnresolved(w, id)
 	}
 	if id != nil {
@@ -246,8 +249,12 @@ func writeIdentifyText(w io.Writer, a *analysis.Analysis) error {
 					fmt.Fprintf(w, "  2θ %.3f°  d %.4f Å  I %.0f %%\n", p.TwoTheta, p.D, p.RelIntensity)
 				}
 			}
-			if id.Absolute == nil && slices.ContainsFunc(id.Phases, identify.Phase.Concluded) {
-				fmt.Fprintln(w, "The weight fractions are of the identified phases alone: a phase missing from the model takes its share from them all (--standard with --standard-weight gives absolute ones).")
+			switch {
+			case id.Absolute != nil || !slices.ContainsFunc(id.Phases, identify.Phase.Concluded):
+			case id.Unidentified > 0:
+				fmt.Fprintln(w, "The weight fractions are estimates: they count the unexplained peaks as unidentified matter (--standard with --standard-weight gives absolute ones).")
+			default:
+				fmt.Fprintln(w, "The weight fractions are of the identified phases alone: each unexplained peak lies on a line of theirs that the model makes too weak (--standard with --standard-weight gives absolute ones).")
 			}
 		} else {
 			fmt.Fprintf(w, "\nEvery peak is explained (%.1f %% of the peak intensity left over).\n", 100*id.UnexplainedIntensity)

@@ -139,12 +139,16 @@ type fitJSON struct {
 	Converged       bool    `json:"converged"`
 }
 
-// unexplainedJSON is what the model leaves unexplained.
+// unexplainedJSON is what the model leaves unexplained. Unidentified is
+// the estimated weight per cent of the matter behind it
+// (identify.Result.Unidentified), which the phases' weight_percent leave
+// out.
 type unexplainedJSON struct {
-	Peaks                 int                   `json:"peaks"`
-	StrongestRelIntensity float64               `json:"strongest_rel_intensity"`
-	IntensityFraction     float64               `json:"intensity_fraction"`
-	List                  []unexplainedPeakJSON `json:"list"`
+	Peaks                     int                   `json:"peaks"`
+	StrongestRelIntensity     float64               `json:"strongest_rel_intensity"`
+	IntensityFraction         float64               `json:"intensity_fraction"`
+	UnidentifiedWeightPercent float64               `json:"unidentified_weight_percent"`
+	List                      []unexplainedPeakJSON `json:"list"`
 }
 
 type unexplainedPeakJSON struct {
