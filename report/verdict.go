@@ -264,6 +264,10 @@ type Verdict struct {
 	// UnexplainedArea is the share of the summed net peak area in
 	// unexplained peaks, 0–1.
 	UnexplainedArea float64
+	// Unidentified is the estimated weight per cent of the matter behind
+	// the unexplained peaks (identify.Result.Unidentified), 0 when there
+	// is none or an internal standard measures it.
+	Unidentified float64
 	// Warnings say, in a sentence each, what a reader must not miss.
 	Warnings []string
 	// peaksWarning is the index in Warnings of the one about unexplained
@@ -295,6 +299,10 @@ func (in *Input) Verdict() Verdict {
 		v.Quantification = "whole-pattern (Rietveld) fit, Hill & Howard (1987)"
 		if d := in.Options.Fit.ParticleSize; d > 0 {
 			v.Quantification += fmt.Sprintf(", Brindley's microabsorption correction for grains of %s µm", num(d))
+		}
+		if u := in.Identification.Unidentified; u > 0 {
+			v.Unidentified = 100 * u
+			v.Quantification += "; the unexplained peaks weighed as unidentified matter that scatters as much per unit mass as the identified phases (an estimate)"
 		}
 	}
 	for _, a := range acc {
@@ -336,7 +344,11 @@ func (in *Input) Verdict() Verdict {
 	case v.Strongest >= unexplainedWarn || 100*v.UnexplainedArea >= unexplainedWarn:
 		v.peaksWarning = len(v.Warnings)
 		w := v.unexplainedText() + ": a phase may be missing"
-		if id := in.Identification; id == nil || id.Absolute == nil {
+		switch id := in.Identification; {
+		case id != nil && id.Absolute != nil:
+		case v.Unidentified > 0:
+			w += fmt.Sprintf(", of about %s wt %% by its intensity; the weight fractions are estimates (an internal standard gives absolute ones)", percent(v.Unidentified))
+		default:
 			w += ", and the weight fractions are of the identified phases alone (an internal standard gives absolute ones)"
 		}
 		v.Warnings = append(v.Warnings, w+".")
@@ -365,7 +377,8 @@ func (v Verdict) unexplainedText() string {
 
 // PhasesText lists the phases and amounts in one line: "Anatase (TiO2)
 // 72.4 ± 1.2 wt %, Bunsenite (NiO) 27.6 ± 1.2 wt %", or "none"; a phase
-// not concluded is marked "(chemistry open)".
+// not concluded is marked "(chemistry open)"; the estimate of what is
+// unidentified ends it ("unidentified ≈ 12 wt %").
 func (v Verdict) PhasesText() string {
 	if len(v.Phases) == 0 {
 		return "none identified"
@@ -376,6 +389,9 @@ func (v Verdict) PhasesText() string {
 		if p.Open != "" {
 			parts[i] += " (" + identify.ChemistryOpen + ")"
 		}
+	}
+	if v.Unidentified > 0 {
+		parts = append(parts, fmt.Sprintf("unidentified ≈ %s wt %%", percent(v.Unidentified)))
 	}
 	return strings.Join(parts, ", ")
 }
