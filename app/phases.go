@@ -254,10 +254,14 @@ func unexplainedText(e *entry) (string, widget.Importance) {
 	}
 	text := fmt.Sprintf("%d of %d peaks unexplained · %.1f %% of the intensity · strongest %.0f %%",
 		id.UnexplainedPeaks, n, 100*id.UnexplainedIntensity, id.StrongestUnexplained)
+	if id.Unidentified > 0 {
+		// identify weighs the unexplained peaks as unidentified matter.
+		text += fmt.Sprintf(" · unidentified ≈ %.0f wt %%", 100*id.Unidentified)
+	}
 	if id.StrongestUnexplained >= strongUnexplained {
-		if id.Absolute == nil {
+		if id.Absolute == nil && id.Unidentified == 0 {
 			// Hill & Howard's fractions are normalised over the phases
-			// refined: a missing phase takes its share from them all.
+			// refined.
 			text += " · wt % of the identified phases alone"
 		}
 		return text, widget.WarningImportance
@@ -790,6 +794,9 @@ func fitSummary(id *identify.Result) string {
 	}
 	if ab := id.Absolute; ab != nil {
 		s += " Amorphous or unidentified (internal standard): " + analysis.PlusMinus(100*ab.Amorphous, 100*ab.AmorphousESD, 1) + " wt %."
+	}
+	if u := id.Unidentified; u > 0 {
+		s += fmt.Sprintf(" Unidentified (estimate): %.1f wt %%, the unexplained peaks weighed as matter that scatters as much per unit mass as the identified phases.", 100*u)
 	}
 	return s
 }
