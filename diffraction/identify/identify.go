@@ -1709,7 +1709,10 @@ func closerCell(a, b *candidate, fa, fb *refine.PhaseResult) bool {
 	if !(start >= b.phase.CellBound-cellAgree) {
 		return false
 	}
-	return cellDeviation(a, fa) <= cellDeviation(b, fb)/2
+	// A deviation is infinite when an angle moved (cellCompatible): the
+	// lengths then say nothing, and two infinities are no comparison.
+	da := cellDeviation(a, fa)
+	return !math.IsInf(da, 1) && da <= cellDeviation(b, fb)/2
 }
 
 // lastPhase is the refined values of the last phase of a fit: a trial's

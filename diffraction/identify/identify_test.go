@@ -10,6 +10,7 @@ import (
 
 	"github.com/bragg-xrd/bragg/assets"
 	"github.com/bragg-xrd/bragg/diffraction"
+	"github.com/bragg-xrd/bragg/diffraction/crystal"
 	"github.com/bragg-xrd/bragg/diffraction/match"
 	"github.com/bragg-xrd/bragg/diffraction/peaks"
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
@@ -471,5 +472,30 @@ func TestUnidentified(t *testing.T) {
 	ex := []PeakExplanation{{Unexplained: true}, {Unexplained: true, Explained: 0.3}, {Explained: 1}}
 	if got := unidentified(ex, obs); math.Abs(got-0.3) > 1e-12 {
 		t.Errorf("unidentified = %g, want 0.3", got)
+	}
+}
+
+// TestCloserCell: between look-alikes that fit alike, a's lattice is the
+// one measured when b's cell was held at its bound (1 %) and a's database
+// cell is within half of b's distance from the refined one; when both
+// refined cells moved an angle by more than sameAngle, the lengths
+// compare nothing and neither is closer.
+func TestCloserCell(t *testing.T) {
+	mono := func(a, beta float64) crystal.Cell {
+		return crystal.Cell{A: a, B: 3.42, C: 5.13, Alpha: 90, Beta: beta, Gamma: 90}
+	}
+	look := func(c crystal.Cell) *candidate {
+		st := &crystal.Structure{Cell: c}
+		return &candidate{entry: &refdb.Phase{Structure: *st}, phase: &refine.Phase{Structure: st, CellBound: 0.01}}
+	}
+	fit := func(c crystal.Cell) *refine.PhaseResult { return &refine.PhaseResult{Cell: c} }
+	a, b := look(mono(4.684, 99.5)), look(mono(4.60, 99.5))
+	// Both refined to a = 4.6846 Å: a's database cell is 1e-4 away, b's
+	// held 1 % off at its bound.
+	if !closerCell(a, b, fit(mono(4.6846, 99.5)), fit(mono(4.646, 99.5))) {
+		t.Error("a's lattice, measured, not preferred")
+	}
+	if closerCell(a, b, fit(mono(4.6846, 98.5)), fit(mono(4.646, 98.5))) {
+		t.Error("refined angles 1° off: a preferred on lengths")
 	}
 }
