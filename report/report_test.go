@@ -742,3 +742,37 @@ func benchmarkFigure(b *testing.B, in Input) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestUnidentified: an identification that weighs its unexplained peaks
+// as 20 % unidentified matter (identify.Result.Unidentified; the phases
+// then 56 and 24 %) says so in the verdict, the quantification and the
+// peaks warning, and gives it a row of the Phases sheet, so that the
+// weight column sums to 100.
+func TestUnidentified(t *testing.T) {
+	in := testInput(1000)
+	n := in.Scan.Len()
+	fit := &refine.Result{TwoTheta: in.Scan.TwoTheta, Observed: in.Scan.Intensity, Background: make([]float64, n),
+		Calculated: in.Scan.Intensity, Difference: make([]float64, n), Phases: make([]refine.PhaseResult, 2)}
+	fit.Phases[0].WeightFraction, fit.Phases[1].WeightFraction = 0.56, 0.24
+	expl := make([]identify.PeakExplanation, len(in.Peaks))
+	for i := range expl {
+		expl[i] = identify.PeakExplanation{Explained: 1, Phases: []int{0}}
+	}
+	expl[0] = identify.PeakExplanation{Unexplained: true}
+	in.Identification = &identify.Result{Fit: fit, Phases: []identify.Phase{
+		{Entry: calcite(), Fit: &fit.Phases[0]}, {Entry: quartz(), Fit: &fit.Phases[1]},
+	}, Peaks: expl, UnexplainedPeaks: 1, StrongestUnexplained: 100, UnexplainedIntensity: 0.2, Unidentified: 0.2}
+	v := in.Verdict()
+	if got := v.PhasesText(); got != "Calcite (CaCO3) 56.0 wt %, Quartz (SiO2) 24.0 wt %, unidentified ≈ 20 wt %" {
+		t.Errorf("phases %q", got)
+	}
+	if !strings.Contains(v.Quantification, "unexplained peaks weighed as unidentified matter") ||
+		!strings.Contains(v.Warnings[v.peaksWarning], "a phase may be missing, of about 20 wt % by its intensity") {
+		t.Errorf("quantification %q, warnings %q", v.Quantification, v.Warnings)
+	}
+	f, _ := open(t, in, "unidentified.xlsx")
+	rows := rowsOf(t, f, SheetPhases)
+	if len(rows) < 4 || !strings.HasPrefix(rows[3], "3|Unidentified (estimate)|||the unexplained peaks, weighed by their intensity|20.0") {
+		t.Errorf("Phases rows:\n%s", strings.Join(rows, "\n"))
+	}
+}

@@ -94,6 +94,12 @@ func (b *book) phases() {
 		r = append(r, sg, cellText(st.Cell, nil, p.System), p.Source, citation(p), p.License)
 		rows = append(rows, r)
 	}
+	if u := b.v.Unidentified; u > 0 {
+		// What the unexplained peaks weigh, so that the column sums to 100.
+		r := make([]any, len(cols))
+		r[0], r[1], r[4], r[5] = len(rows)+1, "Unidentified (estimate)", "the unexplained peaks, weighed by their intensity", u
+		rows = append(rows, r)
+	}
 	n := "Conclusion: present, or chemistry open when look-alikes of other elements fit as well or better. Weight % by the " + b.v.Quantification + ". FOM 0–100 and matched lines from search-match (see Candidates). " +
 		"Δ cell: the change of the cell from the database's that lines the phase up with the data"
 	if fit {
