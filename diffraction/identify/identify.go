@@ -936,18 +936,57 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 			}
 		}
 	}
-	if best == nil {
-		return nil, nil, nil
-	}
-	// Among look-alike trials the data cannot tell from the best, the
-	// likelier phase; and a look-alike the peak search ranks more than
-	// fomMargin points above the best, whose better fit then owes more to
-	// the refinement's freedom than to its structure — the rule by which
-	// lookAlikes keeps an accepted phase, applied before one is accepted,
-	// so that the order of the trials does not decide. (Trials of
-	// different phases that happen to fit as well are not look-alikes:
-	// the other one's turn comes in the next step.)
+	// The best trial that passes the tests is accepted: one that fails
+	// leaves the others their turn (a candidate that lowers χ² most by
+	// taking part of peaks it still leaves unexplained gains nothing by
+	// the F test, which leaves those out, and must not hide one that
+	// explains peaks of its own).
 	oxide := r.oxide(accepted)
+	for best != nil {
+		var ft test
+		var sig float64
+		var reason string
+		best, ft, sig, reason = r.lookAlikeOf(trials, best, oxide, cur)
+		r.tried[best.c.entry.ID] = true
+		switch {
+		case ft.P > r.opt.Alpha:
+			r.decide(best.c.entry, Rejected, reason+fmt.Sprintf(": p > α = %g", r.opt.Alpha))
+		case sig < r.opt.MinScaleSigma:
+			r.decide(best.c.entry, NoScale, reason+fmt.Sprintf(": scale under %gσ", r.opt.MinScaleSigma))
+		default:
+			return r.accept(accepted, best, reason)
+		}
+		best.newPeaks = -1
+		best = bestTrial(trials)
+	}
+	return nil, nil, nil
+}
+
+// bestTrial is the trial of lowest χ² among those still in the running
+// (fitted, explaining the peaks they must: newPeaks ≥ needed), nil when
+// none is.
+func bestTrial(trials []trial) *trial {
+	var best *trial
+	for i := range trials {
+		t := &trials[i]
+		if t.err == nil && t.newPeaks >= t.needed && (best == nil || chi2(t.fit) < chi2(best.fit)) {
+			best = t
+		}
+	}
+	return best
+}
+
+// lookAlikeOf returns, for the best trial, the trial to test in its place
+// with its F test, the significance of its scale and the reason in words.
+// Among look-alike trials the data cannot tell from the best, the likelier
+// phase; and a look-alike the peak search ranks more than fomMargin points
+// above the best, whose better fit then owes more to the refinement's
+// freedom than to its structure — the rule by which lookAlikes keeps an
+// accepted phase, applied before one is accepted, so that the order of
+// the trials does not decide. (Trials of different phases that happen to
+// fit as well are not look-alikes: the other one's turn comes in the next
+// step.) A trial set aside for its look-alike is out of the running.
+func (r *runner) lookAlikeOf(trials []trial, best *trial, oxide bool, cur *refine.Result) (*trial, test, float64, string) {
 	for i := range trials {
 		t := &trials[i]
 		if t == best || t.err != nil || t.newPeaks < t.needed || !similar(t.c, best.c) {
@@ -960,6 +999,7 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 					t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, rankedBelow(t.c.fom-best.c.fom)))
 				r.tried[best.c.entry.ID] = true
 				keepOver(t.c, best.c, tp, bp, oxide)
+				best.newPeaks = -1
 				best = t
 			}
 			continue
@@ -968,6 +1008,7 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 			r.decide(best.c.entry, LookAlike, fmt.Sprintf("fits as well as its look-alike %s (Rwp %.4f against %.4f); %s is kept: %s",
 				t.c.entry.DisplayName(), best.fit.Rwp, t.fit.Rwp, t.c.entry.ID, whyLikelier(t.c, best.c, tp, bp, oxide)))
 			r.tried[best.c.entry.ID] = true
+			best.newPeaks = -1
 			best = t
 		}
 	}
@@ -975,24 +1016,20 @@ func (r *runner) step(accepted []*candidate, cur *refine.Result) (*candidate, *r
 	// The parameters the trial adds: the new phase's own, and the axis
 	// when the trial is the first to refine it.
 	ft := fTest(cur, best.fit, lastPhase(best.fit).Parameters+max(best.fit.GlobalParameters-cur.GlobalParameters, 0), r.res, r.w, unexplainedMask(best.fit, r.obs, r.w))
-	last := len(best.fit.Phases) - 1
-	sig := scaleSignificance(best.fit, last, r.res)
+	sig := scaleSignificance(best.fit, len(best.fit.Phases)-1, r.res)
 	reason := fmt.Sprintf("Rwp %.4f → %.4f, χ² −%.1f %%%s; F = %.3g with %d parameters and %.0f effective points (Durbin–Watson %.2f), %s; scale %.1fσ; explains %d peaks left unexplained (match significance %.1f)",
 		cur.Rwp, best.fit.Rwp, 100*ft.DChi2/ft.Chi2, ft.leftOut(), ft.F, ft.DParam, ft.NEff, best.fit.DurbinWatson, pText(ft.P), sig, best.newPeaks, best.c.evidence)
-	r.tried[best.c.entry.ID] = true
-	switch {
-	case ft.P > r.opt.Alpha:
-		r.decide(best.c.entry, Rejected, reason+fmt.Sprintf(": p > α = %g", r.opt.Alpha))
-		return nil, nil, nil
-	case sig < r.opt.MinScaleSigma:
-		r.decide(best.c.entry, NoScale, reason+fmt.Sprintf(": scale under %gσ", r.opt.MinScaleSigma))
-		return nil, nil, nil
-	}
+	return best, ft, sig, reason
+}
+
+// accept makes the trial best's phase part of the model.
+func (r *runner) accept(accepted []*candidate, best *trial, reason string) (*candidate, *refine.Result, error) {
 	// The first phase the data show is refined with every stage (the
 	// instrument's widths among them) before it is the current model;
 	// later ones keep the trial's quick refinement until the final one.
 	full := best.fit
 	if len(accepted) == len(r.opt.Require)+b2i(r.opt.Standard != "" && !slices.Contains(r.opt.Require, r.opt.Standard)) {
+		var err error
 		if full, err = r.fit(append(slices.Clip(accepted), best.c), best.fit, false); err != nil {
 			return nil, nil, err
 		}
