@@ -229,16 +229,23 @@ func TestCoincidentReflections(t *testing.T) {
 	}
 }
 
+// twoPhaseFit is a fit of in's scan that matches it exactly, with two
+// phases of weight fractions w0 and w1.
+func twoPhaseFit(in Input, w0, w1 float64) *refine.Result {
+	n := in.Scan.Len()
+	fit := &refine.Result{TwoTheta: in.Scan.TwoTheta, Observed: in.Scan.Intensity, Background: make([]float64, n),
+		Calculated: in.Scan.Intensity, Difference: make([]float64, n), Phases: make([]refine.PhaseResult, 2)}
+	fit.Phases[0].WeightFraction, fit.Phases[1].WeightFraction = w0, w1
+	return fit
+}
+
 // TestOpenChemistry reports an identification that leaves one phase's
 // chemistry open (identify.Phase.Unresolved: a look-alike of other
 // elements fits as well): the verdict marks it and warns, and the Phases
 // sheet says why, in the identification's words.
 func TestOpenChemistry(t *testing.T) {
 	in := testInput(1000)
-	n := in.Scan.Len()
-	fit := &refine.Result{TwoTheta: in.Scan.TwoTheta, Observed: in.Scan.Intensity, Background: make([]float64, n),
-		Calculated: in.Scan.Intensity, Difference: make([]float64, n), Phases: make([]refine.PhaseResult, 2)}
-	fit.Phases[0].WeightFraction, fit.Phases[1].WeightFraction = 0.7, 0.3
+	fit := twoPhaseFit(in, 0.7, 0.3)
 	cal, qz := calcite(), quartz()
 	cal.Structure.SpaceGroup = "R -3 c"
 	in.Identification = &identify.Result{Fit: fit, Phases: []identify.Phase{
@@ -750,10 +757,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // weight column sums to 100.
 func TestUnidentified(t *testing.T) {
 	in := testInput(1000)
-	n := in.Scan.Len()
-	fit := &refine.Result{TwoTheta: in.Scan.TwoTheta, Observed: in.Scan.Intensity, Background: make([]float64, n),
-		Calculated: in.Scan.Intensity, Difference: make([]float64, n), Phases: make([]refine.PhaseResult, 2)}
-	fit.Phases[0].WeightFraction, fit.Phases[1].WeightFraction = 0.56, 0.24
+	fit := twoPhaseFit(in, 0.56, 0.24)
 	expl := make([]identify.PeakExplanation, len(in.Peaks))
 	for i := range expl {
 		expl[i] = identify.PeakExplanation{Explained: 1, Phases: []int{0}}
