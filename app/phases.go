@@ -787,8 +787,12 @@ func fitSummary(id *identify.Result) string {
 	if r == nil {
 		return "No whole-pattern fit: the scan has no peaks to identify."
 	}
-	s := fmt.Sprintf("Whole-pattern fit of %d phases: Rwp %.2f %%, Rexp %.2f %%, GoF %.2f, Durbin–Watson %.2f; zero shift %s°, specimen displacement %s mm; %d points, %d parameters.",
-		len(id.Phases), 100*r.Rwp, 100*r.Rexp, r.GoF, r.DurbinWatson, withESD(r.Zero, r.ZeroESD), withESD(r.Displacement, r.DisplacementESD), r.N, r.P)
+	phases := fmt.Sprintf("%d phases", len(id.Phases))
+	if len(id.Phases) == 1 {
+		phases = "1 phase"
+	}
+	s := fmt.Sprintf("Whole-pattern fit of %s: Rwp %.2f %%, Rexp %.2f %%, GoF %.2f, Durbin–Watson %.2f; zero shift %s°, specimen displacement %s mm; %d points, %d parameters.",
+		phases, 100*r.Rwp, 100*r.Rexp, r.GoF, r.DurbinWatson, withESD(r.Zero, r.ZeroESD), withESD(r.Displacement, r.DisplacementESD), r.N, r.P)
 	if src := r.Instrument.Source; src != "" {
 		s += " Instrument: " + src + "."
 	}
