@@ -18,10 +18,21 @@ const (
 	ReasonContact = "close contact"   // two fully occupied atoms closer than a bond allows
 	ReasonDensity = "density"         // the calculated density is not the stated one, or impossible
 	ReasonVolume  = "volume per atom" // the cell volume per non-H atom is outside what solids have
+	ReasonErratum = "known error"     // a structure of a public database known to be wrong (errata)
 )
 
 // Reasons lists the gate's reasons in the order Check tests them.
-var Reasons = []string{ReasonFormula, ReasonContact, ReasonDensity, ReasonVolume}
+var Reasons = []string{ReasonErratum, ReasonFormula, ReasonContact, ReasonDensity, ReasonVolume}
+
+// errata are structures of the public databases that pass every test of
+// the gate but are known to be wrong, by COD ID, with the evidence: a
+// file whose cell is another compound's is self-consistent (its stated
+// density is computed from the same cell) and can only be caught by
+// knowing the compound.
+var errata = map[string]string{
+	// AMCSD 0010999, from Wyckoff (1963), vol. 1, p. 85.
+	"9008668": "LiH with a = 4.0271 Å, the cell of LiF (4.027 Å); LiH's is about 4.08 Å (NCrystal's LiH entry 4.0735 Å): in a LiF sample it takes LiF's place",
+}
 
 // GateError is a structure refused by the sanity gate.
 type GateError struct {
@@ -100,6 +111,7 @@ const (
 // Check applies the sanity gate to a structure and returns a *GateError
 // naming the first test it fails, or nil:
 //
+//   - known error: the structure is one of the errata.
 //   - formula: when the file states its formula (_chemical_formula_sum,
 //     or COD's copy of the authors' one), each element of the expanded
 //     cell (occupancies summed) must be the stated count × Z within
@@ -118,6 +130,9 @@ const (
 //   - volume per atom: V / (non-H atoms in the cell) within
 //     volumePerAtomMin–volumePerAtomMax.
 func Check(s *crystal.Structure) error {
+	if why, ok := errata[s.CODID]; ok {
+		return &GateError{ReasonErratum, why}
+	}
 	comp := s.Composition()
 	stated, hasSum := statedFormula(s)
 	missingH := 0.0
