@@ -78,6 +78,8 @@ func TestCheck(t *testing.T) {
 			s.Sites[0].Element, s.Sites[1].Element = "Pb", "I"
 			s.Cell.A, s.Cell.B, s.Cell.C = 1.9*5.6402, 1.9*5.6402, 1.9*5.6402
 		}, ReasonVolume},
+		// A sound halite under the COD ID of an erratum.
+		{"known error", func(s *crystal.Structure) { s.CODID = "9008668" }, ReasonErratum},
 	}
 	for _, c := range cases {
 		s := *ok
