@@ -170,11 +170,12 @@ func sheetFigure(in *Input) ([]byte, error) {
 
 // Colours of the curves; the phases have theirs from internal/palette.
 var (
-	observedColor   = color.RGBA{0x20, 0x20, 0x20, 0xff}
-	backgroundColor = color.RGBA{0x99, 0x99, 0x99, 0xff}
-	calculatedColor = color.RGBA{0x1f, 0x77, 0xb4, 0xff}
-	differenceColor = color.RGBA{0x60, 0x60, 0x60, 0xff}
-	peakColor       = color.RGBA{0xc0, 0x00, 0x60, 0xff}
+	observedColor    = color.RGBA{0x20, 0x20, 0x20, 0xff}
+	backgroundColor  = color.RGBA{0x99, 0x99, 0x99, 0xff}
+	calculatedColor  = color.RGBA{0x1f, 0x77, 0xb4, 0xff}
+	differenceColor  = color.RGBA{0x60, 0x60, 0x60, 0xff}
+	peakColor        = color.RGBA{0xc0, 0x00, 0x60, 0xff}
+	unexplainedColor = color.RGBA{0x00, 0x00, 0x00, 0xff} // no phase's colour (internal/palette)
 )
 
 // figureOf is the figure of a valid input: the scan and its background,
@@ -186,6 +187,7 @@ func figureOf(in *Input, opt FigureOptions) *figure.Figure {
 	f := &figure.Figure{
 		XTitle: "2θ (°), " + wavelengthShort(s.Wavelength), YTitle: "Intensity (" + s.Units() + ")",
 		Lambda: in.lambda(), MarkerName: "Peaks", MarkerColor: peakColor, Labels: !opt.NoLabels,
+		UnexplainedName: "Unexplained peaks", UnexplainedColor: unexplainedColor,
 	}
 	switch opt.Title {
 	case "":
@@ -211,12 +213,14 @@ func figureOf(in *Input, opt FigureOptions) *figure.Figure {
 		f.Curves = append(f.Curves, curve("Observed", s.Intensity, observedColor, 0.6, false))
 	}
 	lo, hi := s.TwoTheta[0], s.TwoTheta[s.Len()-1]
+	acc := in.accepted()
+	explained := in.explained(acc)
 	for i, top := range in.peakTops() {
 		if p := in.Peaks[i]; p.TwoTheta >= lo && p.TwoTheta <= hi {
-			f.Markers = append(f.Markers, figure.Marker{TwoTheta: p.TwoTheta, Y: top})
+			f.Markers = append(f.Markers, figure.Marker{TwoTheta: p.TwoTheta, Y: top, Unexplained: !explained[i]})
 		}
 	}
-	for i, a := range in.accepted() {
+	for i, a := range acc {
 		f.Sticks = append(f.Sticks, figure.StickRow{Name: phaseLabel(a.phase), Color: palette.Phase(i), Sticks: in.sticks(a)})
 	}
 	return f

@@ -754,7 +754,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // as 20 % unidentified matter (identify.Result.Unidentified; the phases
 // then 56 and 24 %) says so in the verdict, the quantification and the
 // peaks warning, and gives it a row of the Phases sheet, so that the
-// weight column sums to 100.
+// weight column sums to 100; the figure marks the unexplained peak apart.
 func TestUnidentified(t *testing.T) {
 	in := testInput(1000)
 	fit := twoPhaseFit(in, 0.56, 0.24)
@@ -773,6 +773,16 @@ func TestUnidentified(t *testing.T) {
 	if !strings.Contains(v.Quantification, "unexplained peaks weighed as unidentified matter") ||
 		!strings.Contains(v.Warnings[v.peaksWarning], "a phase may be missing, of about 20 wt % by its intensity") {
 		t.Errorf("quantification %q, warnings %q", v.Quantification, v.Warnings)
+	}
+	// The figure marks the unexplained peak apart.
+	var marked []float64
+	for _, m := range figureOf(&in, FigureOptions{}).Markers {
+		if m.Unexplained {
+			marked = append(marked, m.TwoTheta)
+		}
+	}
+	if len(marked) != 1 || marked[0] != in.Peaks[0].TwoTheta {
+		t.Errorf("unexplained markers at %v, want the first peak's %g", marked, in.Peaks[0].TwoTheta)
 	}
 	f, _ := open(t, in, "unidentified.xlsx")
 	rows := rowsOf(t, f, SheetPhases)

@@ -59,6 +59,10 @@ type Figure struct {
 	// MarkerName names the markers in the legend.
 	MarkerName  string
 	MarkerColor color.Color
+	// UnexplainedName and UnexplainedColor name and colour the markers
+	// of the peaks no phase explains (Marker.Unexplained).
+	UnexplainedName  string
+	UnexplainedColor color.Color
 	// Difference, when not nil, is drawn in a strip under the pattern
 	// (obs − calc of a fit), on a linear scale of its own.
 	Difference *Curve
@@ -82,8 +86,12 @@ type Curve struct {
 	Dashed bool
 }
 
-// Marker marks a peak of the main scan at 2θ (degrees) and intensity Y.
-type Marker struct{ TwoTheta, Y float64 }
+// Marker marks a peak of the main scan at 2θ (degrees) and intensity Y;
+// Unexplained sets apart a peak that no phase explains.
+type Marker struct {
+	TwoTheta, Y float64
+	Unexplained bool
+}
 
 // StickRow is the stick pattern of one phase: refdb.Phase.Sticks at the
 // figure's wavelength, heights relative to the strongest.
@@ -316,22 +324,30 @@ func (f *Figure) draw(dc draw.Canvas, dpi float64, ground bool) error {
 			legend.Add(c.Name, l)
 		}
 	}
-	if len(f.Markers) > 0 {
-		lift := 0.03 * (yhi - ylo)
-		pts := make(plotter.XYs, 0, len(f.Markers))
+	// The peaks, then those no phase explains on top, in their colour.
+	lift := 0.03 * (yhi - ylo)
+	for _, unexplained := range []bool{false, true} {
+		var pts plotter.XYs
 		for _, m := range f.Markers {
-			if x := f.X.Coord(m.TwoTheta, f.Lambda); x >= xlo && x <= xhi {
+			if x := f.X.Coord(m.TwoTheta, f.Lambda); m.Unexplained == unexplained && x >= xlo && x <= xhi {
 				pts = append(pts, plotter.XY{X: x, Y: f.Y.Coord(m.Y, floor) + lift})
 			}
+		}
+		if len(pts) == 0 {
+			continue
 		}
 		sc, err := plotter.NewScatter(pts)
 		if err != nil {
 			return fmt.Errorf("figure: markers: %w", err)
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: f.MarkerColor, Radius: vg.Points(3), Shape: downTriangle{}}
+		col, name := f.MarkerColor, f.MarkerName
+		if unexplained {
+			col, name = f.UnexplainedColor, f.UnexplainedName
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: downTriangle{}}
 		main.data = append(main.data, sc)
-		if f.MarkerName != "" {
-			legend.Add(f.MarkerName, sc)
+		if name != "" {
+			legend.Add(name, sc)
 		}
 	}
 	for _, r := range f.Sticks {

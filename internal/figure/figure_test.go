@@ -279,3 +279,40 @@ func TestImageSize(t *testing.T) {
 		}
 	}
 }
+
+// TestUnexplainedMarkers: a marker set apart as unexplained is drawn in
+// UnexplainedColor, the others in MarkerColor, and both are in the
+// legend.
+func TestUnexplainedMarkers(t *testing.T) {
+	f := testFigure()
+	f.Sticks, f.Difference, f.Labels = nil, nil, false
+	un := color.NRGBA{0x10, 0xc0, 0x10, 0xff} // a green no curve of testFigure has
+	f.UnexplainedName, f.UnexplainedColor = "Unexplained peaks", un
+	f.Markers[0].Unexplained = true
+	img, err := f.Image(1000, 600, DPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(col [3]uint8, left bool) int {
+		n := 0
+		b := img.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := img.RGBAAt(x, y)
+				if (x < b.Max.X*3/4) == left && near(c.R, col[0]) && near(c.G, col[1]) && near(c.B, col[2]) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	red := [3]uint8{0xd6, 0x27, 0x28}
+	// Left of the legend: one green triangle, the other peaks red; in the
+	// legend a triangle of each.
+	if g, r := count(rgb(un), true), count(red, true); g < 10 || r < 2*g {
+		t.Errorf("plot: %d unexplained-colour pixels, %d peak-colour pixels", g, r)
+	}
+	if g, r := count(rgb(un), false), count(red, false); g < 10 || r < 10 {
+		t.Errorf("legend: %d unexplained-colour pixels, %d peak-colour pixels", g, r)
+	}
+}
