@@ -80,3 +80,20 @@ func fitOf(e *entry) *Fit {
 		return name, palette.Phase(extra - 1)
 	})
 }
+
+// unexplainedOf flags, for each peak of e's analysis, whether the
+// whole-pattern identification leaves it unexplained; nil without one.
+func unexplainedOf(e *entry) []bool {
+	if e == nil || e.a == nil {
+		return nil
+	}
+	var out []bool
+	for i := range e.a.Peaks {
+		x, ok := e.peakExplanation(i)
+		if !ok {
+			return nil
+		}
+		out = append(out, x.Unexplained)
+	}
+	return out
+}

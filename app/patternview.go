@@ -56,8 +56,11 @@ type PatternView struct {
 	Color      color.NRGBA        // of the data trace; the zero value is the theme's
 	Background []float64          // one value per point of Scan, or nil
 	Peaks      []diffraction.Peak // marked with a tick above the trace
-	Overlays   []Overlay          // reference sticks, one pane row each, in legend order
-	Traces     []Trace            // other scans, drawn under Scan
+	// Unexplained, when as long as Peaks, sets apart the peaks no phase
+	// explains: their ticks have a colour of their own.
+	Unexplained []bool
+	Overlays    []Overlay // reference sticks, one pane row each, in legend order
+	Traces      []Trace   // other scans, drawn under Scan
 	// Offset separates the traces of a waterfall: trace i (Scan is 0) is
 	// lifted by i·Offset times the height of Scan on the intensity scale.
 	// 0 overlays them.
@@ -123,6 +126,22 @@ const (
 	dragY               // zooms the intensity (over the intensity labels)
 )
 
+// unexplained reports whether the i-th peak is set apart as unexplained.
+func (v *PatternView) unexplained(i int) bool {
+	return len(v.Unexplained) == len(v.Peaks) && v.Unexplained[i]
+}
+
+// unexplainedPeaks counts the peaks set apart as unexplained.
+func (v *PatternView) unexplainedPeaks() int {
+	n := 0
+	for i := range v.Peaks {
+		if v.unexplained(i) {
+			n++
+		}
+	}
+	return n
+}
+
 // NewPatternView returns an empty view.
 func NewPatternView() *PatternView {
 	v := &PatternView{Selected: -1, grab: -1, Empty: "Open a scan: File ▸ Open… (Ctrl+O)"}
@@ -134,7 +153,7 @@ func NewPatternView() *PatternView {
 // fit and the selection.
 func (v *PatternView) SetScan(s *diffraction.Scan, background []float64, peaks []diffraction.Peak) {
 	v.Scan, v.Background, v.Peaks = s, background, peaks
-	v.Overlays, v.Fit = nil, nil
+	v.Overlays, v.Fit, v.Unexplained = nil, nil, nil
 	v.XMin, v.XMax, v.YMin, v.YMax = 0, 0, 0, 0
 	v.Selected = -1
 	v.Refresh()

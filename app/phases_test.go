@@ -114,6 +114,13 @@ func TestPhaseControl(t *testing.T) {
 	if got := e.peakCell(1, 3); got != "unexplained" { // calcite's 104 at 23.0°
 		t.Errorf("peak 2 explained by %q, want unexplained", got)
 	}
+	// The plot sets the 14 apart: their ticks, and a legend entry.
+	if n := u.view.unexplainedPeaks(); n != 14 || !u.view.unexplained(1) {
+		t.Errorf("the plot sets %d peaks apart (peak 2: %v), want 14", n, u.view.unexplained(1))
+	}
+	if !slices.ContainsFunc(u.view.r.legendEntries(), func(l legendEntry) bool { return l.name == "Unexplained (14)" }) {
+		t.Errorf("legend %v lacks the unexplained peaks", u.view.r.legendEntries())
+	}
 	if got := candCell(e.rows[rowOf(e, calcite.ID)], candStatus); got != userRejects {
 		t.Errorf("calcite's status %q", got)
 	}

@@ -51,8 +51,9 @@ func (v *PatternView) Figure() (*figure.Figure, error) {
 	}
 	if len(v.Peaks) > 0 {
 		f.MarkerName = fmt.Sprintf("Peaks (%d)", len(v.Peaks))
-		for _, p := range v.Peaks {
-			f.Markers = append(f.Markers, figure.Marker{TwoTheta: p.TwoTheta, Y: v.Scan.IntensityAt(p.TwoTheta)})
+		f.UnexplainedName, f.UnexplainedColor = fmt.Sprintf("Unexplained (%d)", v.unexplainedPeaks()), pal.unexplained
+		for i, p := range v.Peaks {
+			f.Markers = append(f.Markers, figure.Marker{TwoTheta: p.TwoTheta, Y: v.Scan.IntensityAt(p.TwoTheta), Unexplained: v.unexplained(i)})
 		}
 	}
 	for _, o := range v.Overlays {

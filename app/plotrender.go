@@ -19,6 +19,9 @@ import (
 // scheme holds the plot's colours for the current theme variant.
 type scheme struct {
 	bg, frame, grid, trace, backg, marker, selected, calc, diff color.RGBA
+	// unexplained marks the peaks no phase explains: the calculated
+	// curve's ink, which no phase and no marker has.
+	unexplained color.RGBA
 }
 
 // The schemes of the light and the dark theme; an exported figure is
@@ -29,14 +32,14 @@ var (
 		grid: color.RGBA{0xea, 0xea, 0xea, 0xff}, trace: color.RGBA{0x1f, 0x3f, 0x9f, 0xff},
 		backg: color.RGBA{0xa0, 0xa0, 0xa0, 0xff}, marker: color.RGBA{0xd6, 0x27, 0x28, 0xff},
 		selected: color.RGBA{0xff, 0x9f, 0x00, 0xff}, calc: color.RGBA{0x10, 0x10, 0x10, 0xff},
-		diff: color.RGBA{0x60, 0x60, 0x60, 0xff},
+		diff: color.RGBA{0x60, 0x60, 0x60, 0xff}, unexplained: color.RGBA{0x10, 0x10, 0x10, 0xff},
 	}
 	darkScheme = scheme{
 		bg: color.RGBA{0x1e, 0x1f, 0x24, 0xff}, frame: color.RGBA{0xc8, 0xc8, 0xc8, 0xff},
 		grid: color.RGBA{0x34, 0x36, 0x3c, 0xff}, trace: color.RGBA{0x8a, 0xb4, 0xf8, 0xff},
 		backg: color.RGBA{0x90, 0x90, 0x90, 0xff}, marker: color.RGBA{0xff, 0x6b, 0x6b, 0xff},
 		selected: color.RGBA{0xff, 0xd5, 0x4f, 0xff}, calc: color.RGBA{0xf0, 0xf0, 0xf0, 0xff},
-		diff: color.RGBA{0xa8, 0xa8, 0xa8, 0xff},
+		diff: color.RGBA{0xa8, 0xa8, 0xa8, 0xff}, unexplained: color.RGBA{0xf0, 0xf0, 0xf0, 0xff},
 	}
 )
 
@@ -591,6 +594,9 @@ func (r *patternRenderer) legendEntries() []legendEntry {
 	if len(v.Peaks) > 0 {
 		e = append(e, legendEntry{fmt.Sprintf("Peaks (%d)", len(v.Peaks)), r.pal.marker, true})
 	}
+	if n := v.unexplainedPeaks(); n > 0 {
+		e = append(e, legendEntry{fmt.Sprintf("Unexplained (%d)", n), r.pal.unexplained, true})
+	}
 	seen := map[string]bool{}
 	for _, o := range v.Overlays {
 		seen[o.Name] = true
@@ -840,6 +846,9 @@ func (r *patternRenderer) draw(w, h int) image.Image {
 		x := int(tr.px(cx))
 		y := int(math.Round(tr.py(v.Scan.IntensityAt(p.TwoTheta))))
 		col, wid := r.pal.marker, lw+1
+		if v.unexplained(i) {
+			col = r.pal.unexplained
+		}
 		if i == v.Selected {
 			col = r.pal.selected
 			c.vrun(x, 0, mainH-1, lw, col)

@@ -577,6 +577,7 @@ func (u *UI) updateOverlays() {
 	}
 	u.view.Overlays = ov
 	u.view.Fit = fitOf(u.current)
+	u.view.Unexplained = unexplainedOf(u.current)
 	u.updateTraces()
 	u.view.Refresh()
 }
