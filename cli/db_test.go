@@ -172,7 +172,7 @@ func TestDBCollections(t *testing.T) {
 	if _, out, _ := run("db", "collections"); !regexp.MustCompile(`my-lab +1 +no \(disabled\)`).MatchString(out) {
 		t.Errorf("disabled collection listed as:\n%s", out)
 	}
-	if _, out, _ := run("db", "stats"); !strings.Contains(out, "refused by the sanity gate: 51 (known error 1, formula 19, close contact 18, density 8, volume per atom 5), see docs/refused.md") {
+	if _, out, _ := run("db", "stats"); !strings.Contains(out, "refused by the sanity gate: 52 (known error 2, formula 19, close contact 18, density 8, volume per atom 5), see docs/refused.md") {
 		t.Errorf("stats:\n%s", out)
 	}
 	if rc, _, _ := run("db", "collections", "remove", "my-lab"); rc != 0 {

@@ -25,13 +25,24 @@ const (
 var Reasons = []string{ReasonErratum, ReasonFormula, ReasonContact, ReasonDensity, ReasonVolume}
 
 // errata are structures of the public databases that pass every test of
-// the gate but are known to be wrong, by COD ID, with the evidence: a
+// the gate but are known to be wrong, by database ID, with the evidence: a
 // file whose cell is another compound's is self-consistent (its stated
-// density is computed from the same cell) and can only be caught by
-// knowing the compound.
+// density, if any, is computed from the same cell) and can only be caught
+// by knowing the compound.
 var errata = map[string]string{
 	// AMCSD 0010999, from Wyckoff (1963), vol. 1, p. 85.
-	"9008668": "LiH with a = 4.0271 Å, the cell of LiF (4.027 Å); LiH's is about 4.08 Å (NCrystal's LiH entry 4.0735 Å): in a LiF sample it takes LiF's place",
+	"cod:9008668": "LiH with a = 4.0271 Å, the cell of LiF (4.027 Å); LiH's is about 4.08 Å (NCrystal's LiH entry 4.0735 Å): in a LiF sample it takes LiF's place",
+	// The AFLOW Library's skutterudite as pymatgen distributes it
+	// (aflow_prototypes.json) has the lattice of Al12W, the prototype
+	// of the same space group before it.
+	"aflow:coas3-a3b-ci32-204-g-c": "CoAs3 (skutterudite) with a = 7.58 Å, the cell of Al12W; skutterudite's, in the refinement the entry cites (Mandel & Donohue 1971), is about 8.20 Å",
+}
+
+// Erratum returns why the entry id is known to be wrong (errata), or ok
+// false.
+func Erratum(id string) (why string, ok bool) {
+	why, ok = errata[id]
+	return why, ok
 }
 
 // GateError is a structure refused by the sanity gate.
@@ -130,7 +141,7 @@ const (
 //   - volume per atom: V / (non-H atoms in the cell) within
 //     volumePerAtomMin–volumePerAtomMax.
 func Check(s *crystal.Structure) error {
-	if why, ok := errata[s.CODID]; ok {
+	if why, ok := Erratum("cod:" + s.CODID); ok && s.CODID != "" {
 		return &GateError{ReasonErratum, why}
 	}
 	comp := s.Composition()

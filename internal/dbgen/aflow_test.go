@@ -12,10 +12,12 @@ import (
 )
 
 // refusedAFLOW are the transcribed AFLOW prototypes that the sanity gate
-// refuses, each checked by hand: atoms closer than any bond. The Library's
-// structures as pymatgen distributes them put them there (BC8 Si with
-// a = 4.12 Å, where Crain et al. 1995 give 6.636 Å: 10.7 g/cm³).
+// refuses, each checked by hand: atoms closer than any bond, which the
+// Library's structures as pymatgen distributes them put there (BC8 Si with
+// a = 4.12 Å, where Crain et al. 1995 give 6.636 Å: 10.7 g/cm³), or an
+// erratum.
 var refusedAFLOW = map[string]string{
+	"cif/aflow/CoAs3_A3B_cI32_204_g_c.cif":    "an erratum (refdb.Erratum): Al12W's cell, 7.58 Å for 8.20 Å",
 	"cif/aflow/GeS2_AB2_oF72_43_ab_3b.cif":    "S–S 1.28 Å (the S–S bond is 2.05 Å)",
 	"cif/aflow/MgNi2_AB2_hP24_194_ef_fgh.cif": "Mg–Mg 1.46 Å (about 3 Å in the Laves phase)",
 	"cif/aflow/NiSbS_ABC_cP12_198_a_a_a.cif":  "Ni–Sb 1.03 Å",

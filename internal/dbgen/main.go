@@ -312,6 +312,10 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 		}
 	}
 	s, repair, err := refdb.Vet(s)
+	if why, ok := refdb.Erratum(id); ok && err == nil {
+		// An erratum outside COD, which Vet knows by the COD ID alone.
+		err = &refdb.GateError{Reason: refdb.ReasonErratum, Detail: why}
+	}
 	if err != nil {
 		p.ID, p.Source = id, srcPath
 		return p, 0, err
