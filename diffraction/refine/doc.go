@@ -61,8 +61,8 @@
 // dependent on others are detected by pivoted Cholesky factorisation of
 // the normal matrix, fixed and reported; a stage that cannot improve
 // stops with the best state reached. The first stage that refines cells
-// runs first on broadened lines (Options.CoarseWidth), so that cells
-// 2 % off still converge. Standard uncertainties come from the inverse
+// runs first on broadened lines (Options.CoarseWidth), with the line
+// profile held, so that cells 2 % off still converge. Standard uncertainties come from the inverse
 // normal matrix scaled by GoF = χ²/(N−P).
 //
 // The zero shift is held by default: it is nearly collinear with the
