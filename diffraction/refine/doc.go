@@ -62,8 +62,9 @@
 // the normal matrix, fixed and reported; a stage that cannot improve
 // stops with the best state reached. The first stage that refines cells
 // runs first on broadened lines (Options.CoarseWidth), with the line
-// profile held, so that cells 2 % off still converge. Standard uncertainties come from the inverse
-// normal matrix scaled by GoF = χ²/(N−P).
+// profile held, so that cells 2 % off still converge. Standard
+// uncertainties come from the inverse normal matrix scaled by GoF =
+// χ²/(N−P).
 //
 // The zero shift is held by default: it is nearly collinear with the
 // specimen displacement (see DefaultStages); FitInstrument determines it
