@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -309,6 +310,9 @@ func (f *Figure) draw(dc draw.Canvas, dpi float64, ground bool) error {
 	legend.ThumbnailWidth = vg.Points(18)
 	legend.Padding = vg.Points(2)
 	legend.TextStyle.Font.Typeface, legend.TextStyle.Font.Variant = "Liberation", "Sans"
+	// The legend's column is at most legendShare of the width: a name
+	// wider than its text room is shortened to fit (fitText).
+	room := legendShare*dc.Size().X - legendMargin - legend.ThumbnailWidth - legend.TextStyle.Rectangle(" ").Max.X
 
 	main := panel{p: newPanel(f.Title)}
 	main.p.Y.Label.Text = f.yTitle()
@@ -321,7 +325,7 @@ func (f *Figure) draw(dc draw.Canvas, dpi float64, ground bool) error {
 		}
 		main.data = append(main.data, l)
 		if c.Name != "" {
-			legend.Add(c.Name, l)
+			legend.Add(fitText(legend.TextStyle, c.Name, room), l)
 		}
 	}
 	// The peaks, then those no phase explains on top, in their colour.
@@ -347,15 +351,15 @@ func (f *Figure) draw(dc draw.Canvas, dpi float64, ground bool) error {
 		sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: downTriangle{}}
 		main.data = append(main.data, sc)
 		if name != "" {
-			legend.Add(name, sc)
+			legend.Add(fitText(legend.TextStyle, name, room), sc)
 		}
 	}
 	for _, r := range f.Sticks {
-		legend.Add(r.Name, stickThumb{r.Color})
+		legend.Add(fitText(legend.TextStyle, r.Name, room), stickThumb{r.Color})
 	}
 
 	// The legend takes a column at the right, never over the data.
-	lw := min(legend.Rectangle(dc).Size().X+vg.Points(24), 0.4*dc.Size().X)
+	lw := min(legend.Rectangle(dc).Size().X+legendMargin, legendShare*dc.Size().X)
 	lc := draw.Crop(dc, dc.Size().X-lw+vg.Points(6), 0, 0, 0)
 	dc = draw.Crop(dc, 0, -lw, 0, 0)
 
@@ -432,6 +436,34 @@ func (f *Figure) draw(dc draw.Canvas, dpi float64, ground bool) error {
 	legend.YOffs = -main.p.Title.TextStyle.Height(main.p.Title.Text) - main.p.Title.Padding - vg.Points(6)
 	legend.Draw(lc)
 	return nil
+}
+
+// legendShare is the largest part of the figure's width the legend takes,
+// legendMargin the room around its entries.
+const (
+	legendShare  = 0.4
+	legendMargin = vg.Length(24)
+)
+
+// fitText returns s when it is at most room wide in sty, otherwise s
+// shortened with an ellipsis to fit: a trailing parenthesised part (a
+// phase's formula, "Name (Formula)") is kept and the text before it cut
+// when the part takes at most half the room, else the end is cut.
+func fitText(sty text.Style, s string, room vg.Length) string {
+	if sty.Rectangle(s).Max.X <= room {
+		return s
+	}
+	head, tail := s, ""
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") && sty.Rectangle("… "+s[i+1:]).Max.X <= room/2 {
+		head, tail = s[:i], s[i:]
+	}
+	r := []rune(head)
+	for n := len(r) - 1; n > 0; n-- {
+		if t := strings.TrimRight(string(r[:n]), " ") + "…" + tail; sty.Rectangle(t).Max.X <= room {
+			return t
+		}
+	}
+	return "…" + tail
 }
 
 // yTitle is the intensity axis title with the scale.

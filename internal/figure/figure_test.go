@@ -14,6 +14,8 @@ import (
 
 	"github.com/bragg-xrd/bragg/diffraction/refdb"
 	"github.com/bragg-xrd/bragg/internal/palette"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // quartz is quartz's strongest lines, indexed (d in Å, I relative).
@@ -314,5 +316,62 @@ func TestUnexplainedMarkers(t *testing.T) {
 	}
 	if g, r := count(rgb(un), false), count(red, false); g < 10 || r < 10 {
 		t.Errorf("legend: %d unexplained-colour pixels, %d peak-colour pixels", g, r)
+	}
+}
+
+// TestLegendLongNames: a phase name longer than the legend's column (at
+// most legendShare of the width) is shortened with an ellipsis, its
+// formula kept, instead of running off the figure: the rightmost pixel
+// columns stay white.
+func TestLegendLongNames(t *testing.T) {
+	f := testFigure()
+	f.Sticks[0].Name = "Lithium manganese oxide (spinel, a delithiated cathode of long name) (LiMn2O4)"
+	img, err := f.Image(1000, 600, DPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "legend-long.png", buf.Bytes())
+	b := img.Bounds()
+	// 4 px at 1000 px wide: the 24-point margin at the right of the
+	// legend's widest entry is several times that.
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Max.X - 4; x < b.Max.X; x++ {
+			if c := img.RGBAAt(x, y); c.R < 200 || c.G < 200 || c.B < 200 {
+				t.Fatalf("pixel (%d, %d) is %v: the legend runs off the figure", x, y, c)
+			}
+		}
+	}
+}
+
+// TestFitText: a text that fits is unchanged; one that does not is cut
+// to the room with an ellipsis, a trailing "(formula)" kept when it takes
+// at most half the room.
+func TestFitText(t *testing.T) {
+	sty := plot.NewLegend().TextStyle
+	sty.Font.Typeface, sty.Font.Variant = "Liberation", "Sans"
+	const long = "Lithium manganese oxide (spinel) (LiMn2O4)"
+	full := sty.Rectangle(long).Max.X
+	if got := fitText(sty, long, full); got != long {
+		t.Errorf("room of its own width: %q", got)
+	}
+	// "… (LiMn2O4)" is 30 % of the whole in this font: from 60 % of
+	// its width down the formula no longer fits in half the room.
+	for _, share := range []float64{0.9, 0.7} {
+		room := vg.Length(share) * full
+		got := fitText(sty, long, room)
+		if w := sty.Rectangle(got).Max.X; w > room || !strings.Contains(got, "…") || !strings.HasSuffix(got, " (LiMn2O4)") {
+			t.Errorf("room %.0f%%: %q, %.1f wide for %.1f", 100*share, got, w, room)
+		}
+	}
+	// Too narrow for the formula in half the room: the end is cut.
+	for _, share := range []float64{0.5, 0.2} {
+		room := vg.Length(share) * full
+		if got := fitText(sty, long, room); sty.Rectangle(got).Max.X > room || !strings.HasPrefix(got, "Lith") || !strings.HasSuffix(got, "…") {
+			t.Errorf("room %.0f%%: %q", 100*share, got)
+		}
 	}
 }
