@@ -432,6 +432,9 @@ type matcher struct {
 	reached     []int
 	peakReached []bool
 	eBound      float64
+	// stepG are, for each step from −nSteps, the groups of the peaks
+	// (peakGroup) that the lines can be near at that step (reach).
+	stepG []uint64
 	// nSteps is the number of strain steps either side of zero; runA and
 	// runB the lines in range at each step, from step −nSteps, once found
 	// (run; runA −1 before); sumFrom and cum the running sums of
@@ -474,6 +477,7 @@ func newMatcher(o *observed, w diffraction.Wavelength, lo, hi float64, opt Optio
 		m.sinObs[i] = sinHalf(t)
 		m.winObs[i] = window(opt, o.peaks[o.idx[i]].FWHM) / 2 * math.Pi / 180
 	}
+	m.groupByteSums()
 	return m
 }
 
@@ -536,8 +540,10 @@ func (m *matcher) reach(n int, maxStrain float64) {
 	m.near = m.near[:0]
 	m.stepI = slices.Grow(m.stepI[:0], 2*n+1)[:2*n+1]
 	m.stepN = slices.Grow(m.stepN[:0], 2*n+1)[:2*n+1]
+	m.stepG = slices.Grow(m.stepG[:0], 2*n+1)[:2*n+1]
 	clear(m.stepI)
 	clear(m.stepN)
+	clear(m.stepG)
 	for _, j := range m.reached {
 		m.peakReached[j] = false
 	}
@@ -573,6 +579,10 @@ func (m *matcher) reach(n int, maxStrain float64) {
 			}
 			if lo, hi = max(lo, -n), min(hi, n); lo > hi {
 				continue
+			}
+			g := uint64(1) << m.peakGroup(l.j1)
+			for k := lo; k <= hi; k++ {
+				m.stepG[k+n] |= g
 			}
 			if l.lo > l.hi || lo > span[1]+1 || hi < span[0]-1 {
 				m.count(span, l.i)
@@ -633,28 +643,39 @@ func (m *matcher) run(step int) (a, b int) {
 }
 
 // reachBound bounds the unweighed figure of merit at every strain step of
-// the loaded lines (after reach): C·S is at most the largest, over the
-// steps, of the intensity of the lines that can be near a peak at the
-// step (stepI) times S there, over the intensity of the lines in range at
-// every step (those in range at both extreme strains: runs move with the
-// strain); E is at most eBound, the other factors at most 1. lines is the
-// most lines that can be near a peak at one step, the most that can match.
+// the loaded lines (after reach): the largest, over the steps, of a bound
+// at the step, where C·S is at most the intensity of the lines that can
+// be near a peak at the step (stepI) times S there, over the intensity of
+// the lines in range at every step (those in range at both extreme
+// strains: runs move with the strain), E at most stepE, the other factors
+// at most 1. lines is the most lines that can be near a peak at one step,
+// the most that can match.
 func (m *matcher) reachBound(n int, maxStrain float64) (bound float64, lines int) {
-	var most float64
-	for k := -n; k <= n; k++ {
-		most = max(most, m.stepI[k+n]*strainFactor(float64(k)*strainStep, maxStrain))
-		lines = max(lines, m.stepN[k+n])
-	}
 	a, _ := m.run(n)
 	_, b := m.run(-n)
 	var sure float64
 	for _, l := range m.lines[a:max(a, b)] {
 		sure += l.i
 	}
+	for k := -n; k <= n; k++ {
+		lines = max(lines, m.stepN[k+n])
+		if sure > 0 {
+			c := min(1, m.stepI[k+n]*strainFactor(float64(k)*strainStep, maxStrain)/sure)
+			bound = max(bound, c*(0.6+0.4*m.stepE(k)))
+		}
+	}
 	if sure == 0 {
 		return 100, lines
 	}
-	return 100 * min(1, most/sure) * (0.6 + 0.4*m.eBound) * (1 + boundSlack), lines
+	return 100 * bound * (1 + boundSlack), lines
+}
+
+// stepE bounds E, the share of the observed intensity the loaded lines
+// explain, at strain step k (after reach): the matched peaks are among
+// those the lines can be near at that step, in the groups stepG holds, and
+// among those they can be near at some strain (eBound).
+func (m *matcher) stepE(k int) float64 {
+	return min(m.eBound, m.groupShare(m.stepG[k+m.nSteps]))
 }
 
 // refTotal is the summed intensity of lines a…b-1, added up in order as
@@ -919,7 +940,7 @@ func (m *matcher) scoreAt(step int, eps, maxStrain, below float64) (stats, bool)
 	a, b := m.run(step)
 	st.refTotal, st.nLines = m.refTotal(a, b), b-a
 	S := strainFactor(eps, maxStrain)
-	if reachable := m.stepI[step+m.nSteps]; st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(0.6+0.4*m.eBound)*(1+boundSlack) <= below {
+	if reachable := m.stepI[step+m.nSteps]; st.refTotal == 0 || reachable == 0 || 100*reachable/st.refTotal*S*(0.6+0.4*m.stepE(step))*(1+boundSlack) <= below {
 		return stats{}, false
 	}
 	// The lines near a peak at this step, found in sin θ, without the

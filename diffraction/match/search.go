@@ -52,13 +52,14 @@ import (
 //  3. The entry's lines themselves (score, with the entry's floor): C·S
 //     at each strain step at most the intensity of the lines that can be
 //     near a peak at that step (within a span of steps of one of the
-//     peaks, reach) times S there, over that in range at every step
-//     (reachBound); G at most weightBound of the most such lines at one
-//     step, then visibleBound; then, step by step, C and E from the lines
-//     near a peak at that very step (scoreAt), which also spares the steps
-//     that cannot beat the entry's best. An entry whose best cannot reach
-//     its floor is not scored; one that can is scored as Identify scores
-//     it.
+//     peaks, reach) times S there, over that in range at every step, and
+//     E at most the share of the groups of the peaks those lines can be
+//     near at that step (reachBound); G at most weightBound of the most
+//     such lines at one step, then visibleBound; then, step by step, C and
+//     E from the lines near a peak at that very step (scoreAt), which also
+//     spares the steps that cannot beat the entry's best. An entry whose
+//     best cannot reach its floor is not scored; one that can is scored as
+//     Identify scores it.
 //
 // Every bound carries a relative slack of boundSlack for the rounding of
 // the figure of merit's products. The index's blocks and the candidates
@@ -78,7 +79,6 @@ func Search(ctx context.Context, obs []diffraction.Peak, w diffraction.Wavelengt
 	}
 	m.norm = SignificanceThreshold(searched)
 	reach := [2][]bool{m.reachable(false), m.reachable(true)}
-	m.groupByteSums()
 	// The index's blocks, then the candidates, on every core.
 	workers := runtime.GOMAXPROCS(0)
 	type block struct{ part, block int }
