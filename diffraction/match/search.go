@@ -393,8 +393,8 @@ func (m *matcher) groupByteSums() {
 // (sharing): an entry's slot, and sure the intensity of its lines in range
 // at every strain in units of 0.01.
 type tables struct {
-	slots []slot
-	sure  []uint32
+	slots *[refdb.BlockEntries]slot
+	sure  *[refdb.BlockEntries]uint32
 	rest  []packed // sharing's scratch
 }
 
@@ -416,8 +416,7 @@ type slot struct {
 var _ [0]struct{} = [strainBins - 8]struct{}{}
 
 func newTables() *tables {
-	n := refdb.BlockEntries
-	return &tables{slots: make([]slot, n), sure: make([]uint32, n)}
+	return &tables{slots: new([refdb.BlockEntries]slot), sure: new([refdb.BlockEntries]uint32)}
 }
 
 // sharing returns the admitted entries of a block of part with a line in
@@ -471,12 +470,14 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 			for p := range mask {
 				mask[p] = -(bins>>(2*p)&1)&0xffffffff | -(bins>>(2*p+1)&1)<<32
 			}
-			for j := range len(ps) / 4 {
-				e, ci := refdb.Posting(ps, j)
+			for ; len(ps) >= 4; ps = ps[4:] {
+				e, ci := refdb.Posting(ps, 0)
 				if g := base + e; !all && admitted[g/64]&(1<<(g%64)) == 0 {
 					continue
 				}
-				s := &t.slots[e]
+				// e < BlockEntries, a power of two: the mask spares the
+				// bounds check.
+				s := &t.slots[e&(refdb.BlockEntries-1)]
 				both := uint64(ci) | uint64(ci)<<32
 				// Unrolled (strainBins is 8: four words).
 				s.acc[0] += both & mask[0]
@@ -489,10 +490,9 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		for _, r := range edges[c] {
 			for b := r[0]; b <= r[1]; b++ {
-				ps := x.Postings(computed, block, b)
-				for j := range len(ps) / 4 {
-					e, ci := refdb.Posting(ps, j)
-					t.sure[e] += uint32(ci)
+				for ps := x.Postings(computed, block, b); len(ps) >= 4; ps = ps[4:] {
+					e, ci := refdb.Posting(ps, 0)
+					t.sure[e&(refdb.BlockEntries-1)] += uint32(ci)
 				}
 			}
 		}
@@ -528,7 +528,7 @@ func (m *matcher) sharing(pi int, part *refdb.Part, block int, admitted []uint64
 		}
 		*sl = slot{}
 	}
-	clear(t.sure)
+	clear(t.sure[:])
 	return high, slices.Clone(t.rest)
 }
 
