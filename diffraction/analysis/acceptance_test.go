@@ -151,7 +151,9 @@ func TestWeighedMixtures(t *testing.T) {
 				p := id.Phases[hit]
 				got := 100 * p.Fit.WeightFraction
 				o.score.errs = append(o.score.errs, math.Abs(got-100*w))
-				note = fmt.Sprintf("%.1f ± %.1f (%s)", got, 100*p.Fit.WeightFractionESD, p.Entry.ID)
+				// As the product writes it: no uncertainty where there is
+				// none (one phase beside an unidentified estimate).
+				note = fmt.Sprintf("%s (%s)", PlusMinus(got, 100*p.Fit.WeightFractionESD, 1), p.Entry.ID)
 			}
 			o.lines = append(o.lines, fmt.Sprintf("| %s | %s | %.1f | %s |", row, m[1], 100*w, note))
 		}
