@@ -153,7 +153,7 @@ func (b *dbBrowser) build() {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(b.hits) {
 				p := b.hits[id].Phase
-				setTwoLines(o, p.DisplayName(), strings.Join(nonEmpty(p.Formula, p.Structure.SpaceGroup, p.ID), " · "))
+				setTwoLines(o, p.DisplayName(), strings.Join(nonEmpty(p.Formula, p.Structure.SpaceGroupLabel(), p.ID), " · "))
 			}
 		})
 	b.list.OnSelected = func(id widget.ListItemID) {
@@ -424,7 +424,7 @@ func (b *dbBrowser) showEntry(p *refdb.Phase) {
 	}
 	set("Formula", formula+"   elements "+strings.Join(p.Elements, " "))
 	set("Mineral", firstNonEmpty(p.Mineral, "–"))
-	set("Space group", fmt.Sprintf("%s (No. %d), %s", s.SpaceGroup, s.SpaceGroupNumber, p.System))
+	set("Space group", s.SpaceGroupName()+", "+p.System)
 	set("Cell", fmt.Sprintf("a %.5g  b %.5g  c %.5g Å   α %.5g  β %.5g  γ %.5g°   V %.5g Å³", c.A, c.B, c.C, c.Alpha, c.Beta, c.Gamma, p.Volume))
 	set("Z, density", fmt.Sprintf("Z = %g   ρ = %.4g g/cm³ (calculated)   RIR %.3g (calculated I/Ic)", p.Z, p.Density, p.RIR))
 	set("Source", p.Source)

@@ -336,7 +336,7 @@ func (t *teachWindow) setPhase(name string, s *crystal.Structure) {
 	if f := s.Formula(); f != "" {
 		info = append(info, f)
 	}
-	info = append(info, fmt.Sprintf("%s (No. %d), %s", s.SpaceGroup, s.SpaceGroupNumber, s.CrystalSystem()))
+	info = append(info, s.SpaceGroupName()+", "+s.CrystalSystem())
 	t.phaseInfo.SetText(strings.Join(info, " · "))
 	c := s.Cell
 	p := cellParams(c)

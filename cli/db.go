@@ -161,7 +161,7 @@ func (e *env) dbSearch(q refdb.Query, asJSON bool) error {
 	fmt.Fprintln(tw, "id\tname\tmineral\tformula\tspace group")
 	for _, h := range hits {
 		p := h.Phase
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, p.Name, p.Mineral, p.Formula, p.Structure.SpaceGroup)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, p.Name, p.Mineral, p.Formula, p.Structure.SpaceGroupLabel())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -193,7 +193,7 @@ func (e *env) dbShow(id string, asJSON bool) error {
 		fmt.Fprintf(w, " (structural %s)", sf)
 	}
 	fmt.Fprintf(w, "   elements %s\n", strings.Join(p.Elements, " "))
-	fmt.Fprintf(w, "space group %s (%d), %s\n", p.Structure.SpaceGroup, p.Structure.SpaceGroupNumber, p.System)
+	fmt.Fprintf(w, "space group %s, %s\n", p.Structure.SpaceGroupName(), p.System)
 	fmt.Fprintf(w, "cell        a=%.5g b=%.5g c=%.5g Å  α=%.5g β=%.5g γ=%.5g°  V=%.5g Å³  Z=%g\n", c.A, c.B, c.C, c.Alpha, c.Beta, c.Gamma, p.Volume, p.Z)
 	fmt.Fprintf(w, "density     %.4g g/cm³ (calculated)   RIR %.3g (calculated I/Ic)\n", p.Density, p.RIR)
 	fmt.Fprintf(w, "source      %s\nlicence     %s\ncollection  %s\n", p.Source, p.License, part.Name)

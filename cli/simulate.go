@@ -150,11 +150,7 @@ func writeSimulateTSV(e *env, path string, s *crystal.Structure, nBlocks int, wl
 	c := s.Cell
 	fmt.Fprintf(w, "# cell: a=%g b=%g c=%g Å, α=%g β=%g γ=%g°, V=%.4f Å³, density %.4f g/cm³\n",
 		c.A, c.B, c.C, c.Alpha, c.Beta, c.Gamma, s.Volume(), s.Density())
-	sg := s.SpaceGroup
-	if s.SpaceGroupNumber > 0 {
-		sg += fmt.Sprintf(" (No. %d)", s.SpaceGroupNumber)
-	}
-	fmt.Fprintf(w, "# space group: %s; %d operators from %s\n", sg, len(s.Ops), s.SymmetrySource())
+	fmt.Fprintf(w, "# space group: %s; %d operators from %s\n", s.SpaceGroupName(), len(s.Ops), s.SymmetrySource())
 	fmt.Fprintf(w, "# wavelength: %s\n", wl)
 	fmt.Fprintf(w, "# range: 2θ %g–%g°\n", lo, hi)
 	fmt.Fprintf(w, "# settings: %s\n", settingsText(opt))

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/bragg-xrd/bragg/diffraction/analysis"
@@ -87,11 +86,7 @@ func (b *book) phases() {
 			}
 		}
 		st := p.Structure
-		sg := st.SpaceGroup
-		if st.SpaceGroupNumber > 0 {
-			sg += " (" + strconv.Itoa(st.SpaceGroupNumber) + ")"
-		}
-		r = append(r, sg, cellText(st.Cell, nil, p.System), p.Source, citation(p), p.License)
+		r = append(r, st.SpaceGroupName(), cellText(st.Cell, nil, p.System), p.Source, citation(p), p.License)
 		rows = append(rows, r)
 	}
 	if u := b.v.Unidentified; u > 0 {

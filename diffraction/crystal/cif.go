@@ -443,6 +443,14 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 	}
 	if len(s.Ops) > 0 {
 		s.symmetryFrom = "listed operators"
+		if s.SpaceGroupNumber == 0 && s.SpaceGroup != "" {
+			// The number of the named group, which the file leaves out,
+			// when the group has as many rotations as the listed
+			// operators (its point group's order, in any setting).
+			if g, err := LookupSpaceGroup(s.SpaceGroup); err == nil && len(Rotations(g.Ops())) == len(Rotations(s.Ops)) {
+				s.SpaceGroupNumber = g.Number
+			}
+		}
 		return s, nil
 	}
 	// No operators: build them from the Hall symbol, else the

@@ -337,3 +337,33 @@ func TestParseSharedCIFs(t *testing.T) {
 	}
 	t.Logf("%d CIF files: %d parsed, %d without listed operators, %d other errors", n, parsed, noOps, n-parsed-noOps)
 }
+
+// TestCIFNumberFromSymbol: a file that lists its operators and names the
+// group by its Hermann–Mauguin symbol alone gets the group's number (the
+// AMCSD's files give none), unless the operators are not that group's (a
+// P1 list under the symbol of P2₁/c has one rotation for its four).
+func TestCIFNumberFromSymbol(t *testing.T) {
+	t.Parallel()
+	cif := func(symbol string, ops ...string) string {
+		return "data_x\n_cell_length_a 5\n_cell_length_b 6\n_cell_length_c 7\n_cell_angle_alpha 90\n_cell_angle_beta 100\n_cell_angle_gamma 90\n" +
+			"_symmetry_space_group_name_H-M '" + symbol + "'\nloop_\n_symmetry_equiv_pos_as_xyz\n" + strings.Join(ops, "\n") +
+			"\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nNa1 0.1 0.2 0.3\n"
+	}
+	for _, c := range []struct {
+		cif  string
+		want int
+	}{
+		{cif("P 1 21/c 1", "x,y,z", "-x,1/2+y,1/2-z", "-x,-y,-z", "x,1/2-y,1/2+z"), 14},
+		{cif("C 1 2/c 1", "x,y,z", "-x,y,1/2-z", "-x,-y,-z", "x,-y,1/2+z", "1/2+x,1/2+y,z", "1/2-x,1/2+y,1/2-z", "1/2-x,1/2-y,-z", "1/2+x,1/2-y,1/2+z"), 15},
+		{cif("P 1 21/c 1", "x,y,z"), 0},
+		{cif("Q 9 x", "x,y,z"), 0},
+	} {
+		ss, err := ParseCIF(strings.NewReader(c.cif), "x.cif")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ss[0].SpaceGroupNumber; got != c.want {
+			t.Errorf("%s with %d operators: number %d, want %d", ss[0].SpaceGroup, len(ss[0].Ops), got, c.want)
+		}
+	}
+}

@@ -18,6 +18,24 @@ type SymOp struct {
 	T [3]float64
 }
 
+// Rotations returns the distinct rotation parts of the operators, in
+// their order (the identity for none): the point group, whose order is
+// the same in every setting of a space group.
+func Rotations(ops []SymOp) [][3][3]int {
+	var out [][3][3]int
+	seen := map[[3][3]int]bool{}
+	for _, op := range ops {
+		if !seen[op.R] {
+			seen[op.R] = true
+			out = append(out, op.R)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}})
+	}
+	return out
+}
+
 // Site is one atom site of the asymmetric unit.
 type Site struct {
 	Label     string  `json:"label"`
@@ -65,6 +83,29 @@ type Structure struct {
 	FormulaUnits    float64 `json:"formula_units,omitempty"`
 	DensityMeasured float64 `json:"density_measured,omitempty"`
 	DensityDiffrn   float64 `json:"density_diffrn,omitempty"`
+}
+
+// SpaceGroupLabel is the space group in a few characters, for a list: the
+// symbol, or the number when the setting has no symbol ("No. 148").
+func (s *Structure) SpaceGroupLabel() string {
+	if s.SpaceGroup == "" && s.SpaceGroupNumber > 0 {
+		return s.SpaceGroupName()
+	}
+	return s.SpaceGroup
+}
+
+// SpaceGroupName is the space group as a reader writes it: the symbol with
+// its number ("P 1 21/c 1 (No. 14)"), the number alone when the setting
+// has no symbol ("No. 148": operators found in a computed cell), the
+// symbol alone when the number is unknown, "" when neither is known.
+func (s *Structure) SpaceGroupName() string {
+	switch {
+	case s.SpaceGroupNumber <= 0:
+		return s.SpaceGroup
+	case s.SpaceGroup == "":
+		return fmt.Sprintf("No. %d", s.SpaceGroupNumber)
+	}
+	return fmt.Sprintf("%s (No. %d)", s.SpaceGroup, s.SpaceGroupNumber)
 }
 
 // SymmetrySource says where ParseCIF took the operators from: "listed

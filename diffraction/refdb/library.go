@@ -299,7 +299,7 @@ type Selection struct {
 
 // Name names the database a selection reads, for the record of an
 // analysis: the bundled database's version, "+" and each user collection
-// searched ("2026.1-aflow+cod").
+// searched ("2026.2+cod").
 func (s *Selection) Name() string {
 	name := s.lib.Bundled().Version
 	for _, p := range s.Parts {

@@ -90,7 +90,7 @@ func TestMetricBasis(t *testing.T) {
 			}
 			rs = append(rs, op)
 		}
-		if n := len(metricBasis(rotations(rs))); n != 4 {
+		if n := len(metricBasis(crystal.Rotations(rs))); n != 4 {
 			t.Errorf("monoclinic %v: %d cell parameters, want 4", ops, n)
 		}
 	}

@@ -139,7 +139,7 @@ func NewPhase(id string, s *crystal.Structure, inst Instrument, lo, hi float64) 
 		return nil, &TooManyReflections{ID: id, N: len(lines)}
 	}
 	p := &Phase{ID: id, Structure: s, Anomalous: opt.Anomalous, dMin: dMin, dMax: dMax}
-	p.rots = rotations(s.Ops)
+	p.rots = crystal.Rotations(s.Ops)
 	p.basis = metricBasis(p.rots)
 	gs, err := s.Cell.ReciprocalMetric()
 	if err != nil {
@@ -170,22 +170,6 @@ func (p *Phase) Reflections() int { return len(p.refl) }
 // cubic, 2 for tetragonal, hexagonal and trigonal, 3 for orthorhombic, 4
 // for monoclinic and 6 for triclinic cells.
 func (p *Phase) CellParameters() int { return len(p.basis) }
-
-// rotations returns the distinct rotation parts of the operators.
-func rotations(ops []crystal.SymOp) [][3][3]int {
-	var out [][3][3]int
-	seen := map[[3][3]int]bool{}
-	for _, op := range ops {
-		if !seen[op.R] {
-			seen[op.R] = true
-			out = append(out, op.R)
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, [3][3]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}})
-	}
-	return out
-}
 
 // metricBasis returns an orthonormal basis (Frobenius inner product) of
 // the reciprocal metric tensors G* that the rotations R keep,

@@ -31,7 +31,7 @@ import (
 
 // Version of the compiled database; bump when the list or the computation
 // changes.
-const Version = "2026.1-aflow"
+const Version = "2026.2"
 
 func main() {
 	shared := flag.String("shared", "../shared", "shared folder (holds data/cif)")
@@ -307,6 +307,9 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 		}
 		s.Name, s.Block, s.CODID, s.Citation, s.Mineral, s.ChemicalName = name, block, cod, cit, min, chem
 		s.SpaceGroup, s.SpaceGroupNumber = e.SpaceGroup, e.SGNumber
+		if e.SGNumber == 0 {
+			s.SpaceGroupNumber = fileGroup(e.File, s)
+		}
 		if want := e.Ops; want > 0 && len(s.Ops) != want {
 			return p, 0, fmt.Errorf("found %d symmetry operators, want %d", len(s.Ops), want)
 		}
@@ -347,4 +350,24 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 	p.Computed = source == "xrd_autoanalyzer_mp_refs" || strings.Contains(e.File, "/zeolites/") || row.computed
 	p.Common = !e.auto
 	return p, scale, nil
+}
+
+// fileGroup is the space-group number that the name of a computed
+// structure's file ends with ("TiMnO3_148.cif", the XRD-AutoAnalyzer
+// references' Materials Project labels), when the operators found in its
+// cell have as many rotations as that group (the point group's order,
+// whatever the setting); 0 otherwise. The symbol is left empty: the
+// found operators are in the file's cell, not in the group's standard
+// setting.
+func fileGroup(file string, s *crystal.Structure) int {
+	stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	i := strings.LastIndex(stem, "_")
+	if i < 0 {
+		return 0
+	}
+	g, err := crystal.LookupSpaceGroup(stem[i+1:])
+	if err != nil || len(crystal.Rotations(g.Ops())) != len(crystal.Rotations(s.Ops)) {
+		return 0
+	}
+	return g.Number
 }
