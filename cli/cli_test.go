@@ -375,7 +375,7 @@ func TestUnresolvedJSON(t *testing.T) {
 		}
 	}
 	if len(res.Unresolved) != 1 || res.Unresolved[0].ID != "cod:1009014" || !slices.Contains(res.Unresolved[0].LookAlikes, "ncrystal-data:dy2o3-sg206-dysprosiumoxide") ||
-		!strings.HasPrefix(res.Unresolved[0].Why, "a phase of space group I a -3 refined as Y2O3 (cod:1009014)") {
+		!strings.HasPrefix(res.Unresolved[0].Why, "a phase of space group I a -3 (No. 206) refined as Y2O3 (cod:1009014)") {
 		t.Errorf("unresolved %+v", res.Unresolved)
 	}
 }

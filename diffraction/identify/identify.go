@@ -209,7 +209,7 @@ func (p Phase) Open() string {
 		others[i] = o.DisplayName() + " " + o.Formula
 	}
 	return fmt.Sprintf("a phase of space group %s refined as %s (%s); look-alikes of other chemistry fit as well or better: %s; the data do not tell its chemistry: restrain the elements, or accept one",
-		p.Entry.Structure.SpaceGroup, p.Entry.Formula, p.Entry.ID, strings.Join(others, ", "))
+		p.Entry.Structure.SpaceGroupName(), p.Entry.Formula, p.Entry.ID, strings.Join(others, ", "))
 }
 
 // Verdicts of Decision.
