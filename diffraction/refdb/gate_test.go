@@ -214,8 +214,18 @@ func TestParseChemical(t *testing.T) {
 	if f, ok := CompactFormula("W O3"); !ok || f != "WO3" {
 		t.Errorf("W O3 → %q %v", f, ok)
 	}
-	if n := CleanName("  \\a-quartz  "); n != "α-quartz" {
-		t.Errorf("CleanName: %q", n)
+	for in, want := range map[string]string{
+		"  \\a-quartz  ": "α-Quartz",
+		"zinc cyanamide": "Zinc cyanamide",
+		"silver(I) diammino-disulfito-palladat(II)": "Silver(I) diammino-disulfito-palladat(II)",
+		"n-butylammonium chloride":                  "n-butylammonium chloride",
+		"cis-platin":                                "cis-platin",
+		"Iron(III) oxide":                           "Iron(III) oxide",
+		"4-nitrophenol":                             "4-nitrophenol",
+	} {
+		if n := CleanName(in); n != want {
+			t.Errorf("CleanName(%q) = %q, want %q", in, n, want)
+		}
 	}
 	if n := CleanName("Silicon nitride - $-beta"); n != "Silicon nitride - β" {
 		t.Errorf("CleanName: %q", n)

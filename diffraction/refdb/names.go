@@ -2,14 +2,16 @@ package refdb
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/bragg-xrd/bragg/diffraction/crystal"
 )
 
 // CleanName tidies a name read from a CIF: the CIF 1.1 markup of Greek
 // letters and a few signs turned into Unicode, runs of spaces as one, a
-// formula written with spaces ("W O3") without them, and "?" or "." (CIF's
-// unknown and inapplicable) as "".
+// formula written with spaces ("W O3") without them, "?" or "." (CIF's
+// unknown and inapplicable) as "", and a name that starts in lower case
+// with a capital, as a list of phases writes it (capitalized).
 func CleanName(n string) string {
 	n = strings.Join(strings.Fields(cifText.Replace(n)), " ")
 	if n == "?" || n == "." {
@@ -17,6 +19,30 @@ func CleanName(n string) string {
 	}
 	if f, ok := CompactFormula(n); ok {
 		return f
+	}
+	return capitalized(n)
+}
+
+// capitalized returns n with its first letter in upper case when it is a
+// lower-case Latin letter ("zinc cyanamide" → "Zinc cyanamide"), after a
+// prefix of Greek letters ("ν-dysprosium borate" → "ν-Dysprosium
+// borate"). A first word with another prefix ("n-butyl…", "cis-…",
+// "o-xylene") is left as it is: the prefix is part of the name in its
+// case, and a capital would change it ("N-" names a substituent on
+// nitrogen).
+func capitalized(n string) string {
+	first, _, _ := strings.Cut(n, " ")
+	i := 0
+	if pre, _, ok := strings.Cut(first, "-"); ok {
+		for _, r := range pre {
+			if !unicode.Is(unicode.Greek, r) {
+				return n
+			}
+		}
+		i = len(pre) + 1
+	}
+	if i < len(n) && 'a' <= n[i] && n[i] <= 'z' {
+		return n[:i] + strings.ToUpper(n[i:i+1]) + n[i+1:]
 	}
 	return n
 }

@@ -123,6 +123,11 @@ func TestAssetNames(t *testing.T) {
 	}
 	for i := range db.Phases {
 		p := &db.Phases[i]
+		// Names start with a capital, as a list writes them, but for
+		// a prefix that is part of the name (α-, n-, 4-).
+		if first, _, _ := strings.Cut(p.Name, " "); p.Name != "" && 'a' <= p.Name[0] && p.Name[0] <= 'z' && !strings.Contains(first, "-") {
+			t.Errorf("%s: name %q in lower case", p.ID, p.Name)
+		}
 		if _, formula := refdb.CompactFormula(p.Name); formula && strings.Contains(p.Name, " ") || strings.Contains(p.Name, "  ") || p.Mineral == "?" {
 			t.Errorf("%s: name %q, mineral %q", p.ID, p.Name, p.Mineral)
 		}
