@@ -630,7 +630,14 @@ func (s *stickPane) Plot(c draw.Canvas, p *plot.Plot) {
 		width := func(s string) float64 { return float64(label.Width(s)) }
 		for _, k := range LabelSticks(r.Sticks, pos, width) {
 			x, _ := pos(r.Sticks[k])
-			c.FillText(label, vg.Point{X: vg.Length(x), Y: top - vg.Points(0.5)}, HKL(r.Sticks[k]))
+			at := vg.Point{X: vg.Length(x), Y: top - vg.Points(0.5)}
+			text := HKL(r.Sticks[k])
+			// On white, so that a grid line under the label does not
+			// read as a digit ("1|12").
+			box := label.Rectangle(text).Add(at)
+			c.SetColor(color.White)
+			c.Fill(box.Path())
+			c.FillText(label, at, text)
 		}
 	}
 }
