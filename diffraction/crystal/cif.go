@@ -443,14 +443,7 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 	}
 	if len(s.Ops) > 0 {
 		s.symmetryFrom = "listed operators"
-		if s.SpaceGroupNumber == 0 && s.SpaceGroup != "" {
-			// The number of the named group, which the file leaves out,
-			// when the group has as many rotations as the listed
-			// operators (its point group's order, in any setting).
-			if g, err := LookupSpaceGroup(s.SpaceGroup); err == nil && len(Rotations(g.Ops())) == len(Rotations(s.Ops)) {
-				s.SpaceGroupNumber = g.Number
-			}
-		}
+		s.numberFromSymbol()
 		return s, nil
 	}
 	// No operators: build them from the Hall symbol, else the
@@ -462,6 +455,7 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 			return nil, perr(v.line, tag, err)
 		}
 		s.Ops, s.hall, s.symmetryFrom = ops, hall, "Hall symbol"
+		s.numberFromSymbol()
 		return s, nil
 	}
 	sym, tag := b.first("_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt", "_space_group_name_h-m")
@@ -494,6 +488,19 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 		s.SpaceGroupNumber = g.Number
 	}
 	return s, nil
+}
+
+// numberFromSymbol sets the number of the group the Hermann–Mauguin
+// symbol names, when the file leaves it out and its operators (listed, or
+// built from a Hall symbol) have as many rotations as that group (its
+// point group's order, in any setting).
+func (s *Structure) numberFromSymbol() {
+	if s.SpaceGroupNumber != 0 || s.SpaceGroup == "" {
+		return
+	}
+	if g, err := LookupSpaceGroup(s.SpaceGroup); err == nil && len(Rotations(g.Ops())) == len(Rotations(s.Ops)) {
+		s.SpaceGroupNumber = g.Number
+	}
 }
 
 func anyKnown(c []cifValue) bool {

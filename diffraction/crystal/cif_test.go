@@ -338,10 +338,11 @@ func TestParseSharedCIFs(t *testing.T) {
 	t.Logf("%d CIF files: %d parsed, %d without listed operators, %d other errors", n, parsed, noOps, n-parsed-noOps)
 }
 
-// TestCIFNumberFromSymbol: a file that lists its operators and names the
-// group by its Hermann–Mauguin symbol alone gets the group's number (the
-// AMCSD's files give none), unless the operators are not that group's (a
-// P1 list under the symbol of P2₁/c has one rotation for its four).
+// TestCIFNumberFromSymbol: a file that lists its operators (or gives them
+// by a Hall symbol) and names the group by its Hermann–Mauguin symbol
+// alone gets the group's number (the AMCSD's files give none), unless
+// the operators are not that group's (a P1 list under the symbol of
+// P2₁/c has one rotation for its four).
 func TestCIFNumberFromSymbol(t *testing.T) {
 	t.Parallel()
 	cif := func(symbol string, ops ...string) string {
@@ -356,6 +357,8 @@ func TestCIFNumberFromSymbol(t *testing.T) {
 		{cif("P 1 21/c 1", "x,y,z", "-x,1/2+y,1/2-z", "-x,-y,-z", "x,1/2-y,1/2+z"), 14},
 		{cif("C 1 2/c 1", "x,y,z", "-x,y,1/2-z", "-x,-y,-z", "x,-y,1/2+z", "1/2+x,1/2+y,z", "1/2-x,1/2+y,1/2-z", "1/2-x,1/2-y,-z", "1/2+x,1/2-y,1/2+z"), 15},
 		{cif("P 1 21/c 1", "x,y,z"), 0},
+		// Operators from the Hall symbol, the H-M one beside it.
+		{strings.Replace(cif("P 1 21 1"), "loop_\n_symmetry_equiv_pos_as_xyz\n\n", "_symmetry_space_group_name_Hall 'P 2yb'\n", 1), 4},
 		{cif("Q 9 x", "x,y,z"), 0},
 	} {
 		ss, err := ParseCIF(strings.NewReader(c.cif), "x.cif")
