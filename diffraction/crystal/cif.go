@@ -491,15 +491,11 @@ func structureFromBlock(b *cifBlock, file string) (*Structure, error) {
 }
 
 // numberFromSymbol sets the number of the group the Hermann–Mauguin
-// symbol names, when the file leaves it out and its operators (listed, or
-// built from a Hall symbol) have as many rotations as that group (its
-// point group's order, in any setting).
+// symbol names when the file leaves it out (GroupNumber: if the
+// operators, listed or built from a Hall symbol, are that group's).
 func (s *Structure) numberFromSymbol() {
-	if s.SpaceGroupNumber != 0 || s.SpaceGroup == "" {
-		return
-	}
-	if g, err := LookupSpaceGroup(s.SpaceGroup); err == nil && len(Rotations(g.Ops())) == len(Rotations(s.Ops)) {
-		s.SpaceGroupNumber = g.Number
+	if s.SpaceGroupNumber == 0 && s.SpaceGroup != "" {
+		s.SpaceGroupNumber = GroupNumber(s.SpaceGroup, s.Ops)
 	}
 }
 

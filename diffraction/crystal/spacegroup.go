@@ -36,6 +36,18 @@ func (g SpaceGroup) Ops() []SymOp {
 	return ops
 }
 
+// GroupNumber is the number of the space group that name names (a
+// Hermann–Mauguin symbol or a number), when ops have as many rotations as
+// that group (its point group's order, the same in every setting); 0
+// when name names no group or ops are not its.
+func GroupNumber(name string, ops []SymOp) int {
+	g, err := LookupSpaceGroup(name)
+	if err != nil || len(Rotations(g.Ops())) != len(Rotations(ops)) {
+		return 0
+	}
+	return g.Number
+}
+
 // ErrUnknownSpaceGroup is the cause of a failed LookupSpaceGroup.
 var ErrUnknownSpaceGroup = errors.New("unknown space-group symbol")
 

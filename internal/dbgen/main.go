@@ -355,19 +355,14 @@ func compile(cifDir string, index map[string]indexRow, e entry) (p refdb.Phase, 
 // fileGroup is the space-group number that the name of a computed
 // structure's file ends with ("TiMnO3_148.cif", the XRD-AutoAnalyzer
 // references' Materials Project labels), when the operators found in its
-// cell have as many rotations as that group (the point group's order,
-// whatever the setting); 0 otherwise. The symbol is left empty: the
-// found operators are in the file's cell, not in the group's standard
-// setting.
+// cell are that group's (crystal.GroupNumber); 0 otherwise. The symbol is
+// left empty: the found operators are in the file's cell, not in the
+// group's standard setting.
 func fileGroup(file string, s *crystal.Structure) int {
 	stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	i := strings.LastIndex(stem, "_")
 	if i < 0 {
 		return 0
 	}
-	g, err := crystal.LookupSpaceGroup(stem[i+1:])
-	if err != nil || len(crystal.Rotations(g.Ops())) != len(crystal.Rotations(s.Ops)) {
-		return 0
-	}
-	return g.Number
+	return crystal.GroupNumber(stem[i+1:], s.Ops)
 }
